@@ -1,0 +1,30 @@
+import type { AppContext } from "./context.js";
+import { createBaseApp } from "./http/base.js";
+import { registerOpenApi, registerOpenApiRoutes } from "./http/openapi.js";
+import { staffGuard } from "./auth/guard.js";
+import { registerAuthRoutes } from "./auth/routes.js";
+import { registerStaffRoutes } from "./staff/routes.js";
+import { registerAuditRoutes } from "./audit/routes.js";
+
+/**
+ * The staff listener: console and staff API. Kept on its own port so it can stay off the public
+ * network, as SecureDrop keeps its journalist interface apart from the source interface.
+ */
+export async function buildStaffApp(ctx: AppContext) {
+  const app = await createBaseApp({ log: ctx.log, db: ctx.db, imgSrc: ["data:"] });
+  await registerOpenApi(app);
+  app.addHook("onRequest", async (req, reply) => {
+    if (req.routeOptions.url?.startsWith("/api/")) await staffGuard(ctx)(req, reply);
+  });
+  registerOpenApiRoutes(app);
+  registerAuthRoutes(app, ctx);
+  registerStaffRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
+  return app;
+}
+
+/** The public listener: applicant pages and channel webhooks only. No staff route exists here. */
+export async function buildPublicApp(ctx: AppContext) {
+  const app = await createBaseApp({ log: ctx.log, db: ctx.db });
+  return app;
+}

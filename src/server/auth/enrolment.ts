@@ -1,0 +1,93 @@
+import { and, eq, isNull, sql } from "drizzle-orm";
+import type { AppContext } from "../context.js";
+import { setupTokens, users } from "../db/schema.js";
+import { hashToken } from "../crypto/random.js";
+import { hashPassword } from "../crypto/password.js";
+import { openWithServerKey, sealWithServerKey } from "../crypto/server-key.js";
+import { appendAudit } from "../audit/log.js";
+import { AppError } from "../errors.js";
+import type { Role } from "../../shared/roles.js";
+import { endAllSessions, endSession, startSession, type StaffSession } from "./sessions.js";
+import { checkTotp, newTotpSecret, totpQrSvg, totpUri } from "./totp.js";
+import { findSetupLink } from "./setup-links.js";
+
+const totpAd = (userId: string) => `totp:v1:${userId}`;
+
+/**
+ * Accept a one-time link: create the account with its password, consume the link, and open a
+ * session that can do nothing but enrol TOTP.
+ */
+export async function acceptSetupLink(ctx: AppContext, input: { token: string; username: string; displayName: string; password: string }) {
+  const link = await findSetupLink(ctx, input.token);
+  if (!link) throw new AppError("not_found", "this link is not valid any more; ask an administrator for a new one");
+  if (link.username && link.username.toLowerCase() !== input.username.toLowerCase()) {
+    throw new AppError("validation_failed", "this invitation is for another username");
+  }
+  const passwordHash = await hashPassword(input.password);
+  return ctx.db.transaction(async (tx) => {
+    // Consuming the link and creating the user commit together: a link works exactly once.
+    const consumed = await tx
+      .update(setupTokens)
+      .set({ usedAt: ctx.now() })
+      .where(and(eq(setupTokens.tokenHash, hashToken(input.token)), isNull(setupTokens.usedAt)))
+      .returning({ id: setupTokens.id });
+    if (consumed.length === 0) throw new AppError("not_found", "this link is not valid any more; ask an administrator for a new one");
+    const taken = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.username}) = lower(${input.username})`);
+    if (taken.length > 0) throw new AppError("conflict", "this username is taken");
+    const [user] = await tx
+      .insert(users)
+      .values({ username: input.username, displayName: input.displayName, role: link.role, passwordHash })
+      .returning({ id: users.id, role: users.role });
+    await appendAudit(tx, ctx.keys.subkey("audit"), {
+      actorId: user!.id,
+      action: link.purpose === "first_admin" ? "staff.first_admin_created" : "staff.created",
+      subjectType: "staff",
+      subjectId: user!.id,
+      details: { role: link.role, invitation: link.id },
+    });
+    const session = await startSession(tx, user!.id, "enrol", sessionLimits(ctx), ctx.now());
+    return { userId: user!.id, role: user!.role as Role, session };
+  });
+}
+
+/** Start (or restart) TOTP enrolment: a fresh secret, stored encrypted, not yet active. */
+export async function beginTotpEnrolment(ctx: AppContext, session: StaffSession) {
+  if (session.stage !== "enrol") throw new AppError("conflict", "two-factor authentication is already set up");
+  const secret = newTotpSecret();
+  const enc = sealWithServerKey(ctx.keys.subkey("totp"), secret.bytes, totpAd(session.user.id));
+  await ctx.db.update(users).set({ totpSecretEnc: enc, totpEnabled: false }).where(eq(users.id, session.user.id));
+  const uri = totpUri(secret.bytes, session.user.username);
+  return { secret: secret.base32, uri, qrSvg: await totpQrSvg(uri) };
+}
+
+/** Confirm enrolment with a first code; the enrol session is replaced by a full one. */
+export async function confirmTotpEnrolment(ctx: AppContext, session: StaffSession, code: string) {
+  if (session.stage !== "enrol") throw new AppError("conflict", "two-factor authentication is already set up");
+  const [user] = await ctx.db.select().from(users).where(eq(users.id, session.user.id));
+  if (!user?.totpSecretEnc) throw new AppError("conflict", "start the enrolment first");
+  const secret = openWithServerKey(ctx.keys.subkey("totp"), user.totpSecretEnc, totpAd(user.id));
+  const step = checkTotp(secret, code, user.totpLastStep, ctx.now());
+  if (step === null) throw new AppError("validation_failed", "the code is not right; check the time on your phone and try again");
+  return ctx.db.transaction(async (tx) => {
+    await tx.update(users).set({ totpEnabled: true, totpLastStep: step }).where(eq(users.id, user.id));
+    await endSession(tx, session.idHash);
+    await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: user.id, action: "staff.totp_enrolled", subjectType: "staff", subjectId: user.id });
+    return startSession(tx, user.id, "full", sessionLimits(ctx), ctx.now());
+  });
+}
+
+/** An administrator clears someone's TOTP (lost phone): they must enrol again at next login. */
+export async function resetStaffTotp(ctx: AppContext, actorId: string, userId: string) {
+  await ctx.db.transaction(async (tx) => {
+    const updated = await tx.update(users).set({ totpEnabled: false, totpSecretEnc: null, totpLastStep: null }).where(eq(users.id, userId)).returning({ id: users.id });
+    if (updated.length === 0) throw new AppError("not_found", "no such staff member");
+    await endAllSessions(tx, userId);
+    await appendAudit(tx, ctx.keys.subkey("audit"), { actorId, action: "staff.totp_reset", subjectType: "staff", subjectId: userId });
+  });
+}
+
+export function sessionLimits(ctx: AppContext) {
+  return { idleMinutes: ctx.config.sessionIdleMinutes, absoluteHours: ctx.config.sessionAbsoluteHours };
+}
+
+export { totpAd };

@@ -1,0 +1,66 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { AppContext } from "../context.js";
+import { AppError } from "../errors.js";
+import { csrfTokenValid, resumeSession, type StaffSession } from "./sessions.js";
+import { sessionLimits } from "./enrolment.js";
+
+export const SESSION_COOKIE = "sp_staff";
+export const CSRF_HEADER = "x-csrf-token";
+
+/** Who may call a staff route: nobody signed in, a half-enrolled session, or a full one (default). */
+export type RouteAccess = "public" | "enrol" | "full";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    staff?: StaffSession;
+    staffSessionId?: string;
+  }
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * One guard for the whole staff API, run before validation: a route is closed unless it says
+ * otherwise, so a new route cannot be left open by forgetting a check.
+ */
+export function staffGuard(ctx: AppContext) {
+  return async (req: FastifyRequest, _reply: FastifyReply) => {
+    const access: RouteAccess = req.routeOptions.config?.access ?? "full";
+    if (access === "public") return;
+    const id = req.cookies[SESSION_COOKIE];
+    const session = id ? await resumeSession(ctx.db, id, sessionLimits(ctx), ctx.now()) : null;
+    if (!session || !id) throw new AppError("unauthenticated", "sign in first");
+    if (!SAFE_METHODS.has(req.method) && !csrfTokenValid(ctx.keys.subkey("csrf"), id, headerValue(req.headers[CSRF_HEADER]))) {
+      throw new AppError("csrf_failed", "missing or wrong CSRF token; reload the page");
+    }
+    if (access === "full" && session.stage !== "full") throw new AppError("enrolment_required", "set up two-factor authentication first");
+    req.staff = session;
+    req.staffSessionId = id;
+  };
+}
+
+function headerValue(h: string | string[] | undefined): string | undefined {
+  return Array.isArray(h) ? h[0] : h;
+}
+
+/** The signed-in staff member of a guarded route (the guard guarantees it). */
+export function staffOf(req: FastifyRequest): StaffSession {
+  if (!req.staff) throw new AppError("unauthenticated", "sign in first");
+  return req.staff;
+}
+
+export function setSessionCookie(reply: FastifyReply, ctx: AppContext, id: string) {
+  void reply.setCookie(SESSION_COOKIE, id, {
+    path: "/",
+    httpOnly: true,
+    sameSite: "strict",
+    secure: ctx.config.secureCookies,
+  });
+}
+
+export function clearSessionCookie(reply: FastifyReply, ctx: AppContext) {
+  void reply.clearCookie(SESSION_COOKIE, { path: "/", httpOnly: true, sameSite: "strict", secure: ctx.config.secureCookies });
+}

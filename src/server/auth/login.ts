@@ -1,0 +1,65 @@
+import { eq, sql } from "drizzle-orm";
+import type { AppContext } from "../context.js";
+import { users } from "../db/schema.js";
+import { hashPassword, verifyPassword } from "../crypto/password.js";
+import { openWithServerKey } from "../crypto/server-key.js";
+import { appendAudit } from "../audit/log.js";
+import { AppError } from "../errors.js";
+import { startSession } from "./sessions.js";
+import { checkTotp } from "./totp.js";
+import { sessionLimits, totpAd } from "./enrolment.js";
+import type { LoginThrottle } from "./throttle.js";
+
+// A hash to verify against when the username is unknown, so both cases cost the same time.
+let dummyHash: Promise<string> | null = null;
+const getDummyHash = () => (dummyHash ??= hashPassword("not a real password, only for timing"));
+
+const INVALID = () => new AppError("unauthenticated", "wrong username, password or code");
+
+/**
+ * Sign in with username, password and TOTP code at once, so a failure never says which of the
+ * three was wrong. An account without TOTP yet gets a session that can only enrol it.
+ * Every success and failure is audited; failures also feed the per-client throttle.
+ */
+export async function login(ctx: AppContext, throttle: LoginThrottle, input: { username: string; password: string; totp?: string | undefined }, client: string) {
+  const now = ctx.now();
+  const wait = throttle.retryAfter(input.username, client, now.getTime());
+  if (wait > 0) throw new AppError("rate_limited", `too many failed attempts; try again in ${Math.ceil(wait / 1000)} s`, { retryAfterSeconds: Math.ceil(wait / 1000) });
+
+  const [user] = await ctx.db.select().from(users).where(sql`lower(${users.username}) = lower(${input.username})`);
+  const passwordOk = await verifyPassword(user?.passwordHash ?? (await getDummyHash()), input.password);
+
+  const fail = async (reason: string) => {
+    throttle.recordFailure(input.username, client, now.getTime());
+    await ctx.db.transaction((tx) =>
+      appendAudit(tx, ctx.keys.subkey("audit"), {
+        actorId: null,
+        action: "staff.login_failed",
+        ...(user ? { subjectType: "staff", subjectId: user.id } : {}),
+        details: { reason },
+      }),
+    );
+    return INVALID();
+  };
+
+  if (!user) throw await fail("unknown_user");
+  if (!passwordOk) throw await fail("bad_password");
+  if (user.disabledAt) throw await fail("disabled");
+
+  let stage: "enrol" | "full" = "enrol";
+  let step: number | null = null;
+  if (user.totpEnabled && user.totpSecretEnc) {
+    const secret = openWithServerKey(ctx.keys.subkey("totp"), user.totpSecretEnc, totpAd(user.id));
+    step = checkTotp(secret, input.totp ?? "", user.totpLastStep, now);
+    if (step === null) throw await fail("bad_totp");
+    stage = "full";
+  }
+
+  throttle.recordSuccess(input.username, client);
+  return ctx.db.transaction(async (tx) => {
+    if (step !== null) await tx.update(users).set({ totpLastStep: step }).where(eq(users.id, user.id));
+    await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: user.id, action: "staff.login", subjectType: "staff", subjectId: user.id, details: { stage } });
+    const session = await startSession(tx, user.id, stage, sessionLimits(ctx), now);
+    return { session, stage, user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role } };
+  });
+}

@@ -1,0 +1,148 @@
+import type { Role } from "../../shared/roles.js";
+import { AppError } from "../errors.js";
+
+/**
+ * Who may do what, on which kind of record: the one policy table of Safe Passage.
+ *
+ * A grant is `false`, `"all"` (every record of that kind) or `"scoped"` (only records of the
+ * person's teams or assigned to them; the query applies the scope, so a record outside it is
+ * simply "not found"). The `satisfies` clause makes a role, resource or action left out of the
+ * table a compile error.
+ */
+export const RESOURCES = {
+  staff: ["list", "invite", "disable", "set_role", "reset_2fa"],
+  team: ["read", "manage"],
+  audit: ["read", "verify"],
+  case: ["list", "read", "create", "assign", "transition", "merge", "reply", "note"],
+  case_identity: ["read", "write"],
+  case_contact: ["read", "write"],
+  rendezvous: ["read", "write"],
+  pow_registration: ["read", "write"],
+  reward_claim: ["read", "assess", "approve"],
+  resettlement: ["read", "write"],
+  analytics: ["read"],
+  canned_reply: ["read", "manage"],
+  settings: ["manage"],
+} as const;
+
+export type Resource = keyof typeof RESOURCES;
+export type Action<R extends Resource> = (typeof RESOURCES)[R][number];
+export type Grant = false | "scoped" | "all";
+type RoleTable = { [R in Resource]: { [A in Action<R>]: Grant } };
+
+const none = <R extends Resource>(r: R) =>
+  Object.fromEntries(RESOURCES[r].map((a) => [a, false])) as { [A in Action<R>]: Grant };
+
+const NO_CASE_WORK = {
+  case: none("case"),
+  case_identity: none("case_identity"),
+  case_contact: none("case_contact"),
+  rendezvous: none("rendezvous"),
+  pow_registration: none("pow_registration"),
+  reward_claim: none("reward_claim"),
+  resettlement: none("resettlement"),
+};
+
+const CASE_WORKER_BASE = {
+  case: { list: "scoped", read: "scoped", create: false, assign: false, transition: "scoped", merge: false, reply: false, note: "scoped" },
+  staff: none("staff"),
+  team: { read: "all", manage: false },
+  audit: none("audit"),
+  analytics: none("analytics"),
+  canned_reply: { read: "all", manage: false },
+  settings: none("settings"),
+} as const;
+
+export const POLICY = {
+  operator: {
+    ...CASE_WORKER_BASE,
+    case: { list: "scoped", read: "scoped", create: "all", assign: "scoped", transition: "scoped", merge: "scoped", reply: "scoped", note: "scoped" },
+    // An operator talks to the applicant: contact details yes, rendezvous no.
+    case_identity: { read: "scoped", write: "scoped" },
+    case_contact: { read: "scoped", write: "scoped" },
+    rendezvous: { read: false, write: false },
+    pow_registration: { read: false, write: false },
+    reward_claim: { read: false, assess: false, approve: false },
+    resettlement: { read: false, write: false },
+  },
+  verifier: {
+    ...CASE_WORKER_BASE,
+    case: { ...CASE_WORKER_BASE.case, assign: "scoped", merge: "scoped" },
+    case_identity: { read: "scoped", write: "scoped" },
+    case_contact: { read: "scoped", write: false },
+    rendezvous: { read: false, write: false },
+    pow_registration: { read: false, write: false },
+    reward_claim: { read: false, assess: false, approve: false },
+    resettlement: { read: false, write: false },
+  },
+  coordinator: {
+    ...CASE_WORKER_BASE,
+    case: { ...CASE_WORKER_BASE.case, reply: "scoped" },
+    case_identity: { read: "scoped", write: false },
+    case_contact: { read: "scoped", write: false },
+    rendezvous: { read: "scoped", write: "scoped" },
+    pow_registration: { read: false, write: false },
+    reward_claim: { read: false, assess: false, approve: false },
+    resettlement: { read: false, write: false },
+  },
+  registrar: {
+    ...CASE_WORKER_BASE,
+    case_identity: { read: "scoped", write: "scoped" },
+    case_contact: { read: false, write: false },
+    rendezvous: { read: false, write: false },
+    pow_registration: { read: "scoped", write: "scoped" },
+    reward_claim: { read: false, assess: false, approve: false },
+    resettlement: { read: false, write: false },
+  },
+  reward_officer: {
+    ...CASE_WORKER_BASE,
+    case_identity: { read: "scoped", write: false },
+    case_contact: { read: false, write: false },
+    rendezvous: { read: false, write: false },
+    pow_registration: { read: "scoped", write: false },
+    reward_claim: { read: "scoped", assess: "scoped", approve: "scoped" },
+    resettlement: { read: false, write: false },
+  },
+  resettlement_officer: {
+    ...CASE_WORKER_BASE,
+    case_identity: { read: "scoped", write: false },
+    case_contact: { read: "scoped", write: false },
+    rendezvous: { read: false, write: false },
+    pow_registration: { read: "scoped", write: false },
+    reward_claim: { read: false, assess: false, approve: false },
+    resettlement: { read: "scoped", write: "scoped" },
+  },
+  // Sees the queue and the numbers, not identities.
+  supervisor: {
+    ...NO_CASE_WORK,
+    case: { list: "all", read: false, create: false, assign: "all", transition: false, merge: false, reply: false, note: false },
+    staff: { list: "all", invite: false, disable: false, set_role: false, reset_2fa: false },
+    team: { read: "all", manage: false },
+    audit: { read: "all", verify: false },
+    analytics: { read: "all" },
+    canned_reply: { read: "all", manage: false },
+    settings: none("settings"),
+  },
+  // Runs accounts, keys and audit; reads no case content.
+  admin: {
+    ...NO_CASE_WORK,
+    staff: { list: "all", invite: "all", disable: "all", set_role: "all", reset_2fa: "all" },
+    team: { read: "all", manage: "all" },
+    audit: { read: "all", verify: "all" },
+    analytics: { read: "all" },
+    canned_reply: { read: "all", manage: "all" },
+    settings: { manage: "all" },
+  },
+} as const satisfies Record<Role, RoleTable>;
+
+export function allow<R extends Resource>(role: Role, resource: R, action: Action<R>): Grant {
+  const table = POLICY[role] as RoleTable;
+  return table[resource][action];
+}
+
+/** Throws `forbidden` unless the role holds some grant; returns the grant for scoping queries. */
+export function authorize<R extends Resource>(user: { role: Role }, resource: R, action: Action<R>): Exclude<Grant, false> {
+  const grant = allow(user.role, resource, action);
+  if (!grant) throw new AppError("forbidden", `not allowed: ${resource}.${action}`);
+  return grant;
+}

@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { ROLES } from "../../shared/roles.js";
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9._-]{3,40}$/, "3 to 40 letters, digits, dots, dashes or underscores");
+export const passwordSchema = z.string().min(12, "at least 12 characters").max(256);
+export const totpCodeSchema = z.string().trim().regex(/^\d{6}$/, "six digits");
+
+export const loginBody = z.object({
+  username: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(256),
+  totp: z.string().trim().max(12).optional(),
+});
+
+export const sessionReply = z.object({
+  stage: z.enum(["enrol", "full"]),
+  csrfToken: z.string(),
+  user: z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: z.enum(ROLES) }),
+});
+
+export const setupInspectBody = z.object({ token: z.string().min(20).max(100) });
+export const setupAcceptBody = z.object({
+  token: z.string().min(20).max(100),
+  username: usernameSchema,
+  displayName: z.string().trim().min(1).max(80),
+  password: passwordSchema,
+});
+
+export const totpBeginReply = z.object({ secret: z.string(), uri: z.string(), qrSvg: z.string() });
+export const totpConfirmBody = z.object({ code: totpCodeSchema });
+export const csrfReply = z.object({ stage: z.enum(["enrol", "full"]), csrfToken: z.string() });

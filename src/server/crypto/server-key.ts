@@ -1,0 +1,68 @@
+import fs from "node:fs";
+import path from "node:path";
+import sodium from "sodium-native";
+import { randomBytes } from "./random.js";
+
+/**
+ * The server key: 32 random bytes in a file outside the database (SECURITY.md: a stolen database
+ * must reveal nothing). Sub-keys for each purpose are derived from it with libsodium's KDF, so
+ * one file serves TOTP secret wrapping, the audit chain MAC and the blind indexes, and none of
+ * those keys can be computed from another.
+ */
+export type ServerKeyPurpose = "totp" | "audit" | "index" | "ratelimit" | "csrf";
+
+const CONTEXT = "SPserver"; // crypto_kdf contexts are exactly 8 bytes
+const SUBKEY_IDS: Record<ServerKeyPurpose, number> = { totp: 1, audit: 2, index: 3, ratelimit: 4, csrf: 5 };
+
+export interface ServerKeys {
+  subkey(purpose: ServerKeyPurpose): Buffer;
+}
+
+export function loadOrCreateServerKey(file: string): ServerKeys {
+  let master: Buffer;
+  if (fs.existsSync(file)) {
+    master = Buffer.from(fs.readFileSync(file, "utf8").trim(), "hex");
+    if (master.length !== sodium.crypto_kdf_KEYBYTES) throw new Error(`server key file ${file} must hold ${sodium.crypto_kdf_KEYBYTES} bytes in hex`);
+  } else {
+    master = randomBytes(sodium.crypto_kdf_KEYBYTES);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, master.toString("hex") + "\n", { mode: 0o600, flag: "wx" });
+  }
+  const secure = sodium.sodium_malloc(sodium.crypto_kdf_KEYBYTES);
+  master.copy(secure);
+  sodium.sodium_memzero(master);
+  const cache = new Map<ServerKeyPurpose, Buffer>();
+  return {
+    subkey(purpose) {
+      let key = cache.get(purpose);
+      if (!key) {
+        key = sodium.sodium_malloc(32);
+        sodium.crypto_kdf_derive_from_key(key, SUBKEY_IDS[purpose], Buffer.from(CONTEXT), secure);
+        cache.set(purpose, key);
+      }
+      return key;
+    },
+  };
+}
+
+/** XChaCha20-Poly1305 under a server sub-key, for small secrets such as TOTP seeds. */
+export function sealWithServerKey(key: Buffer, plaintext: Buffer, ad: string): Buffer {
+  const nonce = randomBytes(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  const out = Buffer.alloc(plaintext.length + sodium.crypto_aead_xchacha20poly1305_ietf_ABYTES);
+  sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(out, plaintext, Buffer.from(ad), null, nonce, key);
+  return Buffer.concat([nonce, out]);
+}
+
+export function openWithServerKey(key: Buffer, sealed: Buffer, ad: string): Buffer {
+  const n = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+  const out = Buffer.alloc(sealed.length - n - sodium.crypto_aead_xchacha20poly1305_ietf_ABYTES);
+  sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(out, null, sealed.subarray(n), Buffer.from(ad), sealed.subarray(0, n), key);
+  return out;
+}
+
+/** Keyed MAC (BLAKE2b) used by the audit chain: only a holder of the server key can extend it. */
+export function mac(key: Buffer, message: Buffer): Buffer {
+  const out = Buffer.alloc(32);
+  sodium.crypto_generichash(out, message, key);
+  return out;
+}

@@ -1,0 +1,75 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { PGlite } from "@electric-sql/pglite";
+import { NodeFS } from "@electric-sql/pglite/nodefs";
+
+/**
+ * PGlite's Node file layer as shipped never calls fsync: its NODEFS stream_ops has no `fsync`,
+ * so Postgres' fsync() calls are silently dropped (PGlite issue #1107), and `fdatasync` is a
+ * no-op in the Emscripten syscall layer. We add a real fsync to the stream operations, and the
+ * server is started with `wal_sync_method=fsync` so WAL flushes take this path.
+ *
+ * The patch reaches into Emscripten internals of the pinned PGlite version; `fsyncCalls`
+ * counts the calls so a test fails loudly if an upgrade makes it stop working.
+ */
+export class DurableNodeFS extends NodeFS {
+  fsyncCalls = 0;
+
+  override async init(pg: PGlite, opts: Parameters<NodeFS["init"]>[1]) {
+    const result = await super.init(pg, opts);
+    const preRun = result.emscriptenOpts.preRun ?? [];
+    result.emscriptenOpts.preRun = [
+      ...preRun,
+      (mod: unknown) => {
+        const nodefs = (mod as { NODEFS?: { stream_ops?: Record<string, unknown> } }).NODEFS;
+        if (!nodefs?.stream_ops) throw new Error("PGlite internals changed: NODEFS.stream_ops not found; durability patch cannot apply");
+        nodefs.stream_ops.fsync = (stream: { nfd?: number }) => {
+          if (typeof stream.nfd === "number") {
+            fs.fsyncSync(stream.nfd);
+            this.fsyncCalls++;
+          }
+          return 0;
+        };
+      },
+    ];
+    return result;
+  }
+}
+
+/** Start parameters: PGlite's defaults without `-F` (which turns fsync off), and fsync forced on. */
+export const DURABLE_START_PARAMS = [
+  "--single",
+  "-O",
+  "-j",
+  "-c", "search_path=public",
+  "-c", "exit_on_error=false",
+  "-c", "log_checkpoints=false",
+  "-c", "max_worker_processes=0",
+  "-c", "max_parallel_workers=0",
+  "-c", "max_parallel_workers_per_gather=0",
+  "-c", "io_method=sync",
+  "-c", "max_parallel_maintenance_workers=0",
+  "-c", "fsync=on",
+  "-c", "synchronous_commit=on",
+  "-c", "full_page_writes=on",
+  "-c", "wal_sync_method=fsync",
+];
+
+/** fsync every file and directory under `dir`: used once after PGlite lays out a fresh cluster. */
+export function fsyncTree(dir: string): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) fsyncTree(p);
+    else if (entry.isFile()) fsyncPath(p);
+  }
+  fsyncPath(dir);
+}
+
+function fsyncPath(p: string): void {
+  const fd = fs.openSync(p, "r");
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,112 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import pg from "pg";
+import * as schema from "./schema.js";
+import { DURABLE_START_PARAMS, DurableNodeFS, fsyncTree } from "./durable-fs.js";
+import { lockDataDir } from "./dir-lock.js";
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export { schema };
+
+/** Raw SQL for the few places that need it (pg-boss, tests, checks). Values are always bound. */
+export type ExecuteSql = (text: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
+
+export interface Database {
+  kind: "pglite" | "postgres";
+  db: Db;
+  executeSql: ExecuteSql;
+  /** Number of real fsync calls made by the embedded file layer (undefined on PostgreSQL). */
+  fsyncCalls(): number | undefined;
+  checkpoint(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+export const MIGRATIONS_DIR = path.join(root, "src/server/db/migrations");
+
+export async function openDatabase(opts: { databaseUrl?: string; dbDir: string }): Promise<Database> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openEmbedded(opts.dbDir);
+}
+
+async function openEmbedded(dbDir: string): Promise<Database> {
+  const release = lockDataDir(path.dirname(dbDir));
+  try {
+    const fresh = !fs.existsSync(path.join(dbDir, "PG_VERSION"));
+    const durableFs = new DurableNodeFS(dbDir);
+    const client = await PGlite.create({ fs: durableFs, startParams: DURABLE_START_PARAMS });
+    // A fresh cluster is unpacked by PGlite without fsync; make it durable once, before any commit.
+    if (fresh) fsyncTree(dbDir);
+    const executeSql: ExecuteSql = async (text, values) => {
+      if (!values || values.length === 0) {
+        // pg-boss and migrations send multi-statement scripts; only exec() runs those.
+        const results = await client.exec(text);
+        return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
+      }
+      const r = await client.query(text, values);
+      return { rows: r.rows as Record<string, unknown>[] };
+    };
+    let closed = false;
+    return {
+      kind: "pglite",
+      db: drizzlePglite(client, { schema }) as unknown as Db,
+      executeSql,
+      fsyncCalls: () => durableFs.fsyncCalls,
+      checkpoint: async () => {
+        await client.exec("CHECKPOINT");
+      },
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        try {
+          await client.exec("CHECKPOINT");
+          await client.close();
+        } finally {
+          release();
+        }
+      },
+    };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // Fail now, with a clear message, rather than at the first request.
+  await pool.query("SELECT 1");
+  return {
+    kind: "postgres",
+    db: drizzlePg(pool, { schema }) as unknown as Db,
+    executeSql: async (text, values) => {
+      const r = await pool.query(text, values as unknown[] | undefined);
+      return { rows: r.rows as Record<string, unknown>[] };
+    },
+    fsyncCalls: () => undefined,
+    checkpoint: async () => {},
+    close: async () => {
+      await pool.end();
+    },
+  };
+}
+
+/** Apply pending migrations. On PostgreSQL an advisory lock keeps two starting instances apart. */
+export async function migrate(database: Database): Promise<void> {
+  if (database.kind === "pglite") {
+    await migratePglite(database.db as never, { migrationsFolder: MIGRATIONS_DIR });
+    return;
+  }
+  await database.executeSql("SELECT pg_advisory_lock(7229001)");
+  try {
+    await migratePg(database.db as never, { migrationsFolder: MIGRATIONS_DIR });
+  } finally {
+    await database.executeSql("SELECT pg_advisory_unlock(7229001)");
+  }
+}

@@ -1,0 +1,128 @@
+import Fastify, { type FastifyInstance, type FastifyError } from "fastify";
+import helmet from "@fastify/helmet";
+import cookie from "@fastify/cookie";
+import rateLimit from "@fastify/rate-limit";
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { sql } from "drizzle-orm";
+import type { Logger } from "../log.js";
+import type { Db } from "../db/index.js";
+import { AppError } from "../errors.js";
+import type { ApiErrorBody } from "../../shared/errors.js";
+import { clientKey } from "./client-key.js";
+
+export type App = FastifyInstance & { withTypeProvider(): FastifyInstance };
+
+export interface BaseOptions {
+  log: Logger;
+  db: Db;
+  /** Extra CSP sources for the staff console's images (QR codes are data: URIs). */
+  imgSrc?: string[];
+  trustProxy?: boolean;
+  bodyLimit?: number;
+}
+
+/**
+ * What both listeners share: the one error shape, strict security headers, health checks,
+ * cookies, zod validation and rate limiting keyed by an anonymous client key.
+ */
+export async function createBaseApp(opts: BaseOptions) {
+  const app = Fastify({
+    loggerInstance: opts.log,
+    trustProxy: opts.trustProxy ?? false,
+    bodyLimit: opts.bodyLimit ?? 256 * 1024,
+    // Request ids are random per request, not derived from anything about the client.
+    genReqId: () => crypto.randomUUID(),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(helmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", ...(opts.imgSrc ?? [])],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: true,
+    crossOriginOpenerPolicy: { policy: "same-origin" },
+    crossOriginResourcePolicy: { policy: "same-origin" },
+    referrerPolicy: { policy: "no-referrer" },
+    strictTransportSecurity: { maxAge: 63072000, includeSubDomains: true, preload: false },
+  });
+  app.addHook("onSend", async (_req, reply) => {
+    reply.header("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+    if (!reply.hasHeader("Cache-Control")) reply.header("Cache-Control", "no-store");
+  });
+
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    keyGenerator: (req) => clientKey(req.ip),
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      error: { code: "rate_limited", message: `too many requests; try again in ${Math.ceil(ctx.ttl / 1000)} s` },
+    }),
+  });
+
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    const body = toErrorBody(err);
+    const status = statusOf(err, body);
+    if (status >= 500) req.log.error({ err }, "request failed");
+    else req.log.info({ code: body.error.code, statusCode: status }, "request refused");
+    void reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((_req, reply) => {
+    void reply.status(404).send({ error: { code: "not_found", message: "not found" } } satisfies ApiErrorBody);
+  });
+
+  app.get("/healthz", async () => ({ status: "ok" }));
+  app.get("/readyz", async (_req, reply) => {
+    try {
+      await opts.db.execute(sql`SELECT 1 FROM audit_head LIMIT 1`);
+      return { status: "ready" };
+    } catch {
+      return reply.status(503).send({ error: { code: "unavailable", message: "database not ready" } } satisfies ApiErrorBody);
+    }
+  });
+  return app;
+}
+
+export type BaseApp = Awaited<ReturnType<typeof createBaseApp>>;
+
+function statusOf(err: FastifyError | AppError, body: ApiErrorBody): number {
+  if (err instanceof AppError) return err.status;
+  if (body.error.code === "internal") return 500;
+  const s = (err as FastifyError).statusCode;
+  return typeof s === "number" && s >= 400 && s < 600 ? s : 500;
+}
+
+function toErrorBody(err: FastifyError | AppError): ApiErrorBody {
+  if (err instanceof AppError) return { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
+  const fe = err as FastifyError & { validation?: unknown[] };
+  if (fe.validation) {
+    // Say which field and why; never echo the submitted value back.
+    const details = (fe.validation as { instancePath?: string; message?: string; params?: { issue?: { path?: unknown[] } } }[]).map((v) => ({
+      path: v.instancePath || (v.params?.issue?.path ?? []).join("."),
+      message: v.message,
+    }));
+    return { error: { code: "validation_failed", message: "the request is not valid", details } };
+  }
+  const s = fe.statusCode;
+  if (s === 413) return { error: { code: "payload_too_large", message: "the request is too large" } };
+  if (s === 415) return { error: { code: "unsupported_media_type", message: "unsupported content type" } };
+  if (s === 429) return { error: { code: "rate_limited", message: "too many requests" } };
+  if (typeof s === "number" && s >= 400 && s < 500) return { error: { code: "bad_request", message: "the request could not be read" } };
+  return { error: { code: "internal", message: "internal error" } };
+}

@@ -1,0 +1,124 @@
+import { Command, Option } from "commander";
+import { sql } from "drizzle-orm";
+import { loadConfig, type ConfigFlags } from "./config.js";
+import { openContext } from "./services.js";
+import { serve } from "./serve.js";
+import { migrate, openDatabase } from "./db/index.js";
+import { users } from "./db/schema.js";
+import { inviteStaff } from "./auth/setup-links.js";
+import { changeStaffRole, disableStaff, listStaff } from "./staff/commands.js";
+import { describeAuditProblem, verifyAuditChain } from "./audit/log.js";
+import { loadDemoData } from "./demo/load.js";
+import { ROLES, type Role } from "../shared/roles.js";
+import type { AppContext } from "./context.js";
+
+const program = new Command("safe-passage").description("Safe Passage: secure intake and case management for a safe-surrender hotline");
+
+/** Storage flags every data command takes. */
+function withStorage(cmd: Command): Command {
+  return cmd
+    .option("--data-dir <dir>", "data directory of the embedded store (env SAFE_PASSAGE_DATA, default ./data)")
+    .option("--database-url <url>", "PostgreSQL URL; without it the embedded store is used (env DATABASE_URL)")
+    .option("--key-file <file>", "server key file (env SAFE_PASSAGE_KEY_FILE, default <data-dir>/server.key)");
+}
+
+async function withContext<T>(flags: ConfigFlags, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+  const ctx = await openContext(loadConfig({ ...flags, logLevel: flags.logLevel ?? "warn" }));
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.database.close();
+  }
+}
+
+async function userId(ctx: AppContext, username: string): Promise<string> {
+  const [u] = await ctx.db.select({ id: users.id }).from(users).where(sql`lower(${users.username}) = lower(${username})`);
+  if (!u) throw new Error(`no staff member named ${username}`);
+  return u.id;
+}
+
+const roleOption = () => new Option("--role <role>", "staff role").choices(ROLES as unknown as string[]).makeOptionMandatory();
+
+withStorage(program.command("serve").description("run both listeners (applicant pages and staff console)"))
+  .option("--host <host>", "address to listen on (env HOST, default 127.0.0.1)")
+  .option("--port <port>", "public listener port (env PORT, default 8080)")
+  .option("--staff-port <port>", "staff listener port (env STAFF_PORT, default 8081)")
+  .action(async (flags: ConfigFlags) => {
+    const ctx = await openContext(loadConfig(flags));
+    const running = await serve(ctx);
+    const stop = (signal: string) => {
+      ctx.log.info({ event: "shutdown", signal }, "stopping");
+      void running.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+  });
+
+withStorage(program.command("migrate").description("apply pending database migrations")).action(async (flags: ConfigFlags) => {
+  const config = loadConfig(flags);
+  const database = await openDatabase({ dbDir: config.dbDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
+  try {
+    await migrate(database);
+    console.log(`migrations applied (${database.kind})`);
+  } finally {
+    await database.close();
+  }
+});
+
+const user = program.command("user").description("manage staff accounts");
+withStorage(user.command("add").description("invite a staff member: prints a one-time link to set a password and enrol 2FA"))
+  .requiredOption("--username <name>", "login name")
+  .addOption(roleOption())
+  .action(async (flags: ConfigFlags & { username: string; role: Role }) =>
+    withContext(flags, async (ctx) => {
+      const r = await inviteStaff(ctx, { role: flags.role, username: flags.username, invitedBy: null });
+      console.log(`Invitation for ${flags.username} (${flags.role}), valid until ${r.expiresAt.toISOString()}:\n  ${r.link}`);
+    }),
+  );
+withStorage(user.command("list").description("list staff accounts")).action(async (flags: ConfigFlags) =>
+  withContext(flags, async (ctx) => {
+    for (const u of await listStaff(ctx)) {
+      console.log([u.username.padEnd(20), u.role.padEnd(22), u.totpEnabled ? "2fa" : "no-2fa", u.disabledAt ? "disabled" : "active"].join(" "));
+    }
+  }),
+);
+withStorage(user.command("disable").description("disable an account and end its sessions").argument("<username>")).action(async (username: string, flags: ConfigFlags) =>
+  withContext(flags, async (ctx) => {
+    await disableStaff(ctx, null, await userId(ctx, username));
+    console.log(`${username} disabled`);
+  }),
+);
+withStorage(user.command("set-role").description("change an account's role").argument("<username>").addOption(roleOption())).action(
+  async (username: string, flags: ConfigFlags & { role: Role }) =>
+    withContext(flags, async (ctx) => {
+      await changeStaffRole(ctx, null, await userId(ctx, username), flags.role);
+      console.log(`${username} is now ${flags.role}`);
+    }),
+);
+
+const audit = program.command("audit").description("the audit log");
+withStorage(audit.command("verify").description("check the hash chain; reports the first edited, inserted or deleted row")).action(async (flags: ConfigFlags) =>
+  withContext(flags, async (ctx) => {
+    const r = await verifyAuditChain(ctx.db, ctx.keys.subkey("audit"));
+    if (r.problem) {
+      console.log(`audit log TAMPERED: ${describeAuditProblem(r.problem)}`);
+      process.exitCode = 1;
+    } else console.log(`audit log intact: ${r.rows} rows`);
+  }),
+);
+
+withStorage(program.command("demo").description("load a realistic demo data set (staff accounts; later cases) into an empty store")).action(async (flags: ConfigFlags) =>
+  withContext(flags, async (ctx) => {
+    const summary = await loadDemoData(ctx);
+    console.log(summary);
+  }),
+);
+
+program.parseAsync(process.argv).catch((err: Error) => {
+  console.error(`safe-passage: ${err.message}`);
+  process.exit(1);
+});
+

@@ -1,0 +1,51 @@
+import type { AppContext } from "./context.js";
+import { buildPublicApp, buildStaffApp } from "./app.js";
+import { issueFirstAdminLink } from "./auth/setup-links.js";
+import { createBoss } from "./jobs/boss.js";
+import { purgeExpiredSessions } from "./auth/sessions.js";
+import { sessionLimits } from "./auth/enrolment.js";
+
+export interface Running {
+  publicUrl: string;
+  staffUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Start both listeners and the job runner. On SIGTERM/SIGINT (wired by the CLI) `stop` closes the
+ * listeners first (in-flight requests finish), then the jobs, then checkpoints and closes the store.
+ */
+export async function serve(ctx: AppContext): Promise<Running> {
+  const boss = createBoss(ctx.database, ctx.config.databaseUrl);
+  boss.on("error", (err: Error) => ctx.log.error({ err }, "job runner error"));
+  await boss.start();
+  await boss.createQueue("maintenance.purge-sessions");
+  await boss.work("maintenance.purge-sessions", async () => purgeExpiredSessions(ctx.db, sessionLimits(ctx), ctx.now()));
+  const purgeTimer = setInterval(() => void boss.send("maintenance.purge-sessions", {}, { singletonKey: "purge" }).catch(() => {}), 10 * 60_000);
+  purgeTimer.unref();
+
+  const publicApp = await buildPublicApp(ctx);
+  const staffApp = await buildStaffApp(ctx);
+  const publicUrl = await publicApp.listen({ host: ctx.config.host, port: ctx.config.port });
+  const staffUrl = await staffApp.listen({ host: ctx.config.host, port: ctx.config.staffPort });
+  ctx.log.info({ event: "listening", publicPort: publicApp.server.address(), staffPort: staffApp.server.address() }, "Safe Passage is up");
+
+  const firstAdminLink = await issueFirstAdminLink(ctx);
+  if (firstAdminLink) {
+    // A staff secret, not applicant data: printed once to the operator's terminal, never logged.
+    process.stdout.write(`\nNo staff accounts yet. Create the first administrator with this one-time link (valid 24 h):\n  ${firstAdminLink}\n\n`);
+  }
+
+  let stopping: Promise<void> | null = null;
+  return {
+    publicUrl,
+    staffUrl,
+    stop: () =>
+      (stopping ??= (async () => {
+        clearInterval(purgeTimer);
+        await Promise.allSettled([publicApp.close(), staffApp.close()]);
+        await boss.stop({ graceful: true, wait: true, timeout: 10_000 }).catch(() => {});
+        await ctx.database.close();
+      })()),
+  };
+}

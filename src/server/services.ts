@@ -1,0 +1,21 @@
+import fs from "node:fs";
+import type { Config } from "./config.js";
+import type { AppContext } from "./context.js";
+import { migrate, openDatabase } from "./db/index.js";
+import { loadOrCreateServerKey } from "./crypto/server-key.js";
+import { createLogger } from "./log.js";
+
+/** Open the store, apply pending migrations, load keys: what every command that touches data needs. */
+export async function openContext(config: Config, opts: { migrate?: boolean } = {}): Promise<AppContext> {
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const log = createLogger({ level: config.logLevel, ...(process.env.SAFE_PASSAGE_LOG_FILE ? { destination: process.env.SAFE_PASSAGE_LOG_FILE } : {}) });
+  const database = await openDatabase({ dbDir: config.dbDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
+  try {
+    if (opts.migrate !== false) await migrate(database);
+    const keys = loadOrCreateServerKey(config.keyFile);
+    return { config, database, db: database.db, keys, log, now: () => new Date() };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}

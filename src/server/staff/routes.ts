@@ -1,0 +1,70 @@
+import { z } from "zod";
+import type { BaseApp } from "../http/base.js";
+import type { AppContext } from "../context.js";
+import { authorize } from "../auth/policy.js";
+import { staffOf } from "../auth/guard.js";
+import { inviteStaff } from "../auth/setup-links.js";
+import { resetStaffTotp } from "../auth/enrolment.js";
+import { usernameSchema } from "../auth/schema.js";
+import { ROLES } from "../../shared/roles.js";
+import { changeStaffRole, disableStaff, enableStaff, listStaff } from "./commands.js";
+import { presentStaff, staffSchema } from "./present.js";
+
+const idParams = z.object({ id: z.string().uuid() });
+
+export function registerStaffRoutes(app: BaseApp, ctx: AppContext) {
+  app.get("/api/staff", { schema: { tags: ["staff"], summary: "List staff accounts", response: { 200: z.array(staffSchema) } } }, async (req) => {
+    authorize(staffOf(req).user, "staff", "list");
+    return (await listStaff(ctx)).map(presentStaff);
+  });
+
+  app.post(
+    "/api/staff/invitations",
+    {
+      schema: {
+        tags: ["staff"],
+        summary: "Invite a staff member: returns a one-time link",
+        body: z.object({ role: z.enum(ROLES), username: usernameSchema.optional() }),
+        response: { 201: z.object({ id: z.string(), link: z.string(), expiresAt: z.string() }) },
+      },
+    },
+    async (req, reply) => {
+      const me = staffOf(req).user;
+      authorize(me, "staff", "invite");
+      const r = await inviteStaff(ctx, { role: req.body.role, ...(req.body.username ? { username: req.body.username } : {}), invitedBy: me.id });
+      return reply.status(201).send({ id: r.id, link: r.link, expiresAt: r.expiresAt.toISOString() });
+    },
+  );
+
+  app.post(
+    "/api/staff/:id/role",
+    { schema: { tags: ["staff"], summary: "Change a staff member's role", params: idParams, body: z.object({ role: z.enum(ROLES) }) } },
+    async (req, reply) => {
+      const me = staffOf(req).user;
+      authorize(me, "staff", "set_role");
+      await changeStaffRole(ctx, me.id, req.params.id, req.body.role);
+      return reply.status(204).send();
+    },
+  );
+
+  app.post("/api/staff/:id/disable", { schema: { tags: ["staff"], summary: "Disable an account and end its sessions", params: idParams } }, async (req, reply) => {
+    const me = staffOf(req).user;
+    authorize(me, "staff", "disable");
+    await disableStaff(ctx, me.id, req.params.id);
+    return reply.status(204).send();
+  });
+
+  app.post("/api/staff/:id/enable", { schema: { tags: ["staff"], summary: "Enable a disabled account", params: idParams } }, async (req, reply) => {
+    const me = staffOf(req).user;
+    authorize(me, "staff", "disable");
+    await enableStaff(ctx, me.id, req.params.id);
+    return reply.status(204).send();
+  });
+
+  app.post("/api/staff/:id/reset-2fa", { schema: { tags: ["staff"], summary: "Clear a staff member's TOTP so they enrol again", params: idParams } }, async (req, reply) => {
+    const me = staffOf(req).user;
+    authorize(me, "staff", "reset_2fa");
+    await resetStaffTotp(ctx, me.id, req.params.id);
+    return reply.status(204).send();
+  });
+}
