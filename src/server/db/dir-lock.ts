@@ -15,16 +15,23 @@ export class DataDirLockedError extends Error {
  * one directory would corrupt it. The lock file holds the owner's pid; a lock whose process is
  * gone (a crash, SIGKILL) is stale and taken over.
  */
+// Directories this process holds. A lock file with our own pid that is not in here was left by an
+// earlier process that happened to get the same pid (common for pid 1 in containers): stale.
+const heldHere = new Set<string>();
+
 export function lockDataDir(dir: string): () => void {
   fs.mkdirSync(dir, { recursive: true });
   const lockPath = path.join(dir, "safe-passage.lock");
+  if (heldHere.has(lockPath)) throw new DataDirLockedError(dir, process.pid);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = fs.openSync(lockPath, "wx", 0o600);
       fs.writeSync(fd, `${process.pid}\n`);
       fs.fsyncSync(fd);
       fs.closeSync(fd);
+      heldHere.add(lockPath);
       return () => {
+        heldHere.delete(lockPath);
         try {
           if (readOwner(lockPath) === process.pid) fs.unlinkSync(lockPath);
         } catch {

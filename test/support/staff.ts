@@ -1,0 +1,79 @@
+import { Secret } from "otpauth";
+import type { LightMyRequestResponse } from "fastify";
+import type { BaseApp } from "../../src/server/http/base.js";
+import type { AppContext } from "../../src/server/context.js";
+import { issueFirstAdminLink, inviteStaff } from "../../src/server/auth/setup-links.js";
+import { totpCodeAt } from "../../src/server/auth/totp.js";
+import type { Role } from "../../src/shared/roles.js";
+
+export const TEST_PASSWORD = "correct horse battery staple";
+/** A user agent no log line may ever contain: the log grep looks for it. */
+export const TEST_USER_AGENT = "SafePassageTestAgent/1.0 (canary-ua-7f3a)";
+
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** A signed-in staff member talking to the app through real HTTP injection. */
+export class StaffClient {
+  constructor(
+    readonly app: BaseApp,
+    public cookie: string,
+    public csrf: string,
+    readonly username: string,
+    readonly totpSecret: Buffer | null,
+    readonly userId: string,
+  ) {}
+
+  request(method: Method, url: string, payload?: unknown): Promise<LightMyRequestResponse> {
+    return this.app.inject({
+      method,
+      url,
+      headers: { cookie: `sp_staff=${this.cookie}`, "x-csrf-token": this.csrf, "user-agent": TEST_USER_AGENT },
+      ...(payload !== undefined ? { payload: payload as object } : {}),
+    });
+  }
+}
+
+export function tokenFromLink(link: string): string {
+  const m = /#token=([A-Za-z0-9_-]+)/.exec(link);
+  if (!m) throw new Error(`no token in ${link}`);
+  return m[1]!;
+}
+
+export function cookieFrom(res: LightMyRequestResponse, name = "sp_staff"): string {
+  const c = res.cookies.find((x) => x.name === name);
+  if (!c) throw new Error(`no ${name} cookie in response (${res.statusCode}: ${res.body})`);
+  return c.value;
+}
+
+/** TOTP codes are single-use per 30 s step; tests move the clock forward a step per code. */
+export function advancingClock(ctx: AppContext) {
+  let t = Date.now();
+  ctx.now = () => new Date(t);
+  return { tick: (ms = 31_000) => (t += ms), now: () => new Date(t) };
+}
+
+/** Accept a setup link, enrol TOTP, return a full session. */
+export async function completeSetup(app: BaseApp, ctx: AppContext, link: string, username: string, clock: { tick: () => number; now: () => Date }): Promise<StaffClient> {
+  const accept = await app.inject({ method: "POST", url: "/api/setup/accept", headers: { "user-agent": TEST_USER_AGENT }, payload: { token: tokenFromLink(link), username, displayName: `Test ${username}`, password: TEST_PASSWORD } });
+  if (accept.statusCode !== 200) throw new Error(`setup failed: ${accept.statusCode} ${accept.body}`);
+  const client = new StaffClient(app, cookieFrom(accept), accept.json().csrfToken, username, null, "");
+  const begin = await client.request("POST", "/api/auth/totp/begin");
+  const secret = Buffer.from(Secret.fromBase32(begin.json().secret).bytes);
+  clock.tick();
+  const confirm = await client.request("POST", "/api/auth/totp/confirm", { code: totpCodeAt(secret, clock.now()) });
+  if (confirm.statusCode !== 200) throw new Error(`enrolment failed: ${confirm.statusCode} ${confirm.body}`);
+  const full = new StaffClient(app, cookieFrom(confirm), confirm.json().csrfToken, username, secret, "");
+  const me = await full.request("GET", "/api/auth/session");
+  return new StaffClient(app, full.cookie, full.csrf, username, secret, me.json().user.id);
+}
+
+export async function createFirstAdmin(app: BaseApp, ctx: AppContext, clock: { tick: () => number; now: () => Date }) {
+  const link = await issueFirstAdminLink(ctx);
+  if (!link) throw new Error("store is not empty");
+  return completeSetup(app, ctx, link, "admin", clock);
+}
+
+export async function createStaff(app: BaseApp, ctx: AppContext, admin: StaffClient, role: Role, username: string, clock: { tick: () => number; now: () => Date }) {
+  const inv = await inviteStaff(ctx, { role, username, invitedBy: admin.userId });
+  return completeSetup(app, ctx, inv.link, username, clock);
+}

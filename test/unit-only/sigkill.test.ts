@@ -1,0 +1,87 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { Secret } from "otpauth";
+import { inArray } from "drizzle-orm";
+import { startServerProcess, type ServerProcess } from "../support/server-process.js";
+import { TEST_PASSWORD } from "../support/staff.js";
+import { totpCodeAt } from "../../src/server/auth/totp.js";
+import { openDatabase } from "../../src/server/db/index.js";
+import { setupTokens } from "../../src/server/db/schema.js";
+import { verifyAuditChain } from "../../src/server/audit/log.js";
+import { loadOrCreateServerKey } from "../../src/server/crypto/server-key.js";
+
+const ROUNDS = Number(process.env.SIGKILL_ROUNDS ?? 20);
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sp-kill-"));
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+async function post(server: ServerProcess, url: string, session: { cookie: string; csrf: string } | null, body: unknown) {
+  return fetch(`${server.staffUrl}${url}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(session ? { cookie: `sp_staff=${session.cookie}`, "x-csrf-token": session.csrf } : {}) },
+    body: JSON.stringify(body),
+  });
+}
+const cookieOf = (r: Response) => /sp_staff=([^;]+)/.exec(r.headers.get("set-cookie") ?? "")![1]!;
+
+/** First admin through the real HTTP path; the session is durable, so it outlives every restart. */
+async function setUpAdmin(server: ServerProcess) {
+  const token = /#token=([A-Za-z0-9_-]+)/.exec(server.stdout())![1];
+  const accept = await post(server, "/api/setup/accept", null, { token, username: "admin", displayName: "Admin", password: TEST_PASSWORD });
+  const enrol = { cookie: cookieOf(accept), csrf: ((await accept.json()) as { csrfToken: string }).csrfToken };
+  const begin = (await (await post(server, "/api/auth/totp/begin", enrol, {})).json()) as { secret: string };
+  const secret = Buffer.from(Secret.fromBase32(begin.secret).bytes);
+  const confirm = await post(server, "/api/auth/totp/confirm", enrol, { code: totpCodeAt(secret, new Date()) });
+  expect(confirm.status).toBe(200);
+  return { cookie: cookieOf(confirm), csrf: ((await confirm.json()) as { csrfToken: string }).csrfToken };
+}
+
+describe("SIGKILL during a stream of acknowledged writes", () => {
+  it(`loses no acknowledged row over ${ROUNDS} kills`, { timeout: ROUNDS * 30_000 }, async () => {
+    let session: { cookie: string; csrf: string } | null = null;
+    const acknowledged: string[] = [];
+    let totalAcked = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const server = await startServerProcess({ SAFE_PASSAGE_DATA: dataDir, SAFE_PASSAGE_ENV: "development" });
+      session ??= await setUpAdmin(server);
+      // Four writers in parallel; a write counts only once its 201 has arrived.
+      let killed = false;
+      const writer = async () => {
+        while (!killed) {
+          try {
+            const r = await post(server, "/api/staff/invitations", session, { role: "operator" });
+            if (r.status === 201) acknowledged.push(((await r.json()) as { id: string }).id);
+            else if (!killed) throw new Error(`unexpected ${r.status}: ${await r.text()}`);
+          } catch (err) {
+            if (!killed) throw err;
+          }
+        }
+      };
+      const writers = Array.from({ length: 4 }, writer);
+      await new Promise((r) => setTimeout(r, 150 + Math.random() * 600));
+      killed = true;
+      server.child.kill("SIGKILL");
+      await server.exited;
+      await Promise.allSettled(writers);
+
+      // Reopen the directory directly (this also recovers the stale lock) and look for every row.
+      const db = await openDatabase({ dbDir: path.join(dataDir, "db") });
+      try {
+        const found = new Set<string>();
+        for (let i = 0; i < acknowledged.length; i += 500) {
+          const rows = await db.db.select({ id: setupTokens.id }).from(setupTokens).where(inArray(setupTokens.id, acknowledged.slice(i, i + 500)));
+          for (const r of rows) found.add(r.id);
+        }
+        const lost = acknowledged.filter((id) => !found.has(id));
+        expect(lost, `round ${round}: acknowledged but lost`).toEqual([]);
+        const chain = await verifyAuditChain(db.db, loadOrCreateServerKey(path.join(dataDir, "server.key")).subkey("audit"));
+        expect(chain.problem, `round ${round}: audit chain after crash`).toBeNull();
+      } finally {
+        await db.close();
+      }
+      totalAcked = acknowledged.length;
+    }
+    expect(totalAcked).toBeGreaterThan(ROUNDS); // the stream really wrote during the rounds
+  });
+});

@@ -1,0 +1,49 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * Three projects over one tree:
+ *  - unit: every test under test/, storage on embedded PGlite;
+ *  - postgres: the tests that touch storage again, on the local PostgreSQL server
+ *    (each test file gets a fresh database, dropped when it ends);
+ *  - e2e: browser tests in e2e/, Debian's Chromium driven by playwright-core.
+ */
+export default defineConfig({
+  test: {
+    reporters: process.env.CI ? ["default", "json"] : ["default"],
+    outputFile: { json: "test-results/vitest.json" },
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/**/*.test.ts"],
+          env: { TEST_STORE: "pglite", SAFE_PASSAGE_ENV: "test" },
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          pool: "forks",
+        },
+      },
+      {
+        test: {
+          name: "postgres",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/server/crypto/**", "test/unit-only/**"],
+          env: { TEST_STORE: "postgres", SAFE_PASSAGE_ENV: "test" },
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          pool: "forks",
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["e2e/**/*.e2e.ts"],
+          env: { SAFE_PASSAGE_ENV: "test" },
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          pool: "forks",
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
