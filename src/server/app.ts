@@ -1,10 +1,11 @@
 import type { AppContext } from "./context.js";
 import { createBaseApp } from "./http/base.js";
 import { registerOpenApi, registerOpenApiRoutes } from "./http/openapi.js";
-import { staffGuard } from "./auth/guard.js";
+import { staffGuard, wipeRequestKeys } from "./auth/guard.js";
 import { registerAuthRoutes } from "./auth/routes.js";
 import { registerStaffRoutes } from "./staff/routes.js";
 import { registerAuditRoutes } from "./audit/routes.js";
+import { registerCaseRoutes } from "./cases/routes.js";
 
 /**
  * The staff listener: console and staff API. Kept on its own port so it can stay off the public
@@ -16,10 +17,12 @@ export async function buildStaffApp(ctx: AppContext) {
   app.addHook("onRequest", async (req, reply) => {
     if (req.routeOptions.url?.startsWith("/api/")) await staffGuard(ctx)(req, reply);
   });
+  app.addHook("onResponse", wipeRequestKeys);
   registerOpenApiRoutes(app);
   registerAuthRoutes(app, ctx);
   registerStaffRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
+  registerCaseRoutes(app, ctx);
   return app;
 }
 

@@ -10,12 +10,17 @@ import type { Role } from "../../shared/roles.js";
 import { endAllSessions, endSession, startSession, type StaffSession } from "./sessions.js";
 import { checkTotp, newTotpSecret, totpQrSvg, totpUri } from "./totp.js";
 import { findSetupLink } from "./setup-links.js";
+import { createStaffKeys } from "../keys/staff.js";
+import { addTeamMember, bootstrapTeams, DEFAULT_TEAM } from "../keys/teams.js";
+import { wipe } from "../crypto/secure.js";
+import { TEAMS, type TeamId } from "../../shared/case-states.js";
 
 const totpAd = (userId: string) => `totp:v1:${userId}`;
 
 /**
- * Accept a one-time link: create the account with its password, consume the link, and open a
- * session that can do nothing but enrol TOTP.
+ * Accept a one-time link: create the account with its password and key pair, consume the link,
+ * join the invited teams (the team key is sealed to him by the next key holder online), and open
+ * a session that can do nothing but enrol TOTP. The recovery key is returned to be shown once.
  */
 export async function acceptSetupLink(ctx: AppContext, input: { token: string; username: string; displayName: string; password: string }) {
   const link = await findSetupLink(ctx, input.token);
@@ -45,8 +50,17 @@ export async function acceptSetupLink(ctx: AppContext, input: { token: string; u
       subjectId: user!.id,
       details: { role: link.role, invitation: link.id },
     });
-    const session = await startSession(tx, user!.id, "enrol", sessionLimits(ctx), ctx.now());
-    return { userId: user!.id, role: user!.role as Role, session };
+    const keys = await createStaffKeys(tx, user!.id, input.password);
+    try {
+      if (link.purpose === "first_admin") await bootstrapTeams(tx, user!.id, keys.keyPair.publicKey);
+      const role = link.role as Role;
+      const invited = (link.teams ?? (DEFAULT_TEAM[role] ? [DEFAULT_TEAM[role]] : [])).filter((t): t is TeamId => (TEAMS as readonly string[]).includes(t));
+      for (const team of invited) await addTeamMember(tx, team, user!.id);
+      const session = await startSession(tx, user!.id, "enrol", sessionLimits(ctx), ctx.now(), keys.keyPair.privateKey);
+      return { userId: user!.id, role, session, recoveryKey: keys.recoveryKey };
+    } finally {
+      wipe(keys.keyPair.privateKey);
+    }
   });
 }
 
@@ -72,7 +86,7 @@ export async function confirmTotpEnrolment(ctx: AppContext, session: StaffSessio
     await tx.update(users).set({ totpEnabled: true, totpLastStep: step }).where(eq(users.id, user.id));
     await endSession(tx, session.idHash);
     await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: user.id, action: "staff.totp_enrolled", subjectType: "staff", subjectId: user.id });
-    return startSession(tx, user.id, "full", sessionLimits(ctx), ctx.now());
+    return startSession(tx, user.id, "full", sessionLimits(ctx), ctx.now(), session.privateKey);
   });
 }
 

@@ -3,6 +3,8 @@ import type { AppContext } from "../context.js";
 import { AppError } from "../errors.js";
 import { csrfTokenValid, resumeSession, type StaffSession } from "./sessions.js";
 import { sessionLimits } from "./enrolment.js";
+import { wipe } from "../crypto/secure.js";
+import { grantPendingTeamKeys } from "../keys/teams.js";
 
 export const SESSION_COOKIE = "sp_staff";
 export const CSRF_HEADER = "x-csrf-token";
@@ -33,13 +35,24 @@ export function staffGuard(ctx: AppContext) {
     const id = req.cookies[SESSION_COOKIE];
     const session = id ? await resumeSession(ctx.db, id, sessionLimits(ctx), ctx.now()) : null;
     if (!session || !id) throw new AppError("unauthenticated", "sign in first");
-    if (!SAFE_METHODS.has(req.method) && !csrfTokenValid(ctx.keys.subkey("csrf"), id, headerValue(req.headers[CSRF_HEADER]))) {
+    if (!SAFE_METHODS.has(req.method) && !csrfTokenValid(ctx.keys.subkey("csrf"), session.idHash, headerValue(req.headers[CSRF_HEADER]))) {
+      wipe(session.privateKey);
       throw new AppError("csrf_failed", "missing or wrong CSRF token; reload the page");
     }
-    if (access === "full" && session.stage !== "full") throw new AppError("enrolment_required", "set up two-factor authentication first");
+    if (access === "full" && session.stage !== "full") {
+      wipe(session.privateKey);
+      throw new AppError("enrolment_required", "set up two-factor authentication first");
+    }
     req.staff = session;
     req.staffSessionId = id;
+    // A key holder online admits members waiting for a team key (the server alone cannot).
+    if (session.stage === "full") await grantPendingTeamKeys(ctx.db, session.user.id, session.privateKey);
   };
+}
+
+/** The unlocked private key lives for one request: wipe it once the response is sent. */
+export async function wipeRequestKeys(req: FastifyRequest) {
+  if (req.staff) wipe(req.staff.privateKey);
 }
 
 function headerValue(h: string | string[] | undefined): string | undefined {

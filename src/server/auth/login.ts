@@ -9,6 +9,8 @@ import { startSession } from "./sessions.js";
 import { checkTotp } from "./totp.js";
 import { sessionLimits, totpAd } from "./enrolment.js";
 import type { LoginThrottle } from "./throttle.js";
+import { unlockStaffKey } from "../keys/staff.js";
+import { wipe } from "../crypto/secure.js";
 
 // A hash to verify against when the username is unknown, so both cases cost the same time.
 let dummyHash: Promise<string> | null = null;
@@ -55,11 +57,18 @@ export async function login(ctx: AppContext, throttle: LoginThrottle, input: { u
     stage = "full";
   }
 
+  // The password also unwraps the staff private key; the session keeps it wrapped under a cookie secret.
+  const privateKey = await unlockStaffKey(ctx.db, user.id, input.password);
+  if (!privateKey) throw await fail("key_unavailable");
   throttle.recordSuccess(input.username, client);
-  return ctx.db.transaction(async (tx) => {
-    if (step !== null) await tx.update(users).set({ totpLastStep: step }).where(eq(users.id, user.id));
-    await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: user.id, action: "staff.login", subjectType: "staff", subjectId: user.id, details: { stage } });
-    const session = await startSession(tx, user.id, stage, sessionLimits(ctx), now);
-    return { session, stage, user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role } };
-  });
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      if (step !== null) await tx.update(users).set({ totpLastStep: step }).where(eq(users.id, user.id));
+      await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: user.id, action: "staff.login", subjectType: "staff", subjectId: user.id, details: { stage } });
+      const session = await startSession(tx, user.id, stage, sessionLimits(ctx), now, privateKey);
+      return { session, stage, user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role } };
+    });
+  } finally {
+    wipe(privateKey);
+  }
 }

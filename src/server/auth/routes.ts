@@ -16,7 +16,7 @@ const AUTH_RATE = { max: 20, timeWindow: "1 minute" };
 
 export function registerAuthRoutes(app: BaseApp, ctx: AppContext) {
   const throttle = new LoginThrottle();
-  const csrf = (id: string) => csrfTokenFor(ctx.keys.subkey("csrf"), id);
+  const csrf = (idHash: Buffer) => csrfTokenFor(ctx.keys.subkey("csrf"), idHash);
 
   app.post(
     "/api/auth/login",
@@ -24,7 +24,7 @@ export function registerAuthRoutes(app: BaseApp, ctx: AppContext) {
     async (req, reply) => {
       const r = await login(ctx, throttle, req.body, clientKey(req.ip));
       setSessionCookie(reply, ctx, r.session.id);
-      return { stage: r.stage, csrfToken: csrf(r.session.id), user: r.user as z.infer<typeof s.sessionReply>["user"] };
+      return { stage: r.stage, csrfToken: csrf(r.session.idHash), user: r.user as z.infer<typeof s.sessionReply>["user"] };
     },
   );
 
@@ -33,7 +33,7 @@ export function registerAuthRoutes(app: BaseApp, ctx: AppContext) {
     { config: { access: "enrol" }, schema: { tags: ["auth"], summary: "The current session and its CSRF token", response: { 200: s.sessionReply } } },
     async (req) => {
       const session = staffOf(req);
-      return { stage: session.stage, csrfToken: csrf(req.staffSessionId!), user: session.user };
+      return { stage: session.stage, csrfToken: csrf(session.idHash), user: session.user };
     },
   );
 
@@ -72,11 +72,11 @@ export function registerAuthRoutes(app: BaseApp, ctx: AppContext) {
 
   app.post(
     "/api/setup/accept",
-    { config: { access: "public", rateLimit: AUTH_RATE }, schema: { tags: ["auth"], summary: "Create an account from a one-time link", body: s.setupAcceptBody, response: { 200: s.csrfReply } } },
+    { config: { access: "public", rateLimit: AUTH_RATE }, schema: { tags: ["auth"], summary: "Create an account from a one-time link", body: s.setupAcceptBody, response: { 200: s.setupAcceptReply } } },
     async (req, reply) => {
       const r = await acceptSetupLink(ctx, req.body);
       setSessionCookie(reply, ctx, r.session.id);
-      return { stage: "enrol" as const, csrfToken: csrf(r.session.id) };
+      return { stage: "enrol" as const, csrfToken: csrf(r.session.idHash), recoveryKey: r.recoveryKey };
     },
   );
 
@@ -92,7 +92,7 @@ export function registerAuthRoutes(app: BaseApp, ctx: AppContext) {
     async (req, reply) => {
       const session = await confirmTotpEnrolment(ctx, staffOf(req), req.body.code);
       setSessionCookie(reply, ctx, session.id);
-      return { stage: "full" as const, csrfToken: csrf(session.id) };
+      return { stage: "full" as const, csrfToken: csrf(session.idHash) };
     },
   );
 }

@@ -31,3 +31,5 @@ export const setupAcceptBody = z.object({
 export const totpBeginReply = z.object({ secret: z.string(), uri: z.string(), qrSvg: z.string() });
 export const totpConfirmBody = z.object({ code: totpCodeSchema });
 export const csrfReply = z.object({ stage: z.enum(["enrol", "full"]), csrfToken: z.string() });
+/** After accepting a setup link: the recovery key is in this answer and nowhere else, ever. */
+export const setupAcceptReply = csrfReply.extend({ recoveryKey: z.string() });

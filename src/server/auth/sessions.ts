@@ -1,8 +1,9 @@
 import { eq, lt, or } from "drizzle-orm";
 import type { Db } from "../db/index.js";
 import { sessions, users } from "../db/schema.js";
-import { hashToken, randomToken, constantTimeEqual } from "../crypto/random.js";
+import { constantTimeEqual } from "../crypto/random.js";
 import { mac } from "../crypto/server-key.js";
+import { startSession as newSessionKeys, resumeSession as unwrapSessionKey } from "../crypto/session-keys.js";
 import type { Role } from "../../shared/roles.js";
 
 export type SessionStage = "enrol" | "full";
@@ -16,6 +17,8 @@ export interface SessionUser {
 
 export interface StaffSession {
   idHash: Buffer;
+  /** The staff private key, unwrapped for this request only (secure memory; wiped after the response). */
+  privateKey: Buffer;
   stage: SessionStage;
   user: SessionUser;
   createdAt: Date;
@@ -27,23 +30,55 @@ export interface SessionLimits {
   absoluteHours: number;
 }
 
-/** Only the hash of the session id is stored; the id itself lives in the cookie alone. */
-export async function startSession(db: Pick<Db, "insert">, userId: string, stage: SessionStage, limits: SessionLimits, now: Date) {
-  const id = randomToken();
+/**
+ * Start a session. The cookie carries the session id and a secret; the database keeps the id's
+ * hash and the staff private key wrapped under that secret, so neither the database nor the
+ * server's memory between requests can open the key.
+ */
+export async function startSession(db: Pick<Db, "insert">, userId: string, stage: SessionStage, limits: SessionLimits, now: Date, privateKey: Buffer) {
+  const keys = newSessionKeys(privateKey);
   const expiresAt = new Date(now.getTime() + limits.absoluteHours * 3600_000);
-  await db.insert(sessions).values({ idHash: hashToken(id), userId, stage, createdAt: now, lastSeenAt: now, expiresAt });
-  return { id, expiresAt };
+  const idHash = Buffer.from(keys.sessionIdHash, "hex");
+  await db.insert(sessions).values({ idHash, userId, stage, wrappedKey: keys.wrapped, createdAt: now, lastSeenAt: now, expiresAt });
+  return { id: keys.cookieValue, idHash, expiresAt };
 }
 
 /**
  * The session behind a cookie, if it is still alive: not past its absolute expiry, not idle for
  * longer than allowed, and its user not disabled. Touching it moves the idle deadline.
  */
-export async function resumeSession(db: Db, id: string, limits: SessionLimits, now: Date): Promise<StaffSession | null> {
-  const idHash = hashToken(id);
+export async function resumeSession(db: Db, cookieValue: string, limits: SessionLimits, now: Date): Promise<StaffSession | null> {
+  let row: Awaited<ReturnType<typeof loadRow>> | undefined;
+  const unlocked = await unwrapSessionKey(cookieValue, async (hashHex) => {
+    row = await loadRow(db, Buffer.from(hashHex, "hex"));
+    return row?.wrappedKey ?? null;
+  });
+  if (!unlocked || !row) return null;
+  const idHash = Buffer.from(unlocked.sessionIdHash, "hex");
+  const idleDeadline = row.lastSeenAt.getTime() + limits.idleMinutes * 60_000;
+  if (row.disabledAt || now >= row.expiresAt || now.getTime() >= idleDeadline) {
+    await db.delete(sessions).where(eq(sessions.idHash, idHash));
+    return null;
+  }
+  // Writing on every request would make each read a write; a minute of slack is enough.
+  if (now.getTime() - row.lastSeenAt.getTime() > 60_000) {
+    await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash));
+  }
+  return {
+    idHash,
+    privateKey: unlocked.privateKey,
+    stage: row.stage as SessionStage,
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    user: { id: row.userId, username: row.username, displayName: row.displayName, role: row.role as Role },
+  };
+}
+
+async function loadRow(db: Db, idHash: Buffer) {
   const [row] = await db
     .select({
       stage: sessions.stage,
+      wrappedKey: sessions.wrappedKey,
       createdAt: sessions.createdAt,
       lastSeenAt: sessions.lastSeenAt,
       expiresAt: sessions.expiresAt,
@@ -56,23 +91,7 @@ export async function resumeSession(db: Db, id: string, limits: SessionLimits, n
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(sessions.idHash, idHash));
-  if (!row) return null;
-  const idleDeadline = row.lastSeenAt.getTime() + limits.idleMinutes * 60_000;
-  if (row.disabledAt || now >= row.expiresAt || now.getTime() >= idleDeadline) {
-    await db.delete(sessions).where(eq(sessions.idHash, idHash));
-    return null;
-  }
-  // Writing on every request would make each read a write; a minute of slack is enough.
-  if (now.getTime() - row.lastSeenAt.getTime() > 60_000) {
-    await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash));
-  }
-  return {
-    idHash,
-    stage: row.stage as SessionStage,
-    createdAt: row.createdAt,
-    expiresAt: row.expiresAt,
-    user: { id: row.userId, username: row.username, displayName: row.displayName, role: row.role as Role },
-  };
+  return row;
 }
 
 export async function endSession(db: Pick<Db, "delete">, idHash: Buffer) {
@@ -90,16 +109,16 @@ export async function purgeExpiredSessions(db: Db, limits: SessionLimits, now: D
 }
 
 /**
- * CSRF token: a MAC of the session id under a server key. The console reads it from the session
+ * CSRF token: a MAC of the session id's hash under a server key. The console reads it from the session
  * endpoint and sends it back in a header; a cross-site page can neither read nor compute it.
  */
-export function csrfTokenFor(key: Buffer, sessionId: string): string {
-  return mac(key, Buffer.from(`csrf:${sessionId}`)).toString("base64url");
+export function csrfTokenFor(key: Buffer, sessionIdHash: Buffer): string {
+  return mac(key, Buffer.concat([Buffer.from("csrf:"), sessionIdHash])).toString("base64url");
 }
 
-export function csrfTokenValid(key: Buffer, sessionId: string, presented: string | undefined): boolean {
+export function csrfTokenValid(key: Buffer, sessionIdHash: Buffer, presented: string | undefined): boolean {
   if (!presented) return false;
-  const expected = Buffer.from(csrfTokenFor(key, sessionId));
+  const expected = Buffer.from(csrfTokenFor(key, sessionIdHash));
   return constantTimeEqual(expected, Buffer.from(presented));
 }
 

@@ -4,6 +4,7 @@ import { setupTokens, users } from "../db/schema.js";
 import { hashToken, randomToken } from "../crypto/random.js";
 import { appendAudit } from "../audit/log.js";
 import type { Role } from "../../shared/roles.js";
+import type { TeamId } from "../../shared/case-states.js";
 
 const LINK_TTL_HOURS = 72;
 
@@ -16,13 +17,13 @@ export function setupLinkUrl(staffUrl: string, token: string): string {
 }
 
 /** Invite a staff member: a one-time link to choose a password and enrol 2FA. */
-export async function inviteStaff(ctx: AppContext, input: { role: Role; username?: string; invitedBy: string | null }) {
+export async function inviteStaff(ctx: AppContext, input: { role: Role; username?: string; teams?: TeamId[]; invitedBy: string | null }) {
   const token = randomToken();
   const expiresAt = new Date(ctx.now().getTime() + LINK_TTL_HOURS * 3600_000);
   const [row] = await ctx.db.transaction(async (tx) => {
     const inserted = await tx
       .insert(setupTokens)
-      .values({ tokenHash: hashToken(token), purpose: "invite", role: input.role, username: input.username ?? null, createdBy: input.invitedBy, expiresAt })
+      .values({ tokenHash: hashToken(token), purpose: "invite", role: input.role, username: input.username ?? null, teams: input.teams ?? null, createdBy: input.invitedBy, expiresAt })
       .returning({ id: setupTokens.id });
     await appendAudit(tx, ctx.keys.subkey("audit"), {
       actorId: input.invitedBy,

@@ -1,0 +1,100 @@
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import type { AppContext } from "../context.js";
+import { blindIndexes, caseGrants, caseSections, cases, messages, teams } from "../db/schema.js";
+import { generateCaseKey, sealCaseKey } from "../crypto/case-keys.js";
+import { encryptField, encryptJson } from "../crypto/fields.js";
+import { blindIndex, nameTokenIndexes, type BlindIndexKind } from "../crypto/blind-index.js";
+import { deriveApplicantKeyPair, generateApplicantSalt, generateReceiptCode, generateReceiptWords, hashReceiptCode, receiptLookupKey } from "../crypto/receipt.js";
+import { wipe } from "../crypto/secure.js";
+import { appendAudit } from "../audit/log.js";
+import type { Channel } from "../../shared/case-states.js";
+import { messageContext, sectionContext, type Sections } from "./sections.js";
+
+export interface IntakeInput {
+  channel: Channel;
+  sections: Sections;
+  /** The applicant's first message, if any. */
+  message?: string;
+  /** Values to blind-index for duplicates and search (never stored in clear). */
+  identifiers?: Partial<Record<Exclude<BlindIndexKind, "receipt" | "name_token">, string>>;
+  /** Give the applicant a receipt code (web intake): digits, or seven words. */
+  receipt?: "digits" | "words";
+}
+
+export interface IntakeResult {
+  caseId: string;
+  receiptCode: string | null;
+}
+
+/**
+ * Record a new request as a case. Everything identifying is encrypted under a fresh case key,
+ * which is sealed to the intake team's public key (and to the applicant's, derived from his
+ * receipt code): the server writes what it cannot read back. One transaction, committed before
+ * the caller acknowledges anything.
+ */
+export async function recordIntake(ctx: AppContext, input: IntakeInput): Promise<IntakeResult> {
+  const caseId = randomUUID();
+  const caseKey = generateCaseKey();
+  try {
+    const receipt = input.receipt ? await prepareReceipt(ctx, input.receipt) : null;
+    const [intake] = await ctx.db.select({ publicKey: teams.publicKey, keyVersion: teams.keyVersion }).from(teams).where(eq(teams.id, "intake"));
+    if (!intake) throw new Error("the intake team has no key yet: create the first administrator first");
+
+    const sectionRows = Object.entries(input.sections)
+      .filter(([, v]) => v && Object.keys(v).length > 0)
+      .map(([section, value]) => ({ caseId, section, ciphertext: encryptJson(caseKey, sectionContext(caseId, section as keyof Sections), value) }));
+    const messageId = randomUUID();
+    const indexes = blindIndexRows(ctx, caseId, input.identifiers ?? {});
+    const now = ctx.now();
+
+    await ctx.db.transaction(async (tx) => {
+      await tx.insert(cases).values({
+        id: caseId,
+        state: "new",
+        channel: input.channel,
+        teamId: "intake",
+        receiptLookup: receipt?.lookup ?? null,
+        receiptHash: receipt?.hash ?? null,
+        applicantSalt: receipt?.salt ?? null,
+        applicantPublicKey: receipt?.publicKey ?? null,
+        createdAt: now,
+        updatedAt: now,
+        lastInboundAt: input.message ? now : null,
+        unreadCount: input.message ? 1 : 0,
+      });
+      await tx.insert(caseGrants).values({ caseId, recipientType: "team", recipientId: "intake", keyVersion: intake.keyVersion, sealedKey: sealCaseKey(caseKey, intake.publicKey) });
+      if (receipt) await tx.insert(caseGrants).values({ caseId, recipientType: "applicant", recipientId: caseId, sealedKey: sealCaseKey(caseKey, receipt.publicKey) });
+      if (sectionRows.length) await tx.insert(caseSections).values(sectionRows);
+      if (input.message) {
+        await tx.insert(messages).values({ id: messageId, caseId, direction: "in", channel: input.channel, body: encryptField(caseKey, messageContext(caseId, messageId), input.message), createdAt: now });
+      }
+      if (indexes.length) await tx.insert(blindIndexes).values(indexes).onConflictDoNothing();
+      await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: null, action: "case.created", subjectType: "case", subjectId: caseId, details: { channel: input.channel } });
+    });
+    return { caseId, receiptCode: receipt?.code ?? null };
+  } finally {
+    wipe(caseKey);
+  }
+}
+
+/** The receipt code's slow hash, its lookup key and the applicant key pair derived from it. */
+async function prepareReceipt(ctx: AppContext, kind: "digits" | "words") {
+  const code = kind === "digits" ? generateReceiptCode() : generateReceiptWords();
+  const salt = generateApplicantSalt();
+  const [hash, pair] = await Promise.all([hashReceiptCode(code), deriveApplicantKeyPair(code, salt)]);
+  wipe(pair.privateKey);
+  return { code, salt, hash, publicKey: pair.publicKey, lookup: receiptLookupKey(code, ctx.keys.subkey("index")) };
+}
+
+export function blindIndexRows(ctx: AppContext, caseId: string, identifiers: IntakeInput["identifiers"] & object) {
+  const key = ctx.keys.subkey("index");
+  const rows: { caseId: string; kind: string; value: string }[] = [];
+  for (const [kind, value] of Object.entries(identifiers)) {
+    if (!value) continue;
+    const v = blindIndex(key, kind as BlindIndexKind, value);
+    if (v) rows.push({ caseId, kind, value: v });
+    if (kind === "name") for (const t of nameTokenIndexes(key, value)) rows.push({ caseId, kind: "name_token", value: t });
+  }
+  return rows;
+}

@@ -1,0 +1,104 @@
+import { randomUUID } from "node:crypto";
+import { asc, eq, sql } from "drizzle-orm";
+import type { AppContext } from "../context.js";
+import { caseSections, cases, messages } from "../db/schema.js";
+import { decryptFieldText, decryptJson, encryptField } from "../crypto/fields.js";
+import { wipe } from "../crypto/secure.js";
+import { appendAudit } from "../audit/log.js";
+import { allow, authorize } from "../auth/policy.js";
+import type { StaffSession } from "../auth/sessions.js";
+import { AppError } from "../errors.js";
+import { findVisibleCase, openCaseKeyFor } from "./access.js";
+import { messageContext, SECTION_NAMES, SECTION_RESOURCE, sectionContext, type SectionName } from "./sections.js";
+
+/** Run `fn` with the case key of a case this staff member may see; the key is wiped afterwards. */
+export async function withCaseKey<T>(ctx: AppContext, session: StaffSession, caseId: string, fn: (caseKey: Buffer, row: typeof cases.$inferSelect) => Promise<T>): Promise<T> {
+  const row = await findVisibleCase(ctx.db, session.user, caseId);
+  const caseKey = await openCaseKeyFor(ctx.db, caseId, { id: session.user.id, privateKey: session.privateKey });
+  // In scope but no key (e.g. just removed from the team, or a pending team grant): still "not found".
+  if (!caseKey) throw new AppError("not_found", "no such case");
+  try {
+    return await fn(caseKey, row);
+  } finally {
+    wipe(caseKey);
+  }
+}
+
+export interface OpenedCase {
+  row: typeof cases.$inferSelect;
+  sections: Partial<Record<SectionName, Record<string, unknown>>>;
+  messages: { id: string; direction: string; channel: string; authorUserId: string | null; body: string; createdAt: Date; deliveryState: string | null; replacesId: string | null }[];
+}
+
+/**
+ * Open a case for reading: the sections this role may read, and the thread. Every open of
+ * identifying data is an audit event naming the sections read.
+ */
+export async function openCase(ctx: AppContext, session: StaffSession, caseId: string): Promise<OpenedCase> {
+  authorize(session.user, "case", "read");
+  return withCaseKey(ctx, session, caseId, async (caseKey, row) => {
+    const readable = SECTION_NAMES.filter((s) => allow(session.user.role, SECTION_RESOURCE[s], "read" as never));
+    const stored = await ctx.db.select().from(caseSections).where(eq(caseSections.caseId, caseId));
+    const sections: OpenedCase["sections"] = {};
+    for (const s of stored) {
+      const name = s.section as SectionName;
+      if (readable.includes(name)) sections[name] = decryptJson(caseKey, sectionContext(caseId, name), s.ciphertext) as Record<string, unknown>;
+    }
+    const rows = await ctx.db.select().from(messages).where(eq(messages.caseId, caseId)).orderBy(asc(messages.seq));
+    const thread = rows.map((m) => ({
+      id: m.id,
+      direction: m.direction,
+      channel: m.channel,
+      authorUserId: m.authorUserId,
+      body: decryptFieldText(caseKey, messageContext(caseId, m.id), m.body),
+      createdAt: m.createdAt,
+      deliveryState: m.deliveryState,
+      replacesId: m.replacesId,
+    }));
+    await ctx.db.transaction(async (tx) => {
+      if (row.unreadCount > 0 && (row.assignedUserId === session.user.id || row.assignedUserId === null)) {
+        await tx.update(cases).set({ unreadCount: 0 }).where(eq(cases.id, caseId));
+      }
+      await appendAudit(tx, ctx.keys.subkey("audit"), {
+        actorId: session.user.id,
+        action: "case.opened",
+        subjectType: "case",
+        subjectId: caseId,
+        details: { sections: Object.keys(sections).sort().join(","), messages: thread.length },
+      });
+    });
+    return { row, sections, messages: thread };
+  });
+}
+
+/**
+ * A reply to the applicant, on the channel he used, or an internal note that he never sees.
+ * Encrypted under the case key (so the applicant, holding his own grant, can read replies).
+ */
+export async function addStaffMessage(ctx: AppContext, session: StaffSession, caseId: string, kind: "reply" | "note", text: string) {
+  authorize(session.user, "case", kind);
+  return withCaseKey(ctx, session, caseId, async (caseKey, row) => {
+    if (row.state === "merged") throw new AppError("conflict", "this case was merged into another; write there");
+    const id = randomUUID();
+    const now = ctx.now();
+    const external = kind === "reply" && row.channel !== "web" && row.channel !== "phone";
+    await ctx.db.transaction(async (tx) => {
+      await tx.insert(messages).values({
+        id,
+        caseId,
+        direction: kind === "reply" ? "out" : "note",
+        channel: row.channel,
+        authorUserId: session.user.id,
+        body: encryptField(caseKey, messageContext(caseId, id), text),
+        createdAt: now,
+        deliveryState: external ? "queued" : null,
+      });
+      await tx
+        .update(cases)
+        .set({ updatedAt: now, ...(kind === "reply" ? { lastOutboundAt: now } : {}), ...(row.state === "new" && kind === "reply" ? { state: sql`'in_contact'` } : {}) })
+        .where(eq(cases.id, caseId));
+      await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: kind === "reply" ? "case.replied" : "case.noted", subjectType: "case", subjectId: caseId, details: { message: id } });
+    });
+    return { id, createdAt: now };
+  });
+}

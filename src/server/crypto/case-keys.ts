@@ -1,0 +1,39 @@
+import { openSealed, sealTo } from "./box.js";
+import { AEAD_KEY_BYTES } from "./aead.js";
+import { CryptoError } from "./errors.js";
+import { randomBytes } from "./random.js";
+import { secureMove, wipe } from "./secure.js";
+
+/**
+ * Case data keys: one random 32-byte key per case (SECURITY.md). Everything identifying in the
+ * case is encrypted with it (fields.ts, and attachments through their file keys). The key itself
+ * is stored only sealed to the public keys allowed to read the case: a staff member, a team, or
+ * the intake team for a request that arrived from the public site. Granting access means sealing
+ * the case key to one more public key; revoking means deleting that sealed copy (and, when the
+ * reader may have kept the key, re-keying the case, which is a job for a later tool).
+ */
+export const CASE_KEY_BYTES = AEAD_KEY_BYTES;
+
+/** A new random case key in secure memory. */
+export function generateCaseKey(): Buffer {
+  return secureMove(randomBytes(CASE_KEY_BYTES));
+}
+
+/** Seals a case key to a recipient's public key (staff, team or intake). */
+export function sealCaseKey(caseKey: Buffer, recipientPublicKey: Buffer): Buffer {
+  if (caseKey.length !== CASE_KEY_BYTES) throw new CryptoError("INVALID_INPUT", "case key must be 32 bytes");
+  return sealTo(recipientPublicKey, caseKey);
+}
+
+/**
+ * Opens a sealed case key with the recipient's key pair; DECRYPT_FAILED if it was sealed to
+ * someone else or altered. The result is in secure memory: wipe it when the request is done.
+ */
+export function openCaseKey(sealed: Buffer, publicKey: Buffer, secretKey: Buffer): Buffer {
+  const caseKey = openSealed(sealed, { publicKey, privateKey: secretKey }, "sealed case key", true);
+  if (caseKey.length !== CASE_KEY_BYTES) {
+    wipe(caseKey);
+    throw new CryptoError("INVALID_FORMAT", "sealed case key has the wrong length");
+  }
+  return caseKey;
+}

@@ -1,0 +1,153 @@
+import sodium from "sodium-native";
+import { blindIndex } from "./blind-index.js";
+import { PRIVATE_KEY_BYTES, PUBLIC_KEY_BYTES } from "./box.js";
+import type { KeyPair } from "./box.js";
+import { CryptoError } from "./errors.js";
+import { deriveKey, KEY_DERIVATION_PARAMS, SALT_BYTES } from "./kdf.js";
+import type { Argon2Params } from "./kdf.js";
+import { normaliseReceiptCode, RECEIPT_DIGITS, RECEIPT_WORD_COUNT } from "./normalise.js";
+import { randomBytes } from "./random.js";
+import { secureAlloc, wipe } from "./secure.js";
+import { RECEIPT_WORDS } from "./wordlist.js";
+
+/**
+ * Receipt codes: an applicant has no account; the code handed to him when his request is taken
+ * is his only credential (SECURITY.md). Two forms, same role:
+ * - 16 random digits, printed in groups of four, "4821 0937 5512 0664" (53 bits): easy to
+ *   write on paper or say over a phone, nothing to transliterate;
+ * - 7 words from wordlist.ts, "bado kemi tuzo ..." (~85 bits).
+ *
+ * What the server keeps, per case:
+ * - hashReceiptCode(): an Argon2id string (slow, salted): a stolen database must be attacked one
+ *   Argon2 run per guess per case;
+ * - receiptLookupKey(): a keyed hash (index key outside the database) to find the row without
+ *   scanning. It is cut to 4 bytes on purpose: someone who has the index key (inside the running
+ *   server) still cannot invert it with fast hashing, since each lookup value matches ~2^21 of the
+ *   10^16 digit codes and every candidate costs an Argon2 run. The price: a lookup may return
+ *   two rows now and then, so verify every row returned;
+ * - a salt for deriveApplicantKeyPair(): replies to the applicant are sealed to the public key
+ *   derived from his code, and opened with the code when he comes back.
+ *
+ * Wrong code and unknown code must look the same, also in time: a caller always runs exactly the
+ * slow verifications of the candidate rows, and one against a dummy hash when there is none.
+ * verifyReceiptCandidates() does precisely that; use it rather than verifyReceiptCode directly.
+ */
+export { normaliseReceiptCode } from "./normalise.js";
+
+/** Argon2id cost for receipt hashes and applicant keys (same floor as staff keys: 64 MiB, t=3). */
+export const RECEIPT_HASH_PARAMS: Readonly<Argon2Params> = KEY_DERIVATION_PARAMS;
+
+const HASH_DOMAIN = "safe-passage/receipt-hash/v1\0";
+
+/** 16 random digits (randombytes_uniform, no modulo bias), as "dddd dddd dddd dddd". */
+export function generateReceiptCode(): string {
+  let digits = "";
+  for (let i = 0; i < RECEIPT_DIGITS; i++) digits += String(sodium.randombytes_uniform(10));
+  return digits.replace(/(\d{4})(?=\d)/g, "$1 ");
+}
+
+/** 7 random words from the receipt word list, separated by spaces. */
+export function generateReceiptWords(): string {
+  const words: string[] = [];
+  for (let i = 0; i < RECEIPT_WORD_COUNT; i++) words.push(RECEIPT_WORDS[sodium.randombytes_uniform(RECEIPT_WORDS.length)] ?? "");
+  return words.join(" ");
+}
+
+function canonical(code: string): string {
+  const normalised = normaliseReceiptCode(code);
+  if (normalised === null) throw new CryptoError("INVALID_INPUT", "not a receipt code");
+  return normalised;
+}
+
+/** The slow hash to store for a receipt code (Argon2id encoded string with its own salt). */
+export function hashReceiptCode(code: string): Promise<string> {
+  const input = Buffer.from(HASH_DOMAIN + canonical(code), "utf8");
+  const out = Buffer.alloc(sodium.crypto_pwhash_STRBYTES);
+  return new Promise((resolve, reject) => {
+    sodium.crypto_pwhash_str_async(out, input, RECEIPT_HASH_PARAMS.opslimit, RECEIPT_HASH_PARAMS.memlimit, (err) => {
+      wipe(input);
+      if (err) return reject(err);
+      resolve(out.toString("utf8").replace(/\0+$/, ""));
+    });
+  });
+}
+
+function verifyCanonical(normalised: string, encoded: string): Promise<boolean> {
+  const str = Buffer.alloc(sodium.crypto_pwhash_STRBYTES);
+  if (Buffer.byteLength(encoded) >= str.length) return Promise.resolve(false);
+  str.write(encoded, "utf8");
+  const input = Buffer.from(HASH_DOMAIN + normalised, "utf8");
+  return new Promise((resolve) => {
+    sodium.crypto_pwhash_str_verify_async(str, input, (_err, ok) => {
+      wipe(input);
+      resolve(Boolean(ok));
+    });
+  });
+}
+
+/**
+ * Checks one code against one stored hash. A malformed code returns false at once: its shape is
+ * public knowledge, so the fast answer reveals nothing about which codes exist.
+ */
+export function verifyReceiptCode(code: string, encoded: string): Promise<boolean> {
+  const normalised = normaliseReceiptCode(code);
+  return normalised === null ? Promise.resolve(false) : verifyCanonical(normalised, encoded);
+}
+
+let dummyHash: Promise<string> | null = null;
+
+/** A hash of a random code with today's parameters, for the "no such row" path (made once). */
+export function receiptDummyHash(): Promise<string> {
+  dummyHash ??= hashReceiptCode(generateReceiptCode()).catch((err: unknown) => {
+    dummyHash = null; // do not cache a failure
+    throw err;
+  });
+  return dummyHash;
+}
+
+/**
+ * Finds which of the rows returned by the lookup key (usually zero or one) this code opens.
+ * Always does the same work for a wrong code and an unknown one: every candidate is verified
+ * (no early exit), and the dummy hash is verified when there is no candidate.
+ */
+export async function verifyReceiptCandidates<T extends { receiptHash: string }>(
+  code: string,
+  candidates: readonly T[],
+): Promise<T | null> {
+  const normalised = normaliseReceiptCode(code);
+  if (normalised === null) return null;
+  if (candidates.length === 0) {
+    await verifyCanonical(normalised, await receiptDummyHash());
+    return null;
+  }
+  const results = await Promise.all(candidates.map((c) => verifyCanonical(normalised, c.receiptHash)));
+  const index = results.indexOf(true);
+  return index === -1 ? null : (candidates[index] ?? null);
+}
+
+/** The keyed, deliberately short lookup value that finds the case row of a code (8 hex chars). */
+export function receiptLookupKey(code: string, indexKey: Buffer): string | null {
+  return blindIndex(indexKey, "receipt", code);
+}
+
+/** A fresh salt for deriveApplicantKeyPair, stored with the case. */
+export function generateApplicantSalt(): Buffer {
+  return randomBytes(SALT_BYTES);
+}
+
+/**
+ * The applicant's X25519 key pair, from his code and the case's salt: Argon2id → 32-byte seed →
+ * crypto_box_seed_keypair. Same code and salt always give the same pair, so replies sealed to
+ * the public key (stored at intake) are readable again whenever he brings his code.
+ */
+export async function deriveApplicantKeyPair(code: string, salt: Buffer): Promise<KeyPair> {
+  const seed = await deriveKey(canonical(code), salt, RECEIPT_HASH_PARAMS, "safe-passage/applicant-key/v1");
+  try {
+    const publicKey = Buffer.alloc(PUBLIC_KEY_BYTES);
+    const privateKey = secureAlloc(PRIVATE_KEY_BYTES);
+    sodium.crypto_box_seed_keypair(publicKey, privateKey, seed);
+    return { publicKey, privateKey };
+  } finally {
+    wipe(seed);
+  }
+}

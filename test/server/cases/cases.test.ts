@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { and, eq } from "drizzle-orm";
+import { freshContext } from "../../support/store.js";
+import { advancingClock, createFirstAdmin, createStaff, type StaffClient } from "../../support/staff.js";
+import { buildStaffApp } from "../../../src/server/app.js";
+import { recordIntake } from "../../../src/server/cases/intake.js";
+import { removeTeamMember } from "../../../src/server/keys/teams.js";
+import { caseSections, messages, auditLog } from "../../../src/server/db/schema.js";
+import type { AppContext } from "../../../src/server/context.js";
+import type { BaseApp } from "../../../src/server/http/base.js";
+import { resumeSession } from "../../../src/server/auth/sessions.js";
+import { sessionLimits } from "../../../src/server/auth/enrolment.js";
+
+let ctx: AppContext;
+let app: BaseApp;
+let cleanup: () => Promise<void>;
+let admin: StaffClient;
+let op1: StaffClient;
+let op2: StaffClient;
+let verifier: StaffClient;
+let clock: ReturnType<typeof advancingClock>;
+
+const intake = (message: string, name = "Иванов Иван Петрович") =>
+  recordIntake(ctx, {
+    channel: "web",
+    sections: { identity: { name, rank: "рядовой" }, contact: { phone: "+7 999 000-11-22" }, questionnaire: { group: 2, region: "zaporizhzhia" }, rendezvous: {} },
+    message,
+    identifiers: { name, phone: "+7 999 000-11-22" },
+    receipt: "digits",
+  });
+
+beforeAll(async () => {
+  ({ ctx, cleanup } = await freshContext());
+  clock = advancingClock(ctx);
+  app = await buildStaffApp(ctx);
+  admin = await createFirstAdmin(app, ctx, clock);
+  op1 = await createStaff(app, ctx, admin, "operator", "op1", clock);
+  op2 = await createStaff(app, ctx, admin, "operator", "op2", clock);
+  verifier = await createStaff(app, ctx, admin, "verifier", "ver1", clock);
+  // The admin, custodian of every team key, admits the waiting members on his next request.
+  expect((await admin.request("GET", "/api/auth/session")).statusCode).toBe(200);
+});
+afterAll(async () => {
+  await app.close();
+  await cleanup();
+});
+
+describe("cases", () => {
+  it("an intake lands in the intake team's inbox and is readable by its operators", async () => {
+    const r = await intake("Хочу сдаться. Нас двое.");
+    expect(r.receiptCode).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/);
+    const inbox = await op1.request("GET", "/api/cases");
+    expect(inbox.statusCode).toBe(200);
+    expect(inbox.json().map((c: { id: string }) => c.id)).toContain(r.caseId);
+    expect(inbox.body).not.toContain("Иванов");
+    const open = await op1.request("GET", `/api/cases/${r.caseId}`);
+    expect(open.statusCode).toBe(200);
+    const c = open.json();
+    expect(c.sections.identity.name).toBe("Иванов Иван Петрович");
+    expect(c.sections.contact.phone).toBe("+7 999 000-11-22");
+    // Field-level scope: an operator does not see rendezvous details.
+    expect(c.sections.rendezvous).toBeUndefined();
+    expect(c.messages[0]).toMatchObject({ direction: "in", body: "Хочу сдаться. Нас двое." });
+    const opened = await ctx.db.select().from(auditLog).where(and(eq(auditLog.action, "case.opened"), eq(auditLog.subjectId, r.caseId)));
+    expect(opened).toHaveLength(1);
+    expect(opened[0]!.actorId).toBe(op1.userId);
+  });
+
+  it("a replies and notes are stored encrypted and shown in order", async () => {
+    const r = await intake("Здравствуйте");
+    expect((await op1.request("POST", `/api/cases/${r.caseId}/replies`, { text: "Ждите инструкций." })).statusCode).toBe(201);
+    expect((await op1.request("POST", `/api/cases/${r.caseId}/notes`, { text: "Проверить номер части" })).statusCode).toBe(201);
+    const c = (await op2.request("GET", `/api/cases/${r.caseId}`)).json();
+    expect(c.messages.map((m: { direction: string; body: string }) => [m.direction, m.body])).toEqual([
+      ["in", "Здравствуйте"],
+      ["out", "Ждите инструкций."],
+      ["note", "Проверить номер части"],
+    ]);
+    expect(c.state).toBe("in_contact");
+    const stored = await ctx.db.select().from(messages).where(eq(messages.caseId, r.caseId));
+    for (const m of stored) expect(m.body.toString("utf8")).not.toMatch(/Ждите|Проверить|Здравствуйте/);
+  });
+
+  it("staff outside the case's team get 'not found', exactly as for a case that does not exist", async () => {
+    const r = await intake("Секретно");
+    const outside = await verifier.request("GET", `/api/cases/${r.caseId}`);
+    const missing = await verifier.request("GET", `/api/cases/00000000-0000-4000-8000-000000000000`);
+    expect(outside.statusCode).toBe(404);
+    expect(outside.json()).toEqual(missing.json());
+    expect((await verifier.request("GET", "/api/cases")).json().map((c: { id: string }) => c.id)).not.toContain(r.caseId);
+    // The admin holds team keys as custodian but reads no case content.
+    expect((await admin.request("GET", `/api/cases/${r.caseId}`)).statusCode).toBe(403);
+  });
+
+  it("handing a case to another team seals its key to that team", async () => {
+    const r = await intake("Передайте проверяющим");
+    expect((await op1.request("POST", `/api/cases/${r.caseId}/assign`, { teamId: "verification" })).statusCode).toBe(204);
+    const c = await verifier.request("GET", `/api/cases/${r.caseId}`);
+    expect(c.statusCode).toBe(200);
+    // A verifier reads identity (and contact, to check duplicates), never the rendezvous.
+    expect(c.json().sections.identity.name).toBe("Иванов Иван Петрович");
+    expect(c.json().sections.rendezvous).toBeUndefined();
+  });
+
+  it("transitions follow the declared table, with reasons, and are audited", async () => {
+    const r = await intake("Проверьте меня");
+    expect((await op1.request("POST", `/api/cases/${r.caseId}/transition`, { to: "scheduled", reason: "слишком рано" })).statusCode).toBe(409);
+    const ok = await op1.request("POST", `/api/cases/${r.caseId}/transition`, { to: "preliminary", reason: "данные оставлены" });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({ from: "new", to: "preliminary" });
+    const a = await ctx.db.select().from(auditLog).where(and(eq(auditLog.action, "case.transitioned"), eq(auditLog.subjectId, r.caseId)));
+    expect(a[0]!.details).toEqual({ from: "new", to: "preliminary" });
+  });
+
+  it("a removed team member can no longer open new cases of that team", async () => {
+    const before = await intake("До удаления");
+    expect((await op2.request("GET", `/api/cases/${before.caseId}`)).statusCode).toBe(200);
+    // The admin (custodian) removes op2 from intake: the team key rotates.
+    const adminSession = (await resumeSession(ctx.db, admin.cookie, sessionLimits(ctx), ctx.now()))!;
+    await ctx.db.transaction((tx) => removeTeamMember(tx, "intake", op2.userId, { userId: admin.userId, privateKey: adminSession.privateKey }));
+    const after = await intake("После удаления");
+    expect((await op2.request("GET", `/api/cases/${after.caseId}`)).statusCode).toBe(404);
+    expect((await op2.request("GET", `/api/cases/${before.caseId}`)).statusCode).toBe(404);
+    // The remaining member still reads both, old and new.
+    expect((await op1.request("GET", `/api/cases/${after.caseId}`)).statusCode).toBe(200);
+    expect((await op1.request("GET", `/api/cases/${before.caseId}`)).statusCode).toBe(200);
+  });
+
+  it("a section moved to another case fails to decrypt instead of showing the wrong person", async () => {
+    const a = await intake("A", "Петров Пётр");
+    const b = await intake("B", "Сидоров Сидор");
+    const [secA] = await ctx.db.select().from(caseSections).where(and(eq(caseSections.caseId, a.caseId), eq(caseSections.section, "identity")));
+    await ctx.db.update(caseSections).set({ ciphertext: secA!.ciphertext }).where(and(eq(caseSections.caseId, b.caseId), eq(caseSections.section, "identity")));
+    const r = await op1.request("GET", `/api/cases/${b.caseId}`);
+    expect(r.statusCode).toBe(500);
+    expect(r.body).not.toContain("Петров");
+  });
+});
