@@ -6,6 +6,7 @@ import { registerAuthRoutes } from "./auth/routes.js";
 import { registerStaffRoutes } from "./staff/routes.js";
 import { registerAuditRoutes } from "./audit/routes.js";
 import { registerCaseRoutes } from "./cases/routes.js";
+import { registerConsoleRoutes } from "./console/routes.js";
 
 /**
  * The staff listener: console and staff API. Kept on its own port so it can stay off the public
@@ -23,6 +24,7 @@ export async function buildStaffApp(ctx: AppContext) {
   registerStaffRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerCaseRoutes(app, ctx);
+  registerConsoleRoutes(app, ctx);
   return app;
 }
 

@@ -9,6 +9,7 @@ import { inviteStaff } from "./auth/setup-links.js";
 import { changeStaffRole, disableStaff, listStaff } from "./staff/commands.js";
 import { describeAuditProblem, verifyAuditChain } from "./audit/log.js";
 import { loadDemoData } from "./demo/load.js";
+import { initEscrow, recoverStaffKey, resetStaffKeyWithLoss } from "./keys/recovery.js";
 import { ROLES, type Role } from "../shared/roles.js";
 import type { AppContext } from "./context.js";
 
@@ -109,6 +110,59 @@ withStorage(audit.command("verify").description("check the hash chain; reports t
     } else console.log(`audit log intact: ${r.rows} rows`);
   }),
 );
+
+const keys = program.command("keys").description("staff key escrow and recovery");
+const escrow = keys.command("escrow").description("the organisation escrow key");
+withStorage(escrow.command("init").description("create the escrow key pair and print its private key as threshold shares (never stored)"))
+  .option("--shares <n>", "number of shares to print", "3")
+  .option("--threshold <t>", "shares needed to rebuild the key", "2")
+  .action(async (flags: ConfigFlags & { shares: string; threshold: string }) =>
+    withContext(flags, async (ctx) => {
+      const setup = await initEscrow(ctx, Number(flags.shares), Number(flags.threshold));
+      console.log(`Escrow key ${setup.keyId}: ${flags.threshold} of these ${flags.shares} shares rebuild it. Give each to a different officer; print, do not store:`);
+      for (const share of setup.shares) console.log(`  ${share}`);
+      console.log("Each staff key gets an escrow copy at its owner's next sign-in.");
+    }),
+  );
+withStorage(keys.command("recover").description("restore a staff member's key after a forgotten password, with his recovery key or escrow shares"))
+  .requiredOption("--user <username>", "whose key")
+  .option("--recovery-key <key>", "the printed recovery key")
+  .option("--share <share...>", "escrow shares (as many as the threshold)")
+  .action(async (flags: ConfigFlags & { user: string; recoveryKey?: string; share?: string[] }) =>
+    withContext(flags, async (ctx) => {
+      if (!flags.recoveryKey && !flags.share?.length) throw new Error("give --recovery-key or --share");
+      const password = await readNewPassword();
+      await recoverStaffKey(ctx, flags.user, flags.recoveryKey ? { recoveryKey: flags.recoveryKey } : { shares: flags.share! }, password);
+      console.log(`${flags.user}: key recovered; the new password is set and every case sealed to the old key still opens.`);
+    }),
+  );
+withStorage(keys.command("reset").description("LAST RESORT: new key and password, losing everything sealed only to the old key (audited)"))
+  .requiredOption("--user <username>", "whose key")
+  .option("--accept-key-loss", "confirm that cases sealed only to this person become unreadable to him")
+  .action(async (flags: ConfigFlags & { user: string; acceptKeyLoss?: boolean }) =>
+    withContext(flags, async (ctx) => {
+      if (!flags.acceptKeyLoss) throw new Error("this destroys access; repeat with --accept-key-loss if there is truly no recovery key and no escrow");
+      const r = await resetStaffKeyWithLoss(ctx, flags.user, await readNewPassword());
+      console.log(`${flags.user}: new key. ${r.personalGrantsLost} personal case grant(s) lost; team keys will be sealed again by a key holder.`);
+      console.log(`New recovery key (print it, keep it safe; shown once): ${r.recoveryKey}`);
+    }),
+  );
+
+/** The new password comes from SAFE_PASSAGE_NEW_PASSWORD or the first line of stdin, never a flag (shell history). */
+async function readNewPassword(): Promise<string> {
+  let pw = process.env.SAFE_PASSAGE_NEW_PASSWORD;
+  if (!pw) {
+    process.stderr.write("New password (12+ characters), then Enter: ");
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) {
+      chunks.push(c as Buffer);
+      if (Buffer.concat(chunks).includes(10)) break;
+    }
+    pw = Buffer.concat(chunks).toString("utf8").split("\n")[0]!.trimEnd();
+  }
+  if (pw.length < 12) throw new Error("the new password must have at least 12 characters");
+  return pw;
+}
 
 withStorage(program.command("demo").description("load a realistic demo data set (staff accounts; later cases) into an empty store")).action(async (flags: ConfigFlags) =>
   withContext(flags, async (ctx) => {

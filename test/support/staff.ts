@@ -21,6 +21,8 @@ export class StaffClient {
     readonly username: string,
     readonly totpSecret: Buffer | null,
     readonly userId: string,
+    /** The recovery key shown once when the account was set up (tests keep it). */
+    readonly recoveryKey?: string,
   ) {}
 
   request(method: Method, url: string, payload?: unknown): Promise<LightMyRequestResponse> {
@@ -56,6 +58,7 @@ export function advancingClock(ctx: AppContext) {
 export async function completeSetup(app: BaseApp, ctx: AppContext, link: string, username: string, clock: { tick: () => number; now: () => Date }): Promise<StaffClient> {
   const accept = await app.inject({ method: "POST", url: "/api/setup/accept", headers: { "user-agent": TEST_USER_AGENT }, payload: { token: tokenFromLink(link), username, displayName: `Test ${username}`, password: TEST_PASSWORD } });
   if (accept.statusCode !== 200) throw new Error(`setup failed: ${accept.statusCode} ${accept.body}`);
+  const recoveryKey: string = accept.json().recoveryKey;
   const client = new StaffClient(app, cookieFrom(accept), accept.json().csrfToken, username, null, "");
   const begin = await client.request("POST", "/api/auth/totp/begin");
   const secret = Buffer.from(Secret.fromBase32(begin.json().secret).bytes);
@@ -64,7 +67,7 @@ export async function completeSetup(app: BaseApp, ctx: AppContext, link: string,
   if (confirm.statusCode !== 200) throw new Error(`enrolment failed: ${confirm.statusCode} ${confirm.body}`);
   const full = new StaffClient(app, cookieFrom(confirm), confirm.json().csrfToken, username, secret, "");
   const me = await full.request("GET", "/api/auth/session");
-  return new StaffClient(app, full.cookie, full.csrf, username, secret, me.json().user.id);
+  return new StaffClient(app, full.cookie, full.csrf, username, secret, me.json().user.id, recoveryKey);
 }
 
 export async function createFirstAdmin(app: BaseApp, ctx: AppContext, clock: { tick: () => number; now: () => Date }) {

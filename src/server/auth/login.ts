@@ -10,6 +10,7 @@ import { checkTotp } from "./totp.js";
 import { sessionLimits, totpAd } from "./enrolment.js";
 import type { LoginThrottle } from "./throttle.js";
 import { unlockStaffKey } from "../keys/staff.js";
+import { ensureEscrowCopy } from "../keys/recovery.js";
 import { wipe } from "../crypto/secure.js";
 
 // A hash to verify against when the username is unknown, so both cases cost the same time.
@@ -62,6 +63,7 @@ export async function login(ctx: AppContext, throttle: LoginThrottle, input: { u
   if (!privateKey) throw await fail("key_unavailable");
   throttle.recordSuccess(input.username, client);
   try {
+    await ensureEscrowCopy(ctx, user.id, privateKey);
     return await ctx.db.transaction(async (tx) => {
       if (step !== null) await tx.update(users).set({ totpLastStep: step }).where(eq(users.id, user.id));
       await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: user.id, action: "staff.login", subjectType: "staff", subjectId: user.id, details: { stage } });

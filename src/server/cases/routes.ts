@@ -10,11 +10,17 @@ import { caseScope } from "./access.js";
 import { addStaffMessage, openCase } from "./thread.js";
 import { assignCase, transitionCase } from "./lifecycle.js";
 import { caseDetailSchema, caseSummarySchema, presentCaseDetail, presentCaseSummary } from "./present.js";
+import { listAttachments, MAX_ATTACHMENT_BYTES, openAttachment, storeAttachment } from "./attachments.js";
+import { withCaseKey } from "./thread.js";
+import { appendAudit } from "../audit/log.js";
 
 const idParams = z.object({ id: z.string().uuid() });
 const textBody = z.object({ text: z.string().trim().min(1).max(10_000) });
 
 export function registerCaseRoutes(app: BaseApp, ctx: AppContext) {
+  // Uploads arrive as a raw stream and are encrypted as they arrive (never buffered whole).
+  app.addContentTypeParser("application/octet-stream", (_req, payload, done) => done(null, payload));
+
   app.get(
     "/api/cases",
     {
@@ -99,4 +105,81 @@ export function registerCaseRoutes(app: BaseApp, ctx: AppContext) {
       return reply.status(204).send();
     },
   );
+
+  app.post(
+    "/api/cases/:id/attachments",
+    {
+      bodyLimit: MAX_ATTACHMENT_BYTES,
+      schema: {
+        tags: ["cases"],
+        summary: "Attach a file (raw body, application/octet-stream; name in X-File-Name, URL-encoded)",
+        params: idParams,
+        headers: z.object({ "x-file-name": z.string().max(600).optional(), "x-file-type": z.string().max(100).optional() }),
+        response: { 201: z.object({ id: z.string(), size: z.number() }) },
+      },
+    },
+    async (req, reply) => {
+      const session = staffOf(req);
+      authorize(session.user, "case", "note");
+      const name = safeDecode(req.headers["x-file-name"] ?? "file").slice(0, 255);
+      const type = /^[\w.+-]+\/[\w.+-]+$/.test(req.headers["x-file-type"] ?? "") ? req.headers["x-file-type"]! : "application/octet-stream";
+      const stored = await withCaseKey(ctx, session, req.params.id, async (caseKey) => {
+        const r = await storeAttachment(ctx, null, caseKey, req.params.id, req.body as NodeJS.ReadableStream as never, { name, type });
+        await ctx.db.transaction((tx) => appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "case.attachment_added", subjectType: "case", subjectId: req.params.id, details: { attachment: r.id } }));
+        return r;
+      });
+      return reply.status(201).send(stored);
+    },
+  );
+
+  app.get(
+    "/api/cases/:id/attachments",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "List a case's attachments",
+        params: idParams,
+        response: { 200: z.array(z.object({ id: z.string(), messageId: z.string().nullable(), size: z.number(), name: z.string(), type: z.string(), createdAt: z.string() })) },
+      },
+    },
+    async (req) => {
+      const session = staffOf(req);
+      authorize(session.user, "case", "read");
+      const list = await withCaseKey(ctx, session, req.params.id, (caseKey) => listAttachments(ctx, caseKey, req.params.id));
+      return list.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() }));
+    },
+  );
+
+  app.get(
+    "/api/cases/:id/attachments/:attachmentId",
+    { schema: { tags: ["cases"], summary: "Download an attachment (always as a download, sandboxed; audited)", params: idParams.extend({ attachmentId: z.string().uuid() }) } },
+    async (req, reply) => {
+      const session = staffOf(req);
+      authorize(session.user, "case", "read");
+      const caseKey = await withCaseKey(ctx, session, req.params.id, async (k) => Buffer.from(k));
+      try {
+        const file = await openAttachment(ctx, caseKey, req.params.id, req.params.attachmentId);
+        await ctx.db.transaction((tx) =>
+          appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "case.attachment_opened", subjectType: "case", subjectId: req.params.id, details: { attachment: req.params.attachmentId } }),
+        );
+        // Never rendered by the console's origin: a download, in a sandbox, with no sniffing.
+        return reply
+          .header("Content-Type", "application/octet-stream")
+          .header("Content-Disposition", `attachment; filename*=UTF-8''${encodeURIComponent(file.meta.name)}`)
+          .header("Content-Security-Policy", "sandbox; default-src 'none'")
+          .header("Content-Length", String(file.size))
+          .send(file.stream);
+      } finally {
+        caseKey.fill(0);
+      }
+    },
+  );
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return "file";
+  }
 }

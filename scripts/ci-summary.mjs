@@ -1,6 +1,6 @@
 // Adds up the JSON results of the CI suites and prints the closing line "N passed, N failed".
 // Exits non-zero when anything failed.
-const fs = require("node:fs");
+import fs from "node:fs";
 let passed = 0;
 let failed = Number(process.argv[2] || 0);
 for (const suite of ["unit", "postgres", "e2e"]) {

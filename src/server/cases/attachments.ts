@@ -1,0 +1,79 @@
+import fs from "node:fs";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import type { Readable } from "node:stream";
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { AppContext } from "../context.js";
+import type { Tx } from "../audit/log.js";
+import { attachments } from "../db/schema.js";
+import { openDecryptedAttachment, writeEncryptedAttachment } from "../crypto/attachments.js";
+import { decryptField, decryptJson, encryptField, encryptJson } from "../crypto/fields.js";
+import { isCryptoError } from "../crypto/errors.js";
+import { wipe } from "../crypto/secure.js";
+import { AppError } from "../errors.js";
+
+export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
+
+const metaSchema = z.object({ name: z.string().max(255), type: z.string().max(100) });
+export type AttachmentMeta = z.infer<typeof metaSchema>;
+
+const fileKeyContext = (caseId: string, id: string) => ({ caseId, table: "attachments", field: "file_key", rowId: id });
+const metaContext = (caseId: string, id: string) => ({ caseId, table: "attachments", field: "meta", rowId: id });
+
+export function attachmentsDir(ctx: AppContext): string {
+  const dir = path.join(ctx.config.dataDir, "attachments");
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+/**
+ * Encrypt an upload to disk as it streams in (never plaintext on disk, not even a temp file),
+ * then record it: the file key and the name/type are encrypted under the case key. The caller
+ * passes the transaction that records the message it belongs to, if any, and the case key.
+ * Used by staff uploads and by the channels (Telegram/WhatsApp media).
+ */
+export async function storeAttachment(ctx: AppContext, tx: Tx | null, caseKey: Buffer, caseId: string, source: Readable | AsyncIterable<Uint8Array>, meta: AttachmentMeta, messageId?: string) {
+  const id = randomUUID();
+  let written;
+  try {
+    written = await writeEncryptedAttachment(source, { dir: attachmentsDir(ctx), name: id, maxBytes: MAX_ATTACHMENT_BYTES });
+  } catch (err) {
+    if (isCryptoError(err, "TOO_LARGE")) throw new AppError("payload_too_large", `attachments are limited to ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MiB`);
+    throw err;
+  }
+  try {
+    const row = {
+      id,
+      caseId,
+      messageId: messageId ?? null,
+      fileKey: encryptField(caseKey, fileKeyContext(caseId, id), written.fileKey),
+      meta: encryptJson(caseKey, metaContext(caseId, id), metaSchema.parse(meta)),
+      size: written.size,
+      createdAt: ctx.now(),
+    };
+    await (tx ?? ctx.db).insert(attachments).values(row);
+    return { id, size: written.size };
+  } catch (err) {
+    fs.rmSync(written.path, { force: true });
+    throw err;
+  } finally {
+    wipe(written.fileKey);
+  }
+}
+
+export async function listAttachments(ctx: AppContext, caseKey: Buffer, caseId: string) {
+  const rows = await ctx.db.select().from(attachments).where(eq(attachments.caseId, caseId));
+  return rows.map((r) => ({ id: r.id, messageId: r.messageId, size: r.size, createdAt: r.createdAt, ...metaSchema.parse(decryptJson(caseKey, metaContext(caseId, r.id), r.meta)) }));
+}
+
+/** A decrypting stream of one attachment; the stream fails if the file was cut or altered. */
+export async function openAttachment(ctx: AppContext, caseKey: Buffer, caseId: string, attachmentId: string) {
+  const [row] = await ctx.db.select().from(attachments).where(and(eq(attachments.caseId, caseId), eq(attachments.id, attachmentId)));
+  if (!row) throw new AppError("not_found", "no such attachment");
+  const fileKey = decryptField(caseKey, fileKeyContext(caseId, row.id), row.fileKey);
+  const meta = metaSchema.parse(decryptJson(caseKey, metaContext(caseId, row.id), row.meta));
+  const stream = openDecryptedAttachment(path.join(attachmentsDir(ctx), row.id), fileKey);
+  stream.once("close", () => wipe(fileKey));
+  return { stream, meta, size: row.size };
+}

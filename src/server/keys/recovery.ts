@@ -1,0 +1,102 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { AppContext } from "../context.js";
+import { caseGrants, escrowKeys, staffKeys, teamMembers, users } from "../db/schema.js";
+import { combineEscrowShares, createEscrowKey } from "../crypto/escrow.js";
+import { unwrapWithEscrow, unwrapWithRecoveryKey, wrapWithEscrow, wrapWithPassword } from "../crypto/staff-keys.js";
+import { hashPassword } from "../crypto/password.js";
+import { wipe } from "../crypto/secure.js";
+import { isCryptoError } from "../crypto/errors.js";
+import { appendAudit } from "../audit/log.js";
+import { endAllSessions } from "../auth/sessions.js";
+import { AppError } from "../errors.js";
+import { activeEscrowKey, createStaffKeys } from "./staff.js";
+
+/**
+ * Create the organisation escrow key. Its private key is printed as `shares` shares of which
+ * `threshold` rebuild it, and is never stored. A later escrow key replaces the active one;
+ * each staff key gets an escrow copy at its owner's next sign-in.
+ */
+export async function initEscrow(ctx: AppContext, shares: number, threshold: number) {
+  const setup = await createEscrowKey(shares, threshold);
+  await ctx.db.transaction(async (tx) => {
+    await tx.update(escrowKeys).set({ active: false }).where(eq(escrowKeys.active, true));
+    await tx.insert(escrowKeys).values({ id: setup.keyId, publicKey: setup.publicKey, shares, threshold });
+    await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: null, action: "keys.escrow_created", subjectType: "escrow", subjectId: setup.keyId, details: { shares, threshold } });
+  });
+  return setup;
+}
+
+/** At sign-in, while the private key is open: add or refresh the escrow copy. */
+export async function ensureEscrowCopy(ctx: AppContext, userId: string, privateKey: Buffer) {
+  const escrow = await activeEscrowKey(ctx.db);
+  if (!escrow) return;
+  const [row] = await ctx.db.select({ escrowKeyId: staffKeys.escrowKeyId }).from(staffKeys).where(eq(staffKeys.userId, userId));
+  if (!row || row.escrowKeyId === escrow.id) return;
+  await ctx.db.update(staffKeys).set({ escrowWrapped: wrapWithEscrow(privateKey, escrow.publicKey, userId), escrowKeyId: escrow.id }).where(eq(staffKeys.userId, userId));
+}
+
+export type RecoveryProof = { recoveryKey: string } | { shares: string[] };
+
+/**
+ * A forgotten password, without losing anything: the staff member's old private key is opened
+ * with his printed recovery key, or with threshold escrow shares, and wrapped under a new
+ * password. Every case and team key sealed to him keeps working. Audited; sessions end.
+ */
+export async function recoverStaffKey(ctx: AppContext, username: string, proof: RecoveryProof, newPassword: string) {
+  const [user] = await ctx.db.select().from(users).where(sql`lower(${users.username}) = lower(${username})`);
+  const [keys] = user ? await ctx.db.select().from(staffKeys).where(eq(staffKeys.userId, user.id)) : [];
+  if (!user || !keys) throw new AppError("not_found", "no such staff member");
+  let privateKey: Buffer;
+  try {
+    if ("recoveryKey" in proof) {
+      privateKey = unwrapWithRecoveryKey(keys.recoveryWrapped, proof.recoveryKey, user.id, keys.publicKey).privateKey;
+    } else {
+      const [escrow] = keys.escrowKeyId ? await ctx.db.select().from(escrowKeys).where(eq(escrowKeys.id, keys.escrowKeyId)) : [];
+      if (!escrow || !keys.escrowWrapped) throw new AppError("conflict", "this staff key has no escrow copy (its owner never signed in after escrow was set up)");
+      const escrowPair = await combineEscrowShares(proof.shares, escrow.publicKey);
+      try {
+        privateKey = unwrapWithEscrow(keys.escrowWrapped, escrowPair, user.id, keys.publicKey).privateKey;
+      } finally {
+        wipe(escrowPair.privateKey);
+      }
+    }
+  } catch (err) {
+    if (isCryptoError(err)) throw new AppError("validation_failed", `recovery failed: ${err.message}`);
+    throw err;
+  }
+  try {
+    const passwordWrapped = await wrapWithPassword(privateKey, newPassword, user.id);
+    const passwordHash = await hashPassword(newPassword);
+    await ctx.db.transaction(async (tx) => {
+      await tx.update(staffKeys).set({ passwordWrapped, updatedAt: ctx.now() }).where(eq(staffKeys.userId, user.id));
+      await tx.update(users).set({ passwordHash }).where(eq(users.id, user.id));
+      await endAllSessions(tx, user.id);
+      await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: null, action: "staff.key_recovered", subjectType: "staff", subjectId: user.id, details: { via: "recoveryKey" in proof ? "recovery_key" : "escrow" } });
+    });
+  } finally {
+    wipe(privateKey);
+  }
+}
+
+/**
+ * The last resort, when neither recovery key nor escrow shares exist: a new key pair and
+ * password, and an explicit, audited loss of everything sealed to the old key (personal case
+ * grants; team keys are sealed again by the next key holder online). Never silent.
+ */
+export async function resetStaffKeyWithLoss(ctx: AppContext, username: string, newPassword: string) {
+  const [user] = await ctx.db.select().from(users).where(sql`lower(${users.username}) = lower(${username})`);
+  if (!user) throw new AppError("not_found", "no such staff member");
+  const passwordHash = await hashPassword(newPassword);
+  return ctx.db.transaction(async (tx) => {
+    const lost = await tx.delete(caseGrants).where(and(eq(caseGrants.recipientType, "staff"), eq(caseGrants.recipientId, user.id))).returning({ caseId: caseGrants.caseId });
+    await tx.update(teamMembers).set({ sealedKey: null, keyVersion: null }).where(eq(teamMembers.userId, user.id));
+    await tx.delete(staffKeys).where(eq(staffKeys.userId, user.id));
+    const keys = await createStaffKeys(tx, user.id, newPassword);
+    wipe(keys.keyPair.privateKey);
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, user.id));
+    await endAllSessions(tx, user.id);
+    await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: null, action: "staff.key_lost", subjectType: "staff", subjectId: user.id, details: { personalGrantsLost: lost.length } });
+    return { recoveryKey: keys.recoveryKey, personalGrantsLost: lost.length };
+  });
+}
+

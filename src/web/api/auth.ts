@@ -1,0 +1,41 @@
+import type { Role } from "../../shared/roles";
+import { get, post } from "./client";
+
+export type Stage = "enrol" | "full";
+
+export interface SessionUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+}
+
+export interface SessionInfo {
+  stage: Stage;
+  csrfToken: string;
+  user: SessionUser;
+}
+
+export interface SetupLinkInfo {
+  role: Role;
+  username: string | null;
+  firstAdmin: boolean;
+}
+
+export interface TotpEnrolment {
+  secret: string;
+  uri: string;
+  qrSvg: string;
+}
+
+export const authApi = {
+  session: () => get<SessionInfo>("/api/auth/session", { quietAuth: true }),
+  login: (input: { username: string; password: string; totp?: string }) => post<SessionInfo>("/api/auth/login", input, { quietAuth: true }),
+  logout: () => post<void>("/api/auth/logout"),
+  logoutAll: () => post<void>("/api/auth/logout-all"),
+  inspectSetupLink: (token: string) => post<SetupLinkInfo>("/api/setup/inspect", { token }, { quietAuth: true }),
+  acceptSetupLink: (input: { token: string; username: string; displayName: string; password: string }) =>
+    post<{ stage: Stage; csrfToken: string; recoveryKey?: string }>("/api/setup/accept", input, { quietAuth: true }),
+  beginTotp: () => post<TotpEnrolment>("/api/auth/totp/begin"),
+  confirmTotp: (code: string) => post<{ stage: Stage; csrfToken: string }>("/api/auth/totp/confirm", { code }),
+};

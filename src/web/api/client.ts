@@ -1,0 +1,78 @@
+import { isApiError, type ErrorCode } from "../../shared/errors";
+
+/**
+ * The one way the console talks to the staff API: JSON in and out, the session cookie sent by the
+ * browser, and the CSRF token (kept in memory only, never in storage) on every non-GET call.
+ * Errors come back as `ApiError` carrying the server's code, which the pages translate.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | "network",
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+let csrfToken: string | null = null;
+const unauthenticatedListeners = new Set<(code: ErrorCode) => void>();
+
+export function setCsrfToken(token: string | null) {
+  csrfToken = token;
+}
+
+/**
+ * Called when a signed-in call finds the session gone (expired, ended elsewhere) or not yet
+ * enrolled, so the session holder can send the person to the right page.
+ */
+export function onSessionLost(listener: (code: ErrorCode) => void): () => void {
+  unauthenticatedListeners.add(listener);
+  return () => unauthenticatedListeners.delete(listener);
+}
+
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export interface RequestOptions {
+  /** Calls that are expected to fail when signed out (login, session probe) do not raise the alarm. */
+  quietAuth?: boolean;
+  signal?: AbortSignal;
+}
+
+export async function request<T>(method: Method, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  if (method !== "GET" && csrfToken) headers["x-csrf-token"] = csrfToken;
+
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      credentials: "same-origin",
+      cache: "no-store",
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === "AbortError") throw err;
+    throw new ApiError(0, "network", "network error");
+  }
+
+  if (res.status === 204) return undefined as T;
+  const data: unknown = await res.json().catch(() => null);
+  if (res.ok) return data as T;
+
+  const error = isApiError(data)
+    ? new ApiError(res.status, data.error.code, data.error.message, data.error.details)
+    : new ApiError(res.status, res.status >= 500 ? "internal" : "bad_request", `HTTP ${res.status}`);
+  if (!opts.quietAuth && (error.code === "unauthenticated" || error.code === "enrolment_required")) {
+    for (const l of unauthenticatedListeners) l(error.code);
+  }
+  throw error;
+}
+
+export const get = <T>(path: string, opts?: RequestOptions) => request<T>("GET", path, undefined, opts);
+export const post = <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>("POST", path, body ?? {}, opts);

@@ -1,0 +1,18 @@
+import type { Capability } from "../auth/permissions";
+import type { Catalog } from "../i18n";
+
+/** The console's sections, in menu order. A new section (the case inbox) is one more line here and one route. */
+export interface NavItem {
+  to: string;
+  label: keyof Catalog["nav"];
+  /** Shown only to roles that hold this capability. */
+  requires?: Capability;
+  /** Active only on this exact path (for "/"). */
+  end?: boolean;
+}
+
+export const NAV_ITEMS: readonly NavItem[] = [
+  { to: "/", label: "home", end: true },
+  { to: "/staff", label: "staff", requires: "staff.list" },
+  { to: "/audit", label: "audit", requires: "audit.read" },
+];

@@ -1,0 +1,68 @@
+import { createBrowserRouter, type RouteObject } from "react-router";
+import { RequireCapability, RequireSession } from "./auth/RequireSession";
+import { RouteError } from "./components/FullPage";
+import { AppLayout } from "./layout/AppLayout";
+import { SetupPage } from "./pages/SetupPage";
+import { LoginPage } from "./pages/LoginPage";
+import { EnrolPage } from "./pages/EnrolPage";
+import { HomePage } from "./pages/HomePage";
+import { StaffPage } from "./pages/staff/StaffPage";
+import { AuditPage } from "./pages/AuditPage";
+import { NotFoundPage } from "./pages/NotFoundPage";
+
+/** Where the staff listener serves the console; every path below is relative to it. */
+export const CONSOLE_BASE = "/console";
+
+/** Pages inside the signed-in frame. A new section is a route here and a line in layout/nav.ts. */
+const sections: RouteObject[] = [
+  { index: true, element: <HomePage /> },
+  {
+    path: "staff",
+    element: (
+      <RequireCapability capability="staff.list">
+        <StaffPage />
+      </RequireCapability>
+    ),
+  },
+  {
+    path: "audit",
+    element: (
+      <RequireCapability capability="audit.read">
+        <AuditPage />
+      </RequireCapability>
+    ),
+  },
+  { path: "*", element: <NotFoundPage /> },
+];
+
+const routes: RouteObject[] = [
+  {
+    errorElement: <RouteError />,
+    children: [
+      // Before sign-in.
+      { path: "/setup", element: <SetupPage /> },
+      { path: "/login", element: <LoginPage /> },
+      {
+        path: "/enrol",
+        element: (
+          <RequireSession stage="enrol">
+            <EnrolPage />
+          </RequireSession>
+        ),
+      },
+      // Signed in with two factors.
+      {
+        element: (
+          <RequireSession stage="full">
+            <AppLayout />
+          </RequireSession>
+        ),
+        children: sections,
+      },
+    ],
+  },
+];
+
+export function createConsoleRouter() {
+  return createBrowserRouter(routes, { basename: CONSOLE_BASE });
+}
