@@ -12,6 +12,9 @@ import { decryptField, decryptJson, encryptField, encryptJson } from "../crypto/
 import { isCryptoError } from "../crypto/errors.js";
 import { wipe } from "../crypto/secure.js";
 import { AppError } from "../errors.js";
+import type { caseKeyring } from "./case-cipher.js";
+
+type Keyring = Awaited<ReturnType<typeof caseKeyring>>;
 
 export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
 
@@ -33,7 +36,16 @@ export function attachmentsDir(ctx: AppContext): string {
  * passes the transaction that records the message it belongs to, if any, and the case key.
  * Used by staff uploads and by the channels (Telegram/WhatsApp media).
  */
-export async function storeAttachment(ctx: AppContext, tx: Tx | null, caseKey: Buffer, caseId: string, source: Readable | AsyncIterable<Uint8Array>, meta: AttachmentMeta, messageId?: string) {
+export async function storeAttachment(
+  ctx: AppContext,
+  tx: Tx | null,
+  writeKey: { key: Buffer; sealedKey: Buffer | null },
+  caseId: string,
+  source: Readable | AsyncIterable<Uint8Array>,
+  meta: AttachmentMeta,
+  messageId?: string,
+) {
+  const caseKey = writeKey.key;
   const id = randomUUID();
   let written;
   try {
@@ -50,6 +62,7 @@ export async function storeAttachment(ctx: AppContext, tx: Tx | null, caseKey: B
       fileKey: encryptField(caseKey, fileKeyContext(caseId, id), written.fileKey),
       meta: encryptJson(caseKey, metaContext(caseId, id), metaSchema.parse(meta)),
       size: written.size,
+      sealedKey: writeKey.sealedKey,
       createdAt: ctx.now(),
     };
     await (tx ?? ctx.db).insert(attachments).values(row);
@@ -62,15 +75,21 @@ export async function storeAttachment(ctx: AppContext, tx: Tx | null, caseKey: B
   }
 }
 
-export async function listAttachments(ctx: AppContext, caseKey: Buffer, caseId: string) {
+export async function listAttachments(ctx: AppContext, keyring: Keyring, caseId: string) {
   const rows = await ctx.db.select().from(attachments).where(eq(attachments.caseId, caseId));
-  return rows.map((r) => ({ id: r.id, messageId: r.messageId, size: r.size, createdAt: r.createdAt, ...metaSchema.parse(decryptJson(caseKey, metaContext(caseId, r.id), r.meta)) }));
+  const out = [];
+  for (const r of rows) {
+    const k = await keyring.rowKey(r.sealedKey);
+    out.push({ id: r.id, messageId: r.messageId, size: r.size, createdAt: r.createdAt, ...metaSchema.parse(decryptJson(k, metaContext(caseId, r.id), r.meta)) });
+  }
+  return out;
 }
 
 /** A decrypting stream of one attachment; the stream fails if the file was cut or altered. */
-export async function openAttachment(ctx: AppContext, caseKey: Buffer, caseId: string, attachmentId: string) {
+export async function openAttachment(ctx: AppContext, keyring: Keyring, caseId: string, attachmentId: string) {
   const [row] = await ctx.db.select().from(attachments).where(and(eq(attachments.caseId, caseId), eq(attachments.id, attachmentId)));
   if (!row) throw new AppError("not_found", "no such attachment");
+  const caseKey = await keyring.rowKey(row.sealedKey);
   const fileKey = decryptField(caseKey, fileKeyContext(caseId, row.id), row.fileKey);
   const meta = metaSchema.parse(decryptJson(caseKey, metaContext(caseId, row.id), row.meta));
   const stream = openDecryptedAttachment(path.join(attachmentsDir(ctx), row.id), fileKey);

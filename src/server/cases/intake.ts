@@ -10,6 +10,7 @@ import { wipe } from "../crypto/secure.js";
 import { appendAudit } from "../audit/log.js";
 import type { Channel } from "../../shared/case-states.js";
 import { messageContext, sectionContext, type Sections } from "./sections.js";
+import { newCaseKeyPair } from "./case-cipher.js";
 
 export interface IntakeInput {
   channel: Channel;
@@ -41,9 +42,11 @@ export async function recordIntake(ctx: AppContext, input: IntakeInput): Promise
     const [intake] = await ctx.db.select({ publicKey: teams.publicKey, keyVersion: teams.keyVersion }).from(teams).where(eq(teams.id, "intake"));
     if (!intake) throw new Error("the intake team has no key yet: create the first administrator first");
 
-    const sectionRows = Object.entries(input.sections)
+    const sectionRows: { caseId: string; section: string; ciphertext: Buffer }[] = Object.entries(input.sections)
       .filter(([, v]) => v && Object.keys(v).length > 0)
       .map(([section, value]) => ({ caseId, section, ciphertext: encryptJson(caseKey, sectionContext(caseId, section as keyof Sections), value) }));
+    const casePair = newCaseKeyPair(caseKey, caseId);
+    sectionRows.push(casePair.section);
     const messageId = randomUUID();
     const indexes = blindIndexRows(ctx, caseId, input.identifiers ?? {});
     const now = ctx.now();
@@ -58,6 +61,7 @@ export async function recordIntake(ctx: AppContext, input: IntakeInput): Promise
         receiptHash: receipt?.hash ?? null,
         applicantSalt: receipt?.salt ?? null,
         applicantPublicKey: receipt?.publicKey ?? null,
+        publicKey: casePair.publicKey,
         createdAt: now,
         updatedAt: now,
         lastInboundAt: input.message ? now : null,
@@ -65,7 +69,7 @@ export async function recordIntake(ctx: AppContext, input: IntakeInput): Promise
       });
       await tx.insert(caseGrants).values({ caseId, recipientType: "team", recipientId: "intake", keyVersion: intake.keyVersion, sealedKey: sealCaseKey(caseKey, intake.publicKey) });
       if (receipt) await tx.insert(caseGrants).values({ caseId, recipientType: "applicant", recipientId: caseId, sealedKey: sealCaseKey(caseKey, receipt.publicKey) });
-      if (sectionRows.length) await tx.insert(caseSections).values(sectionRows);
+      await tx.insert(caseSections).values(sectionRows);
       if (input.message) {
         await tx.insert(messages).values({ id: messageId, caseId, direction: "in", channel: input.channel, body: encryptField(caseKey, messageContext(caseId, messageId), input.message), createdAt: now });
       }

@@ -12,6 +12,7 @@ import { assignCase, transitionCase } from "./lifecycle.js";
 import { caseDetailSchema, caseSummarySchema, presentCaseDetail, presentCaseSummary } from "./present.js";
 import { listAttachments, MAX_ATTACHMENT_BYTES, openAttachment, storeAttachment } from "./attachments.js";
 import { withCaseKey } from "./thread.js";
+import { caseKeyring } from "./case-cipher.js";
 import { appendAudit } from "../audit/log.js";
 
 const idParams = z.object({ id: z.string().uuid() });
@@ -124,7 +125,7 @@ export function registerCaseRoutes(app: BaseApp, ctx: AppContext) {
       const name = safeDecode(req.headers["x-file-name"] ?? "file").slice(0, 255);
       const type = /^[\w.+-]+\/[\w.+-]+$/.test(req.headers["x-file-type"] ?? "") ? req.headers["x-file-type"]! : "application/octet-stream";
       const stored = await withCaseKey(ctx, session, req.params.id, async (caseKey) => {
-        const r = await storeAttachment(ctx, null, caseKey, req.params.id, req.body as NodeJS.ReadableStream as never, { name, type });
+        const r = await storeAttachment(ctx, null, { key: caseKey, sealedKey: null }, req.params.id, req.body as NodeJS.ReadableStream as never, { name, type });
         await ctx.db.transaction((tx) => appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "case.attachment_added", subjectType: "case", subjectId: req.params.id, details: { attachment: r.id } }));
         return r;
       });
@@ -145,7 +146,14 @@ export function registerCaseRoutes(app: BaseApp, ctx: AppContext) {
     async (req) => {
       const session = staffOf(req);
       authorize(session.user, "case", "read");
-      const list = await withCaseKey(ctx, session, req.params.id, (caseKey) => listAttachments(ctx, caseKey, req.params.id));
+      const list = await withCaseKey(ctx, session, req.params.id, async (caseKey, row) => {
+        const keyring = await caseKeyring(ctx.db, row.id, caseKey, row.publicKey);
+        try {
+          return await listAttachments(ctx, keyring, req.params.id);
+        } finally {
+          keyring.close();
+        }
+      });
       return list.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() }));
     },
   );
@@ -156,22 +164,25 @@ export function registerCaseRoutes(app: BaseApp, ctx: AppContext) {
     async (req, reply) => {
       const session = staffOf(req);
       authorize(session.user, "case", "read");
-      const caseKey = await withCaseKey(ctx, session, req.params.id, async (k) => Buffer.from(k));
-      try {
-        const file = await openAttachment(ctx, caseKey, req.params.id, req.params.attachmentId);
-        await ctx.db.transaction((tx) =>
-          appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "case.attachment_opened", subjectType: "case", subjectId: req.params.id, details: { attachment: req.params.attachmentId } }),
-        );
-        // Never rendered by the console's origin: a download, in a sandbox, with no sniffing.
-        return reply
-          .header("Content-Type", "application/octet-stream")
-          .header("Content-Disposition", `attachment; filename*=UTF-8''${encodeURIComponent(file.meta.name)}`)
-          .header("Content-Security-Policy", "sandbox; default-src 'none'")
-          .header("Content-Length", String(file.size))
-          .send(file.stream);
-      } finally {
-        caseKey.fill(0);
-      }
+      // The file stream outlives the case key: only the file key, opened here, goes with it.
+      const file = await withCaseKey(ctx, session, req.params.id, async (caseKey, row) => {
+        const keyring = await caseKeyring(ctx.db, row.id, caseKey, row.publicKey);
+        try {
+          return await openAttachment(ctx, keyring, req.params.id, req.params.attachmentId);
+        } finally {
+          keyring.close();
+        }
+      });
+      await ctx.db.transaction((tx) =>
+        appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "case.attachment_opened", subjectType: "case", subjectId: req.params.id, details: { attachment: req.params.attachmentId } }),
+      );
+      // Never rendered by the console's origin: a download, in a sandbox, with no sniffing.
+      return reply
+        .header("Content-Type", "application/octet-stream")
+        .header("Content-Disposition", `attachment; filename*=UTF-8''${encodeURIComponent(file.meta.name)}`)
+        .header("Content-Security-Policy", "sandbox; default-src 'none'")
+        .header("Content-Length", String(file.size))
+        .send(file.stream);
     },
   );
 }

@@ -9,6 +9,7 @@ import { allow, authorize } from "../auth/policy.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { AppError } from "../errors.js";
 import { findVisibleCase, openCaseKeyFor } from "./access.js";
+import { caseKeyring } from "./case-cipher.js";
 import { messageContext, SECTION_NAMES, SECTION_RESOURCE, sectionContext, type SectionName } from "./sections.js";
 
 /** Run `fn` with the case key of a case this staff member may see; the key is wiped afterwards. */
@@ -44,17 +45,7 @@ export async function openCase(ctx: AppContext, session: StaffSession, caseId: s
       const name = s.section as SectionName;
       if (readable.includes(name)) sections[name] = decryptJson(caseKey, sectionContext(caseId, name), s.ciphertext) as Record<string, unknown>;
     }
-    const rows = await ctx.db.select().from(messages).where(eq(messages.caseId, caseId)).orderBy(asc(messages.seq));
-    const thread = rows.map((m) => ({
-      id: m.id,
-      direction: m.direction,
-      channel: m.channel,
-      authorUserId: m.authorUserId,
-      body: decryptFieldText(caseKey, messageContext(caseId, m.id), m.body),
-      createdAt: m.createdAt,
-      deliveryState: m.deliveryState,
-      replacesId: m.replacesId,
-    }));
+    const thread = await readThread(ctx, caseId, caseKey, row.publicKey, { includeNotes: true });
     await ctx.db.transaction(async (tx) => {
       if (row.unreadCount > 0 && (row.assignedUserId === session.user.id || row.assignedUserId === null)) {
         await tx.update(cases).set({ unreadCount: 0 }).where(eq(cases.id, caseId));
@@ -69,6 +60,34 @@ export async function openCase(ctx: AppContext, session: StaffSession, caseId: s
     });
     return { row, sections, messages: thread };
   });
+}
+
+/**
+ * The messages of a case in arrival order, decrypted: rows written with the case key, and rows
+ * sealed to the case's public key by a channel while nobody held the case key.
+ */
+export async function readThread(ctx: AppContext, caseId: string, caseKey: Buffer, casePublicKey: Buffer | null, opts: { includeNotes: boolean }) {
+  const rows = await ctx.db.select().from(messages).where(eq(messages.caseId, caseId)).orderBy(asc(messages.seq));
+  const keyring = await caseKeyring(ctx.db, caseId, caseKey, casePublicKey);
+  try {
+    const out: OpenedCase["messages"] = [];
+    for (const m of rows) {
+      if (!opts.includeNotes && m.direction === "note") continue;
+      out.push({
+        id: m.id,
+        direction: m.direction,
+        channel: m.channel,
+        authorUserId: m.authorUserId,
+        body: decryptFieldText(await keyring.rowKey(m.sealedKey), messageContext(caseId, m.id), m.body),
+        createdAt: m.createdAt,
+        deliveryState: m.deliveryState,
+        replacesId: m.replacesId,
+      });
+    }
+    return out;
+  } finally {
+    keyring.close();
+  }
 }
 
 /**

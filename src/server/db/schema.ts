@@ -162,6 +162,12 @@ export const cases = pgTable(
     receiptHash: text("receipt_hash"),
     applicantSalt: bytea("applicant_salt"),
     applicantPublicKey: bytea("applicant_public_key"),
+    /**
+     * The case's own public key. Its private key is stored encrypted under the case key (section
+     * "case_secret"). Anyone, the server included, can seal new content to the case (a Telegram
+     * message arriving at night); only holders of the case key can read it.
+     */
+    publicKey: bytea("public_key"),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     lastInboundAt: timestamp("last_inbound_at", { withTimezone: true }),
@@ -218,6 +224,11 @@ export const messages = pgTable(
     channel: text("channel").notNull(),
     authorUserId: uuid("author_user_id").references(() => users.id),
     body: bytea("body").notNull(),
+    /**
+     * Set when the body was written without the case key (inbound on a channel): the body is
+     * encrypted under a one-off message key, and this is that key sealed to the case public key.
+     */
+    sealedKey: bytea("sealed_key"),
     createdAt: createdAt(),
     /** For edited channel messages: the message this one replaces (the old text is kept). */
     replacesId: uuid("replaces_id"),
@@ -250,6 +261,8 @@ export const attachments = pgTable(
     messageId: uuid("message_id").references(() => messages.id),
     fileKey: bytea("file_key").notNull(),
     meta: bytea("meta").notNull(), // encrypted JSON: name, type
+    /** As for messages: set when written without the case key (channel media). */
+    sealedKey: bytea("sealed_key"),
     size: bigint("size", { mode: "number" }).notNull(),
     createdAt: createdAt(),
   },

@@ -136,3 +136,42 @@ describe("cases", () => {
     expect(r.body).not.toContain("Петров");
   });
 });
+
+describe("writing without the case key", () => {
+  it("a channel message sealed to the case public key is readable by the team, not stored in clear", async () => {
+    const { appendInboundMessage } = await import("../../../src/server/cases/inbound.js");
+    const { cases } = await import("../../../src/server/db/schema.js");
+    const r = await intake("первое");
+    const [row] = await ctx.db.select().from(cases).where(eq(cases.id, r.caseId));
+    await ctx.db.transaction((tx) => appendInboundMessage(tx, { caseId: r.caseId, casePublicKey: row!.publicKey!, channel: "telegram", text: "ночью пришло CANARY-NIGHT01", at: ctx.now() }));
+    const stored = await ctx.db.select().from(messages).where(eq(messages.caseId, r.caseId));
+    expect(stored.some((m) => m.body.includes(Buffer.from("CANARY-NIGHT01")))).toBe(false);
+    const c = (await op1.request("GET", `/api/cases/${r.caseId}`)).json();
+    expect(c.messages.map((m: { body: string }) => m.body)).toEqual(["первое", "ночью пришло CANARY-NIGHT01"]);
+    expect(c.unreadCount).toBe(2);
+  });
+
+  it("attachments round-trip through the staff API and are never on disk in clear", async () => {
+    const fs = await import("node:fs");
+    const path = await import("node:path");
+    const r = await intake("с файлом");
+    const content = Buffer.from("военный билет CANARY-FILE0001 ".repeat(2000));
+    const up = await app.inject({
+      method: "POST",
+      url: `/api/cases/${r.caseId}/attachments`,
+      headers: { cookie: `sp_staff=${op1.cookie}`, "x-csrf-token": op1.csrf, "content-type": "application/octet-stream", "x-file-name": encodeURIComponent("билет.jpg"), "x-file-type": "image/jpeg" },
+      payload: content,
+    });
+    expect(up.statusCode).toBe(201);
+    const list = (await op1.request("GET", `/api/cases/${r.caseId}/attachments`)).json();
+    expect(list).toEqual([expect.objectContaining({ name: "билет.jpg", type: "image/jpeg", size: content.length })]);
+    const down = await op1.request("GET", `/api/cases/${r.caseId}/attachments/${list[0].id}`);
+    expect(down.statusCode).toBe(200);
+    expect(down.rawPayload.equals(content)).toBe(true);
+    expect(down.headers["content-disposition"]).toMatch(/^attachment;/);
+    expect(down.headers["content-security-policy"]).toContain("sandbox");
+    const onDisk = fs.readFileSync(path.join(ctx.config.dataDir, "attachments", list[0].id));
+    expect(onDisk.includes(Buffer.from("CANARY-FILE0001"))).toBe(false);
+    expect((await verifier.request("GET", `/api/cases/${r.caseId}/attachments/${list[0].id}`)).statusCode).toBe(404);
+  });
+});
