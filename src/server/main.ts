@@ -9,6 +9,7 @@ import { inviteStaff } from "./auth/setup-links.js";
 import { changeStaffRole, disableStaff, listStaff } from "./staff/commands.js";
 import { describeAuditProblem, verifyAuditChain } from "./audit/log.js";
 import { loadDemoData } from "./demo/load.js";
+import { backup } from "./backup.js";
 import { initEscrow, recoverStaffKey, resetStaffKeyWithLoss } from "./keys/recovery.js";
 import { ROLES, type Role } from "../shared/roles.js";
 import type { AppContext } from "./context.js";
@@ -163,6 +164,15 @@ async function readNewPassword(): Promise<string> {
   if (pw.length < 12) throw new Error("the new password must have at least 12 characters");
   return pw;
 }
+
+withStorage(program.command("backup").description("copy the database and the (encrypted) attachments into a new folder; the key file is not included"))
+  .requiredOption("--out <dir>", "an empty or new folder")
+  .action(async (flags: ConfigFlags & { out: string }) =>
+    withContext(flags, async (ctx) => {
+      const r = await backup(ctx, flags.out);
+      console.log(`backup written: ${r.dbFile} and ${r.attachments} attachment file(s). Keep the server key file apart from it.`);
+    }),
+  );
 
 withStorage(program.command("demo").description("load a realistic demo data set (staff accounts; later cases) into an empty store")).action(async (flags: ConfigFlags) =>
   withContext(flags, async (ctx) => {

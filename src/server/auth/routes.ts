@@ -5,6 +5,7 @@ import { AppError } from "../errors.js";
 import { login } from "./login.js";
 import { LoginThrottle } from "./throttle.js";
 import { acceptSetupLink, beginTotpEnrolment, confirmTotpEnrolment } from "./enrolment.js";
+import { changePassword } from "./password-change.js";
 import { findSetupLink } from "./setup-links.js";
 import { appendAudit } from "../audit/log.js";
 import { clearSessionCookie, setSessionCookie, staffOf } from "./guard.js";
@@ -93,6 +94,19 @@ export function registerAuthRoutes(app: BaseApp, ctx: AppContext) {
       const session = await confirmTotpEnrolment(ctx, staffOf(req), req.body.code);
       setSessionCookie(reply, ctx, session.id);
       return { stage: "full" as const, csrfToken: csrf(session.idHash) };
+    },
+  );
+
+  app.post(
+    "/api/auth/password",
+    {
+      config: { rateLimit: AUTH_RATE },
+      schema: { tags: ["auth"], summary: "Change your password (your key is re-wrapped, nothing re-encrypted)", body: z.object({ current: z.string().min(1).max(256), next: s.passwordSchema }), response: { 200: s.csrfReply } },
+    },
+    async (req, reply) => {
+      const session = await changePassword(ctx, staffOf(req), req.body.current, req.body.next);
+      setSessionCookie(reply, ctx, session.id);
+      return { stage: staffOf(req).stage, csrfToken: csrf(session.idHash) };
     },
   );
 }

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,6 +26,8 @@ export interface Database {
   /** Number of real fsync calls made by the embedded file layer (undefined on PostgreSQL). */
   fsyncCalls(): number | undefined;
   checkpoint(): Promise<void>;
+  /** Write a consistent copy of the database into `dir` (db.tar for PGlite, db.sql for PostgreSQL). */
+  backupTo(dir: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -61,6 +64,13 @@ async function openEmbedded(dbDir: string): Promise<Database> {
       checkpoint: async () => {
         await client.exec("CHECKPOINT");
       },
+      backupTo: async (dir) => {
+        // PGlite's own dump of the data directory, taken inside the engine: consistent, uncompressed.
+        const tar = await client.dumpDataDir("none");
+        const file = path.join(dir, "db.tar");
+        fs.writeFileSync(file, Buffer.from(await tar.arrayBuffer()), { mode: 0o600 });
+        return file;
+      },
       close: async () => {
         if (closed) return;
         closed = true;
@@ -91,6 +101,18 @@ async function openPostgres(url: string): Promise<Database> {
     },
     fsyncCalls: () => undefined,
     checkpoint: async () => {},
+    backupTo: async (dir) => {
+      const file = path.join(dir, "db.sql");
+      await new Promise<void>((resolve, reject) => {
+        const p = spawn("pg_dump", ["--no-owner", "--no-privileges", "--file", file, url], { stdio: ["ignore", "ignore", "pipe"] });
+        let err = "";
+        p.stderr.on("data", (d: Buffer) => (err += d.toString()));
+        p.on("error", reject);
+        p.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`pg_dump failed (${code}): ${err.split("\n")[0]}`))));
+      });
+      fs.chmodSync(file, 0o600);
+      return file;
+    },
     close: async () => {
       await pool.end();
     },

@@ -84,3 +84,18 @@ describe("staff key recovery", () => {
     expect((await back.request("GET", `/api/cases/${caseId}`)).statusCode).toBe(200);
   });
 });
+
+describe("password change", () => {
+  it("re-wraps the same key: old cases still open with the new password, the old password fails", async () => {
+    const { op, caseId } = await operatorWithOldCase("changer");
+    const s = (await login("changer", TEST_PASSWORD, op.totpSecret!))!;
+    expect((await s.request("POST", "/api/auth/password", { current: "wrong wrong wrong", next: "the next password" })).statusCode).toBe(400);
+    const r = await s.request("POST", "/api/auth/password", { current: TEST_PASSWORD, next: "the next password" });
+    expect(r.statusCode).toBe(200);
+    expect(await login("changer", TEST_PASSWORD, op.totpSecret!)).toBeNull();
+    const back = (await login("changer", "the next password", op.totpSecret!))!;
+    expect((await back.request("GET", `/api/cases/${caseId}`)).statusCode).toBe(200);
+    const events = await ctx.db.select().from(auditLog).where(eq(auditLog.action, "staff.password_changed"));
+    expect(events).toHaveLength(1);
+  });
+});

@@ -1,0 +1,121 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshContext, LOG_FILE, onPostgres } from "../support/store.js";
+import { advancingClock, createFirstAdmin, createStaff, type StaffClient } from "../support/staff.js";
+import { canary, canaryNeedles, searchForCanaries } from "../support/canary.js";
+import { buildPublicApp, buildStaffApp } from "../../src/server/app.js";
+import { recordIntake } from "../../src/server/cases/intake.js";
+import { backup } from "../../src/server/backup.js";
+import type { AppContext } from "../../src/server/context.js";
+import type { BaseApp } from "../../src/server/http/base.js";
+
+const CASES = Number(process.env.SEIZURE_CASES ?? 200);
+let ctx: AppContext;
+let staffApp: BaseApp;
+let publicApp: BaseApp;
+let cleanup: () => Promise<void>;
+let op: StaffClient;
+const backupDir = fs.mkdtempSync(path.join(os.tmpdir(), "sp-seize-backup-"));
+
+/**
+ * The seizure test (SECURITY.md, adversary 1): fill a store through the real intake and
+ * operator paths with canaries in every identifying field, message, note, reason and attachment;
+ * then search everything a thief could take for any canary, in UTF-8, UTF-16, hex and base64.
+ */
+beforeAll(async () => {
+  ({ ctx, cleanup } = await freshContext());
+  const clock = advancingClock(ctx);
+  staffApp = await buildStaffApp(ctx);
+  publicApp = await buildPublicApp(ctx);
+  const admin = await createFirstAdmin(staffApp, ctx, clock);
+  op = await createStaff(staffApp, ctx, admin, "operator", "seizure_op", clock);
+  await admin.request("GET", "/api/auth/session"); // seals the intake team key to the operator
+
+  const one = async (i: number) => {
+    const c = (f: string) => canary(f, i);
+    const { caseId } = await recordIntake(ctx, {
+      channel: "web",
+      sections: {
+        identity: { name: `${c("nm")} Иванов`, rank: c("rk"), unit: c("un"), serviceNumber: c("sn"), dateOfBirth: c("db") },
+        contact: { phone: c("ph"), telegram: c("tg"), whatsapp: c("wa"), preferred: "site" },
+        questionnaire: { group: 2, region: c("rg"), when: c("wh"), equipment: ["tank_sp_artillery"] },
+      },
+      message: `Хочу сдаться ${c("ms")}`,
+      identifiers: { name: `Иванов ${c("nm")}`, phone: "+7 999 000 11 22", service_number: c("sn") },
+      receipt: i % 2 ? "digits" : "words",
+    });
+    expect((await op.request("POST", `/api/cases/${caseId}/replies`, { text: `Ответ ${c("re")}` })).statusCode).toBe(201);
+    expect((await op.request("POST", `/api/cases/${caseId}/notes`, { text: `Заметка ${c("no")}` })).statusCode).toBe(201);
+    expect((await op.request("POST", `/api/cases/${caseId}/transition`, { to: "preliminary", reason: `Причина ${c("rs")}` })).statusCode).toBe(200);
+    const up = await staffApp.inject({
+      method: "POST",
+      url: `/api/cases/${caseId}/attachments`,
+      headers: { cookie: `sp_staff=${op.cookie}`, "x-csrf-token": op.csrf, "content-type": "application/octet-stream", "x-file-name": encodeURIComponent(`${c("fn")}.txt`) },
+      payload: Buffer.from(`документ ${c("at")} `.repeat(50)),
+    });
+    expect(up.statusCode).toBe(201);
+  };
+  // Two at a time: intake is bound by its two Argon2id runs, and the machine has two cores.
+  for (let i = 0; i < CASES; i += 2) await Promise.all([one(i), one(i + 1)]);
+  await ctx.database.checkpoint();
+}, 600_000);
+
+afterAll(async () => {
+  await staffApp.close();
+  await publicApp.close();
+  await cleanup();
+  fs.rmSync(backupDir, { recursive: true, force: true });
+});
+
+describe(`seizure test (${CASES} cases, ${process.env.TEST_STORE})`, () => {
+  it("the canaries are really there for the staff who may read them (the test is not vacuous)", async () => {
+    const inbox = (await op.request("GET", "/api/cases?limit=200")).json();
+    expect(inbox.length).toBeGreaterThanOrEqual(Math.min(CASES, 200));
+    const c = (await op.request("GET", `/api/cases/${inbox[0].id}`)).json();
+    expect(JSON.stringify(c)).toMatch(/CANARY-NM\d{5}X/);
+    expect(c.messages.map((m: { body: string }) => m.body).join(" ")).toMatch(/CANARY-RE\d{5}X/);
+    // And the search finds a canary when there is one (the needles work in every encoding).
+    const probe = path.join(backupDir, "..", `sp-probe-${process.pid}`);
+    fs.mkdirSync(probe, { recursive: true });
+    const sample = "x CANARY-PROBE00001X y";
+    fs.writeFileSync(path.join(probe, "a"), Buffer.concat([Buffer.from(sample), Buffer.from(sample, "utf16le"), Buffer.from(Buffer.from(sample).toString("hex")), Buffer.from(Buffer.from(sample).toString("base64"))]));
+    const found = new Set(searchForCanaries(probe).hits.map((h) => h.encoding));
+    fs.rmSync(probe, { recursive: true, force: true });
+    // "x " puts the canary at byte 2 of a 3-byte group: the base64@2 needle must find it.
+    expect([...found]).toEqual(expect.arrayContaining(["utf-8", "utf-16le", "hex", "base64@2"]));
+    expect(canaryNeedles().length).toBeGreaterThanOrEqual(10);
+  });
+
+  it("the database files (PGlite data directory) or the pg_dump reveal no canary", async () => {
+    const r = await backup(ctx, backupDir);
+    if (onPostgres()) {
+      const dump = searchForCanaries(r.dbFile);
+      expect(dump.bytes).toBeGreaterThan(100_000);
+      expect(dump.hits).toEqual([]);
+    } else {
+      const dir = searchForCanaries(ctx.config.dbDir);
+      expect(dir.files).toBeGreaterThan(100);
+      expect(dir.hits).toEqual([]);
+    }
+  });
+
+  it("the backup (database copy and attachments) reveals no canary", () => {
+    const r = searchForCanaries(backupDir);
+    expect(r.files).toBeGreaterThan(CASES);
+    expect(r.hits).toEqual([]);
+  });
+
+  it("the attachments folder reveals no canary", () => {
+    const r = searchForCanaries(path.join(ctx.config.dataDir, "attachments"));
+    expect(r.files).toBe(CASES);
+    expect(r.hits).toEqual([]);
+  });
+
+  it("the logs reveal no canary", () => {
+    const r = searchForCanaries(LOG_FILE);
+    expect(r.files).toBe(1);
+    expect(r.hits).toEqual([]);
+  });
+});
