@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { printTable, type BenchRow } from "./table.js";
 import { benchStorage } from "./storage.bench.js";
+import { benchCrypto } from "./crypto.bench.js";
 import { helloBaseline, httpRow, load } from "./http.bench.js";
 import { loadConfig } from "../src/server/config.js";
 import { openContext } from "../src/server/services.js";
@@ -39,6 +40,7 @@ const hello = await helloBaseline(seconds);
 rows.push(hello.row);
 await benchOurHttp(hello.load);
 rows.push(...(await benchStorage(seconds)));
+rows.push(...(await benchCrypto()));
 
 console.log(`\nSafe Passage benchmarks (${os.cpus().length} cores, Node ${process.version}, ${seconds} s per load, ${((Date.now() - started) / 1000).toFixed(0)} s in all)\n`);
 printTable(rows);
