@@ -7,6 +7,7 @@ import { openWithServerKey, sealWithServerKey } from "../crypto/server-key.js";
 import { appendAudit } from "../audit/log.js";
 import { AppError } from "../errors.js";
 import type { Role } from "../../shared/roles.js";
+import type { Tx } from "../audit/log.js";
 import { endAllSessions, endSession, startSession, type StaffSession } from "./sessions.js";
 import { checkTotp, newTotpSecret, totpQrSvg, totpUri } from "./totp.js";
 import { findSetupLink } from "./setup-links.js";
@@ -37,31 +38,46 @@ export async function acceptSetupLink(ctx: AppContext, input: { token: string; u
       .where(and(eq(setupTokens.tokenHash, hashToken(input.token)), isNull(setupTokens.usedAt)))
       .returning({ id: setupTokens.id });
     if (consumed.length === 0) throw new AppError("not_found", "this link is not valid any more; ask an administrator for a new one");
-    const taken = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.username}) = lower(${input.username})`);
-    if (taken.length > 0) throw new AppError("conflict", "this username is taken");
-    const [user] = await tx
-      .insert(users)
-      .values({ username: input.username, displayName: input.displayName, role: link.role, passwordHash })
-      .returning({ id: users.id, role: users.role });
+    const user = link.purpose === "rekey" ? await rekeyedUser(tx, link.username ?? "", passwordHash) : await newUser(tx, input, link.role, passwordHash);
     await appendAudit(tx, ctx.keys.subkey("audit"), {
-      actorId: user!.id,
-      action: link.purpose === "first_admin" ? "staff.first_admin_created" : "staff.created",
+      actorId: user.id,
+      action: link.purpose === "first_admin" ? "staff.first_admin_created" : link.purpose === "rekey" ? "staff.rekeyed" : "staff.created",
       subjectType: "staff",
-      subjectId: user!.id,
-      details: { role: link.role, invitation: link.id },
+      subjectId: user.id,
+      details: { role: user.role, invitation: link.id },
     });
-    const keys = await createStaffKeys(tx, user!.id, input.password);
+    const keys = await createStaffKeys(tx, user.id, input.password);
     try {
-      if (link.purpose === "first_admin") await bootstrapTeams(tx, user!.id, keys.keyPair.publicKey);
-      const role = link.role as Role;
-      const invited = (link.teams ?? (DEFAULT_TEAM[role] ? [DEFAULT_TEAM[role]] : [])).filter((t): t is TeamId => (TEAMS as readonly string[]).includes(t));
-      for (const team of invited) await addTeamMember(tx, team, user!.id);
-      const session = await startSession(tx, user!.id, "enrol", sessionLimits(ctx), ctx.now(), keys.keyPair.privateKey);
-      return { userId: user!.id, role, session, recoveryKey: keys.recoveryKey };
+      if (link.purpose === "first_admin") await bootstrapTeams(tx, user.id, keys.keyPair.publicKey);
+      const role = user.role as Role;
+      if (link.purpose !== "rekey") {
+        const invited = (link.teams ?? (DEFAULT_TEAM[role] ? [DEFAULT_TEAM[role]] : [])).filter((t): t is TeamId => (TEAMS as readonly string[]).includes(t));
+        for (const team of invited) await addTeamMember(tx, team, user.id);
+      }
+      const session = await startSession(tx, user.id, "enrol", sessionLimits(ctx), ctx.now(), keys.keyPair.privateKey);
+      return { userId: user.id, role, session, recoveryKey: keys.recoveryKey };
     } finally {
       wipe(keys.keyPair.privateKey);
     }
   });
+}
+
+async function newUser(tx: Tx, input: { username: string; displayName: string }, role: string, passwordHash: string) {
+  const taken = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.username}) = lower(${input.username})`);
+  if (taken.length > 0) throw new AppError("conflict", "this username is taken");
+  const [user] = await tx.insert(users).values({ username: input.username, displayName: input.displayName, role, passwordHash }).returning({ id: users.id, role: users.role });
+  return user!;
+}
+
+/** After an audited key loss: the same account gets a new password, key pair and TOTP. */
+async function rekeyedUser(tx: Tx, username: string, passwordHash: string) {
+  const [user] = await tx
+    .update(users)
+    .set({ passwordHash, totpEnabled: false, totpSecretEnc: null, totpLastStep: null })
+    .where(sql`lower(${users.username}) = lower(${username})`)
+    .returning({ id: users.id, role: users.role });
+  if (!user) throw new AppError("not_found", "this link is not valid any more; ask an administrator for a new one");
+  return user;
 }
 
 /** Start (or restart) TOTP enrolment: a fresh secret, stored encrypted, not yet active. */

@@ -1,6 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { AppContext } from "../context.js";
-import { caseGrants, escrowKeys, staffKeys, teamMembers, users } from "../db/schema.js";
+import { caseGrants, escrowKeys, setupTokens, staffKeys, teamMembers, users } from "../db/schema.js";
+import type { Tx } from "../audit/log.js";
+import { hashToken, randomToken } from "../crypto/random.js";
+import { setupLinkUrl } from "../auth/setup-links.js";
 import { combineEscrowShares, createEscrowKey } from "../crypto/escrow.js";
 import { unwrapWithEscrow, unwrapWithRecoveryKey, wrapWithEscrow, wrapWithPassword } from "../crypto/staff-keys.js";
 import { hashPassword } from "../crypto/password.js";
@@ -79,24 +82,48 @@ export async function recoverStaffKey(ctx: AppContext, username: string, proof: 
 }
 
 /**
- * The last resort, when neither recovery key nor escrow shares exist: a new key pair and
- * password, and an explicit, audited loss of everything sealed to the old key (personal case
- * grants; team keys are sealed again by the next key holder online). Never silent.
+ * The last resort, when neither recovery key nor escrow shares exist: an explicit, audited loss
+ * of everything sealed only to this person's key (personal case grants; team keys are sealed
+ * again by the next key holder online). Never silent. Sessions end; the old password is void.
  */
+export async function discardStaffKey(tx: Tx, ctx: AppContext, userId: string, actorId: string | null) {
+  const lost = await tx.delete(caseGrants).where(and(eq(caseGrants.recipientType, "staff"), eq(caseGrants.recipientId, userId))).returning({ caseId: caseGrants.caseId });
+  await tx.update(teamMembers).set({ sealedKey: null, keyVersion: null }).where(eq(teamMembers.userId, userId));
+  await tx.delete(staffKeys).where(eq(staffKeys.userId, userId));
+  await endAllSessions(tx, userId);
+  await appendAudit(tx, ctx.keys.subkey("audit"), { actorId, action: "staff.key_lost", subjectType: "staff", subjectId: userId, details: { personalGrantsLost: lost.length } });
+  return { personalGrantsLost: lost.length };
+}
+
+/** CLI: discard the key and set a new password and key pair at once. */
 export async function resetStaffKeyWithLoss(ctx: AppContext, username: string, newPassword: string) {
   const [user] = await ctx.db.select().from(users).where(sql`lower(${users.username}) = lower(${username})`);
   if (!user) throw new AppError("not_found", "no such staff member");
   const passwordHash = await hashPassword(newPassword);
   return ctx.db.transaction(async (tx) => {
-    const lost = await tx.delete(caseGrants).where(and(eq(caseGrants.recipientType, "staff"), eq(caseGrants.recipientId, user.id))).returning({ caseId: caseGrants.caseId });
-    await tx.update(teamMembers).set({ sealedKey: null, keyVersion: null }).where(eq(teamMembers.userId, user.id));
-    await tx.delete(staffKeys).where(eq(staffKeys.userId, user.id));
+    const { personalGrantsLost } = await discardStaffKey(tx, ctx, user.id, null);
     const keys = await createStaffKeys(tx, user.id, newPassword);
     wipe(keys.keyPair.privateKey);
     await tx.update(users).set({ passwordHash }).where(eq(users.id, user.id));
-    await endAllSessions(tx, user.id);
-    await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: null, action: "staff.key_lost", subjectType: "staff", subjectId: user.id, details: { personalGrantsLost: lost.length } });
-    return { recoveryKey: keys.recoveryKey, personalGrantsLost: lost.length };
+    return { recoveryKey: keys.recoveryKey, personalGrantsLost };
   });
 }
 
+/**
+ * Console: an admin discards someone's key (after the console's warning) and gets a one-time
+ * link for that person to set a new password, key pair and TOTP.
+ */
+export async function resetStaffKeyByAdmin(ctx: AppContext, actorId: string, userId: string) {
+  const [user] = await ctx.db.select().from(users).where(eq(users.id, userId));
+  if (!user) throw new AppError("not_found", "no such staff member");
+  const token = randomToken();
+  const expiresAt = new Date(ctx.now().getTime() + 72 * 3600_000);
+  const r = await ctx.db.transaction(async (tx) => {
+    const lost = await discardStaffKey(tx, ctx, user.id, actorId);
+    // The old password must not work any more: it would sign in to an account without a key.
+    await tx.update(users).set({ passwordHash: await hashPassword(randomToken()) }).where(eq(users.id, user.id));
+    await tx.insert(setupTokens).values({ tokenHash: hashToken(token), purpose: "rekey", role: user.role, username: user.username, createdBy: actorId, expiresAt });
+    return lost;
+  });
+  return { link: setupLinkUrl(ctx.config.staffUrl, token), expiresAt, personalGrantsLost: r.personalGrantsLost };
+}

@@ -9,6 +9,7 @@ import { usernameSchema } from "../auth/schema.js";
 import { ROLES } from "../../shared/roles.js";
 import { changeStaffRole, disableStaff, enableStaff, listStaff } from "./commands.js";
 import { presentStaff, staffSchema } from "./present.js";
+import { resetStaffKeyByAdmin } from "../keys/recovery.js";
 
 const idParams = z.object({ id: z.string().uuid() });
 
@@ -67,4 +68,23 @@ export function registerStaffRoutes(app: BaseApp, ctx: AppContext) {
     await resetStaffTotp(ctx, me.id, req.params.id);
     return reply.status(204).send();
   });
+
+  app.post(
+    "/api/staff/:id/reset-key",
+    {
+      schema: {
+        tags: ["staff"],
+        summary: "LAST RESORT when the person lost password AND recovery key and no escrow exists: discards their key (audited loss of personal case access) and returns a one-time link to set a new password, key and TOTP",
+        params: idParams,
+        body: z.object({ acceptKeyLoss: z.literal(true) }),
+        response: { 200: z.object({ link: z.string(), expiresAt: z.string(), personalGrantsLost: z.number() }) },
+      },
+    },
+    async (req) => {
+      const me = staffOf(req).user;
+      authorize(me, "staff", "reset_2fa");
+      const r = await resetStaffKeyByAdmin(ctx, me.id, req.params.id);
+      return { link: r.link, expiresAt: r.expiresAt.toISOString(), personalGrantsLost: r.personalGrantsLost };
+    },
+  );
 }

@@ -99,3 +99,20 @@ describe("password change", () => {
     expect(events).toHaveLength(1);
   });
 });
+
+describe("key reset from the console", () => {
+  it("discards the key with an audited loss and hands back a one-time link to start again", async () => {
+    const { op, caseId } = await operatorWithOldCase("lostall");
+    expect((await admin.request("POST", `/api/staff/${op.userId}/reset-key`, {})).statusCode).toBe(400); // must say acceptKeyLoss
+    const r = await admin.request("POST", `/api/staff/${op.userId}/reset-key`, { acceptKeyLoss: true });
+    expect(r.statusCode).toBe(200);
+    expect(await login("lostall", TEST_PASSWORD, op.totpSecret!)).toBeNull(); // the old password is void
+    const { completeSetup } = await import("../../support/staff.js");
+    const again = await completeSetup(app, ctx, r.json().link, "lostall", clock);
+    expect(again.recoveryKey).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){7}$/);
+    await admin.request("GET", "/api/auth/session"); // the custodian seals the team key again
+    expect((await again.request("GET", `/api/cases/${caseId}`)).statusCode).toBe(200);
+    const events = (await ctx.db.select().from(auditLog)).map((e) => e.action);
+    expect(events).toEqual(expect.arrayContaining(["staff.key_lost", "staff.rekeyed"]));
+  });
+});
