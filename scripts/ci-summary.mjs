@@ -14,8 +14,13 @@ for (const suite of ["unit", "postgres", "e2e"]) {
   console.log(`${suite}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numFailedTestSuites} file(s) failed`);
   passed += r.numPassedTests;
   failed += r.numFailedTests;
-  // A test file that failed to load has no failed tests of its own: count the file.
+  // A test file that failed to load has no failed tests of its own: count the file. A run with
+  // errors outside any test (an uncaught exception) has success=false: count it once.
   if (r.numFailedTests === 0) failed += r.numFailedTestSuites;
+  if (r.numFailedTests === 0 && r.numFailedTestSuites === 0 && r.success === false) {
+    console.log(`${suite}: the run reported errors outside the tests`);
+    failed++;
+  }
 }
 const logs = fs.existsSync("test-results/check-logs.out") ? fs.readFileSync("test-results/check-logs.out", "utf8") : "";
 if (/^1 passed, 0 failed$/m.test(logs)) passed++;

@@ -90,6 +90,9 @@ async function openEmbedded(dbDir: string): Promise<Database> {
 
 async function openPostgres(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle client whose server connection ends (a PostgreSQL restart, an admin terminating
+  // backends) emits 'error'; unhandled, that would crash the process. The pool replaces it.
+  pool.on("error", () => {});
   // Fail now, with a clear message, rather than at the first request.
   await pool.query("SELECT 1");
   return {
