@@ -3,6 +3,7 @@
 import fs from "node:fs";
 let passed = 0;
 let failed = Number(process.argv[2] || 0);
+const failedSuites = new Set((process.env.FAILED_SUITES ?? "").split(",").filter(Boolean));
 for (const suite of ["unit", "postgres", "e2e"]) {
   const file = `test-results/${suite}.json`;
   if (!fs.existsSync(file)) {
@@ -17,8 +18,10 @@ for (const suite of ["unit", "postgres", "e2e"]) {
   // A test file that failed to load has no failed tests of its own: count the file. A run with
   // errors outside any test (an uncaught exception) has success=false: count it once.
   if (r.numFailedTests === 0) failed += r.numFailedTestSuites;
-  if (r.numFailedTests === 0 && r.numFailedTestSuites === 0 && r.success === false) {
-    console.log(`${suite}: the run reported errors outside the tests`);
+  // A suite whose runner exited non-zero with every test green had errors outside the tests
+  // (an uncaught exception, a failing hook): that is a failure too.
+  if (r.numFailedTests === 0 && r.numFailedTestSuites === 0 && failedSuites.has(suite)) {
+    console.log(`${suite}: the runner failed outside the tests (see its output)`);
     failed++;
   }
 }
