@@ -8,11 +8,13 @@ import os from "node:os";
 import path from "node:path";
 import { printTable, type BenchRow } from "./table.js";
 import { benchStorage } from "./storage.bench.js";
+import { benchChannels } from "./channels.bench.js";
 import { benchCrypto } from "./crypto.bench.js";
 import { helloBaseline, httpRow, load } from "./http.bench.js";
 import { loadConfig } from "../src/server/config.js";
 import { openContext } from "../src/server/services.js";
 import { buildPublicApp, buildStaffApp } from "../src/server/app.js";
+import { benchCases } from "./cases.bench.js";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
 const rows: BenchRow[] = [];
@@ -40,7 +42,11 @@ const hello = await helloBaseline(seconds);
 rows.push(hello.row);
 await benchOurHttp(hello.load);
 rows.push(...(await benchStorage(seconds)));
+// Inbox and search at hotline scale (BENCH_CASES_PGLITE=100000, BENCH_CASES_PG=1000000; 0 skips one).
+rows.push(...(await benchCases()));
+rows.push(...(await benchChannels(seconds)));
 rows.push(...(await benchCrypto()));
+rows.push(...(await (await import("./intake.bench.js")).benchIntake(seconds)));
 
 console.log(`\nSafe Passage benchmarks (${os.cpus().length} cores, Node ${process.version}, ${seconds} s per load, ${((Date.now() - started) / 1000).toFixed(0)} s in all)\n`);
 printTable(rows);

@@ -6,7 +6,10 @@ import { registerAuthRoutes } from "./auth/routes.js";
 import { registerStaffRoutes } from "./staff/routes.js";
 import { registerAuditRoutes } from "./audit/routes.js";
 import { registerCaseRoutes } from "./cases/routes.js";
+import { registerIntakeRoutes } from "./intake/routes.js";
 import { registerConsoleRoutes } from "./console/routes.js";
+import { registerChannelStaffRoutes, registerChannelWebhooks } from "./channels/routes.js";
+import { registerTeamRoutes } from "./teams/routes.js";
 
 /**
  * The staff listener: console and staff API. Kept on its own port so it can stay off the public
@@ -24,6 +27,8 @@ export async function buildStaffApp(ctx: AppContext) {
   registerStaffRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerCaseRoutes(app, ctx);
+  registerChannelStaffRoutes(app, ctx);
+  registerTeamRoutes(app, ctx);
   registerConsoleRoutes(app, ctx);
   return app;
 }
@@ -31,5 +36,7 @@ export async function buildStaffApp(ctx: AppContext) {
 /** The public listener: applicant pages and channel webhooks only. No staff route exists here. */
 export async function buildPublicApp(ctx: AppContext) {
   const app = await createBaseApp({ log: ctx.log, db: ctx.db });
+  await registerIntakeRoutes(app, ctx);
+  await registerChannelWebhooks(app, ctx);
   return app;
 }

@@ -18,6 +18,22 @@ const configSchema = z.object({
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   sessionIdleMinutes: z.coerce.number().int().min(1).max(24 * 60).default(30),
   sessionAbsoluteHours: z.coerce.number().int().min(1).max(72).default(12),
+  // Channels (src/server/channels). A channel is on when its credentials are set.
+  /** Telegram bot token from BotFather. Only ever sent to the Bot API; never in a URL we serve, never logged. */
+  telegramBotToken: z.string().regex(/^\d{1,20}:[A-Za-z0-9_-]{20,100}$/, "not a bot token").optional(),
+  /** The secret_token given to setWebhook; Telegram sends it in X-Telegram-Bot-Api-Secret-Token (1-256 of A-Z a-z 0-9 _ -). */
+  telegramWebhookSecret: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "16 to 256 characters A-Z a-z 0-9 _ -").optional(),
+  telegramApiBase: z.string().url().default("https://api.telegram.org").transform((u) => u.replace(/\/+$/, "")),
+  /** Public HTTPS URL of POST /channels/telegram, for `telegram set-webhook`. */
+  telegramWebhookUrl: z.string().url().optional(),
+  /** WhatsApp Cloud API: the app secret signs webhooks (X-Hub-Signature-256); the verify token answers the GET handshake. */
+  whatsappAppSecret: z.string().min(16).optional(),
+  whatsappVerifyToken: z.string().min(16).optional(),
+  whatsappAccessToken: z.string().min(16).optional(),
+  whatsappApiBase: z.string().url().default("https://graph.facebook.com/v21.0").transform((u) => u.replace(/\/+$/, "")),
+  /** Outbox worker: how often it looks for due deliveries, and how many attempts before a reply is marked failed. */
+  channelPollMs: z.coerce.number().int().min(50).max(60_000).default(1000),
+  channelMaxAttempts: z.coerce.number().int().min(1).max(100).default(25),
 });
 
 export type Config = z.infer<typeof configSchema> & {
@@ -50,12 +66,25 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     logLevel: flags.logLevel ?? env.LOG_LEVEL,
     sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: env.SESSION_ABSOLUTE_HOURS,
+    telegramBotToken: env.TELEGRAM_BOT_TOKEN || undefined,
+    telegramWebhookSecret: env.TELEGRAM_WEBHOOK_SECRET || undefined,
+    telegramApiBase: env.TELEGRAM_API_BASE || undefined,
+    telegramWebhookUrl: env.TELEGRAM_WEBHOOK_URL || undefined,
+    whatsappAppSecret: env.WHATSAPP_APP_SECRET || undefined,
+    whatsappVerifyToken: env.WHATSAPP_VERIFY_TOKEN || undefined,
+    whatsappAccessToken: env.WHATSAPP_ACCESS_TOKEN || undefined,
+    whatsappApiBase: env.WHATSAPP_API_BASE || undefined,
+    channelPollMs: env.CHANNEL_POLL_MS,
+    channelMaxAttempts: env.CHANNEL_MAX_ATTEMPTS,
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`invalid configuration: ${problems}`);
   }
   const c = parsed.data;
+  // A bot without a webhook secret would accept forged updates; a WhatsApp hook without the app secret, forged messages.
+  if (c.telegramBotToken && !c.telegramWebhookSecret) throw new Error("invalid configuration: TELEGRAM_BOT_TOKEN needs TELEGRAM_WEBHOOK_SECRET");
+  if (c.whatsappAccessToken && !(c.whatsappAppSecret && c.whatsappVerifyToken)) throw new Error("invalid configuration: WHATSAPP_ACCESS_TOKEN needs WHATSAPP_APP_SECRET and WHATSAPP_VERIFY_TOKEN");
   const dataDir = path.resolve(c.dataDir);
   return {
     ...c,

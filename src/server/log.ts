@@ -42,6 +42,15 @@ export function createLogger(opts: { level: string; destination?: string }): Log
       level: opts.level,
       redact: { paths: REDACT_PATHS, censor: "[redacted]" },
       base: { service: "safe-passage" },
+      hooks: {
+        // Fastify announces "Server listening at http://<address>:<port>" on every listen();
+        // the address is ours, not a client's, but the log keeps all addresses out: ports suffice.
+        logMethod(args, method) {
+          const i = args.findIndex((a) => typeof a === "string");
+          if (i >= 0) args[i] = (args[i] as string).replace(/\bhttps?:\/\/[^\s/]+:(\d+)/g, "port $1");
+          return method.apply(this, args as Parameters<typeof method>);
+        },
+      },
       serializers: {
         // The route pattern, never the raw URL: a URL can carry a token or a search term.
         req: (req: RequestLike) => ({ method: req.method, route: req.routeOptions?.url ?? "(unmatched)" }),

@@ -13,6 +13,7 @@ import { backup } from "./backup.js";
 import { initEscrow, recoverStaffKey, resetStaffKeyWithLoss } from "./keys/recovery.js";
 import { ROLES, type Role } from "../shared/roles.js";
 import type { AppContext } from "./context.js";
+import { registerTelegramCommands } from "./channels/telegram/cli.js";
 
 const program = new Command("safe-passage").description("Safe Passage: secure intake and case management for a safe-surrender hotline");
 
@@ -174,12 +175,18 @@ withStorage(program.command("backup").description("copy the database and the (en
     }),
   );
 
-withStorage(program.command("demo").description("load a realistic demo data set (staff accounts; later cases) into an empty store")).action(async (flags: ConfigFlags) =>
-  withContext(flags, async (ctx) => {
-    const summary = await loadDemoData(ctx);
-    console.log(summary);
-  }),
-);
+withStorage(program.command("demo").description("load a realistic demo hotline into an empty store: staff accounts and hundreds of cases on every channel"))
+  .option("--cases <n>", "number of demo requests (default 320; 12 when SAFE_PASSAGE_ENV=test, to keep test runs quick)")
+  .action(async (flags: ConfigFlags & { cases?: string }) =>
+    withContext(flags, async (ctx) => {
+      const cases = flags.cases !== undefined ? Number(flags.cases) : process.env.SAFE_PASSAGE_ENV === "test" ? 12 : 320;
+      if (!Number.isInteger(cases) || cases < 0 || cases > 100_000) throw new Error("--cases must be a whole number from 0 to 100000");
+      const summary = await loadDemoData(ctx, { cases });
+      console.log(summary);
+    }),
+  );
+
+registerTelegramCommands(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`safe-passage: ${err.message}`);

@@ -4,6 +4,7 @@ import { issueFirstAdminLink } from "./auth/setup-links.js";
 import { createBoss } from "./jobs/boss.js";
 import { purgeExpiredSessions } from "./auth/sessions.js";
 import { sessionLimits } from "./auth/enrolment.js";
+import { startOutboxWorker } from "./channels/outbox/worker.js";
 
 export interface Running {
   publicUrl: string;
@@ -26,6 +27,7 @@ export async function serve(ctx: AppContext): Promise<Running> {
 
   const publicApp = await buildPublicApp(ctx);
   const staffApp = await buildStaffApp(ctx);
+  const outbox = startOutboxWorker(ctx);
   // Fastify's default line announces the bound address; the log keeps addresses out, ports suffice.
   const listenTextResolver = (address: string) => `listening on port ${address.split(":").at(-1)}`;
   const publicUrl = await publicApp.listen({ host: ctx.config.host, port: ctx.config.port, listenTextResolver });
@@ -47,6 +49,7 @@ export async function serve(ctx: AppContext): Promise<Running> {
       (stopping ??= (async () => {
         clearInterval(purgeTimer);
         await Promise.allSettled([publicApp.close(), staffApp.close()]);
+        await outbox.stop();
         await boss.stop({ graceful: true, wait: true, timeout: 10_000 }).catch(() => {});
         await ctx.database.close();
       })()),

@@ -9,6 +9,17 @@ import { HomePage } from "./pages/HomePage";
 import { StaffPage } from "./pages/staff/StaffPage";
 import { AuditPage } from "./pages/AuditPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
+import { InboxPage } from "./pages/cases/InboxPage";
+import { CasePage } from "./pages/cases/CasePage";
+import { SearchPage } from "./pages/cases/SearchPage";
+import { QueuePage } from "./pages/cases/QueuePage";
+import { TeamsPage } from "./pages/admin/TeamsPage";
+import { CannedRepliesPage } from "./pages/admin/CannedRepliesPage";
+import { SettingsPage } from "./pages/admin/SettingsPage";
+import type { Capability } from "./auth/permissions";
+import type { ReactNode } from "react";
+
+const guarded = (capability: Capability, page: ReactNode) => <RequireCapability capability={capability}>{page}</RequireCapability>;
 
 /** Where the staff listener serves the console; every path below is relative to it. */
 export const CONSOLE_BASE = "/console";
@@ -16,6 +27,13 @@ export const CONSOLE_BASE = "/console";
 /** Pages inside the signed-in frame. A new section is a route here and a line in layout/nav.ts. */
 const sections: RouteObject[] = [
   { index: true, element: <HomePage /> },
+  { path: "cases", element: guarded("cases.list", <InboxPage />) },
+  { path: "cases/:id", element: guarded("cases.read", <CasePage />) },
+  { path: "search", element: guarded("cases.list", <SearchPage />) },
+  { path: "queue", element: guarded("queue.read", <QueuePage />) },
+  { path: "teams", element: guarded("teams.read", <TeamsPage />) },
+  { path: "canned-replies", element: guarded("canned.manage", <CannedRepliesPage />) },
+  { path: "settings", element: guarded("settings.manage", <SettingsPage />) },
   {
     path: "staff",
     element: (

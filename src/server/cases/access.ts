@@ -42,7 +42,7 @@ export async function findVisibleCase(db: Pick<Db, "select">, user: SessionUser,
  * Open a case key with the staff member's unlocked private key: through a grant sealed to him, or
  * through a team key he holds. Null when he holds neither (e.g. removed from the team).
  */
-export async function openCaseKeyFor(db: Db, caseId: string, user: { id: string; privateKey: Buffer }): Promise<Buffer | null> {
+export async function openCaseKeyFor(db: Pick<Db, "select">, caseId: string, user: { id: string; privateKey: Buffer }): Promise<Buffer | null> {
   const myTeams = db.select({ teamId: teamMembers.teamId }).from(teamMembers).where(and(eq(teamMembers.userId, user.id), eq(teamMembers.custodian, false)));
   const grants = await db
     .select()

@@ -7,13 +7,24 @@ import { wipe } from "../crypto/secure.js";
 import type { Channel } from "../../shared/case-states.js";
 import { messageContext } from "./sections.js";
 import { sealedWriteKey } from "./case-cipher.js";
+import { notifyCase } from "./events.js";
+import { resolveMerged } from "./merge.js";
 
 /**
  * A message from the applicant on a channel, added to his case by the server, which holds no
  * case key: the body is sealed to the case's public key (see case-cipher.ts). The case's unread
  * count and last-inbound time move; the caller commits it with whatever else it records.
+ * A caller that found the case by a channel identity passes `resolveMerged(db, id)` (merge.ts),
+ * so a person whose case was merged keeps writing into the case that goes on.
  */
 export async function appendInboundMessage(tx: Tx, input: { caseId: string; casePublicKey: Buffer; channel: Channel; text: string; at: Date; replacesId?: string }) {
+  // Should a caller still hold a merged case, the message goes on into the case it was merged into.
+  const caseId = await resolveMerged(tx, input.caseId);
+  if (caseId !== input.caseId) {
+    const [target] = await tx.select({ publicKey: cases.publicKey }).from(cases).where(eq(cases.id, caseId));
+    if (!target?.publicKey) throw new Error("the merged-into case has no public key");
+    input = { ...input, caseId, casePublicKey: target.publicKey };
+  }
   const id = randomUUID();
   const { key, sealedKey } = sealedWriteKey(input.casePublicKey);
   try {
@@ -34,5 +45,7 @@ export async function appendInboundMessage(tx: Tx, input: { caseId: string; case
     .update(cases)
     .set({ unreadCount: sql`${cases.unreadCount} + 1`, lastInboundAt: input.at, updatedAt: input.at })
     .where(eq(cases.id, input.caseId));
-  return { id };
+  // Delivered to the consoles when the caller's transaction commits.
+  await notifyCase(tx, "case.message", input.caseId);
+  return { id, caseId: input.caseId };
 }

@@ -6,11 +6,12 @@ import { generateCaseKey, sealCaseKey } from "../crypto/case-keys.js";
 import { encryptField, encryptJson } from "../crypto/fields.js";
 import { blindIndex, nameTokenIndexes, type BlindIndexKind } from "../crypto/blind-index.js";
 import { deriveApplicantKeyPair, generateApplicantSalt, generateReceiptCode, generateReceiptWords, hashReceiptCode, receiptLookupKey } from "../crypto/receipt.js";
-import { wipe } from "../crypto/secure.js";
+import { secureCopy, wipe } from "../crypto/secure.js";
 import { appendAudit } from "../audit/log.js";
 import type { Channel } from "../../shared/case-states.js";
 import { messageContext, sectionContext, type Sections } from "./sections.js";
 import { newCaseKeyPair } from "./case-cipher.js";
+import { notifyCase } from "./events.js";
 
 export interface IntakeInput {
   channel: Channel;
@@ -21,11 +22,15 @@ export interface IntakeInput {
   identifiers?: Partial<Record<Exclude<BlindIndexKind, "receipt" | "name_token">, string>>;
   /** Give the applicant a receipt code (web intake): digits, or seven words. */
   receipt?: "digits" | "words";
+  /** Hand back a copy of the case key (secure memory; the caller wipes it), e.g. to open the applicant's session. */
+  keepCaseKey?: boolean;
 }
 
 export interface IntakeResult {
   caseId: string;
   receiptCode: string | null;
+  /** Only with `keepCaseKey`: a copy of the case key in secure memory; the caller must wipe it. */
+  caseKey?: Buffer;
 }
 
 /**
@@ -75,8 +80,9 @@ export async function recordIntake(ctx: AppContext, input: IntakeInput): Promise
       }
       if (indexes.length) await tx.insert(blindIndexes).values(indexes).onConflictDoNothing();
       await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: null, action: "case.created", subjectType: "case", subjectId: caseId, details: { channel: input.channel } });
+      await notifyCase(tx, "case.created", caseId);
     });
-    return { caseId, receiptCode: receipt?.code ?? null };
+    return { caseId, receiptCode: receipt?.code ?? null, ...(input.keepCaseKey ? { caseKey: secureCopy(caseKey) } : {}) };
   } finally {
     wipe(caseKey);
   }

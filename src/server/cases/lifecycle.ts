@@ -5,13 +5,16 @@ import { caseEvents, caseGrants, cases, teams, users } from "../db/schema.js";
 import { encryptField } from "../crypto/fields.js";
 import { sealCaseKey } from "../crypto/case-keys.js";
 import { appendAudit } from "../audit/log.js";
-import { authorize } from "../auth/policy.js";
+import { allow, authorize } from "../auth/policy.js";
+import type { Role } from "../../shared/roles.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { AppError } from "../errors.js";
 import { canTransition, type CaseState, type TeamId } from "../../shared/case-states.js";
 import { staffPublicKey } from "../keys/staff.js";
 import { eventReasonContext } from "./sections.js";
 import { withCaseKey } from "./thread.js";
+import { notifyCase } from "./events.js";
+import { extendGrantsToMergedSources } from "./merge.js";
 
 /**
  * Move a case to another state, if the declared table allows it. Who, when and the reason
@@ -28,6 +31,7 @@ export async function transitionCase(ctx: AppContext, session: StaffSession, cas
       if (moved.length === 0) throw new AppError("conflict", "the case changed meanwhile; reload it");
       await tx.insert(caseEvents).values({ id: eventId, caseId, at: ctx.now(), actorId: session.user.id, kind: "transition", fromState: from, toState: to, reason: encryptField(caseKey, eventReasonContext(caseId, eventId), reason) });
       await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "case.transitioned", subjectType: "case", subjectId: caseId, details: { from, to } });
+      await notifyCase(tx, "case.updated", caseId);
     });
     return { from, to };
   });
@@ -39,15 +43,19 @@ export async function transitionCase(ctx: AppContext, session: StaffSession, cas
  */
 export async function assignCase(ctx: AppContext, session: StaffSession, caseId: string, target: { userId?: string | null; teamId?: TeamId }) {
   authorize(session.user, "case", "assign");
-  return withCaseKey(ctx, session, caseId, async (caseKey) => {
+  return withCaseKey(ctx, session, caseId, async (caseKey, row) => {
+    if (row.state === "merged") throw new AppError("conflict", "this case was merged into another; assign that one");
     await ctx.db.transaction(async (tx) => {
       const patch: Partial<typeof cases.$inferInsert> = { updatedAt: ctx.now() };
+      const readers: Parameters<typeof extendGrantsToMergedSources>[4] = [];
       if (target.userId !== undefined) {
         if (target.userId) {
-          const [u] = await tx.select({ id: users.id, disabledAt: users.disabledAt }).from(users).where(eq(users.id, target.userId));
-          const pk = u && !u.disabledAt ? await staffPublicKey(tx, u.id) : null;
+          const [u] = await tx.select({ id: users.id, role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, target.userId));
+          // Only someone whose role reads cases can take one (not an administrator or a supervisor).
+          const pk = u && !u.disabledAt && allow(u.role as Role, "case", "read") ? await staffPublicKey(tx, u.id) : null;
           if (!pk) throw new AppError("not_found", "no such staff member");
           await tx.insert(caseGrants).values({ caseId, recipientType: "staff", recipientId: u!.id, sealedKey: sealCaseKey(caseKey, pk) }).onConflictDoNothing();
+          readers.push({ type: "staff", id: u!.id, publicKey: pk!, keyVersion: 1 });
         }
         patch.assignedUserId = target.userId;
       }
@@ -55,9 +63,12 @@ export async function assignCase(ctx: AppContext, session: StaffSession, caseId:
         const [t] = await tx.select().from(teams).where(eq(teams.id, target.teamId));
         if (!t) throw new AppError("not_found", "no such team");
         await tx.insert(caseGrants).values({ caseId, recipientType: "team", recipientId: t.id, keyVersion: t.keyVersion, sealedKey: sealCaseKey(caseKey, t.publicKey) }).onConflictDoNothing();
+        readers.push({ type: "team", id: t.id, publicKey: t.publicKey, keyVersion: t.keyVersion });
         patch.teamId = t.id;
       }
       await tx.update(cases).set(patch).where(eq(cases.id, caseId));
+      // The new readers also read the cases merged into this one.
+      if (readers.length) await extendGrantsToMergedSources(ctx, tx, session, caseId, readers);
       await appendAudit(tx, ctx.keys.subkey("audit"), {
         actorId: session.user.id,
         action: "case.assigned",
@@ -65,6 +76,7 @@ export async function assignCase(ctx: AppContext, session: StaffSession, caseId:
         subjectId: caseId,
         details: { userId: target.userId ?? null, teamId: target.teamId ?? null },
       });
+      await notifyCase(tx, "case.assigned", caseId);
     });
   });
 }

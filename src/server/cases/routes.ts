@@ -1,63 +1,39 @@
-import { and, desc, eq, isNull, lt, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { BaseApp } from "../http/base.js";
 import type { AppContext } from "../context.js";
-import { authorize } from "../auth/policy.js";
+import { allow, authorize } from "../auth/policy.js";
 import { staffOf } from "../auth/guard.js";
-import { cases } from "../db/schema.js";
-import { CASE_STATES, CHANNELS, TEAMS } from "../../shared/case-states.js";
-import { caseScope } from "./access.js";
-import { addStaffMessage, openCase } from "./thread.js";
+import { teamMembers, users } from "../db/schema.js";
+import { CASE_STATES, TEAMS } from "../../shared/case-states.js";
+import { ROLES, type Role } from "../../shared/roles.js";
+import { addStaffMessage } from "./thread.js";
 import { assignCase, transitionCase } from "./lifecycle.js";
-import { caseDetailSchema, caseSummarySchema, presentCaseDetail, presentCaseSummary } from "./present.js";
-import { listAttachments, MAX_ATTACHMENT_BYTES, openAttachment, storeAttachment } from "./attachments.js";
-import { withCaseKey } from "./thread.js";
-import { caseKeyring } from "./case-cipher.js";
-import { appendAudit } from "../audit/log.js";
+import { caseDetailSchema, duplicateSchema, presentCaseDetail, presentDuplicate } from "./present.js";
+import { openCaseView } from "./view.js";
+import { findDuplicates } from "./duplicates.js";
+import { mergeCase } from "./merge.js";
+import { dueAtMsFor, readSla } from "./sla.js";
+import { registerAttachmentRoutes } from "./attachment-routes.js";
+import { registerInboxRoutes } from "./inbox-routes.js";
+import { registerEventStream } from "./sse.js";
+import { registerCaseAdminRoutes } from "./admin-routes.js";
 
 const idParams = z.object({ id: z.string().uuid() });
 const textBody = z.object({ text: z.string().trim().min(1).max(10_000) });
+const reasonSchema = z.string().trim().min(1).max(2000);
 
+/** Every case route of the staff API: the inbox, one case, its work, attachments, live events, admin data. */
 export function registerCaseRoutes(app: BaseApp, ctx: AppContext) {
-  // Uploads arrive as a raw stream and are encrypted as they arrive (never buffered whole).
-  app.addContentTypeParser("application/octet-stream", (_req, payload, done) => done(null, payload));
+  registerInboxRoutes(app, ctx);
+  registerAttachmentRoutes(app, ctx);
+  registerEventStream(app, ctx);
+  registerCaseAdminRoutes(app, ctx);
 
-  app.get(
-    "/api/cases",
-    {
-      schema: {
-        tags: ["cases"],
-        summary: "The inbox: cases in your scope, newest activity first",
-        querystring: z.object({
-          state: z.enum(CASE_STATES).optional(),
-          channel: z.enum(CHANNELS).optional(),
-          team: z.enum(TEAMS).optional(),
-          assigned: z.enum(["me", "none", "any"]).default("any"),
-          before: z.string().datetime().optional(),
-          limit: z.coerce.number().int().min(1).max(200).default(50),
-        }),
-        response: { 200: z.array(caseSummarySchema) },
-      },
-    },
-    async (req) => {
-      const me = staffOf(req).user;
-      authorize(me, "case", "list");
-      const q = req.query;
-      const where: (SQL | undefined)[] = [caseScope(me)];
-      if (q.state) where.push(eq(cases.state, q.state));
-      if (q.channel) where.push(eq(cases.channel, q.channel));
-      if (q.team) where.push(eq(cases.teamId, q.team));
-      if (q.assigned === "me") where.push(eq(cases.assignedUserId, me.id));
-      if (q.assigned === "none") where.push(isNull(cases.assignedUserId));
-      if (q.before) where.push(lt(cases.updatedAt, new Date(q.before)));
-      const rows = await ctx.db.select().from(cases).where(and(...where)).orderBy(desc(cases.updatedAt)).limit(q.limit);
-      return rows.map(presentCaseSummary);
-    },
-  );
-
-  app.get("/api/cases/:id", { schema: { tags: ["cases"], summary: "Open a case (audited)", params: idParams, response: { 200: caseDetailSchema } } }, async (req) =>
-    presentCaseDetail(await openCase(ctx, staffOf(req), req.params.id)),
-  );
+  app.get("/api/cases/:id", { schema: { tags: ["cases"], summary: "Open a case: sections, timeline, merged threads (audited)", params: idParams, response: { 200: caseDetailSchema } } }, async (req) => {
+    const view = await openCaseView(ctx, staffOf(req), req.params.id);
+    return presentCaseDetail(view, dueAtMsFor(view.row, await readSla(ctx.db)), ctx.now());
+  });
 
   app.post(
     "/api/cases/:id/replies",
@@ -84,7 +60,7 @@ export function registerCaseRoutes(app: BaseApp, ctx: AppContext) {
         tags: ["cases"],
         summary: "Move a case to another state, with a reason",
         params: idParams,
-        body: z.object({ to: z.enum(CASE_STATES), reason: z.string().trim().min(1).max(2000) }),
+        body: z.object({ to: z.enum(CASE_STATES), reason: reasonSchema }),
         response: { 200: z.object({ from: z.string(), to: z.string() }) },
       },
     },
@@ -107,90 +83,47 @@ export function registerCaseRoutes(app: BaseApp, ctx: AppContext) {
     },
   );
 
+  app.get(
+    "/api/cases/:id/duplicates",
+    { schema: { tags: ["cases"], summary: "Cases sharing a blind index with this one (suggested duplicates)", params: idParams, response: { 200: z.array(duplicateSchema) } } },
+    async (req) => (await findDuplicates(ctx, staffOf(req).user, req.params.id)).map(presentDuplicate),
+  );
+
   app.post(
-    "/api/cases/:id/attachments",
+    "/api/cases/:id/merge",
     {
-      bodyLimit: MAX_ATTACHMENT_BYTES,
       schema: {
         tags: ["cases"],
-        summary: "Attach a file (raw body, application/octet-stream; name in X-File-Name, URL-encoded)",
+        summary: "Merge this case (a duplicate) into another; both histories are kept",
         params: idParams,
-        headers: z.object({ "x-file-name": z.string().max(600).optional(), "x-file-type": z.string().max(100).optional() }),
-        response: { 201: z.object({ id: z.string(), size: z.number() }) },
+        body: z.object({ into: z.string().uuid(), reason: reasonSchema }),
+        response: { 200: z.object({ source: z.string(), target: z.string() }) },
       },
     },
-    async (req, reply) => {
-      const session = staffOf(req);
-      authorize(session.user, "case", "note");
-      const name = safeDecode(req.headers["x-file-name"] ?? "file").slice(0, 255);
-      const type = /^[\w.+-]+\/[\w.+-]+$/.test(req.headers["x-file-type"] ?? "") ? req.headers["x-file-type"]! : "application/octet-stream";
-      const stored = await withCaseKey(ctx, session, req.params.id, async (caseKey) => {
-        const r = await storeAttachment(ctx, null, { key: caseKey, sealedKey: null }, req.params.id, req.body as NodeJS.ReadableStream as never, { name, type });
-        await ctx.db.transaction((tx) => appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "case.attachment_added", subjectType: "case", subjectId: req.params.id, details: { attachment: r.id } }));
-        return r;
-      });
-      return reply.status(201).send(stored);
-    },
+    async (req) => mergeCase(ctx, staffOf(req), req.params.id, req.body.into, req.body.reason),
   );
 
   app.get(
-    "/api/cases/:id/attachments",
+    "/api/cases/assignees",
     {
       schema: {
         tags: ["cases"],
-        summary: "List a case's attachments",
-        params: idParams,
-        response: { 200: z.array(z.object({ id: z.string(), messageId: z.string().nullable(), size: z.number(), name: z.string(), type: z.string(), createdAt: z.string() })) },
+        summary: "Staff a case can be assigned to, with their teams",
+        response: { 200: z.array(z.object({ id: z.string(), displayName: z.string(), role: z.enum(ROLES), teams: z.array(z.string()) })) },
       },
     },
     async (req) => {
-      const session = staffOf(req);
-      authorize(session.user, "case", "read");
-      const list = await withCaseKey(ctx, session, req.params.id, async (caseKey, row) => {
-        const keyring = await caseKeyring(ctx.db, row.id, caseKey, row.publicKey);
-        try {
-          return await listAttachments(ctx, keyring, req.params.id);
-        } finally {
-          keyring.close();
-        }
-      });
-      return list.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() }));
+      authorize(staffOf(req).user, "case", "assign");
+      const roles = ROLES.filter((r) => allow(r, "case", "read"));
+      const people = await ctx.db
+        .select({ id: users.id, displayName: users.displayName, role: users.role })
+        .from(users)
+        .where(and(isNull(users.disabledAt), eq(users.totpEnabled, true), inArray(users.role, roles)))
+        .orderBy(asc(users.displayName));
+      const memberships = people.length
+        ? await ctx.db.select({ userId: teamMembers.userId, teamId: teamMembers.teamId }).from(teamMembers).where(and(eq(teamMembers.custodian, false), inArray(teamMembers.userId, people.map((p) => p.id))))
+        : [];
+      return people.map((p) => ({ ...p, role: p.role as Role, teams: memberships.filter((m) => m.userId === p.id).map((m) => m.teamId) }));
     },
   );
-
-  app.get(
-    "/api/cases/:id/attachments/:attachmentId",
-    { schema: { tags: ["cases"], summary: "Download an attachment (always as a download, sandboxed; audited)", params: idParams.extend({ attachmentId: z.string().uuid() }) } },
-    async (req, reply) => {
-      const session = staffOf(req);
-      authorize(session.user, "case", "read");
-      // The file stream outlives the case key: only the file key, opened here, goes with it.
-      const file = await withCaseKey(ctx, session, req.params.id, async (caseKey, row) => {
-        const keyring = await caseKeyring(ctx.db, row.id, caseKey, row.publicKey);
-        try {
-          return await openAttachment(ctx, keyring, req.params.id, req.params.attachmentId);
-        } finally {
-          keyring.close();
-        }
-      });
-      await ctx.db.transaction((tx) =>
-        appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "case.attachment_opened", subjectType: "case", subjectId: req.params.id, details: { attachment: req.params.attachmentId } }),
-      );
-      // Never rendered by the console's origin: a download, in a sandbox, with no sniffing.
-      return reply
-        .header("Content-Type", "application/octet-stream")
-        .header("Content-Disposition", `attachment; filename*=UTF-8''${encodeURIComponent(file.meta.name)}`)
-        .header("Content-Security-Policy", "sandbox; default-src 'none'")
-        .header("Content-Length", String(file.size))
-        .send(file.stream);
-    },
-  );
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return "file";
-  }
 }

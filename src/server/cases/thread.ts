@@ -1,16 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { asc, eq, sql } from "drizzle-orm";
 import type { AppContext } from "../context.js";
-import { caseSections, cases, messages } from "../db/schema.js";
-import { decryptFieldText, decryptJson, encryptField } from "../crypto/fields.js";
+import { cases, messages } from "../db/schema.js";
+import { decryptFieldText, encryptField } from "../crypto/fields.js";
 import { wipe } from "../crypto/secure.js";
 import { appendAudit } from "../audit/log.js";
-import { allow, authorize } from "../auth/policy.js";
+import { authorize } from "../auth/policy.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { AppError } from "../errors.js";
 import { findVisibleCase, openCaseKeyFor } from "./access.js";
 import { caseKeyring } from "./case-cipher.js";
-import { messageContext, SECTION_NAMES, SECTION_RESOURCE, sectionContext, type SectionName } from "./sections.js";
+import { notifyCase } from "./events.js";
+import { queueChannelReply, wakeOutbox } from "../channels/outbox/outbox.js";
+import { messageContext, type SectionName } from "./sections.js";
 
 /** Run `fn` with the case key of a case this staff member may see; the key is wiped afterwards. */
 export async function withCaseKey<T>(ctx: AppContext, session: StaffSession, caseId: string, fn: (caseKey: Buffer, row: typeof cases.$inferSelect) => Promise<T>): Promise<T> {
@@ -29,37 +31,6 @@ export interface OpenedCase {
   row: typeof cases.$inferSelect;
   sections: Partial<Record<SectionName, Record<string, unknown>>>;
   messages: { id: string; direction: string; channel: string; authorUserId: string | null; body: string; createdAt: Date; deliveryState: string | null; replacesId: string | null }[];
-}
-
-/**
- * Open a case for reading: the sections this role may read, and the thread. Every open of
- * identifying data is an audit event naming the sections read.
- */
-export async function openCase(ctx: AppContext, session: StaffSession, caseId: string): Promise<OpenedCase> {
-  authorize(session.user, "case", "read");
-  return withCaseKey(ctx, session, caseId, async (caseKey, row) => {
-    const readable = SECTION_NAMES.filter((s) => allow(session.user.role, SECTION_RESOURCE[s], "read" as never));
-    const stored = await ctx.db.select().from(caseSections).where(eq(caseSections.caseId, caseId));
-    const sections: OpenedCase["sections"] = {};
-    for (const s of stored) {
-      const name = s.section as SectionName;
-      if (readable.includes(name)) sections[name] = decryptJson(caseKey, sectionContext(caseId, name), s.ciphertext) as Record<string, unknown>;
-    }
-    const thread = await readThread(ctx, caseId, caseKey, row.publicKey, { includeNotes: true });
-    await ctx.db.transaction(async (tx) => {
-      if (row.unreadCount > 0 && (row.assignedUserId === session.user.id || row.assignedUserId === null)) {
-        await tx.update(cases).set({ unreadCount: 0 }).where(eq(cases.id, caseId));
-      }
-      await appendAudit(tx, ctx.keys.subkey("audit"), {
-        actorId: session.user.id,
-        action: "case.opened",
-        subjectType: "case",
-        subjectId: caseId,
-        details: { sections: Object.keys(sections).sort().join(","), messages: thread.length },
-      });
-    });
-    return { row, sections, messages: thread };
-  });
 }
 
 /**
@@ -117,7 +88,10 @@ export async function addStaffMessage(ctx: AppContext, session: StaffSession, ca
         .set({ updatedAt: now, ...(kind === "reply" ? { lastOutboundAt: now } : {}), ...(row.state === "new" && kind === "reply" ? { state: sql`'in_contact'` } : {}) })
         .where(eq(cases.id, caseId));
       await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: kind === "reply" ? "case.replied" : "case.noted", subjectType: "case", subjectId: caseId, details: { message: id } });
+      await notifyCase(tx, "case.message", caseId);
+      if (kind === "reply") await queueChannelReply(ctx, tx, { caseId, messageId: id, text });
     });
+    if (kind === "reply") wakeOutbox();
     return { id, createdAt: now };
   });
 }

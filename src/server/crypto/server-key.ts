@@ -9,10 +9,12 @@ import { randomBytes } from "./random.js";
  * one file serves TOTP secret wrapping, the audit chain MAC and the blind indexes, and none of
  * those keys can be computed from another.
  */
-export type ServerKeyPurpose = "totp" | "audit" | "index" | "ratelimit" | "csrf";
+export type ServerKeyPurpose = "totp" | "audit" | "index" | "ratelimit" | "csrf" | "channels";
 
 const CONTEXT = "SPserver"; // crypto_kdf contexts are exactly 8 bytes
-const SUBKEY_IDS: Record<ServerKeyPurpose, number> = { totp: 1, audit: 2, index: 3, ratelimit: 4, csrf: 5 };
+// "channels": channel addresses and outbox payloads the delivery job must read without any staff key,
+// and the keyed hashes of channel update and message ids (src/server/channels).
+const SUBKEY_IDS: Record<ServerKeyPurpose, number> = { totp: 1, audit: 2, index: 3, ratelimit: 4, csrf: 5, channels: 6 };
 
 export interface ServerKeys {
   subkey(purpose: ServerKeyPurpose): Buffer;

@@ -10,6 +10,8 @@ import type { Role } from "../../shared/roles.js";
 import { createStaffKeys } from "../keys/staff.js";
 import { addTeamMember, bootstrapTeams, DEFAULT_TEAM, grantPendingTeamKeys } from "../keys/teams.js";
 import { wipe } from "../crypto/secure.js";
+import type { StaffSession } from "../auth/sessions.js";
+import { loadDemoCases } from "./cases.js";
 
 /** Demo staff, one per role. Passwords and TOTP secrets are printed: a demo store only. */
 const DEMO_STAFF: { username: string; displayName: string; role: Role }[] = [
@@ -26,11 +28,17 @@ const DEMO_STAFF: { username: string; displayName: string; role: Role }[] = [
 
 export const DEMO_PASSWORD = "demo-password-change-me";
 
-export async function loadDemoData(ctx: AppContext): Promise<string> {
+/** A signed-in staff member as the commands see one, for loading demo cases through them. */
+function demoSession(user: StaffSession["user"], privateKey: Buffer, now: Date): StaffSession {
+  return { idHash: Buffer.alloc(32), privateKey, stage: "full", user, createdAt: now, expiresAt: new Date(now.getTime() + 3600_000) };
+}
+
+export async function loadDemoData(ctx: AppContext, opts: { cases?: number } = {}): Promise<string> {
   const [{ n } = { n: 0 }] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(users);
   if (n > 0) throw new Error("the store already has staff accounts; demo data goes into an empty store only");
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const lines = [`Demo staff (password for all: ${DEMO_PASSWORD}); add each TOTP secret to an authenticator app:`];
+  const sessions = new Map<string, StaffSession>();
   const admin = await ctx.db.transaction(async (tx) => {
     let adminKey: { id: string; privateKey: Buffer } | null = null;
     for (const s of DEMO_STAFF) {
@@ -41,7 +49,7 @@ export async function loadDemoData(ctx: AppContext): Promise<string> {
       if (s.role === "admin") {
         await bootstrapTeams(tx, u!.id, keys.keyPair.publicKey);
         adminKey = { id: u!.id, privateKey: keys.keyPair.privateKey };
-      } else wipe(keys.keyPair.privateKey);
+      } else sessions.set(s.username, demoSession({ id: u!.id, ...s }, keys.keyPair.privateKey, ctx.now()));
       const team = DEFAULT_TEAM[s.role];
       if (team) await addTeamMember(tx, team, u!.id);
       await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: null, action: "staff.created", subjectType: "staff", subjectId: u!.id, details: { role: s.role, via: "demo" } });
@@ -52,5 +60,19 @@ export async function loadDemoData(ctx: AppContext): Promise<string> {
   // The admin is custodian of every team key: admit the demo members now.
   await grantPendingTeamKeys(ctx.db, admin.id, admin.privateKey);
   wipe(admin.privateKey);
+  try {
+    const count = opts.cases ?? 320;
+    if (count > 0) {
+      const r = await loadDemoCases(ctx, {
+        operators: [sessions.get("operator1")!, sessions.get("operator2")!],
+        verifier: sessions.get("verifier1")!,
+        coordinator: sessions.get("coordinator1")!,
+        registrar: sessions.get("registrar1")!,
+      }, count);
+      lines.push("", `Demo cases: ${r.cases} requests on every channel (${r.duplicates} from people who wrote twice, ${r.merged} of them merged), in every state of the path.`);
+    }
+  } finally {
+    for (const s of sessions.values()) wipe(s.privateKey);
+  }
   return lines.join("\n");
 }

@@ -76,3 +76,25 @@ export async function request<T>(method: Method, path: string, body?: unknown, o
 
 export const get = <T>(path: string, opts?: RequestOptions) => request<T>("GET", path, undefined, opts);
 export const post = <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>("POST", path, body ?? {}, opts);
+export const put = <T>(path: string, body: unknown, opts?: RequestOptions) => request<T>("PUT", path, body, opts);
+export const del = <T>(path: string, opts?: RequestOptions) => request<T>("DELETE", path, undefined, opts);
+
+/** Upload a file as a raw body (the server encrypts it as it streams in). */
+export async function upload<T>(path: string, file: File): Promise<T> {
+  const headers: Record<string, string> = {
+    accept: "application/json",
+    "content-type": "application/octet-stream",
+    "x-file-name": encodeURIComponent(file.name).slice(0, 600),
+    "x-file-type": /^[\w.+-]+\/[\w.+-]+$/.test(file.type) ? file.type : "application/octet-stream",
+  };
+  if (csrfToken) headers["x-csrf-token"] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(path, { method: "POST", headers, body: file, credentials: "same-origin", cache: "no-store" });
+  } catch {
+    throw new ApiError(0, "network", "network error");
+  }
+  const data: unknown = await res.json().catch(() => null);
+  if (res.ok) return data as T;
+  throw isApiError(data) ? new ApiError(res.status, data.error.code, data.error.message, data.error.details) : new ApiError(res.status, "internal", `HTTP ${res.status}`);
+}

@@ -5,17 +5,37 @@ import type { Role } from "../../shared/roles";
  * the server's policy table (src/server/auth/policy.ts) decides, and this mirror must never
  * grant more than it does. `satisfies Record<Role, …>` makes a new role a compile error here.
  */
-export type Capability = "staff.list" | "staff.manage" | "audit.read" | "audit.verify";
+export type Capability =
+  | "staff.list"
+  | "staff.manage"
+  | "audit.read"
+  | "audit.verify"
+  | "cases.list"
+  | "cases.read"
+  | "cases.reply"
+  | "cases.note"
+  | "cases.assign"
+  | "cases.transition"
+  | "cases.merge"
+  /** Search by name, phone, service number, Telegram, receipt code (reads identities). */
+  | "cases.searchIdentity"
+  | "queue.read"
+  | "teams.read"
+  | "teams.manage"
+  | "canned.manage"
+  | "settings.manage";
+
+const CASE_WORK = ["cases.list", "cases.read", "cases.note", "cases.transition", "cases.searchIdentity"] as const;
 
 const GRANTS = {
-  operator: [],
-  verifier: [],
-  coordinator: [],
-  registrar: [],
-  reward_officer: [],
-  resettlement_officer: [],
-  supervisor: ["staff.list", "audit.read"],
-  admin: ["staff.list", "staff.manage", "audit.read", "audit.verify"],
+  operator: [...CASE_WORK, "cases.reply", "cases.assign", "cases.merge"],
+  verifier: [...CASE_WORK, "cases.assign", "cases.merge"],
+  coordinator: [...CASE_WORK, "cases.reply"],
+  registrar: [...CASE_WORK],
+  reward_officer: [...CASE_WORK],
+  resettlement_officer: [...CASE_WORK],
+  supervisor: ["staff.list", "audit.read", "cases.list", "queue.read", "teams.read"],
+  admin: ["staff.list", "staff.manage", "audit.read", "audit.verify", "teams.read", "teams.manage", "canned.manage", "settings.manage"],
 } as const satisfies Record<Role, readonly Capability[]>;
 
 export function can(role: Role, capability: Capability): boolean {

@@ -1,7 +1,9 @@
 import { AppShell, Burger, Button, Group, Menu, NavLink, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { useTranslation } from "react-i18next";
-import { Link, Outlet, useMatch } from "react-router";
+import { Link, Outlet, useMatch, useNavigate } from "react-router";
+import { LiveProvider } from "../api/live";
+import { ShortcutsProvider, useConsoleHotkeys } from "../components/Shortcuts";
 import { Brand } from "../components/Brand";
 import { LanguagePicker } from "../components/LanguagePicker";
 import { can } from "../auth/permissions";
@@ -10,10 +12,28 @@ import { NAV_ITEMS, type NavItem } from "./nav";
 
 /** The signed-in frame: header with account and language, a menu of sections, the page. */
 export function AppLayout() {
+  const { user } = useSignedIn();
+  const { refresh } = useSession();
+  return (
+    <LiveProvider enabled={can(user.role, "cases.list")} onSessionEnded={() => void refresh()}>
+      <ShortcutsProvider>
+        <Frame />
+      </ShortcutsProvider>
+    </LiveProvider>
+  );
+}
+
+function Frame() {
   const { t } = useTranslation();
   const { user } = useSignedIn();
+  const navigate = useNavigate();
   const [opened, { toggle, close }] = useDisclosure(false);
   const items = NAV_ITEMS.filter((i) => !i.requires || can(user.role, i.requires));
+  const cases = can(user.role, "cases.list");
+  useConsoleHotkeys([
+    ["i", () => cases && void navigate("/cases")],
+    ["slash", () => cases && void navigate("/search")],
+  ]);
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: "sm", collapsed: { mobile: !opened } }} padding="lg">

@@ -11,6 +11,10 @@ export function HomePage() {
   usePageTitle(t("nav.home"));
 
   const sections = [
+    can(user.role, "cases.list") && { to: "/cases", title: t("nav.inbox"), text: t("home.inboxCard") },
+    can(user.role, "queue.read") && { to: "/queue", title: t("nav.queue"), text: t("home.queueCard") },
+    can(user.role, "teams.manage") && { to: "/teams", title: t("nav.teams"), text: t("home.teamsCard") },
+    can(user.role, "canned.manage") && { to: "/canned-replies", title: t("nav.canned"), text: t("home.cannedCard") },
     can(user.role, "staff.list") && { to: "/staff", title: t("nav.staff"), text: t("home.staffCard") },
     can(user.role, "audit.read") && { to: "/audit", title: t("nav.audit"), text: t("home.auditCard") },
   ].filter((s) => s !== false);
@@ -41,9 +45,6 @@ export function HomePage() {
           ))}
         </SimpleGrid>
       )}
-      <Text size="sm" c="dimmed">
-        {t("home.nothingYet")}
-      </Text>
     </Stack>
   );
 }

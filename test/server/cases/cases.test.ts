@@ -51,7 +51,7 @@ describe("cases", () => {
     expect(r.receiptCode).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/);
     const inbox = await op1.request("GET", "/api/cases");
     expect(inbox.statusCode).toBe(200);
-    expect(inbox.json().map((c: { id: string }) => c.id)).toContain(r.caseId);
+    expect(inbox.json().items.map((c: { id: string }) => c.id)).toContain(r.caseId);
     expect(inbox.body).not.toContain("Иванов");
     const open = await op1.request("GET", `/api/cases/${r.caseId}`);
     expect(open.statusCode).toBe(200);
@@ -87,7 +87,7 @@ describe("cases", () => {
     const missing = await verifier.request("GET", `/api/cases/00000000-0000-4000-8000-000000000000`);
     expect(outside.statusCode).toBe(404);
     expect(outside.json()).toEqual(missing.json());
-    expect((await verifier.request("GET", "/api/cases")).json().map((c: { id: string }) => c.id)).not.toContain(r.caseId);
+    expect((await verifier.request("GET", "/api/cases")).json().items.map((c: { id: string }) => c.id)).not.toContain(r.caseId);
     // The admin holds team keys as custodian but reads no case content.
     expect((await admin.request("GET", `/api/cases/${r.caseId}`)).statusCode).toBe(403);
   });

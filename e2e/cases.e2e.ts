@@ -1,0 +1,223 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import { Secret, TOTP } from "otpauth";
+import uk from "../src/web/i18n/uk.json" with { type: "json" };
+import { assertBuilt, startServer, type RunningServer } from "./support/server.js";
+import { launchChromium, screenshot, watchedContext, type Troubles } from "./support/browser.js";
+
+/**
+ * Case work end to end, in Chromium against the real server: an administrator invites an operator
+ * and a verifier; the operator enrols 2FA, watches a web request arrive live in the inbox, assigns
+ * it to himself and replies with a canned reply; the applicant reads the reply on the public site
+ * with his receipt code; the verifier, outside the intake team, gets "not found"; the same person
+ * writes again, the duplicate is suggested and merged. Needs `npm run build` first.
+ */
+
+const ADMIN = { username: "admin.cases", displayName: "Олена Адміністраторка", password: "довгий пароль адміністратора 2024" };
+const OPERATOR = { username: "maria.operator", displayName: "Марія Коваль", password: "довгий пароль операторки 2024" };
+const VERIFIER = { username: "ihor.verifier", displayName: "Ігор Бондар", password: "довгий пароль перевіряльника 2024" };
+const APPLICANT = { name: "Смирнов Алексей Викторович", phone: "+7 912 555-01-02" };
+
+const totpCode = (secret: string, offsetMs = 0) => new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: Date.now() + offsetMs });
+const poll = <T>(fn: () => Promise<T>, timeout = 15_000) => expect.poll(fn, { timeout, interval: 100 });
+const visible = (l: Locator, timeout = 15_000) => l.waitFor({ state: "visible", timeout });
+
+async function acceptAndEnrol(page: Page, who: { displayName: string; password: string; username?: string }) {
+  if (who.username !== undefined) await page.getByTestId("setup-username").fill(who.username);
+  await page.getByTestId("setup-display-name").fill(who.displayName);
+  await page.getByTestId("setup-password").fill(who.password);
+  await page.getByTestId("setup-password-repeat").fill(who.password);
+  await page.getByRole("button", { name: uk.setup.submit }).click();
+  await visible(page.getByTestId("recovery-key"));
+  await page.getByLabel(uk.recovery.confirm).check();
+  await page.getByRole("button", { name: uk.recovery.continue }).click();
+  await visible(page.getByTestId("totp-secret"));
+  const secret = (await page.getByTestId("totp-secret").innerText()).replace(/\s+/g, "");
+  await page.getByTestId("totp-code").fill(totpCode(secret));
+  await page.getByRole("button", { name: uk.enrol.submit }).click();
+  await visible(page.getByTestId("home-greeting"));
+  return secret;
+}
+
+async function invite(page: Page, role: "operator" | "verifier", username: string): Promise<string> {
+  await page.getByRole("link", { name: uk.nav.staff }).click();
+  await page.getByTestId("invite-open").click();
+  await page.getByTestId("invite-role").click();
+  await page.getByRole("option", { name: uk.roles[role] }).click();
+  await page.getByTestId("invite-username").fill(username);
+  await page.getByRole("button", { name: uk.staff.invite.submit }).click();
+  const link = page.getByTestId("invite-link");
+  await poll(() => link.inputValue()).toMatch(/#token=/);
+  const value = await link.inputValue();
+  await page.getByRole("button", { name: uk.staff.invite.done }).click();
+  return value;
+}
+
+/** The applicant's side: the public request form, as a person fills it in. Returns his receipt code. */
+async function submitWebRequest(ctx: BrowserContext, publicUrl: string, message: string): Promise<string> {
+  const page = await ctx.newPage();
+  await page.goto(`${publicUrl}/request`);
+  await page.locator("#f-name").fill(APPLICANT.name);
+  await page.locator("#f-phone").fill(APPLICANT.phone);
+  await page.locator("#f-message").fill(message);
+  await page.locator("#request-form button[type=submit]").click();
+  const code = page.locator("#receipt-code");
+  await visible(code, 30_000);
+  const text = (await code.innerText()).trim();
+  await page.close();
+  return text;
+}
+
+describe("case work in the console", () => {
+  let server: RunningServer;
+  let browser: Browser;
+  const troubles: Troubles[] = [];
+  const contexts: BrowserContext[] = [];
+  const context = async () => {
+    const c = await watchedContext(browser);
+    troubles.push(c.troubles);
+    contexts.push(c.context);
+    return c.context;
+  };
+
+  beforeAll(async () => {
+    assertBuilt();
+    server = await startServer();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it("invite, enrol, live arrival, assign, reply, applicant reads it, outsider refused, duplicate merged", async (t) => {
+    const form = await fetch(`${server.publicUrl}/request`).catch(() => null);
+    if (form?.status !== 200) {
+      console.warn("cases.e2e: the public request form (GET /request) is not there yet; the live web-request part is skipped");
+      t.skip();
+      return;
+    }
+    const adminPage = await (await context()).newPage();
+    const opPage = await (await context()).newPage();
+    const verPage = await (await context()).newPage();
+    const applicant = await context();
+    try {
+      // The administrator invites an operator (intake team) and a verifier (verification team).
+      await adminPage.goto(server.firstAdminLink);
+      await acceptAndEnrol(adminPage, ADMIN);
+      const opLink = await invite(adminPage, "operator", OPERATOR.username);
+      const verLink = await invite(adminPage, "verifier", VERIFIER.username);
+
+      // Each enrols 2FA in a browser of their own.
+      await opPage.goto(opLink);
+      await acceptAndEnrol(opPage, { displayName: OPERATOR.displayName, password: OPERATOR.password });
+      await verPage.goto(verLink);
+      await acceptAndEnrol(verPage, { displayName: VERIFIER.displayName, password: VERIFIER.password });
+
+      // The administrator (custodian of the team keys) is online: the new members get their team key.
+      await adminPage.getByRole("link", { name: uk.nav.teams, exact: true }).click();
+      const member = adminPage.getByTestId(`team-member-${OPERATOR.username}`);
+      await visible(member);
+      await adminPage.reload();
+      await visible(member);
+      await poll(() => member.getByText(uk.teams.pending).count()).toBe(0);
+      await screenshot(adminPage, "cases-01-teams");
+
+      // The operator's inbox, connected live.
+      await opPage.getByRole("link", { name: uk.nav.inbox, exact: true }).click();
+      await poll(() => opPage.getByTestId("live-status").getAttribute("data-live")).toBe("on");
+      await visible(opPage.getByText(uk.inbox.empty));
+
+      // A web request arrives and shows up without a reload.
+      const code = await submitWebRequest(applicant, server.publicUrl, "Здравствуйте. Хочу сдаться, нас двое. Как это сделать?");
+      expect(code).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/);
+      const rows = opPage.getByTestId("inbox-row");
+      await poll(() => rows.count()).toBe(1);
+      const caseId = (await rows.first().getAttribute("data-case-id"))!;
+      const firstNumber = (await rows.first().getAttribute("data-case-number"))!;
+      await visible(rows.first().getByTestId("unread-count"));
+      await screenshot(opPage, "cases-02-inbox");
+
+      // Open it (keyboard: Enter on the selected row), assign to me (a), reply with a canned reply.
+      await opPage.keyboard.press("Enter");
+      await visible(opPage.getByTestId("case-title"));
+      await visible(opPage.getByTestId("section-identity").getByText(APPLICANT.name));
+      await opPage.keyboard.press("a");
+      await poll(() => opPage.getByTestId("case-assignee").innerText()).toContain(OPERATOR.displayName);
+      await opPage.getByTestId("canned-open").click();
+      await opPage.getByTestId("canned-item").first().click();
+      const box = opPage.getByTestId("composer-text");
+      await poll(() => box.inputValue()).toContain("Хочу жить");
+      await box.press("End");
+      await box.pressSequentially(" Оператор Мария на связи.");
+      await opPage.getByTestId("composer-send").click();
+      await visible(opPage.getByTestId("message-out").getByText("Оператор Мария на связи.", { exact: false }));
+      // An internal note, never shown to him.
+      await opPage.keyboard.press("n");
+      await box.fill("Перевірити телефон у базі.");
+      await box.press("Control+Enter");
+      await visible(opPage.getByTestId("message-note").getByText("Перевірити телефон у базі."));
+      await screenshot(opPage, "cases-03-case-view");
+
+      // The applicant comes back with his code and reads the reply, not the note.
+      // Later, on another day: a fresh browser with nothing but his code.
+      const back = await (await context()).newPage();
+      await back.goto(`${server.publicUrl}/return`);
+      await back.locator("#f-code").fill(code);
+      await back.locator("#f-code").press("Enter");
+      await poll(() => back.locator("body").innerText(), 30_000).toContain("Оператор Мария на связи.");
+      expect(await back.locator("body").innerText()).not.toContain("Перевірити телефон");
+      await screenshot(back, "cases-04-applicant-reads-reply");
+      await back.close();
+
+      // The verifier is outside the intake team: the case does not exist for him.
+      await verPage.goto(`${server.staffUrl}/console/cases/${caseId}`);
+      await visible(verPage.getByRole("heading", { name: uk.notFound.title }));
+      const api = await verPage.evaluate(async (id) => (await fetch(`/api/cases/${id}`)).status, caseId);
+      expect(api).toBe(404);
+      await verPage.getByRole("link", { name: uk.nav.inbox, exact: true }).click();
+      await visible(verPage.getByText(uk.inbox.empty));
+
+      // The same man writes again from another request: the duplicate is suggested and merged.
+      await opPage.getByRole("link", { name: uk.nav.inbox, exact: true }).click();
+      await poll(() => rows.count()).toBe(1);
+      await submitWebRequest(applicant, server.publicUrl, "Это снова я, телефон тот же. Ответьте, пожалуйста.");
+      await poll(() => rows.count()).toBe(2);
+      const second = opPage.locator(`[data-testid=inbox-row]:not([data-case-id="${caseId}"])`);
+      await second.click();
+      const dup = opPage.getByTestId("duplicate-row");
+      await visible(dup);
+      expect(await dup.innerText()).toContain(`#${firstNumber}`);
+      await screenshot(opPage, "cases-05-duplicate-suggested");
+      await dup.getByTestId("duplicate-merge").click();
+      await opPage.getByLabel(uk.case.merge.intoOther.replace("{{self}}", await caseNumberOf(opPage)).replace("{{other}}", firstNumber)).check();
+      await opPage.getByTestId("merge-reason").fill("Той самий заявник, той самий телефон");
+      await opPage.getByTestId("merge-submit").click();
+      // Back in the first case, which now carries both threads.
+      await poll(async () => opPage.url()).toContain(caseId);
+      await visible(opPage.getByTestId("merged-sources"));
+      await visible(opPage.getByTestId("from-merged-case").first());
+      await visible(opPage.getByText("Это снова я, телефон тот же.", { exact: false }));
+      await screenshot(opPage, "cases-06-merged");
+      await opPage.getByRole("link", { name: uk.nav.inbox, exact: true }).click();
+      await poll(() => rows.count()).toBe(1);
+
+      // Keyboard help.
+      await opPage.keyboard.press("Shift+Slash");
+      await visible(opPage.getByTestId("shortcuts-help"));
+    } catch (err) {
+      for (const p of browser.contexts().flatMap((c) => c.pages())) await screenshot(p, `cases-failure-${p.url().split("/").pop()?.split("#")[0]?.slice(0, 40) || "page"}`).catch(() => {});
+      throw err;
+    }
+    for (const tr of troubles) {
+      expect(tr.csp, "CSP violations").toEqual([]);
+      expect(tr.pageErrors, "uncaught page errors").toEqual([]);
+    }
+  });
+});
+
+async function caseNumberOf(page: Page): Promise<string> {
+  const title = await page.getByTestId("case-title").innerText();
+  return /(\d+)/.exec(title)?.[1] ?? "";
+}

@@ -1,0 +1,122 @@
+import { z } from "zod";
+import type { BaseApp } from "../http/base.js";
+import type { AppContext } from "../context.js";
+import { authorize } from "../auth/policy.js";
+import { staffOf } from "../auth/guard.js";
+import { CASE_STATES, CHANNELS, TEAMS } from "../../shared/case-states.js";
+import { caseSummarySchema, presentInboxRow } from "./present.js";
+import { inboxCounts, listInbox, queueStats } from "./inbox.js";
+import { searchCases } from "./search.js";
+import { readSla } from "./sla.js";
+
+const flag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+const text = (max: number) => z.string().trim().min(1).max(max).optional();
+
+/** The inbox, its counters, the supervisor's queue and search. */
+export function registerInboxRoutes(app: BaseApp, ctx: AppContext) {
+  app.get(
+    "/api/cases",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "The inbox: cases in your scope; overdue and waiting first, then by latest activity",
+        querystring: z.object({
+          state: z.enum(CASE_STATES).optional(),
+          channel: z.enum(CHANNELS).optional(),
+          team: z.enum(TEAMS).optional(),
+          assigned: z.enum(["me", "none", "any"]).default("any"),
+          overdue: flag.optional(),
+          unread: flag.optional(),
+          cursor: z.string().max(200).optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+        response: { 200: z.object({ items: z.array(caseSummarySchema), nextCursor: z.string().nullable() }) },
+      },
+    },
+    async (req) => {
+      const me = staffOf(req).user;
+      authorize(me, "case", "list");
+      const q = req.query;
+      const page = await listInbox(ctx, me, {
+        assigned: q.assigned,
+        limit: q.limit,
+        ...(q.state ? { state: q.state } : {}),
+        ...(q.channel ? { channel: q.channel } : {}),
+        ...(q.team ? { team: q.team } : {}),
+        ...(q.overdue ? { overdue: true } : {}),
+        ...(q.unread ? { unread: true } : {}),
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      });
+      return { items: page.items.map(presentInboxRow(ctx.now())), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    "/api/cases/counts",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "Inbox counters: waiting, overdue, waiting on me, unread",
+        response: { 200: z.object({ awaiting: z.number(), overdue: z.number(), awaitingMine: z.number(), unreadCases: z.number(), unreadMessages: z.number() }) },
+      },
+    },
+    async (req) => {
+      const me = staffOf(req).user;
+      authorize(me, "case", "list");
+      return inboxCounts(ctx, me);
+    },
+  );
+
+  app.get(
+    "/api/cases/queue",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "The queue in numbers by team and state (no identities): the supervisor's view",
+        response: {
+          200: z.object({
+            sla: z.object({ firstResponseMinutes: z.number(), nextResponseMinutes: z.number() }),
+            rows: z.array(z.object({ teamId: z.string(), state: z.string(), total: z.number(), awaiting: z.number(), overdue: z.number(), unassigned: z.number(), oldestOverdueAt: z.string().nullable() })),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const me = staffOf(req).user;
+      authorize(me, "case", "list");
+      const sla = await readSla(ctx.db);
+      const rows = await queueStats(ctx, me, sla);
+      return { sla, rows: rows.map(({ oldestOverdueMs, ...r }) => ({ ...r, oldestOverdueAt: oldestOverdueMs === null ? null : new Date(oldestOverdueMs).toISOString() })) };
+    },
+  );
+
+  app.get(
+    "/api/cases/search",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "Search by receipt code, blind-indexed identity (name, phone, service number, Telegram), state, channel, team, dates (audited)",
+        querystring: z.object({
+          receipt: text(200),
+          name: text(200),
+          phone: text(40),
+          serviceNumber: text(40),
+          telegram: text(64),
+          state: z.enum(CASE_STATES).optional(),
+          channel: z.enum(CHANNELS).optional(),
+          team: z.enum(TEAMS).optional(),
+          from: z.string().datetime({ offset: true }).optional(),
+          to: z.string().datetime({ offset: true }).optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+        response: { 200: z.array(caseSummarySchema) },
+      },
+    },
+    async (req) => {
+      const me = staffOf(req).user;
+      const { from, to, ...q } = req.query;
+      const rows = await searchCases(ctx, me, { ...q, ...(from ? { from: new Date(from) } : {}), ...(to ? { to: new Date(to) } : {}) });
+      return rows.map(presentInboxRow(ctx.now()));
+    },
+  );
+}

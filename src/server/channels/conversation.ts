@@ -1,0 +1,120 @@
+import { randomUUID } from "node:crypto";
+import type { AppContext } from "../context.js";
+import type { Db } from "../db/index.js";
+import type { Tx } from "../audit/log.js";
+import { messages } from "../db/schema.js";
+import { encryptField } from "../crypto/fields.js";
+import { wipe } from "../crypto/secure.js";
+import { recordIntake, type IntakeInput } from "../cases/intake.js";
+import { sealedWriteKey } from "../cases/case-cipher.js";
+import { messageContext } from "../cases/sections.js";
+import { notifyCase } from "../cases/events.js";
+import { eq } from "drizzle-orm";
+import { channelUpdates } from "./tables.js";
+import { caseForWriting, claimIdentity, findContact, identityIndex, lockIdentity, touchContact, type IdentityChannel } from "./identity.js";
+import { fill, texts } from "./telegram/catalog.js";
+
+/** An open transaction, as `db.transaction` hands it over (it can nest: drizzle makes a savepoint). */
+export type DbTx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/**
+ * Run the effects of one inbound update in one transaction that also records the update as
+ * processed. The marker is inserted first: a second delivery of the same update waits for the
+ * first one's transaction, then finds the marker and does nothing. So an update has its effect
+ * exactly once, and the webhook acknowledges only after the commit.
+ */
+export async function inUpdateTransaction<T>(ctx: AppContext, channel: "telegram" | "whatsapp", key: Buffer, fn: (tx: DbTx) => Promise<T>): Promise<{ duplicate: true } | { duplicate: false; value: T }> {
+  return ctx.db.transaction(async (tx) => {
+    const fresh = await tx.insert(channelUpdates).values({ key, channel }).onConflictDoNothing().returning({ key: channelUpdates.key });
+    if (fresh.length === 0) return { duplicate: true as const };
+    return { duplicate: false as const, value: await fn(tx) };
+  });
+}
+
+/** Has this update been processed already? A hint to skip slow work; the marker in the transaction decides. */
+export async function alreadyProcessed(ctx: AppContext, key: Buffer): Promise<boolean> {
+  return (await ctx.db.select({ key: channelUpdates.key }).from(channelUpdates).where(eq(channelUpdates.key, key))).length > 0;
+}
+
+export interface Conversation {
+  caseId: string;
+  caseNumber: number;
+  casePublicKey: Buffer;
+  contactId: string;
+  created: boolean;
+}
+
+/**
+ * The case a message from this identity goes into: its contact's case (after merges), or a new
+ * case opened for a first contact. The new case is recorded by the ordinary intake command,
+ * inside our transaction, so the case, the contact and the update marker commit together.
+ */
+export async function openConversation(
+  ctx: AppContext,
+  tx: DbTx,
+  input: { channel: IdentityChannel & IntakeInput["channel"]; identity: string; address: unknown; at: Date; newCase: () => Pick<IntakeInput, "sections" | "identifiers"> },
+): Promise<Conversation> {
+  await lockIdentity(tx, input.channel, input.identity);
+  const known = await findContact(tx, input.channel, input.identity);
+  if (known) {
+    await touchContact(tx, known.id, input.at);
+    const c = await caseForWriting(tx, known.caseId);
+    return { caseId: c.id, caseNumber: c.number, casePublicKey: c.publicKey, contactId: known.id, created: false };
+  }
+  const { caseId } = await recordIntake({ ...ctx, db: tx }, { channel: input.channel, ...input.newCase() });
+  const claim = await claimIdentity(ctx, tx, { caseId, channel: input.channel, identity: input.identity, address: input.address, at: input.at });
+  const c = await caseForWriting(tx, caseId);
+  return { caseId, caseNumber: c.number, casePublicKey: c.publicKey, contactId: claim.contactId, created: true };
+}
+
+/**
+ * A message the applicant does not write but should see in the thread, or the operators should:
+ * the bot's own messages ("out", queued for delivery) and system notes ("note"). Sealed to the
+ * case public key like inbound messages; the unread count does not move.
+ */
+export async function appendChannelRecord(
+  tx: Tx,
+  input: { caseId: string; casePublicKey: Buffer; channel: IdentityChannel; direction: "out" | "note"; text: string; at: Date; authorUserId?: string },
+): Promise<{ id: string }> {
+  const id = randomUUID();
+  const { key, sealedKey } = sealedWriteKey(input.casePublicKey);
+  try {
+    await tx.insert(messages).values({
+      id,
+      caseId: input.caseId,
+      direction: input.direction,
+      channel: input.channel,
+      authorUserId: input.authorUserId ?? null,
+      body: encryptField(key, messageContext(input.caseId, id), input.text),
+      sealedKey,
+      createdAt: input.at,
+      deliveryState: input.direction === "out" ? "queued" : null,
+    });
+  } finally {
+    wipe(key);
+  }
+  await notifyCase(tx, "case.message", input.caseId);
+  return { id };
+}
+
+/**
+ * A phone number a messenger or an operator vouches for becomes a phone contact of the case, so
+ * the next call from it joins this case. If it already belongs to another case, it stays there
+ * and both cases get a note: the same person is probably behind both, and operators merge.
+ */
+export async function claimVerifiedPhone(
+  ctx: AppContext,
+  tx: Tx,
+  input: { caseId: string; casePublicKey: Buffer; caseNumber: number; phone: string; channel: IdentityChannel; at: Date },
+): Promise<void> {
+  const identity = identityIndex(ctx, "phone", input.phone);
+  if (!identity) return;
+  await lockIdentity(tx, "phone", identity);
+  const claim = await claimIdentity(ctx, tx, { caseId: input.caseId, channel: "phone", identity, at: input.at });
+  if (claim.outcome !== "elsewhere") return;
+  const other = await caseForWriting(tx, claim.otherCaseId);
+  const note = (caseId: string, publicKey: Buffer, number: number) =>
+    appendChannelRecord(tx, { caseId, casePublicKey: publicKey, channel: input.channel, direction: "note", text: fill(texts.notes.identityElsewhere, { number }), at: input.at });
+  await note(input.caseId, input.casePublicKey, other.number);
+  await note(other.id, other.publicKey, input.caseNumber);
+}

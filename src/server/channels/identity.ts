@@ -1,0 +1,92 @@
+import { randomUUID } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import type { AppContext } from "../context.js";
+import type { Tx } from "../audit/log.js";
+import { blindIndexes, cases } from "../db/schema.js";
+import { blindIndex, type BlindIndexKind } from "../crypto/blind-index.js";
+import { resolveMerged } from "../cases/merge.js";
+import { channelContacts } from "./tables.js";
+import { addressContext, sealJson } from "./sealing.js";
+
+/**
+ * One person, one case: a channel identity (Telegram account, WhatsApp number, phone number) is
+ * a row of channel_contacts pointing at the case its messages join. Only identities a messenger
+ * or an operator vouches for are contacts: a Telegram id comes from Telegram, a WhatsApp number
+ * from Meta, a phone number from a contact the applicant shared of himself or from an operator's
+ * call log. A number typed into the web form is only a blind index (a duplicate hint): were it
+ * routing, anyone could type someone else's number and receive his messages in a case he opens
+ * with his own receipt code.
+ */
+export type IdentityChannel = "telegram" | "whatsapp" | "phone";
+
+const INDEX_KIND = { telegram: "telegram_id", whatsapp: "whatsapp", phone: "phone" } as const satisfies Record<IdentityChannel, BlindIndexKind>;
+
+/** The blind index of an identity (null when the value does not normalise). */
+export function identityIndex(ctx: Pick<AppContext, "keys">, channel: IdentityChannel, value: string): string | null {
+  return blindIndex(ctx.keys.subkey("index"), INDEX_KIND[channel], value);
+}
+
+/**
+ * Serialise work on one identity (PostgreSQL advisory lock, released at commit): two first
+ * messages of a new person arriving at once must not open two cases.
+ */
+export async function lockIdentity(tx: Tx, channel: IdentityChannel, identity: string): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${channel}:${identity}`}, 7229))`);
+}
+
+/** The contact of an identity and the case it writes into now (following merges). */
+export async function findContact(tx: Pick<Tx, "select">, channel: IdentityChannel, identity: string): Promise<{ id: string; caseId: string } | null> {
+  const [row] = await tx.select({ id: channelContacts.id, caseId: channelContacts.caseId }).from(channelContacts).where(and(eq(channelContacts.channel, channel), eq(channelContacts.identity, identity)));
+  if (!row) return null;
+  return { id: row.id, caseId: await resolveMerged(tx, row.caseId) };
+}
+
+/** What writing into a case without its key needs. */
+export async function caseForWriting(tx: Pick<Tx, "select">, caseId: string): Promise<{ id: string; number: number; publicKey: Buffer }> {
+  const [row] = await tx.select({ id: cases.id, number: cases.number, publicKey: cases.publicKey }).from(cases).where(eq(cases.id, caseId));
+  if (!row?.publicKey) throw new Error("case missing or without a public key");
+  return { id: row.id, number: row.number, publicKey: row.publicKey };
+}
+
+export type ClaimOutcome = { outcome: "added" | "known"; contactId: string } | { outcome: "elsewhere"; contactId: string; otherCaseId: string };
+
+/**
+ * Make `caseId` the home of an identity, unless it already has one: then say where ("elsewhere"),
+ * and let the caller leave a note for the operators to merge. The blind index goes on the case
+ * either way, so search and duplicate detection see it.
+ */
+export async function claimIdentity(
+  ctx: Pick<AppContext, "keys">,
+  tx: Tx,
+  input: { caseId: string; channel: IdentityChannel; identity: string; address?: unknown; at: Date },
+): Promise<ClaimOutcome> {
+  await tx.insert(blindIndexes).values({ caseId: input.caseId, kind: INDEX_KIND[input.channel], value: input.identity }).onConflictDoNothing();
+  const id = randomUUID();
+  const inserted = await tx
+    .insert(channelContacts)
+    .values({
+      id,
+      caseId: input.caseId,
+      channel: input.channel,
+      identity: input.identity,
+      address: input.address === undefined ? null : sealJson(ctx, addressContext(id), input.address),
+      lastInboundAt: input.at,
+    })
+    .onConflictDoNothing()
+    .returning({ id: channelContacts.id });
+  if (inserted.length) return { outcome: "added", contactId: id };
+  const existing = await findContact(tx, input.channel, input.identity);
+  if (!existing) throw new Error("contact vanished during claim");
+  if (existing.caseId === input.caseId) return { outcome: "known", contactId: existing.id };
+  return { outcome: "elsewhere", contactId: existing.id, otherCaseId: existing.caseId };
+}
+
+/** Point an existing contact at another case (the applicant proved with his receipt code that it is his). */
+export async function moveContact(tx: Tx, contactId: string, channel: IdentityChannel, identity: string, caseId: string): Promise<void> {
+  await tx.update(channelContacts).set({ caseId }).where(eq(channelContacts.id, contactId));
+  await tx.insert(blindIndexes).values({ caseId, kind: INDEX_KIND[channel], value: identity }).onConflictDoNothing();
+}
+
+export async function touchContact(tx: Tx, contactId: string, at: Date): Promise<void> {
+  await tx.update(channelContacts).set({ lastInboundAt: at }).where(eq(channelContacts.id, contactId));
+}

@@ -1,0 +1,154 @@
+import { randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
+import { and, eq, sql } from "drizzle-orm";
+import type { AppContext } from "../../context.js";
+import type { Tx } from "../../audit/log.js";
+import { messages } from "../../db/schema.js";
+import { channelOutbox } from "../tables.js";
+import { addressContext, channelKey, openJson, sealJson } from "../sealing.js";
+
+/**
+ * The transactional outbox. A command that decides to talk to a messenger writes an outbox row
+ * in its own transaction; the worker (worker.ts) makes the call afterwards, with retries. So a
+ * reply is never sent for a message that was rolled back, and never lost for one that committed.
+ */
+export const OUTBOX_KINDS = ["telegram.send", "telegram.fetch", "whatsapp.send", "whatsapp.fetch"] as const;
+export type OutboxKind = (typeof OUTBOX_KINDS)[number];
+
+export interface OutboxPayloads {
+  /** A Bot API call: sendMessage (chat_id, text, reply_markup) or answerCallbackQuery. */
+  "telegram.send": { method: "sendMessage" | "answerCallbackQuery"; params: Record<string, unknown> };
+  /** A file the applicant sent, to fetch with getFile and store as an encrypted attachment. */
+  "telegram.fetch": { fileId: string; name: string; type: string };
+  "whatsapp.send": { via: string; to: string; text: string };
+  "whatsapp.fetch": { mediaId: string; name: string; type: string };
+}
+
+export type OutboxRequest = { [K in OutboxKind]: { kind: K; payload: OutboxPayloads[K] } }[OutboxKind] & {
+  caseId?: string;
+  messageId?: string;
+  /** Rows of one chat are delivered in order: pass the same key (see `chatOrderKey`). */
+  chatKey?: Buffer;
+};
+
+export const payloadContext = (rowId: string) => `channel_outbox:${rowId}`;
+
+/** Keyed hash of a chat: groups its deliveries for ordering without storing the address. */
+export function chatOrderKey(ctx: Pick<AppContext, "keys">, channel: string, address: string | number): Buffer {
+  return channelKey(ctx, "chat", channel, address);
+}
+
+const wake = new EventEmitter();
+wake.setMaxListeners(0);
+
+/** Tell the worker of this process that rows are due (a hint: it also polls). Call after commit. */
+export function wakeOutbox(): void {
+  wake.emit("due");
+}
+
+export function onOutboxWake(listener: () => void): () => void {
+  wake.on("due", listener);
+  return () => wake.off("due", listener);
+}
+
+export async function enqueue(ctx: Pick<AppContext, "keys" | "now">, tx: Tx, req: OutboxRequest): Promise<string> {
+  const id = randomUUID();
+  const now = ctx.now();
+  await tx.insert(channelOutbox).values({
+    id,
+    kind: req.kind,
+    caseId: req.caseId ?? null,
+    messageId: req.messageId ?? null,
+    chatKey: req.chatKey ?? null,
+    payload: sealJson(ctx, payloadContext(id), req.payload),
+    state: "queued",
+    nextAttemptAt: now,
+    createdAt: now,
+    updatedAt: now,
+  });
+  return id;
+}
+
+export function openPayload<K extends OutboxKind>(ctx: Pick<AppContext, "keys">, rowId: string, _kind: K, sealed: Buffer): OutboxPayloads[K] {
+  return openJson(ctx, payloadContext(rowId), sealed) as OutboxPayloads[K];
+}
+
+/** The addresses the bot and the reply path keep per contact (sealed in channel_contacts.address). */
+export type ContactAddress = { channel: "telegram"; chatId: number } | { channel: "whatsapp"; to: string; via: string };
+
+/**
+ * Extension point for staff replies (called by cases/thread.ts inside the transaction that
+ * stores the reply). The reply goes to the messenger the applicant last wrote from, among the
+ * contacts of this case and of the cases merged into it; the message row's channel and delivery
+ * state say so. A case with no messenger contact (web form, phone) is left as it is: the
+ * applicant reads replies on the site. A reply meant for a messenger that has no contact is
+ * marked failed, visibly, rather than silently kept.
+ */
+export async function queueChannelReply(ctx: Pick<AppContext, "keys" | "now">, tx: Tx, input: { caseId: string; messageId: string; text: string }): Promise<void> {
+  // This module is imported by cases/thread.ts, so it walks the merges itself rather than import cases/merge.ts (which imports thread.ts).
+  const found = await tx.execute(sql`
+    WITH RECURSIVE family(id, depth) AS (
+      SELECT ${input.caseId}::uuid, 0
+      UNION ALL SELECT c.id, f.depth + 1 FROM cases c JOIN family f ON c.merged_into = f.id WHERE f.depth < 32
+    )
+    SELECT cc.id, cc.address FROM channel_contacts cc JOIN family f ON cc.case_id = f.id
+    WHERE cc.channel IN ('telegram', 'whatsapp') AND cc.address IS NOT NULL
+    ORDER BY cc.last_inbound_at DESC NULLS LAST, cc.created_at DESC LIMIT 1`);
+  const [contact] = (Array.isArray(found) ? found : (found as { rows: unknown[] }).rows) as { id: string; address: Buffer | Uint8Array }[];
+  if (!contact) {
+    await tx
+      .update(messages)
+      .set({ deliveryState: "failed" })
+      .where(and(eq(messages.id, input.messageId), eq(messages.deliveryState, "queued")));
+    return;
+  }
+  const address = openJson(ctx, addressContext(contact.id), Buffer.from(contact.address)) as ContactAddress;
+  await queueText(ctx, tx, address, { caseId: input.caseId, messageId: input.messageId, text: input.text });
+  await tx.update(messages).set({ channel: address.channel, deliveryState: "queued" }).where(eq(messages.id, input.messageId));
+}
+
+/**
+ * Queue a text to an address (a staff reply, a bot message with its buttons). Both messengers
+ * take at most 4096 characters a message and staff may write more: a long text goes out as
+ * several messages, in order, cut at a line or word break; the buttons ride on the last one.
+ */
+export async function queueText(ctx: Pick<AppContext, "keys" | "now">, tx: Tx, address: ContactAddress, msg: { caseId?: string; messageId?: string; text: string; replyMarkup?: unknown }) {
+  const ref = { ...(msg.caseId ? { caseId: msg.caseId } : {}), ...(msg.messageId ? { messageId: msg.messageId } : {}) };
+  const parts = splitText(msg.text, MAX_TEXT);
+  for (const [i, text] of parts.entries()) {
+    if (address.channel === "telegram") {
+      const markup = msg.replyMarkup && i === parts.length - 1 ? { reply_markup: msg.replyMarkup } : {};
+      await enqueue(ctx, tx, { kind: "telegram.send", payload: { method: "sendMessage", params: { chat_id: address.chatId, text, ...markup } }, chatKey: chatOrderKey(ctx, "telegram", address.chatId), ...ref });
+    } else {
+      await enqueue(ctx, tx, { kind: "whatsapp.send", payload: { via: address.via, to: address.to, text }, chatKey: chatOrderKey(ctx, "whatsapp", address.to), ...ref });
+    }
+  }
+}
+
+const MAX_TEXT = 4096;
+
+export function splitText(text: string, max: number): string[] {
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    let cut = Math.max(rest.lastIndexOf("\n", max), rest.lastIndexOf(" ", max));
+    if (cut < max / 2) cut = max;
+    const code = rest.charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff) cut--; // never split a surrogate pair (an emoji)
+    parts.push(rest.slice(0, cut));
+    rest = rest.slice(cut).replace(/^[\n ]/, "");
+  }
+  parts.push(rest);
+  return parts;
+}
+
+/**
+ * A message's delivery state from its outbox rows (one, or several for a long text): failed if
+ * any part failed, retrying if any waits for a retry, sent when all are sent, queued otherwise.
+ */
+export function messageDeliveryState(states: string[]): "failed" | "retrying" | "sent" | "queued" {
+  const live = states.filter((s) => s !== "replaced");
+  if (live.includes("failed")) return "failed";
+  if (live.includes("retrying")) return "retrying";
+  return live.length > 0 && live.every((s) => s === "sent") ? "sent" : "queued";
+}

@@ -1,0 +1,88 @@
+import { randomUUID } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import type { AppContext } from "../context.js";
+import { caseSections, cases, messages } from "../db/schema.js";
+import { decryptJson, encryptField } from "../crypto/fields.js";
+import { appendAudit } from "../audit/log.js";
+import { messageContext, sectionContext } from "../cases/sections.js";
+import { readThread } from "../cases/thread.js";
+import { appendInboundMessage } from "../cases/inbound.js";
+import { notifyCase } from "../cases/events.js";
+import type { ApplicantSession } from "./applicant-session.js";
+
+export interface ApplicantMessage {
+  direction: "in" | "out";
+  body: string;
+  createdAt: Date;
+}
+
+/** The rendezvous fields shown to the applicant; everything else in that section stays with staff. */
+export const APPLICANT_RENDEZVOUS_FIELDS = ["when", "where", "signals"] as const;
+export type ApplicantRendezvous = Partial<Record<(typeof APPLICANT_RENDEZVOUS_FIELDS)[number], string>>;
+
+export interface ApplicantThread {
+  /** His case was merged into another: his messages still reach the hotline, answers may come another way. */
+  moved: boolean;
+  messages: ApplicantMessage[];
+  /** Only while the case is scheduled and the coordinators have written these fields. */
+  rendezvous: ApplicantRendezvous | null;
+}
+
+/**
+ * What the applicant sees of his case: his messages and the hotline's replies (never internal
+ * notes), and once a handover is scheduled, the time, place and signals. Decrypted with the case
+ * key his session holds (rows a channel sealed to the case's public key included).
+ */
+export async function readApplicantThread(ctx: AppContext, session: Pick<ApplicantSession, "caseId" | "caseKey">): Promise<ApplicantThread | null> {
+  const [row] = await ctx.db.select({ state: cases.state, publicKey: cases.publicKey }).from(cases).where(eq(cases.id, session.caseId));
+  if (!row) return null;
+  const all = await readThread(ctx, session.caseId, session.caseKey, row.publicKey, { includeNotes: false });
+  const thread = all.filter((m) => m.direction === "in" || m.direction === "out").map((m) => ({ direction: m.direction as "in" | "out", body: m.body, createdAt: m.createdAt }));
+  let rendezvous: ApplicantRendezvous | null = null;
+  if (row.state === "scheduled") {
+    const [section] = await ctx.db
+      .select({ ciphertext: caseSections.ciphertext })
+      .from(caseSections)
+      .where(and(eq(caseSections.caseId, session.caseId), eq(caseSections.section, "rendezvous")));
+    if (section) rendezvous = pickRendezvous(decryptJson(session.caseKey, sectionContext(session.caseId, "rendezvous"), section.ciphertext));
+  }
+  return { moved: row.state === "merged", messages: thread, rendezvous };
+}
+
+function pickRendezvous(value: unknown): ApplicantRendezvous | null {
+  if (typeof value !== "object" || value === null) return null;
+  const out: ApplicantRendezvous = {};
+  for (const f of APPLICANT_RENDEZVOUS_FIELDS) {
+    const v = (value as Record<string, unknown>)[f];
+    if (typeof v === "string" && v.trim()) out[f] = v;
+  }
+  return Object.keys(out).length ? out : null;
+}
+
+/**
+ * The applicant answers on the site: a new inbound message, the case marked unread for the
+ * operators (and the consoles told when it commits), an audit event without content. Committed
+ * before he is told. Written under the case key he holds; if his case was merged into another,
+ * it goes on into that one, sealed to its public key (appendInboundMessage), as any channel does.
+ */
+export async function addApplicantReply(ctx: AppContext, session: Pick<ApplicantSession, "caseId" | "caseKey">, text: string): Promise<void> {
+  const [row] = await ctx.db.select({ state: cases.state, publicKey: cases.publicKey }).from(cases).where(eq(cases.id, session.caseId));
+  if (!row) throw new Error("the applicant's case is gone");
+  const now = ctx.now();
+  await ctx.db.transaction(async (tx) => {
+    let id: string;
+    let caseId = session.caseId;
+    if (row.state === "merged" && row.publicKey) {
+      ({ id, caseId } = await appendInboundMessage(tx, { caseId: session.caseId, casePublicKey: row.publicKey, channel: "web", text, at: now }));
+    } else {
+      id = randomUUID();
+      await tx.insert(messages).values({ id, caseId, direction: "in", channel: "web", body: encryptField(session.caseKey, messageContext(caseId, id), text), createdAt: now });
+      await tx
+        .update(cases)
+        .set({ unreadCount: sql`${cases.unreadCount} + 1`, lastInboundAt: now, updatedAt: now })
+        .where(eq(cases.id, caseId));
+      await notifyCase(tx, "case.message", caseId);
+    }
+    await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: null, action: "case.applicant_replied", subjectType: "case", subjectId: caseId, details: { message: id, channel: "web" } });
+  });
+}

@@ -1,0 +1,64 @@
+import { z } from "zod";
+
+/**
+ * Settings of the applicant site, read once from the environment when the routes are built.
+ * Kept here rather than in config.ts because nothing else reads them; every variable is listed
+ * in the README (INTAKE_*).
+ */
+const FLOOD_MODES = ["auto", "on", "off"] as const;
+export type FloodMode = (typeof FLOOD_MODES)[number];
+
+const count = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
+
+const schema = z.object({
+  floodMode: z.enum(FLOOD_MODES).default("auto"),
+  /** Auto mode switches on above max(floodMinPerMinute, floodFactor × the usual rate per minute). */
+  floodMinPerMinute: count(60),
+  floodFactor: z.coerce.number().min(1.5).max(100).default(5),
+  /** Proof-of-work difficulty in leading zero bits of SHA-256: the base when the switch is on, and the cap. */
+  powBaseBits: z.coerce.number().int().min(8).max(28).default(16),
+  powMaxBits: z.coerce.number().int().min(8).max(28).default(22),
+  /** Requests and code checks that may run their Argon2 work at once; more get "busy, try again". */
+  maxInFlight: count(16),
+  /** Per client (the anonymous daily-keyed address hash), per 10 minutes. */
+  requestsPerClient: count(10),
+  returnsPerClient: count(10),
+  repliesPerClient: count(30),
+  /** Per client, per minute, for the plain pages. */
+  pagesPerClient: count(120),
+  /** All clients together, per minute: the ceiling on code checks (each costs one Argon2 run). */
+  returnsGlobalPerMinute: count(300),
+  /** Where "quick exit" leads: a harmless site (a weather forecast). */
+  quickExitUrl: z.string().url().startsWith("https://").default("https://yandex.ru/pogoda/"),
+  /** The other channels shown on every page (plain text, never links to other sites). */
+  telegram: z.string().min(1).max(64).default("@safe_passage_hotline"),
+  whatsapp: z.string().min(1).max(32).default("+380 00 000 00 00"),
+  phone: z.string().min(1).max(32).default("+380 00 000 00 00"),
+});
+
+export type IntakeSettings = z.infer<typeof schema>;
+
+export function loadIntakeSettings(env: NodeJS.ProcessEnv = process.env): IntakeSettings {
+  const parsed = schema.safeParse({
+    floodMode: env.INTAKE_FLOOD_MODE || undefined,
+    floodMinPerMinute: env.INTAKE_FLOOD_MIN_PER_MINUTE || undefined,
+    floodFactor: env.INTAKE_FLOOD_FACTOR || undefined,
+    powBaseBits: env.INTAKE_POW_BASE_BITS || undefined,
+    powMaxBits: env.INTAKE_POW_MAX_BITS || undefined,
+    maxInFlight: env.INTAKE_MAX_IN_FLIGHT || undefined,
+    requestsPerClient: env.INTAKE_REQUESTS_PER_CLIENT || undefined,
+    returnsPerClient: env.INTAKE_RETURNS_PER_CLIENT || undefined,
+    repliesPerClient: env.INTAKE_REPLIES_PER_CLIENT || undefined,
+    pagesPerClient: env.INTAKE_PAGES_PER_CLIENT || undefined,
+    returnsGlobalPerMinute: env.INTAKE_RETURNS_GLOBAL_PER_MINUTE || undefined,
+    quickExitUrl: env.INTAKE_QUICK_EXIT_URL || undefined,
+    telegram: env.INTAKE_TELEGRAM || undefined,
+    whatsapp: env.INTAKE_WHATSAPP || undefined,
+    phone: env.INTAKE_PHONE || undefined,
+  });
+  if (!parsed.success) {
+    throw new Error(`invalid intake configuration: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  }
+  if (parsed.data.powMaxBits < parsed.data.powBaseBits) throw new Error("invalid intake configuration: INTAKE_POW_MAX_BITS is below INTAKE_POW_BASE_BITS");
+  return parsed.data;
+}

@@ -1,0 +1,87 @@
+import { html, trusted, type Html } from "../html.js";
+import { CATALOGS, LANGS, fill, pageHref, type Catalog, type Lang } from "../i18n.js";
+import type { IntakeSettings } from "../settings.js";
+import { CSS, QUICK_EXIT_SCRIPT } from "./styles.js";
+
+/** What every page needs: language, texts, the CSP nonces of this response, where it lives. */
+export interface PageContext {
+  lang: Lang;
+  t: Catalog;
+  nonce: { script: string; style: string };
+  /** Path of this page, for the language links (GET pages only). */
+  path: string;
+  settings: IntakeSettings;
+  now: Date;
+}
+
+const LOCALES: Record<Lang, string> = { ru: "ru-RU", uk: "uk-UA", en: "en-GB" };
+export const localeOf = (lang: Lang) => LOCALES[lang];
+
+/**
+ * The frame of every applicant page: quick exit first (reachable with one tap, before anything
+ * else), the language links, the content, then the other channels. No external resource of any
+ * kind; the only address outside this site is the quick-exit target.
+ */
+export function layout(p: PageContext, title: string, body: Html, opts: { powScript?: boolean } = {}): string {
+  const { t } = p;
+  const langs = LANGS.map((l) => (l === p.lang ? html`<b lang="${l}">${CATALOGS[l].meta.langName}</b>` : html`<a lang="${l}" hreflang="${l}" href="${pageHref(p.path, l)}">${CATALOGS[l].meta.langName}</a>`));
+  const page = html`<!doctype html>
+<html lang="${p.lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${title} · ${t.meta.siteName}</title>
+<style nonce="${p.nonce.style}">${trusted(CSS)}</style>
+</head>
+<body>
+<header>
+<a class="qx" id="qx" href="${p.settings.quickExitUrl}" rel="noreferrer noopener" title="${t.nav.quickExitHint}">${t.nav.quickExit}</a>
+<a class="site" href="${pageHref("/", p.lang)}">${t.meta.siteName}</a>
+<nav class="langs" aria-label="${t.nav.languages}">${langs}</nav>
+</header>
+<main>
+${body}
+</main>
+<footer>
+${channels(p)}
+<p><a href="${pageHref("/", p.lang)}">${t.nav.home}</a> · <a href="${pageHref("/request", p.lang)}">${t.nav.request}</a> · <a href="${pageHref("/instructions", p.lang)}">${t.nav.instructions}</a> · <a href="${pageHref("/return", p.lang)}">${t.nav.return}</a></p>
+<p>${t.footer}</p>
+</footer>
+<script nonce="${p.nonce.script}">${trusted(QUICK_EXIT_SCRIPT)}</script>
+${opts.powScript ? html`<script src="/pow.js" defer></script>` : ""}
+</body>
+</html>
+`;
+  return page.value;
+}
+
+export function channels(p: PageContext): Html {
+  const { t, settings: s } = p;
+  return html`<h2>${t.channels.title}</h2>
+<p>${t.channels.intro}</p>
+<ul>
+<li><a href="${pageHref("/request", p.lang)}">${t.channels.site}</a></li>
+<li>${t.channels.telegram}: <b>${s.telegram}</b></li>
+<li>${t.channels.whatsapp}: <b>${s.whatsapp}</b></li>
+<li>${t.channels.phone}: <b>${s.phone}</b></li>
+</ul>`;
+}
+
+export type ProblemKind = "badForm" | "tooLarge" | "tooMany" | "error";
+
+export function problemPage(p: PageContext, kind: ProblemKind, vars: Record<string, string | number> = {}): string {
+  const { t } = p;
+  const title = t.problem[`${kind}Title`];
+  return layout(
+    p,
+    title,
+    html`<h1>${title}</h1>
+<p class="box">${fill(t.problem[kind], vars)}</p>
+<div class="actions"><a class="btn alt" href="${pageHref("/", p.lang)}">${t.nav.home}</a></div>`,
+  );
+}
+
+export function formatDateTime(p: PageContext, d: Date): string {
+  return new Intl.DateTimeFormat(localeOf(p.lang), { dateStyle: "medium", timeStyle: "short", timeZone: p.t.meta.timeZone }).format(d);
+}

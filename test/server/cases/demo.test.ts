@@ -1,0 +1,29 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { freshContext } from "../../support/store.js";
+import { loadDemoData } from "../../../src/server/demo/load.js";
+import { verifyAuditChain } from "../../../src/server/audit/log.js";
+import type { AppContext } from "../../../src/server/context.js";
+
+let ctx: AppContext;
+let cleanup: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ ctx, cleanup } = await freshContext());
+});
+afterAll(async () => cleanup());
+
+describe("demo data", () => {
+  it("fills a hotline through the real commands: every channel, many states, messages both ways, an intact audit chain", async () => {
+    const summary = await loadDemoData(ctx, { cases: 60 });
+    expect(summary).toMatch(/Demo cases: 60 requests/);
+    const rows = (await ctx.db.execute(sql`SELECT state, channel, count(*)::int AS n FROM cases GROUP BY state, channel`)) as unknown as { rows?: { state: string; channel: string }[] };
+    const list = (rows.rows ?? (rows as unknown as { state: string; channel: string }[])) as { state: string; channel: string }[];
+    expect(new Set(list.map((r) => r.channel)).size).toBeGreaterThanOrEqual(3);
+    expect(new Set(list.map((r) => r.state)).size).toBeGreaterThanOrEqual(5);
+    const dirs = (await ctx.db.execute(sql`SELECT direction, count(*)::int AS n FROM messages GROUP BY direction`)) as unknown as { rows?: { direction: string }[] };
+    expect(new Set((dirs.rows ?? (dirs as unknown as { direction: string }[])).map((r) => r.direction))).toEqual(new Set(["in", "out", "note"]));
+    const audit = await verifyAuditChain(ctx.db, ctx.keys.subkey("audit"));
+    expect(audit.problem).toBeNull();
+  });
+});
