@@ -265,6 +265,18 @@ describe("Telegram: staff replies, the questionnaire, linking by receipt code", 
     expect(h.api.delivered().at(-1)!.body).toMatchObject({ chat_id: id, text: "Ответ в общую заявку." });
   });
 
+  it("takes a document with its own name and type as an encrypted attachment", async () => {
+    const id = 700100950;
+    const doc = { file_id: "BQACAgIAAxkBdoc", file_unique_id: "d1", file_name: "справка.pdf", mime_type: "application/pdf", file_size: 2048 };
+    expect((await postUpdate(h, update(id, { document: doc, caption: "справка из части" }))).statusCode).toBe(200);
+    await drain(h);
+    const [caseId] = await caseIdOf(h, "telegram_id", String(id));
+    const c = await openAsOperator(h, caseId!);
+    expect(c.messages.map((m) => m.body)).toEqual(["[документ] справка из части"]);
+    const list = (await h.op.request("GET", `/api/cases/${caseId}/attachments`)).json();
+    expect(list).toEqual([expect.objectContaining({ messageId: c.messages[0]!.id, name: "справка.pdf", type: "application/pdf", size: fileContent("BQACAgIAAxkBdoc").length })]);
+  });
+
   it("takes unsupported messages without storing them, and answers", async () => {
     const id = 700100800;
     const before = await counts();
