@@ -56,6 +56,7 @@ async function measure(ctx: AppContext, label: string, count: number): Promise<B
       { name: "inbox, first page (50 rows)", path: () => "/api/cases?limit=50" },
       { name: "inbox, next page (keyset cursor)", path: (i: number) => `/api/cases?limit=50&cursor=${i % 2 ? page2 : deep.nextCursor}` },
       { name: "inbox, filtered (Telegram, unassigned)", path: () => "/api/cases?limit=50&channel=telegram&assigned=none" },
+      { name: "inbox, answered part (closed, by last activity)", path: () => "/api/cases?limit=50&state=closed" },
       { name: "search by phone (blind index)", path: (i: number) => `/api/cases/search?phone=${encodeURIComponent(pick(i).phone)}` },
       { name: "search by name (blind index + name words)", path: (i: number) => `/api/cases/search?name=${encodeURIComponent(pick(i).name)}` },
     ];

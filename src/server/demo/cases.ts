@@ -129,7 +129,7 @@ export async function loadDemoCases(ctx: AppContext, staff: DemoStaff, count = 3
     });
     if (again) duplicates++;
     else recent.push({ caseId, p, channel });
-    await walk(caseId, p, channel, again?.caseId ?? null);
+    await walk(caseId, p, channel, again?.caseId ?? null, hoursAgo < 6);
   }
 
   async function inbound(caseId: string, channel: Channel, text: string) {
@@ -144,8 +144,10 @@ export async function loadDemoCases(ctx: AppContext, staff: DemoStaff, count = 3
     await transitionCase(dctx, who, caseId, to, r.pick(W.REASONS[to] ?? ["—"]));
   }
 
-  async function walk(caseId: string, p: Person, channel: Channel, duplicateOf: string | null) {
-    const target = ending();
+  async function walk(caseId: string, p: Person, channel: Channel, duplicateOf: string | null, recentCase: boolean) {
+    // Only a fresh case is still waiting for its first answer; older ones were all answered.
+    const drawn = ending();
+    const target = drawn === "new" && !recentCase ? "in_contact" : drawn;
     const op = r.pick(staff.operators);
     const stopAt = target === "rejected" ? "verifying" : target === "no_show" || target === "aborted" ? "scheduled" : target;
     const last = PATH.indexOf(stopAt as CaseState);
@@ -164,7 +166,7 @@ export async function loadDemoCases(ctx: AppContext, staff: DemoStaff, count = 3
     }
     if (!step(3, 90)) return;
     await inbound(caseId, channel, fill(r.pick(W.FOLLOW_UPS), p));
-    if (r.chance(0.12) && !step(0, 1)) return; // his last message waits for an answer
+    if (recentCase && r.chance(0.3) && !step(0, 1)) return; // his last message waits for an answer
     if (!step(2, 20)) return;
     await addStaffMessage(dctx, op, caseId, "reply", r.pick(W.REPLIES.slice(2)));
     if (r.chance(0.4)) await addStaffMessage(dctx, op, caseId, "note", target === "rejected" && r.chance(0.5) ? W.SUSPICIOUS_NOTE : r.pick(W.NOTES));
@@ -181,7 +183,10 @@ export async function loadDemoCases(ctx: AppContext, staff: DemoStaff, count = 3
         team = nextTeam;
       }
       await move(holders[team]!, caseId, to);
-      if (to === "awaiting_deployment" && step(30, 600)) await inbound(caseId, channel, fill(r.pick(W.FOLLOW_UPS), p));
+      if (to === "awaiting_deployment" && step(30, 600)) {
+        await inbound(caseId, channel, fill(r.pick(W.FOLLOW_UPS), p));
+        if (step(3, 14)) await addStaffMessage(dctx, staff.coordinator, caseId, "reply", r.pick(W.REPLIES.slice(3)));
+      }
       if ((to === "planning" || to === "scheduled") && step(5, 120)) {
         await inbound(caseId, channel, r.pick(W.PLANNING_MESSAGES));
         if (step(2, 15)) await addStaffMessage(dctx, staff.coordinator, caseId, "reply", r.pick(W.PLANNING_REPLIES));

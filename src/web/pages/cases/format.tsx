@@ -23,12 +23,15 @@ const STATE_COLOR: Record<CaseState, string> = {
   merged: "gray",
 };
 
+/** Badges in table cells keep their whole text (Mantine's default lets a narrow cell cut them). */
+const NO_SHRINK = { maxWidth: "none", minWidth: "max-content", flexShrink: 0 } as const;
+
 const CHANNEL_COLOR: Record<Channel, string> = { web: "blue", telegram: "cyan", whatsapp: "green", phone: "orange" };
 
 export function StateBadge({ state }: { state: CaseState }) {
   const { t } = useTranslation();
   return (
-    <Badge variant="light" color={STATE_COLOR[state]} tt="none" style={{ flexShrink: 0 }} data-testid="case-state">
+    <Badge variant="light" color={STATE_COLOR[state]} tt="none" style={NO_SHRINK} data-testid="case-state">
       {t(`states.${state}`)}
     </Badge>
   );
@@ -37,7 +40,7 @@ export function StateBadge({ state }: { state: CaseState }) {
 export function ChannelLabel({ channel }: { channel: Channel }) {
   const { t } = useTranslation();
   return (
-    <Badge variant="dot" color={CHANNEL_COLOR[channel]} tt="none" size="md">
+    <Badge variant="dot" color={CHANNEL_COLOR[channel]} tt="none" size="md" style={NO_SHRINK}>
       {t(`channels.${channel}`)}
     </Badge>
   );
@@ -70,7 +73,7 @@ export function DueBadge({ c, now, hideEmpty }: { c: Pick<CaseSummary, "dueAt">;
   if (!c.dueAt) return hideEmpty ? null : <Text size="sm" c="dimmed">—</Text>;
   const overdue = new Date(c.dueAt).getTime() < now;
   return (
-    <Badge color={overdue ? "red" : "yellow"} variant={overdue ? "filled" : "light"} tt="none" data-testid={overdue ? "case-overdue" : "case-due"}>
+    <Badge color={overdue ? "red" : "yellow"} variant={overdue ? "filled" : "light"} tt="none" style={NO_SHRINK} data-testid={overdue ? "case-overdue" : "case-due"}>
       {overdue ? t("inbox.overdue", { time: relativeTime(c.dueAt, now) }) : t("inbox.dueIn", { time: relativeTime(c.dueAt, now) })}
     </Badge>
   );
