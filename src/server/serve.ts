@@ -28,10 +28,8 @@ export async function serve(ctx: AppContext): Promise<Running> {
   const publicApp = await buildPublicApp(ctx);
   const staffApp = await buildStaffApp(ctx);
   const outbox = startOutboxWorker(ctx);
-  // Fastify's default line announces the bound address; the log keeps addresses out, ports suffice.
-  const listenTextResolver = (address: string) => `listening on port ${address.split(":").at(-1)}`;
-  const publicUrl = await publicApp.listen({ host: ctx.config.host, port: ctx.config.port, listenTextResolver });
-  const staffUrl = await staffApp.listen({ host: ctx.config.host, port: ctx.config.staffPort, listenTextResolver });
+  const publicUrl = await publicApp.listen({ host: ctx.config.host, port: ctx.config.port });
+  const staffUrl = await staffApp.listen({ host: ctx.config.host, port: ctx.config.staffPort });
   const portOf = (a: ReturnType<typeof publicApp.server.address>) => (typeof a === "object" && a ? a.port : null);
   ctx.log.info({ event: "listening", publicPort: portOf(publicApp.server.address()), staffPort: portOf(staffApp.server.address()) }, "Safe Passage is up");
 

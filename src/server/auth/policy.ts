@@ -44,7 +44,8 @@ const NO_CASE_WORK = {
 };
 
 const CASE_WORKER_BASE = {
-  case: { list: "scoped", read: "scoped", create: false, assign: false, transition: "scoped", merge: false, reply: false, note: "scoped" },
+  // Every case worker hands cases on within his scope (a coordinator to registration, and so on).
+  case: { list: "scoped", read: "scoped", create: false, assign: "scoped", transition: "scoped", merge: false, reply: false, note: "scoped" },
   staff: none("staff"),
   team: { read: "all", manage: false },
   audit: none("audit"),
@@ -67,7 +68,7 @@ export const POLICY = {
   },
   verifier: {
     ...CASE_WORKER_BASE,
-    case: { ...CASE_WORKER_BASE.case, assign: "scoped", merge: "scoped" },
+    case: { ...CASE_WORKER_BASE.case, merge: "scoped" },
     case_identity: { read: "scoped", write: "scoped" },
     case_contact: { read: "scoped", write: false },
     rendezvous: { read: false, write: false },

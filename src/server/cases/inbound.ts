@@ -11,6 +11,36 @@ import { notifyCase } from "./events.js";
 import { resolveMerged } from "./merge.js";
 
 /**
+ * Insert one message row written without the case key: the body under a one-off key sealed to
+ * the case public key. Shared by applicant messages and by the channels' own records (bot
+ * replies, system notes); callers update the case and notify as their kind of message needs.
+ */
+export async function insertSealedMessage(
+  tx: Tx,
+  input: { caseId: string; casePublicKey: Buffer; channel: string; direction: "in" | "out" | "note"; text: string; at: Date; replacesId?: string; authorUserId?: string },
+) {
+  const id = randomUUID();
+  const { key, sealedKey } = sealedWriteKey(input.casePublicKey);
+  try {
+    await tx.insert(messages).values({
+      id,
+      caseId: input.caseId,
+      direction: input.direction,
+      channel: input.channel,
+      authorUserId: input.authorUserId ?? null,
+      body: encryptField(key, messageContext(input.caseId, id), input.text),
+      sealedKey,
+      createdAt: input.at,
+      replacesId: input.replacesId ?? null,
+      deliveryState: input.direction === "out" ? "queued" : null,
+    });
+  } finally {
+    wipe(key);
+  }
+  return { id };
+}
+
+/**
  * A message from the applicant on a channel, added to his case by the server, which holds no
  * case key: the body is sealed to the case's public key (see case-cipher.ts). The case's unread
  * count and last-inbound time move; the caller commits it with whatever else it records.
@@ -25,22 +55,7 @@ export async function appendInboundMessage(tx: Tx, input: { caseId: string; case
     if (!target?.publicKey) throw new Error("the merged-into case has no public key");
     input = { ...input, caseId, casePublicKey: target.publicKey };
   }
-  const id = randomUUID();
-  const { key, sealedKey } = sealedWriteKey(input.casePublicKey);
-  try {
-    await tx.insert(messages).values({
-      id,
-      caseId: input.caseId,
-      direction: "in",
-      channel: input.channel,
-      body: encryptField(key, messageContext(input.caseId, id), input.text),
-      sealedKey,
-      createdAt: input.at,
-      replacesId: input.replacesId ?? null,
-    });
-  } finally {
-    wipe(key);
-  }
+  const { id } = await insertSealedMessage(tx, { ...input, direction: "in" });
   await tx
     .update(cases)
     .set({ unreadCount: sql`${cases.unreadCount} + 1`, lastInboundAt: input.at, updatedAt: input.at })

@@ -1,14 +1,9 @@
-import { randomUUID } from "node:crypto";
 import type { AppContext } from "../context.js";
 import type { Db } from "../db/index.js";
 import type { Tx } from "../audit/log.js";
-import { messages } from "../db/schema.js";
-import { encryptField } from "../crypto/fields.js";
-import { wipe } from "../crypto/secure.js";
 import { recordIntake, type IntakeInput } from "../cases/intake.js";
-import { sealedWriteKey } from "../cases/case-cipher.js";
-import { messageContext } from "../cases/sections.js";
 import { notifyCase } from "../cases/events.js";
+import { insertSealedMessage } from "../cases/inbound.js";
 import { eq } from "drizzle-orm";
 import { channelUpdates } from "./tables.js";
 import { caseForWriting, claimIdentity, findContact, identityIndex, lockIdentity, touchContact, type IdentityChannel } from "./identity.js";
@@ -76,23 +71,7 @@ export async function appendChannelRecord(
   tx: Tx,
   input: { caseId: string; casePublicKey: Buffer; channel: IdentityChannel; direction: "out" | "note"; text: string; at: Date; authorUserId?: string },
 ): Promise<{ id: string }> {
-  const id = randomUUID();
-  const { key, sealedKey } = sealedWriteKey(input.casePublicKey);
-  try {
-    await tx.insert(messages).values({
-      id,
-      caseId: input.caseId,
-      direction: input.direction,
-      channel: input.channel,
-      authorUserId: input.authorUserId ?? null,
-      body: encryptField(key, messageContext(input.caseId, id), input.text),
-      sealedKey,
-      createdAt: input.at,
-      deliveryState: input.direction === "out" ? "queued" : null,
-    });
-  } finally {
-    wipe(key);
-  }
+  const { id } = await insertSealedMessage(tx, input);
   await notifyCase(tx, "case.message", input.caseId);
   return { id };
 }
