@@ -13,6 +13,7 @@ import { InboxPage } from "./pages/cases/InboxPage";
 import { CasePage } from "./pages/cases/CasePage";
 import { SearchPage } from "./pages/cases/SearchPage";
 import { QueuePage } from "./pages/cases/QueuePage";
+import { CallsPage } from "./pages/calls/CallsPage";
 import { TeamsPage } from "./pages/admin/TeamsPage";
 import { CannedRepliesPage } from "./pages/admin/CannedRepliesPage";
 import { SettingsPage } from "./pages/admin/SettingsPage";
@@ -30,6 +31,7 @@ const sections: RouteObject[] = [
   { path: "cases", element: guarded("cases.list", <InboxPage />) },
   { path: "cases/:id", element: guarded("cases.read", <CasePage />) },
   { path: "search", element: guarded("cases.list", <SearchPage />) },
+  { path: "calls", element: guarded("cases.note", <CallsPage />) },
   { path: "queue", element: guarded("queue.read", <QueuePage />) },
   { path: "teams", element: guarded("teams.read", <TeamsPage />) },
   { path: "canned-replies", element: guarded("canned.manage", <CannedRepliesPage />) },

@@ -27,3 +27,12 @@ export const staffApi = {
   enable: (id: string) => post<void>(`${member(id)}/enable`),
   resetTotp: (id: string) => post<void>(`${member(id)}/reset-2fa`),
 };
+
+export interface KeyReset {
+  link: string;
+  expiresAt: string;
+  personalGrantsLost: number;
+}
+
+/** Last resort: discards the person's key (audited loss of their personal case access). */
+export const resetStaffKey = (id: string) => post<KeyReset>(`${member(id)}/reset-key`, { acceptKeyLoss: true });

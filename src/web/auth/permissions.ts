@@ -17,6 +17,8 @@ export type Capability =
   | "cases.assign"
   | "cases.transition"
   | "cases.merge"
+  /** Log a phone call (may open a new case: the server's case "create"). */
+  | "calls.log"
   /** Search by name, phone, service number, Telegram, receipt code (reads identities). */
   | "cases.searchIdentity"
   | "queue.read"
@@ -25,11 +27,12 @@ export type Capability =
   | "canned.manage"
   | "settings.manage";
 
-const CASE_WORK = ["cases.list", "cases.read", "cases.note", "cases.transition", "cases.searchIdentity"] as const;
+// Mirrors src/server/auth/policy.ts (the server decides; this only hides what would be refused).
+const CASE_WORK = ["cases.list", "cases.read", "cases.note", "cases.transition", "cases.assign", "cases.searchIdentity"] as const;
 
 const GRANTS = {
-  operator: [...CASE_WORK, "cases.reply", "cases.assign", "cases.merge"],
-  verifier: [...CASE_WORK, "cases.assign", "cases.merge"],
+  operator: [...CASE_WORK, "cases.reply", "cases.merge", "calls.log"],
+  verifier: [...CASE_WORK, "cases.merge"],
   coordinator: [...CASE_WORK, "cases.reply"],
   registrar: [...CASE_WORK],
   reward_officer: [...CASE_WORK],

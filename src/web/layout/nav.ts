@@ -15,6 +15,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/", label: "home", end: true },
   { to: "/cases", label: "inbox", requires: "cases.list" },
   { to: "/search", label: "search", requires: "cases.list" },
+  { to: "/calls", label: "calls", requires: "cases.note" },
   { to: "/queue", label: "queue", requires: "queue.read" },
   { to: "/teams", label: "teams", requires: "teams.read" },
   { to: "/canned-replies", label: "canned", requires: "canned.manage" },

@@ -12,6 +12,7 @@ export function HomePage() {
 
   const sections = [
     can(user.role, "cases.list") && { to: "/cases", title: t("nav.inbox"), text: t("home.inboxCard") },
+    can(user.role, "cases.note") && { to: "/calls", title: t("nav.calls"), text: t("home.callsCard") },
     can(user.role, "queue.read") && { to: "/queue", title: t("nav.queue"), text: t("home.queueCard") },
     can(user.role, "teams.manage") && { to: "/teams", title: t("nav.teams"), text: t("home.teamsCard") },
     can(user.role, "canned.manage") && { to: "/canned-replies", title: t("nav.canned"), text: t("home.cannedCard") },

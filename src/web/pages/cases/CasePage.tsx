@@ -17,6 +17,7 @@ import { Composer, type ComposerHandle } from "./Composer";
 import { ChannelLabel, DueBadge, StateBadge, useNow } from "./format";
 import { neighbourCase } from "./inboxOrder";
 import { Timeline } from "./Timeline";
+import { CaseCallsCard } from "../calls/CaseCallsCard";
 
 /** One case: its timeline, the reply box, the actions, and what the role may read of it. */
 export function CasePage() {
@@ -163,7 +164,7 @@ function CaseView({ id }: { id: string }) {
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack>
             <Paper withBorder p="md" mah="62vh" style={{ overflowY: "auto", display: "flex", flexDirection: "column" }}>
-              <Timeline c={c} />
+              <Timeline c={c} canRetry={active && may("cases.reply")} onRetried={refresh} />
             </Paper>
             <Composer ref={composer} c={c} canReply={may("cases.reply")} canNote={may("cases.note")} onSent={refresh} />
           </Stack>
@@ -173,6 +174,7 @@ function CaseView({ id }: { id: string }) {
             <SectionsCard c={c} />
             <DuplicatesCard c={c} canMerge={may("cases.merge")} onMerge={setMerging} reloadKey={reloadKey} />
             <AttachmentsCard c={c} canAdd={may("cases.note")} reloadKey={reloadKey} />
+            <CaseCallsCard caseId={c.id} canLog={active && may("calls.log")} reloadKey={reloadKey} onLogged={refresh} />
           </Stack>
         </Grid.Col>
       </Grid>

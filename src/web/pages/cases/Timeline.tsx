@@ -1,6 +1,9 @@
-import { Badge, Group, Paper, Stack, Text } from "@mantine/core";
+import { Alert, Badge, Button, Group, Paper, Stack, Text } from "@mantine/core";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { CaseDetail, TimelineEvent, TimelineMessage } from "../../api/cases";
+import { callsApi } from "../../api/calls";
+import { errorText } from "../../components/errorText";
 import { formatDateTime, translateKnown } from "../../i18n";
 
 type Item = { kind: "message"; at: string; m: TimelineMessage } | { kind: "event"; at: string; e: TimelineEvent };
@@ -15,14 +18,34 @@ const BUBBLE = {
  * The case's history in one column: the applicant's messages, replies, internal notes (marked, never
  * shown to him) and state changes with their reasons. Messages of merged cases carry their case number.
  */
-export function Timeline({ c }: { c: CaseDetail }) {
+export function Timeline({ c, canRetry = false, onRetried }: { c: CaseDetail; canRetry?: boolean; onRetried?: () => void }) {
   const { t } = useTranslation();
+  const [retrying, setRetrying] = useState<string | null>(null);
+  const [retryError, setRetryError] = useState<unknown>(null);
+  /** A failed reply is sent again; the message belongs to its own case (a merged one too). */
+  const retry = async (m: TimelineMessage) => {
+    setRetrying(m.id);
+    setRetryError(null);
+    try {
+      await callsApi.retryDelivery(m.id, m.caseId);
+      onRetried?.();
+    } catch (err) {
+      setRetryError(err);
+    } finally {
+      setRetrying(null);
+    }
+  };
   const items: Item[] = [...c.messages.map((m) => ({ kind: "message" as const, at: m.createdAt, m })), ...c.events.map((e) => ({ kind: "event" as const, at: e.at, e }))].sort(
     (a, b) => new Date(a.at).getTime() - new Date(b.at).getTime(),
   );
   if (items.length === 0) return <Text c="dimmed">{t("case.timeline.empty")}</Text>;
   return (
     <Stack gap="sm" data-testid="case-timeline">
+      {retryError !== null && (
+        <Alert color="red" withCloseButton onClose={() => setRetryError(null)}>
+          {errorText(t, retryError)}
+        </Alert>
+      )}
       {items.map((it) =>
         it.kind === "message" ? (
           <Paper
@@ -59,6 +82,11 @@ export function Timeline({ c }: { c: CaseDetail }) {
               <Text size="xs" c="dimmed">
                 {formatDateTime(it.m.createdAt)}
               </Text>
+              {canRetry && it.m.direction === "out" && it.m.deliveryState === "failed" && (
+                <Button size="compact-xs" variant="light" color="red" loading={retrying === it.m.id} onClick={() => void retry(it.m)} data-testid="delivery-retry">
+                  {t("case.delivery.retry")}
+                </Button>
+              )}
             </Group>
             <Text size="sm">{it.m.body}</Text>
           </Paper>

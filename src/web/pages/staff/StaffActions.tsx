@@ -4,8 +4,9 @@ import { useTranslation } from "react-i18next";
 import { ROLES, type Role } from "../../../shared/roles";
 import { staffApi, type StaffMember } from "../../api/staff";
 import { errorText } from "../../components/errorText";
+import { ResetKeyModal } from "./ResetKeyModal";
 
-type Pending = "role" | "disable" | "resetTotp" | null;
+type Pending = "role" | "disable" | "resetTotp" | "resetKey" | null;
 
 /** The admin's menu on one staff row; every change asks first, then reloads the list. */
 export function StaffActions({ member, onChanged }: { member: StaffMember; onChanged: () => void }) {
@@ -47,6 +48,9 @@ export function StaffActions({ member, onChanged }: { member: StaffMember; onCha
         <Menu.Dropdown>
           <Menu.Item onClick={() => open("role")}>{t("staff.actions.changeRole")}</Menu.Item>
           {member.totpEnabled && <Menu.Item onClick={() => open("resetTotp")}>{t("staff.actions.resetTotp")}</Menu.Item>}
+          <Menu.Item color="red" onClick={() => open("resetKey")} data-testid={`staff-reset-key-${member.username}`}>
+            {t("staff.actions.resetKey")}
+          </Menu.Item>
           {member.disabled ? (
             <Menu.Item onClick={() => void run(() => staffApi.enable(member.id))}>{t("staff.actions.enable")}</Menu.Item>
           ) : (
@@ -88,6 +92,8 @@ export function StaffActions({ member, onChanged }: { member: StaffMember; onCha
           <Confirm error={error} busy={busy} color="red" label={t("staff.confirm.resetTotpSubmit")} onCancel={() => setPending(null)} onConfirm={() => void run(() => staffApi.resetTotp(member.id))} />
         </Stack>
       </Modal>
+
+      <ResetKeyModal member={member} opened={pending === "resetKey"} onClose={() => setPending(null)} onDone={onChanged} />
     </>
   );
 }

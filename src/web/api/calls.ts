@@ -1,0 +1,75 @@
+import { get, post } from "./client";
+
+/** The questionnaire codes of the applicant's web form (src/server/intake/choices.ts); labels are in the catalogs. */
+export const DEPLOYED = ["yes", "soon", "no"] as const;
+export const TIMINGS = ["now", "week", "month", "later", "unknown"] as const;
+export const REGIONS = ["zaporizhzhia", "kherson", "donetsk", "luhansk", "kharkiv", "dnipropetrovsk", "sumy", "crimea", "kursk", "belgorod", "bryansk", "other"] as const;
+export const CONTACTS = ["site", "telegram", "whatsapp", "phone"] as const;
+export const EQUIPMENT = [
+  "combat_aircraft",
+  "ship_rank_1_2",
+  "combat_helicopter",
+  "ship_rank_3_4",
+  "support_vessel",
+  "tank_sp_artillery",
+  "armoured_vehicle",
+  "small_combat_boat",
+  "mlrs",
+  "military_vehicle",
+] as const;
+
+export interface Questionnaire {
+  groupSize?: number;
+  deployed?: (typeof DEPLOYED)[number];
+  region?: (typeof REGIONS)[number];
+  timing?: (typeof TIMINGS)[number];
+  equipment?: (typeof EQUIPMENT)[number][];
+  contact?: (typeof CONTACTS)[number];
+}
+
+export interface LogCallInput {
+  calledAt: string;
+  direction: "in" | "out";
+  callbackNumber?: string;
+  summary: string;
+  questionnaire: Questionnaire;
+  caseId?: string;
+  callback?: { dueAt: string; assign: "me" | "team" };
+}
+
+export interface LoggedCall {
+  callId: string;
+  /** Null when the number joined a case of another team, which this operator may not open. */
+  caseId: string | null;
+  joined: "case" | "number" | "new";
+  callbackId: string | null;
+}
+
+export interface Call {
+  id: string;
+  calledAt: string;
+  operatorId: string;
+  direction: "in" | "out";
+  callbackNumber: string | null;
+  summary: string;
+  questionnaire: Questionnaire;
+}
+
+export interface Callback {
+  id: string;
+  caseId: string;
+  caseNumber: number;
+  caseState: string;
+  callId: string | null;
+  dueAt: string;
+  overdue: boolean;
+  assignedUserId: string | null;
+}
+
+export const callsApi = {
+  log: (input: LogCallInput) => post<LoggedCall>("/api/calls", input),
+  list: (caseId: string) => get<Call[]>(`/api/calls?caseId=${encodeURIComponent(caseId)}`),
+  callbacks: (due: "now" | "all") => get<Callback[]>(`/api/callbacks?due=${due}`),
+  done: (id: string) => post<void>(`/api/callbacks/${encodeURIComponent(id)}/done`),
+  retryDelivery: (messageId: string, caseId: string) => post<void>(`/api/channels/deliveries/${encodeURIComponent(messageId)}/retry`, { caseId }),
+};

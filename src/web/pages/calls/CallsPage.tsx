@@ -1,0 +1,51 @@
+import { Alert, Card, Stack, Text, Title } from "@mantine/core";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router";
+import type { LoggedCall } from "../../api/calls";
+import { can } from "../../auth/permissions";
+import { useSignedIn } from "../../auth/session";
+import { usePageTitle } from "../../components/usePageTitle";
+import { CallForm } from "./CallForm";
+import { CallbacksQueue } from "./CallbacksQueue";
+
+/** The phone desk: log a call (operators) and the callbacks owed in my scope. */
+export function CallsPage() {
+  const { t } = useTranslation();
+  const { user } = useSignedIn();
+  const navigate = useNavigate();
+  usePageTitle(t("calls.title"));
+  const [logged, setLogged] = useState<LoggedCall | null>(null);
+  const [reloadKey, setReloadKey] = useState(0);
+
+  const onLogged = (r: LoggedCall) => {
+    setReloadKey((k) => k + 1);
+    if (r.caseId) void navigate(`/cases/${r.caseId}`);
+    else setLogged(r);
+  };
+
+  return (
+    <Stack maw={1100}>
+      <div>
+        <Title order={1} size="h2">
+          {t("calls.title")}
+        </Title>
+        <Text c="dimmed">{t("calls.intro")}</Text>
+      </div>
+      {logged && (
+        <Alert color="yellow" withCloseButton onClose={() => setLogged(null)} data-testid="call-joined-other">
+          {t("calls.joinedOther")}
+        </Alert>
+      )}
+      {can(user.role, "calls.log") && (
+        <Card withBorder padding="md">
+          <Title order={2} size="h4" mb="sm">
+            {t("calls.logTitle")}
+          </Title>
+          <CallForm onLogged={onLogged} />
+        </Card>
+      )}
+      <CallbacksQueue userId={user.id} canComplete={can(user.role, "cases.note")} reloadKey={reloadKey} />
+    </Stack>
+  );
+}
