@@ -2,13 +2,9 @@ import schedule from "./reward-schedule.json" with { type: "json" };
 
 /**
  * The fixed choices of the request form. Labels are in the catalogs (i18n/*.json, under
- * "choices"); these are the values that are stored.
+ * "choices"); these are the values that are stored (shared with the bot, calls and console).
  */
-export const WHO = ["alone", "group"] as const;
-export const DEPLOYED = ["yes", "soon", "no"] as const;
-export const TIMINGS = ["now", "week", "month", "later", "unknown"] as const;
-export const REGIONS = ["zaporizhzhia", "kherson", "donetsk", "luhansk", "kharkiv", "dnipropetrovsk", "sumy", "crimea", "kursk", "belgorod", "bryansk", "other"] as const;
-export const CONTACTS = ["site", "telegram", "whatsapp", "phone"] as const;
+export { WHO, DEPLOYED, TIMINGS, REGIONS, CONTACTS } from "../../shared/questionnaire.js";
 export const RECEIPT_KINDS = ["digits", "words"] as const;
 
 export interface RewardItem {

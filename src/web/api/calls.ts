@@ -1,10 +1,9 @@
 import { get, post } from "./client";
 
-/** The questionnaire codes of the applicant's web form (src/server/intake/choices.ts); labels are in the catalogs. */
-export const DEPLOYED = ["yes", "soon", "no"] as const;
-export const TIMINGS = ["now", "week", "month", "later", "unknown"] as const;
-export const REGIONS = ["zaporizhzhia", "kherson", "donetsk", "luhansk", "kharkiv", "dnipropetrovsk", "sumy", "crimea", "kursk", "belgorod", "bryansk", "other"] as const;
-export const CONTACTS = ["site", "telegram", "whatsapp", "phone"] as const;
+/** The questionnaire codes (src/shared/questionnaire.ts); labels are in the catalogs. */
+import { CONTACTS, DEPLOYED, REGIONS, TIMINGS } from "../../shared/questionnaire";
+export { CONTACTS, DEPLOYED, REGIONS, TIMINGS };
+/** Equipment codes of the reward schedule (src/server/intake/reward-schedule.json, law as data). */
 export const EQUIPMENT = [
   "combat_aircraft",
   "ship_rank_1_2",
