@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { Secret, TOTP } from "otpauth";
+import type { Browser, BrowserContext } from "playwright-core";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
 import { assertBuilt, startServer, type RunningServer } from "./support/server.js";
 import { launchChromium, screenshot, watchedContext, type Troubles } from "./support/browser.js";
+import { acceptAndEnrol, invite, poll, visible } from "./support/console.js";
 
 /**
  * The phone desk in Chromium against the real server: an operator logs a call with a callback due
@@ -14,40 +14,6 @@ import { launchChromium, screenshot, watchedContext, type Troubles } from "./sup
 
 const ADMIN = { username: "admin.calls", displayName: "Олена Адміністраторка", password: "довгий пароль адміністратора 2024" };
 const OPERATOR = { username: "oksana.operator", displayName: "Оксана Мельник", password: "довгий пароль операторки 2024" };
-
-const totpCode = (secret: string) => new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: Date.now() });
-const poll = <T>(fn: () => Promise<T>, timeout = 15_000) => expect.poll(fn, { timeout, interval: 100 });
-const visible = (l: Locator, timeout = 15_000) => l.waitFor({ state: "visible", timeout });
-
-async function acceptAndEnrol(page: Page, who: { displayName: string; password: string; username?: string }) {
-  if (who.username !== undefined) await page.getByTestId("setup-username").fill(who.username);
-  await page.getByTestId("setup-display-name").fill(who.displayName);
-  await page.getByTestId("setup-password").fill(who.password);
-  await page.getByTestId("setup-password-repeat").fill(who.password);
-  await page.getByRole("button", { name: uk.setup.submit }).click();
-  await visible(page.getByTestId("recovery-key"));
-  await page.getByLabel(uk.recovery.confirm).check();
-  await page.getByRole("button", { name: uk.recovery.continue }).click();
-  await visible(page.getByTestId("totp-secret"));
-  const secret = (await page.getByTestId("totp-secret").innerText()).replace(/\s+/g, "");
-  await page.getByTestId("totp-code").fill(totpCode(secret));
-  await page.getByRole("button", { name: uk.enrol.submit }).click();
-  await visible(page.getByTestId("home-greeting"));
-}
-
-async function inviteOperator(page: Page, username: string): Promise<string> {
-  await page.getByRole("link", { name: uk.nav.staff }).click();
-  await page.getByTestId("invite-open").click();
-  await page.getByTestId("invite-role").click();
-  await page.getByRole("option", { name: uk.roles.operator }).click();
-  await page.getByTestId("invite-username").fill(username);
-  await page.getByRole("button", { name: uk.staff.invite.submit }).click();
-  const link = page.getByTestId("invite-link");
-  await poll(() => link.inputValue()).toMatch(/#token=/);
-  const value = await link.inputValue();
-  await page.getByRole("button", { name: uk.staff.invite.done }).click();
-  return value;
-}
 
 describe("phone calls and callbacks in the console", () => {
   let server: RunningServer;
@@ -78,7 +44,7 @@ describe("phone calls and callbacks in the console", () => {
     try {
       await adminPage.goto(server.firstAdminLink);
       await acceptAndEnrol(adminPage, ADMIN);
-      const opLink = await inviteOperator(adminPage, OPERATOR.username);
+      const opLink = await invite(adminPage, "operator", OPERATOR.username);
       await opPage.goto(opLink);
       await acceptAndEnrol(opPage, { displayName: OPERATOR.displayName, password: OPERATOR.password });
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { Secret, TOTP } from "otpauth";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
 import { assertBuilt, startServer, type RunningServer } from "./support/server.js";
 import { launchChromium, screenshot, watchedContext, type Troubles } from "./support/browser.js";
+import { acceptAndEnrol, invite, poll, visible } from "./support/console.js";
 
 /**
  * Case work end to end, in Chromium against the real server: an administrator invites an operator
@@ -17,41 +17,6 @@ const ADMIN = { username: "admin.cases", displayName: "Олена Адмініс
 const OPERATOR = { username: "maria.operator", displayName: "Марія Коваль", password: "довгий пароль операторки 2024" };
 const VERIFIER = { username: "ihor.verifier", displayName: "Ігор Бондар", password: "довгий пароль перевіряльника 2024" };
 const APPLICANT = { name: "Смирнов Алексей Викторович", phone: "+7 912 555-01-02" };
-
-const totpCode = (secret: string, offsetMs = 0) => new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: Date.now() + offsetMs });
-const poll = <T>(fn: () => Promise<T>, timeout = 15_000) => expect.poll(fn, { timeout, interval: 100 });
-const visible = (l: Locator, timeout = 15_000) => l.waitFor({ state: "visible", timeout });
-
-async function acceptAndEnrol(page: Page, who: { displayName: string; password: string; username?: string }) {
-  if (who.username !== undefined) await page.getByTestId("setup-username").fill(who.username);
-  await page.getByTestId("setup-display-name").fill(who.displayName);
-  await page.getByTestId("setup-password").fill(who.password);
-  await page.getByTestId("setup-password-repeat").fill(who.password);
-  await page.getByRole("button", { name: uk.setup.submit }).click();
-  await visible(page.getByTestId("recovery-key"));
-  await page.getByLabel(uk.recovery.confirm).check();
-  await page.getByRole("button", { name: uk.recovery.continue }).click();
-  await visible(page.getByTestId("totp-secret"));
-  const secret = (await page.getByTestId("totp-secret").innerText()).replace(/\s+/g, "");
-  await page.getByTestId("totp-code").fill(totpCode(secret));
-  await page.getByRole("button", { name: uk.enrol.submit }).click();
-  await visible(page.getByTestId("home-greeting"));
-  return secret;
-}
-
-async function invite(page: Page, role: "operator" | "verifier", username: string): Promise<string> {
-  await page.getByRole("link", { name: uk.nav.staff }).click();
-  await page.getByTestId("invite-open").click();
-  await page.getByTestId("invite-role").click();
-  await page.getByRole("option", { name: uk.roles[role] }).click();
-  await page.getByTestId("invite-username").fill(username);
-  await page.getByRole("button", { name: uk.staff.invite.submit }).click();
-  const link = page.getByTestId("invite-link");
-  await poll(() => link.inputValue()).toMatch(/#token=/);
-  const value = await link.inputValue();
-  await page.getByRole("button", { name: uk.staff.invite.done }).click();
-  return value;
-}
 
 /** The applicant's side: the public request form, as a person fills it in. Returns his receipt code. */
 async function submitWebRequest(ctx: BrowserContext, publicUrl: string, message: string): Promise<string> {

@@ -1,0 +1,41 @@
+import { expect } from "vitest";
+import type { Locator, Page } from "playwright-core";
+import { Secret, TOTP } from "otpauth";
+import uk from "../../src/web/i18n/uk.json" with { type: "json" };
+
+/** Console steps shared by the browser tests: what a person does on the staff pages. */
+export const totpCode = (secret: string, offsetMs = 0) => new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: Date.now() + offsetMs });
+export const poll = <T>(fn: () => Promise<T>, timeout = 15_000) => expect.poll(fn, { timeout, interval: 100 });
+export const visible = (l: Locator, timeout = 15_000) => l.waitFor({ state: "visible", timeout });
+
+export async function acceptAndEnrol(page: Page, who: { displayName: string; password: string; username?: string }) {
+  if (who.username !== undefined) await page.getByTestId("setup-username").fill(who.username);
+  await page.getByTestId("setup-display-name").fill(who.displayName);
+  await page.getByTestId("setup-password").fill(who.password);
+  await page.getByTestId("setup-password-repeat").fill(who.password);
+  await page.getByRole("button", { name: uk.setup.submit }).click();
+  await visible(page.getByTestId("recovery-key"));
+  await page.getByLabel(uk.recovery.confirm).check();
+  await page.getByRole("button", { name: uk.recovery.continue }).click();
+  await visible(page.getByTestId("totp-secret"));
+  const secret = (await page.getByTestId("totp-secret").innerText()).replace(/\s+/g, "");
+  await page.getByTestId("totp-code").fill(totpCode(secret));
+  await page.getByRole("button", { name: uk.enrol.submit }).click();
+  await visible(page.getByTestId("home-greeting"));
+  return secret;
+}
+
+export async function invite(page: Page, role: "operator" | "verifier", username: string): Promise<string> {
+  await page.getByRole("link", { name: uk.nav.staff }).click();
+  await page.getByTestId("invite-open").click();
+  await page.getByTestId("invite-role").click();
+  await page.getByRole("option", { name: uk.roles[role] }).click();
+  await page.getByTestId("invite-username").fill(username);
+  await page.getByRole("button", { name: uk.staff.invite.submit }).click();
+  const link = page.getByTestId("invite-link");
+  await poll(() => link.inputValue()).toMatch(/#token=/);
+  const value = await link.inputValue();
+  await page.getByRole("button", { name: uk.staff.invite.done }).click();
+  return value;
+}
+
