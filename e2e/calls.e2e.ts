@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
-import { assertBuilt, startServer, type RunningServer } from "./support/server.js";
-import { launchChromium, screenshot, watchedContext, type Troubles } from "./support/browser.js";
+import { browserSuite, screenshot } from "./support/browser.js";
 import { acceptAndEnrol, invite, poll, visible } from "./support/console.js";
 
 /**
@@ -16,33 +14,14 @@ const ADMIN = { username: "admin.calls", displayName: "Олена Адмініс
 const OPERATOR = { username: "oksana.operator", displayName: "Оксана Мельник", password: "довгий пароль операторки 2024" };
 
 describe("phone calls and callbacks in the console", () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const troubles: Troubles[] = [];
-  const contexts: BrowserContext[] = [];
-  const context = async () => {
-    const c = await watchedContext(browser);
-    troubles.push(c.troubles);
-    contexts.push(c.context);
-    return c.context;
-  };
-
-  beforeAll(async () => {
-    assertBuilt();
-    server = await startServer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = browserSuite();
+  const { troubles, context } = suite;
 
   it("log a call with a callback, see it in the case and the queue, mark it done; key reset warns first", async () => {
     const adminPage = await (await context()).newPage();
     const opPage = await (await context()).newPage();
     try {
-      await adminPage.goto(server.firstAdminLink);
+      await adminPage.goto(suite.server.firstAdminLink);
       await acceptAndEnrol(adminPage, ADMIN);
       const opLink = await invite(adminPage, "operator", OPERATOR.username);
       await opPage.goto(opLink);
@@ -98,7 +77,7 @@ describe("phone calls and callbacks in the console", () => {
       await screenshot(adminPage, "calls-04-reset-key");
       await adminPage.getByRole("button", { name: uk.staff.confirm.cancel }).click();
     } catch (err) {
-      for (const p of browser.contexts().flatMap((c) => c.pages())) await screenshot(p, `calls-failure-${p.url().split("/").pop()?.split("#")[0]?.slice(0, 40) || "page"}`).catch(() => {});
+      for (const p of suite.browser.contexts().flatMap((c) => c.pages())) await screenshot(p, `calls-failure-${p.url().split("/").pop()?.split("#")[0]?.slice(0, 40) || "page"}`).catch(() => {});
       throw err;
     }
     for (const tr of troubles) {

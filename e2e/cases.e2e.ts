@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
-import { assertBuilt, startServer, type RunningServer } from "./support/server.js";
-import { launchChromium, screenshot, watchedContext, type Troubles } from "./support/browser.js";
+import { browserSuite, screenshot } from "./support/browser.js";
 import { acceptAndEnrol, invite, poll, visible } from "./support/console.js";
 
 /**
@@ -34,30 +33,11 @@ async function submitWebRequest(ctx: BrowserContext, publicUrl: string, message:
 }
 
 describe("case work in the console", () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const troubles: Troubles[] = [];
-  const contexts: BrowserContext[] = [];
-  const context = async () => {
-    const c = await watchedContext(browser);
-    troubles.push(c.troubles);
-    contexts.push(c.context);
-    return c.context;
-  };
-
-  beforeAll(async () => {
-    assertBuilt();
-    server = await startServer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = browserSuite();
+  const { troubles, context } = suite;
 
   it("invite, enrol, live arrival, assign, reply, applicant reads it, outsider refused, duplicate merged", async (t) => {
-    const form = await fetch(`${server.publicUrl}/request`).catch(() => null);
+    const form = await fetch(`${suite.server.publicUrl}/request`).catch(() => null);
     if (form?.status !== 200) {
       console.warn("cases.e2e: the public request form (GET /request) is not there yet; the live web-request part is skipped");
       t.skip();
@@ -69,7 +49,7 @@ describe("case work in the console", () => {
     const applicant = await context();
     try {
       // The administrator invites an operator (intake team) and a verifier (verification team).
-      await adminPage.goto(server.firstAdminLink);
+      await adminPage.goto(suite.server.firstAdminLink);
       await acceptAndEnrol(adminPage, ADMIN);
       const opLink = await invite(adminPage, "operator", OPERATOR.username);
       const verLink = await invite(adminPage, "verifier", VERIFIER.username);
@@ -95,7 +75,7 @@ describe("case work in the console", () => {
       await visible(opPage.getByText(uk.inbox.empty));
 
       // A web request arrives and shows up without a reload.
-      const code = await submitWebRequest(applicant, server.publicUrl, "Здравствуйте. Хочу сдаться, нас двое. Как это сделать?");
+      const code = await submitWebRequest(applicant, suite.server.publicUrl, "Здравствуйте. Хочу сдаться, нас двое. Как это сделать?");
       expect(code).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/);
       const rows = opPage.getByTestId("inbox-row");
       await poll(() => rows.count()).toBe(1);
@@ -128,7 +108,7 @@ describe("case work in the console", () => {
       // The applicant comes back with his code and reads the reply, not the note.
       // Later, on another day: a fresh browser with nothing but his code.
       const back = await (await context()).newPage();
-      await back.goto(`${server.publicUrl}/return`);
+      await back.goto(`${suite.server.publicUrl}/return`);
       await back.locator("#f-code").fill(code);
       await back.locator("#f-code").press("Enter");
       await poll(() => back.locator("body").innerText(), 30_000).toContain("Оператор Мария на связи.");
@@ -137,7 +117,7 @@ describe("case work in the console", () => {
       await back.close();
 
       // The verifier is outside the intake team: the case does not exist for him.
-      await verPage.goto(`${server.staffUrl}/console/cases/${caseId}`);
+      await verPage.goto(`${suite.server.staffUrl}/console/cases/${caseId}`);
       await visible(verPage.getByRole("heading", { name: uk.notFound.title }));
       const api = await verPage.evaluate(async (id) => (await fetch(`/api/cases/${id}`)).status, caseId);
       expect(api).toBe(404);
@@ -147,7 +127,7 @@ describe("case work in the console", () => {
       // The same man writes again from another request: the duplicate is suggested and merged.
       await opPage.getByRole("link", { name: uk.nav.inbox, exact: true }).click();
       await poll(() => rows.count()).toBe(1);
-      await submitWebRequest(applicant, server.publicUrl, "Это снова я, телефон тот же. Ответьте, пожалуйста.");
+      await submitWebRequest(applicant, suite.server.publicUrl, "Это снова я, телефон тот же. Ответьте, пожалуйста.");
       await poll(() => rows.count()).toBe(2);
       const second = opPage.locator(`[data-testid=inbox-row]:not([data-case-id="${caseId}"])`);
       await second.click();
@@ -172,7 +152,7 @@ describe("case work in the console", () => {
       await opPage.keyboard.press("Shift+Slash");
       await visible(opPage.getByTestId("shortcuts-help"));
     } catch (err) {
-      for (const p of browser.contexts().flatMap((c) => c.pages())) await screenshot(p, `cases-failure-${p.url().split("/").pop()?.split("#")[0]?.slice(0, 40) || "page"}`).catch(() => {});
+      for (const p of suite.browser.contexts().flatMap((c) => c.pages())) await screenshot(p, `cases-failure-${p.url().split("/").pop()?.split("#")[0]?.slice(0, 40) || "page"}`).catch(() => {});
       throw err;
     }
     for (const tr of troubles) {

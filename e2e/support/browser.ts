@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { ROOT } from "./server.js";
+import { afterAll, beforeAll } from "vitest";
+import { assertBuilt, ROOT, startServer, type RunningServer } from "./server.js";
 
 export const SCREENSHOTS = path.join(ROOT, "e2e", "screenshots");
 
@@ -45,4 +46,44 @@ function watchPage(page: Page, troubles: Troubles) {
 export async function screenshot(page: Page, name: string) {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * The fixture every console browser test needs: the real server, one Chromium, and watched
+ * contexts whose CSP violations and page errors the test checks at the end. Registers its own
+ * beforeAll/afterAll; read `server` and `browser` inside the tests.
+ */
+export function browserSuite() {
+  const contexts: BrowserContext[] = [];
+  const troubles: Troubles[] = [];
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    assertBuilt();
+    server = await startServer();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close();
+    await server?.stop();
+  });
+  return {
+    troubles,
+    get server(): RunningServer {
+      if (!server) throw new Error("server not started");
+      return server;
+    },
+    get browser(): Browser {
+      if (!browser) throw new Error("browser not started");
+      return browser;
+    },
+    /** A new watched browser context, closed when the suite ends. */
+    context: async (): Promise<BrowserContext> => {
+      const c = await watchedContext(browser!);
+      troubles.push(c.troubles);
+      contexts.push(c.context);
+      return c.context;
+    },
+  };
 }
