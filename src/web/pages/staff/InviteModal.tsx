@@ -1,5 +1,6 @@
-import { Alert, Button, CopyButton, Group, Modal, Select, Stack, Text, TextInput } from "@mantine/core";
+import { Alert, Button, Modal, Select, Stack, Text, TextInput } from "@mantine/core";
 import { useState, type FormEvent } from "react";
+import { CopyAndClose } from "../../components/CopyAndClose";
 import { useTranslation } from "react-i18next";
 import { ROLES, type Role } from "../../../shared/roles";
 import { staffApi, type Invitation } from "../../api/staff";
@@ -53,16 +54,7 @@ export function InviteModal({ opened, onClose, onInvited }: { opened: boolean; o
         <Stack>
           <Text size="sm">{t("staff.invite.linkText", { date: formatDateTime(invitation.expiresAt) })}</Text>
           <TextInput label={t("staff.invite.link")} value={invitation.link} readOnly data-testid="invite-link" onFocus={(e) => e.currentTarget.select()} />
-          <Group justify="space-between">
-            <CopyButton value={invitation.link}>
-              {({ copied, copy }) => (
-                <Button variant="light" onClick={copy} color={copied ? "teal" : undefined}>
-                  {copied ? t("staff.invite.copied") : t("staff.invite.copy")}
-                </Button>
-              )}
-            </CopyButton>
-            <Button onClick={close}>{t("staff.invite.done")}</Button>
-          </Group>
+          <CopyAndClose value={invitation.link} onClose={close} />
         </Stack>
       ) : (
         <form onSubmit={(e) => void submit(e)} noValidate>

@@ -1,5 +1,6 @@
-import { Alert, Button, CopyButton, Group, List, Modal, Stack, Text, TextInput } from "@mantine/core";
+import { Alert, Button, Group, List, Modal, Stack, Text, TextInput } from "@mantine/core";
 import { useState } from "react";
+import { CopyAndClose } from "../../components/CopyAndClose";
 import { useTranslation } from "react-i18next";
 import { resetStaffKey, type KeyReset, type StaffMember } from "../../api/staff";
 import { errorText } from "../../components/errorText";
@@ -46,16 +47,7 @@ export function ResetKeyModal({ member, opened, onClose, onDone }: { member: Sta
           <Text size="sm" data-testid="reset-key-lost">
             {t("staff.resetKey.grantsLost", { count: result.personalGrantsLost })}
           </Text>
-          <Group justify="space-between">
-            <CopyButton value={result.link}>
-              {({ copied, copy }) => (
-                <Button variant="light" onClick={copy} color={copied ? "teal" : undefined}>
-                  {copied ? t("staff.invite.copied") : t("staff.invite.copy")}
-                </Button>
-              )}
-            </CopyButton>
-            <Button onClick={close}>{t("staff.invite.done")}</Button>
-          </Group>
+          <CopyAndClose value={result.link} onClose={close} />
         </Stack>
       ) : (
         <Stack>
