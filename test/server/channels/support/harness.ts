@@ -21,7 +21,7 @@ export const WA_VERIFY_TOKEN = "CANARY-WAVERIFY0001-xy";
 export const WA_ACCESS_TOKEN = "CANARY-WAACCESS0001-xyz";
 
 /** The recorded updates, resolved from the repository root as every developer and CI has them. */
-export const TELEGRAM_DATA = path.resolve(process.cwd(), "../shared/data/telegram");
+export const TELEGRAM_DATA = path.resolve(process.cwd(), "test/fixtures/telegram");
 export const recordedFiles = () =>
   fs
     .readdirSync(TELEGRAM_DATA)
