@@ -13,6 +13,10 @@ export default tseslint.config(
     },
   },
   {
+    files: [".dependency-cruiser.cjs"],
+    languageOptions: { globals: { module: "writable" }, sourceType: "commonjs" },
+  },
+  {
     files: ["bin/**/*.js", "scripts/**/*.mjs"],
     languageOptions: { globals: { process: "readonly", console: "readonly" }, sourceType: "module" },
   },

@@ -5,7 +5,7 @@ import { staffGuard, wipeRequestKeys } from "./auth/guard.js";
 import { registerAuthRoutes } from "./auth/routes.js";
 import { registerStaffRoutes } from "./staff/routes.js";
 import { registerAuditRoutes } from "./audit/routes.js";
-import { registerCaseRoutes } from "./cases/routes.js";
+import { registerCaseRoutes } from "./cases/index.js";
 import { registerIntakeRoutes } from "./intake/routes.js";
 import { registerConsoleRoutes } from "./console/routes.js";
 import { registerChannelStaffRoutes, registerChannelWebhooks } from "./channels/routes.js";

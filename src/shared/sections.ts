@@ -62,12 +62,15 @@ export const SECTION_FIELDS = {
     contact: choice("contact", CONTACTS),
   },
   rendezvous: {
+    // What the applicant is told once the handover is scheduled: the time, the place, the signals.
+    when: text(200, true),
+    where: text(500, true),
     sector: text(200),
     grid: text(32),
     window_start: { kind: "date" },
     window_end: { kind: "date" },
     group_size: { kind: "number" },
-    signals: text(1000),
+    signals: text(1000, true),
     receiving_unit: text(200),
     drone_escort: { kind: "boolean" },
   },

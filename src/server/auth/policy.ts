@@ -13,7 +13,10 @@ export const RESOURCES = {
   staff: ["list", "invite", "disable", "set_role", "reset_2fa"],
   team: ["read", "manage"],
   audit: ["read", "verify"],
-  case: ["list", "read", "create", "assign", "transition", "merge", "reply", "note"],
+  // `transition` opens the transition command at all; each move of the declared table
+  // (src/shared/case-states.ts) also needs its own stage grant: triage, verify, plan or register.
+  case: ["list", "read", "create", "assign", "transition", "triage", "verify", "plan", "register", "merge", "reply", "note"],
+  case_questionnaire: ["read", "write"],
   case_identity: ["read", "write"],
   case_contact: ["read", "write"],
   rendezvous: ["read", "write"],
@@ -35,6 +38,7 @@ const none = <R extends Resource>(r: R) =>
 
 const NO_CASE_WORK = {
   case: none("case"),
+  case_questionnaire: none("case_questionnaire"),
   case_identity: none("case_identity"),
   case_contact: none("case_contact"),
   rendezvous: none("rendezvous"),
@@ -45,7 +49,10 @@ const NO_CASE_WORK = {
 
 const CASE_WORKER_BASE = {
   // Every case worker hands cases on within his scope (a coordinator to registration, and so on).
-  case: { list: "scoped", read: "scoped", create: false, assign: "scoped", transition: "scoped", merge: false, reply: false, note: "scoped" },
+  // Moving a case is a stage's own decision: each role gets the stage grant of its work below.
+  case: { list: "scoped", read: "scoped", create: false, assign: "scoped", transition: "scoped", triage: false, verify: false, plan: false, register: false, merge: false, reply: false, note: "scoped" },
+  // The applicant's answers: every case worker reads them; those who talk to him or check him amend them.
+  case_questionnaire: { read: "scoped", write: false },
   staff: none("staff"),
   team: { read: "all", manage: false },
   audit: none("audit"),
@@ -57,7 +64,8 @@ const CASE_WORKER_BASE = {
 export const POLICY = {
   operator: {
     ...CASE_WORKER_BASE,
-    case: { list: "scoped", read: "scoped", create: "all", assign: "scoped", transition: "scoped", merge: "scoped", reply: "scoped", note: "scoped" },
+    case: { ...CASE_WORKER_BASE.case, create: "all", triage: "scoped", merge: "scoped", reply: "scoped" },
+    case_questionnaire: { read: "scoped", write: "scoped" },
     // An operator talks to the applicant: contact details yes, rendezvous no.
     case_identity: { read: "scoped", write: "scoped" },
     case_contact: { read: "scoped", write: "scoped" },
@@ -68,7 +76,9 @@ export const POLICY = {
   },
   verifier: {
     ...CASE_WORKER_BASE,
-    case: { ...CASE_WORKER_BASE.case, merge: "scoped" },
+    // Until dual review exists, a verifier alone decides verified or rejected (issue 10, item 7).
+    case: { ...CASE_WORKER_BASE.case, triage: "scoped", verify: "scoped", merge: "scoped" },
+    case_questionnaire: { read: "scoped", write: "scoped" },
     case_identity: { read: "scoped", write: "scoped" },
     case_contact: { read: "scoped", write: false },
     rendezvous: { read: false, write: false },
@@ -78,7 +88,7 @@ export const POLICY = {
   },
   coordinator: {
     ...CASE_WORKER_BASE,
-    case: { ...CASE_WORKER_BASE.case, reply: "scoped" },
+    case: { ...CASE_WORKER_BASE.case, plan: "scoped", reply: "scoped" },
     case_identity: { read: "scoped", write: false },
     case_contact: { read: "scoped", write: false },
     rendezvous: { read: "scoped", write: "scoped" },
@@ -88,6 +98,7 @@ export const POLICY = {
   },
   registrar: {
     ...CASE_WORKER_BASE,
+    case: { ...CASE_WORKER_BASE.case, register: "scoped" },
     case_identity: { read: "scoped", write: "scoped" },
     case_contact: { read: false, write: false },
     rendezvous: { read: false, write: false },
@@ -97,6 +108,7 @@ export const POLICY = {
   },
   reward_officer: {
     ...CASE_WORKER_BASE,
+    case: { ...CASE_WORKER_BASE.case, transition: false },
     case_identity: { read: "scoped", write: false },
     case_contact: { read: false, write: false },
     rendezvous: { read: false, write: false },
@@ -106,6 +118,7 @@ export const POLICY = {
   },
   resettlement_officer: {
     ...CASE_WORKER_BASE,
+    case: { ...CASE_WORKER_BASE.case, transition: false },
     case_identity: { read: "scoped", write: false },
     case_contact: { read: "scoped", write: false },
     rendezvous: { read: false, write: false },
@@ -116,7 +129,7 @@ export const POLICY = {
   // Sees the queue and the numbers, not identities.
   supervisor: {
     ...NO_CASE_WORK,
-    case: { list: "all", read: false, create: false, assign: "all", transition: false, merge: false, reply: false, note: false },
+    case: { ...none("case"), list: "all", assign: "all" },
     staff: { list: "all", invite: false, disable: false, set_role: false, reset_2fa: false },
     team: { read: "all", manage: false },
     audit: { read: "all", verify: false },

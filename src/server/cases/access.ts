@@ -1,23 +1,31 @@
 import { and, eq, inArray, or, sql, type SQL } from "drizzle-orm";
+import type { AppContext } from "../context.js";
 import type { Db } from "../db/index.js";
 import { caseGrants, cases, teamMembers } from "../db/schema.js";
 import { openCaseKey as openSealedCaseKey } from "../crypto/case-keys.js";
 import { publicKeyOf } from "../crypto/box.js";
 import { wipe } from "../crypto/secure.js";
 import { isCryptoError } from "../crypto/errors.js";
-import { allow } from "../auth/policy.js";
-import type { SessionUser } from "../auth/sessions.js";
-import { notFound } from "../errors.js";
+import { appendAudit } from "../audit/log.js";
+import { allow, type Action, type Resource } from "../auth/policy.js";
+import type { SessionUser, StaffSession } from "../auth/sessions.js";
+import { AppError, notFound } from "../errors.js";
 import { openTeamKeyFor } from "../keys/teams.js";
 
+/** What the user means to do with a case: a policy resource and one of its actions. */
+export type CaseAccess = { [R in Resource]: { resource: R; action: Action<R> } }[Resource];
+export const LIST_CASES: CaseAccess = { resource: "case", action: "list" };
+export const READ_CASE: CaseAccess = { resource: "case", action: "read" };
+
 /**
- * Which cases a staff member may see, as a SQL condition applied inside every query (after
- * Documenso): a case outside it is simply not found, and "not allowed" looks the same.
- *   "all"    → every case (supervisors' queue view: no identities, see the presenters)
+ * Which cases a staff member may touch for one access, as a SQL condition applied inside every
+ * query (after Documenso): a case outside it is simply not found, and "not allowed" looks the
+ * same. The grant of that very action decides (a supervisor lists every case but reads none):
+ *   "all"    → every case
  *   "scoped" → cases of his teams (as a member, not a custodian), assigned to him, or granted to him
  */
-export function caseScope(user: SessionUser): SQL | undefined {
-  const grant = allow(user.role, "case", "list");
+export function caseScope(user: SessionUser, access: CaseAccess = LIST_CASES): SQL | undefined {
+  const grant = allow(user.role, access.resource, access.action as never);
   if (grant === "all") return undefined;
   if (!grant) return sql`false`;
   return or(
@@ -27,15 +35,59 @@ export function caseScope(user: SessionUser): SQL | undefined {
   );
 }
 
-/** The case if this user may see it; otherwise "not found", whether it exists or not. */
-export async function findVisibleCase(db: Pick<Db, "select">, user: SessionUser, caseId: string) {
-  const scope = caseScope(user);
+/** The case if this user may touch it for `access`; otherwise "not found", whether it exists or not. */
+export async function findVisibleCase(db: Pick<Db, "select">, user: SessionUser, caseId: string, access: CaseAccess = READ_CASE) {
+  const scope = caseScope(user, access);
   const [row] = await db
     .select()
     .from(cases)
     .where(scope ? and(eq(cases.id, caseId), scope) : eq(cases.id, caseId));
   if (!row) throw notFound("no such case");
   return row;
+}
+
+/**
+ * A refused look-up of a case (outside the user's scope, or no such case) goes to the audit log
+ * by the id asked for, never by any value: probing for cases leaves a trace. Written in its own
+ * transaction, since the caller's work is abandoned.
+ */
+export async function auditCaseRefusal(ctx: AppContext, userId: string, caseId: string): Promise<void> {
+  await ctx.db.transaction((tx) => appendAudit(tx, ctx.keys.subkey("audit"), { actorId: userId, action: "case.not_found", subjectType: "case", subjectId: caseId }));
+}
+
+/** `findVisibleCase` for a request: a refusal is audited. */
+export async function findCase(ctx: AppContext, user: SessionUser, caseId: string, access: CaseAccess = READ_CASE) {
+  try {
+    return await findVisibleCase(ctx.db, user, caseId, access);
+  } catch (err) {
+    if (err instanceof AppError && err.code === "not_found") await auditCaseRefusal(ctx, user.id, caseId);
+    throw err;
+  }
+}
+
+/**
+ * Run `fn` with the case key of a case this staff member may touch for `access`; the key is wiped
+ * afterwards. Out of scope, or in scope without a key (just removed from the team, a revoked
+ * personal grant, a pending team grant): "not found", and audited.
+ */
+export async function withCaseKey<T>(
+  ctx: AppContext,
+  session: StaffSession,
+  caseId: string,
+  fn: (caseKey: Buffer, row: typeof cases.$inferSelect) => Promise<T>,
+  access: CaseAccess = READ_CASE,
+): Promise<T> {
+  const row = await findCase(ctx, session.user, caseId, access);
+  const caseKey = await openCaseKeyFor(ctx.db, caseId, { id: session.user.id, privateKey: session.privateKey });
+  if (!caseKey) {
+    await auditCaseRefusal(ctx, session.user.id, caseId);
+    throw new AppError("not_found", "no such case");
+  }
+  try {
+    return await fn(caseKey, row);
+  } finally {
+    wipe(caseKey);
+  }
 }
 
 /**

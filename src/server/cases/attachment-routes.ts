@@ -1,13 +1,8 @@
 import { z } from "zod";
 import type { BaseApp } from "../http/base.js";
 import type { AppContext } from "../context.js";
-import { authorize } from "../auth/policy.js";
 import { staffOf } from "../auth/guard.js";
-import { appendAudit } from "../audit/log.js";
-import { listAttachments, MAX_ATTACHMENT_BYTES, openAttachment, storeAttachment } from "./attachments.js";
-import { withCaseKey } from "./thread.js";
-import { caseKeyring } from "./case-cipher.js";
-import { notifyCase } from "./events.js";
+import { attachFile, listCaseAttachments, MAX_ATTACHMENT_BYTES, openCaseAttachment } from "./attachments.js";
 
 const idParams = z.object({ id: z.string().uuid() });
 
@@ -29,19 +24,9 @@ export function registerAttachmentRoutes(app: BaseApp, ctx: AppContext) {
       },
     },
     async (req, reply) => {
-      const session = staffOf(req);
-      authorize(session.user, "case", "note");
       const name = safeDecode(req.headers["x-file-name"] ?? "file").slice(0, 255);
       const type = /^[\w.+-]+\/[\w.+-]+$/.test(req.headers["x-file-type"] ?? "") ? req.headers["x-file-type"]! : "application/octet-stream";
-      const stored = await withCaseKey(ctx, session, req.params.id, async (caseKey) => {
-        const r = await storeAttachment(ctx, null, { key: caseKey, sealedKey: null }, req.params.id, req.body as NodeJS.ReadableStream as never, { name, type });
-        await ctx.db.transaction(async (tx) => {
-          await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "case.attachment_added", subjectType: "case", subjectId: req.params.id, details: { attachment: r.id } });
-          await notifyCase(tx, "case.updated", req.params.id);
-        });
-        return r;
-      });
-      return reply.status(201).send(stored);
+      return reply.status(201).send(await attachFile(ctx, staffOf(req), req.params.id, req.body as NodeJS.ReadableStream as never, { name, type }));
     },
   );
 
@@ -50,44 +35,19 @@ export function registerAttachmentRoutes(app: BaseApp, ctx: AppContext) {
     {
       schema: {
         tags: ["cases"],
-        summary: "List a case's attachments",
+        summary: "List a case's attachments (audited)",
         params: idParams,
         response: { 200: z.array(z.object({ id: z.string(), messageId: z.string().nullable(), size: z.number(), name: z.string(), type: z.string(), createdAt: z.string() })) },
       },
     },
-    async (req) => {
-      const session = staffOf(req);
-      authorize(session.user, "case", "read");
-      const list = await withCaseKey(ctx, session, req.params.id, async (caseKey, row) => {
-        const keyring = await caseKeyring(ctx.db, row.id, caseKey, row.publicKey);
-        try {
-          return await listAttachments(ctx, keyring, req.params.id);
-        } finally {
-          keyring.close();
-        }
-      });
-      return list.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() }));
-    },
+    async (req) => (await listCaseAttachments(ctx, staffOf(req), req.params.id)).map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
   );
 
   app.get(
     "/api/cases/:id/attachments/:attachmentId",
     { schema: { tags: ["cases"], summary: "Download an attachment (always as a download, sandboxed; audited)", params: idParams.extend({ attachmentId: z.string().uuid() }) } },
     async (req, reply) => {
-      const session = staffOf(req);
-      authorize(session.user, "case", "read");
-      // The file stream outlives the case key: only the file key, opened here, goes with it.
-      const file = await withCaseKey(ctx, session, req.params.id, async (caseKey, row) => {
-        const keyring = await caseKeyring(ctx.db, row.id, caseKey, row.publicKey);
-        try {
-          return await openAttachment(ctx, keyring, req.params.id, req.params.attachmentId);
-        } finally {
-          keyring.close();
-        }
-      });
-      await ctx.db.transaction((tx) =>
-        appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "case.attachment_opened", subjectType: "case", subjectId: req.params.id, details: { attachment: req.params.attachmentId } }),
-      );
+      const file = await openCaseAttachment(ctx, staffOf(req), req.params.id, req.params.attachmentId);
       // Never rendered by the console's origin: a download, in a sandbox, with no sniffing.
       return reply
         .header("Content-Type", "application/octet-stream")

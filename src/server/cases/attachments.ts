@@ -12,7 +12,11 @@ import { decryptField, decryptJson, encryptField, encryptJson } from "../crypto/
 import { isCryptoError } from "../crypto/errors.js";
 import { wipe } from "../crypto/secure.js";
 import { AppError } from "../errors.js";
-import type { caseKeyring } from "./case-cipher.js";
+import { authorize } from "../auth/policy.js";
+import type { StaffSession } from "../auth/sessions.js";
+import { caseKeyring } from "./case-cipher.js";
+import { withCaseKey, type CaseAccess } from "./access.js";
+import { recordChange } from "./change.js";
 
 type Keyring = Awaited<ReturnType<typeof caseKeyring>>;
 
@@ -95,4 +99,54 @@ export async function openAttachment(ctx: AppContext, keyring: Keyring, caseId: 
   const stream = openDecryptedAttachment(path.join(attachmentsDir(ctx), row.id), fileKey);
   stream.once("close", () => wipe(fileKey));
   return { stream, meta, size: row.size };
+}
+
+/** Open the case's keyring for `fn` while its key is open (rows sealed by a channel included). */
+function withKeyring<T>(ctx: AppContext, session: StaffSession, caseId: string, access: CaseAccess, fn: (keyring: Keyring) => Promise<T>): Promise<T> {
+  return withCaseKey(
+    ctx,
+    session,
+    caseId,
+    async (caseKey, row) => {
+      const keyring = await caseKeyring(ctx.db, row.id, caseKey, row.publicKey);
+      try {
+        return await fn(keyring);
+      } finally {
+        keyring.close();
+      }
+    },
+    access,
+  );
+}
+
+/** A staff member attaches a file to a case (as he would add a note); audited by id. */
+export async function attachFile(ctx: AppContext, session: StaffSession, caseId: string, source: Readable | AsyncIterable<Uint8Array>, meta: AttachmentMeta) {
+  authorize(session.user, "case", "note");
+  return withCaseKey(
+    ctx,
+    session,
+    caseId,
+    async (caseKey) => {
+      const r = await storeAttachment(ctx, null, { key: caseKey, sealedKey: null }, caseId, source, meta);
+      await ctx.db.transaction((tx) => recordChange(ctx, tx, { actorId: session.user.id, action: "case.attachment_added", caseId, details: { attachment: r.id }, notify: "case.updated" }));
+      return r;
+    },
+    { resource: "case", action: "note" },
+  );
+}
+
+/** The attachments of a case with their decrypted names: reading the names is audited (how many, never which). */
+export async function listCaseAttachments(ctx: AppContext, session: StaffSession, caseId: string) {
+  authorize(session.user, "case", "read");
+  const list = await withKeyring(ctx, session, caseId, { resource: "case", action: "read" }, (keyring) => listAttachments(ctx, keyring, caseId));
+  await ctx.db.transaction((tx) => recordChange(ctx, tx, { actorId: session.user.id, action: "case.attachments_listed", caseId, details: { count: list.length }, notify: null }));
+  return list;
+}
+
+/** One attachment as a decrypting stream; audited by its id. The stream outlives the case key: only the file key goes with it. */
+export async function openCaseAttachment(ctx: AppContext, session: StaffSession, caseId: string, attachmentId: string) {
+  authorize(session.user, "case", "read");
+  const file = await withKeyring(ctx, session, caseId, { resource: "case", action: "read" }, (keyring) => openAttachment(ctx, keyring, caseId, attachmentId));
+  await ctx.db.transaction((tx) => recordChange(ctx, tx, { actorId: session.user.id, action: "case.attachment_opened", caseId, details: { attachment: attachmentId }, notify: null }));
+  return file;
 }

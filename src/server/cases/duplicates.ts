@@ -3,7 +3,8 @@ import type { AppContext } from "../context.js";
 import { cases, users } from "../db/schema.js";
 import { authorize } from "../auth/policy.js";
 import type { SessionUser } from "../auth/sessions.js";
-import { caseScope, findVisibleCase } from "./access.js";
+import { caseScope, findCase } from "./access.js";
+import { recordChange } from "./change.js";
 import type { InboxRow } from "./inbox.js";
 
 /**
@@ -20,11 +21,12 @@ export interface DuplicateSuggestion extends InboxRow {
 /**
  * Cases that share a blind index (same kind, same value) with this one: the same phone number on
  * WhatsApp and on the web form, the same service number under two spellings of a name. Only
- * cases the user may see are suggested, and never a case already merged.
+ * cases the user may see are suggested, and never a case already merged. The look-up is audited
+ * (how many were suggested; the values matched never leave the database).
  */
 export async function findDuplicates(ctx: AppContext, user: SessionUser, caseId: string, limit = 20): Promise<DuplicateSuggestion[]> {
   authorize(user, "case", "read");
-  await findVisibleCase(ctx.db, user, caseId);
+  await findCase(ctx, user, caseId);
   const kinds = sql.raw(DUPLICATE_KINDS.map((k) => `'${k}'`).join(", "));
   const r = await ctx.db.execute(sql`
     SELECT b2.case_id AS id, array_agg(DISTINCT b2.kind ORDER BY b2.kind) AS matched
@@ -37,7 +39,12 @@ export async function findDuplicates(ctx: AppContext, user: SessionUser, caseId:
     id: m.id,
     matched: Array.isArray(m.matched) ? m.matched : String(m.matched).replace(/[{}]/g, "").split(",").filter(Boolean),
   }));
-  if (matches.length === 0) return [];
+  const found = matches.length === 0 ? [] : await suggestionsInScope(ctx, user, matches, limit);
+  await ctx.db.transaction((tx) => recordChange(ctx, tx, { actorId: user.id, action: "case.duplicates_checked", caseId, details: { suggested: found.length }, notify: null }));
+  return found;
+}
+
+async function suggestionsInScope(ctx: AppContext, user: SessionUser, matches: { id: string; matched: string[] }[], limit: number): Promise<DuplicateSuggestion[]> {
   const byId = new Map(matches.map((m) => [m.id, m.matched]));
   const rows = await ctx.db
     .select({ row: cases, assigneeName: users.displayName })

@@ -3,15 +3,15 @@ import { eq } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import { blindIndexes, caseGrants, caseSections, cases, messages, teams } from "../db/schema.js";
 import { generateCaseKey, sealCaseKey } from "../crypto/case-keys.js";
-import { encryptField, encryptJson } from "../crypto/fields.js";
+import { encryptField } from "../crypto/fields.js";
 import { blindIndex, nameTokenIndexes, type BlindIndexKind } from "../crypto/blind-index.js";
 import { deriveApplicantKeyPair, generateApplicantSalt, generateReceiptCode, generateReceiptWords, hashReceiptCode, receiptLookupKey } from "../crypto/receipt.js";
 import { secureCopy, wipe } from "../crypto/secure.js";
-import { appendAudit } from "../audit/log.js";
 import type { Channel } from "../../shared/case-states.js";
-import { messageContext, sectionContext, type Sections } from "./sections.js";
+import { messageContext, type Sections } from "./sections.js";
 import { newCaseKeyPair } from "./case-cipher.js";
-import { notifyCase } from "./events.js";
+import { recordChange } from "./change.js";
+import { encryptSectionRows } from "./section-registry.js";
 
 export interface IntakeInput {
   channel: Channel;
@@ -47,9 +47,7 @@ export async function recordIntake(ctx: AppContext, input: IntakeInput): Promise
     const [intake] = await ctx.db.select({ publicKey: teams.publicKey, keyVersion: teams.keyVersion }).from(teams).where(eq(teams.id, "intake"));
     if (!intake) throw new Error("the intake team has no key yet: create the first administrator first");
 
-    const sectionRows: { caseId: string; section: string; ciphertext: Buffer }[] = Object.entries(input.sections)
-      .filter(([, v]) => v && Object.keys(v).length > 0)
-      .map(([section, value]) => ({ caseId, section, ciphertext: encryptJson(caseKey, sectionContext(caseId, section as keyof Sections), value) }));
+    const sectionRows: { caseId: string; section: string; ciphertext: Buffer }[] = encryptSectionRows(caseId, caseKey, input.sections);
     const casePair = newCaseKeyPair(caseKey, caseId);
     sectionRows.push(casePair.section);
     const messageId = randomUUID();
@@ -79,8 +77,7 @@ export async function recordIntake(ctx: AppContext, input: IntakeInput): Promise
         await tx.insert(messages).values({ id: messageId, caseId, direction: "in", channel: input.channel, body: encryptField(caseKey, messageContext(caseId, messageId), input.message), createdAt: now });
       }
       if (indexes.length) await tx.insert(blindIndexes).values(indexes).onConflictDoNothing();
-      await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: null, action: "case.created", subjectType: "case", subjectId: caseId, details: { channel: input.channel } });
-      await notifyCase(tx, "case.created", caseId);
+      await recordChange(ctx, tx, { actorId: null, action: "case.created", caseId, details: { channel: input.channel }, notify: "case.created" });
     });
     return { caseId, receiptCode: receipt?.code ?? null, ...(input.keepCaseKey ? { caseKey: secureCopy(caseKey) } : {}) };
   } finally {

@@ -1,20 +1,17 @@
-import { randomUUID } from "node:crypto";
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import type { Db } from "../db/index.js";
 import type { Tx } from "../audit/log.js";
-import { caseEvents, caseGrants, cases, staffKeys, teams } from "../db/schema.js";
-import { encryptField } from "../crypto/fields.js";
+import { caseGrants, cases, staffKeys, teams } from "../db/schema.js";
 import { sealCaseKey } from "../crypto/case-keys.js";
 import { wipe } from "../crypto/secure.js";
-import { appendAudit } from "../audit/log.js";
 import { authorize } from "../auth/policy.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { AppError } from "../errors.js";
-import { openCaseKeyFor } from "./access.js";
-import { eventReasonContext } from "./sections.js";
-import { withCaseKey } from "./thread.js";
-import { notifyCase } from "./events.js";
+import { STATE_PROGRESS, type CaseState } from "../../shared/case-states.js";
+import { openCaseKeyFor, withCaseKey } from "./access.js";
+import { recordChange } from "./change.js";
+import { moveCase } from "./transitions.js";
 
 /**
  * The case a case now lives in: itself, or, if it was merged, the case it was merged into
@@ -103,13 +100,14 @@ export async function mergeCase(ctx: AppContext, session: StaffSession, sourceId
       const intoSource = await mergedSources(ctx.db, sourceId);
       if (intoSource.some((s) => s.id === targetId)) throw new AppError("conflict", "the target was merged into this case; merge the other way");
       const now = ctx.now();
-      const sourceEvent = randomUUID();
-      const targetEvent = randomUUID();
       await ctx.db.transaction(async (tx) => {
+        // Both moves go through the one transition command: the source becomes `merged`, and the
+        // target keeps the more advanced state of the two (a duplicate that got further carries it).
+        await moveCase(ctx, tx, { caseId: sourceId, row: source, to: "merged", actorId: session.user.id, caseKey: sourceKey, reason, via: "merge", eventKind: "merged_into" });
         const locked = await tx
           .update(cases)
-          .set({ state: "merged", mergedInto: targetId, teamId: target.teamId, assignedUserId: null, unreadCount: 0, updatedAt: now })
-          .where(and(eq(cases.id, sourceId), ne(cases.state, "merged")))
+          .set({ mergedInto: targetId, teamId: target.teamId, assignedUserId: null, unreadCount: 0, updatedAt: now })
+          .where(eq(cases.id, sourceId))
           .returning({ id: cases.id });
         if (locked.length === 0) throw new AppError("conflict", "the case changed meanwhile; reload it");
         const moved = await tx
@@ -122,6 +120,8 @@ export async function mergeCase(ctx: AppContext, session: StaffSession, sourceId
           .where(and(eq(cases.id, targetId), ne(cases.state, "merged")))
           .returning({ id: cases.id });
         if (moved.length === 0) throw new AppError("conflict", "the case changed meanwhile; reload it");
+        const kept = STATE_PROGRESS[source.state as CaseState] > STATE_PROGRESS[target.state as CaseState] ? (source.state as CaseState) : null;
+        if (kept) await moveCase(ctx, tx, { caseId: targetId, row: target, to: kept, actorId: session.user.id, caseKey: targetKey, reason, via: "merge", eventKind: "merged_from" });
 
         const readers = await staffRecipients(tx, targetId);
         await sealToRecipients(tx, sourceId, sourceKey, readers);
@@ -131,13 +131,14 @@ export async function mergeCase(ctx: AppContext, session: StaffSession, sourceId
           await tx.insert(caseGrants).values({ caseId: targetId, recipientType: "applicant", recipientId: sourceId, sealedKey: sealCaseKey(targetKey, source.applicantPublicKey) }).onConflictDoNothing();
         }
         await tx.execute(sql`INSERT INTO blind_indexes (case_id, kind, value) SELECT ${targetId}::uuid, kind, value FROM blind_indexes WHERE case_id = ${sourceId}::uuid ON CONFLICT DO NOTHING`);
-        await tx.insert(caseEvents).values([
-          { id: sourceEvent, caseId: sourceId, at: now, actorId: session.user.id, kind: "merged_into", fromState: source.state, toState: "merged", reason: encryptField(sourceKey, eventReasonContext(sourceId, sourceEvent), reason) },
-          { id: targetEvent, caseId: targetId, at: now, actorId: session.user.id, kind: "merged_from", fromState: target.state, toState: target.state, reason: encryptField(targetKey, eventReasonContext(targetId, targetEvent), reason) },
-        ]);
-        await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "case.merged", subjectType: "case", subjectId: targetId, details: { source: sourceId, target: targetId } });
-        await notifyCase(tx, "case.merged", sourceId);
-        await notifyCase(tx, "case.merged", targetId);
+        await recordChange(ctx, tx, {
+          actorId: session.user.id,
+          action: "case.merged",
+          caseId: targetId,
+          details: { source: sourceId, target: targetId },
+          notify: "case.merged",
+          ...(kept ? {} : { event: { kind: "merged_from", fromState: target.state, toState: target.state, reason, caseKey: targetKey } }),
+        });
       });
       return { source: sourceId, target: targetId };
     }),

@@ -1,14 +1,15 @@
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { BaseApp } from "../http/base.js";
 import type { AppContext } from "../context.js";
-import { allow, authorize } from "../auth/policy.js";
 import { staffOf } from "../auth/guard.js";
-import { teamMembers, users } from "../db/schema.js";
 import { CASE_STATES, TEAMS } from "../../shared/case-states.js";
-import { ROLES, type Role } from "../../shared/roles.js";
+import { SECTION_NAMES } from "../../shared/sections.js";
+import { assigneeSchema, sectionWriteReply, transitionReply } from "../../shared/api/case-core.js";
 import { addStaffMessage } from "./thread.js";
-import { assignCase, transitionCase } from "./lifecycle.js";
+import { assignCase } from "./lifecycle.js";
+import { transitionCase } from "./transitions.js";
+import { writeSection } from "./section-registry.js";
+import { listAssignees } from "./assignees.js";
 import { caseDetailSchema, duplicateSchema, presentCaseDetail, presentDuplicate } from "./present.js";
 import { openCaseView } from "./view.js";
 import { findDuplicates } from "./duplicates.js";
@@ -61,7 +62,7 @@ export function registerCaseRoutes(app: BaseApp, ctx: AppContext) {
         summary: "Move a case to another state, with a reason",
         params: idParams,
         body: z.object({ to: z.enum(CASE_STATES), reason: reasonSchema }),
-        response: { 200: z.object({ from: z.string(), to: z.string() }) },
+        response: { 200: transitionReply },
       },
     },
     async (req) => transitionCase(ctx, staffOf(req), req.params.id, req.body.to, req.body.reason),
@@ -103,27 +104,23 @@ export function registerCaseRoutes(app: BaseApp, ctx: AppContext) {
     async (req) => mergeCase(ctx, staffOf(req), req.params.id, req.body.into, req.body.reason),
   );
 
-  app.get(
-    "/api/cases/assignees",
+  app.put(
+    "/api/cases/:id/sections/:section",
     {
       schema: {
         tags: ["cases"],
-        summary: "Staff a case can be assigned to, with their teams",
-        response: { 200: z.array(z.object({ id: z.string(), displayName: z.string(), role: z.enum(ROLES), teams: z.array(z.string()) })) },
+        summary: "Write one section of a case (replaces it; the section registry checks the grant and the fields; audited without values)",
+        params: idParams.extend({ section: z.enum(SECTION_NAMES as [string, ...string[]]) }),
+        body: z.record(z.string(), z.unknown()),
+        response: { 200: sectionWriteReply },
       },
     },
-    async (req) => {
-      authorize(staffOf(req).user, "case", "assign");
-      const roles = ROLES.filter((r) => allow(r, "case", "read"));
-      const people = await ctx.db
-        .select({ id: users.id, displayName: users.displayName, role: users.role })
-        .from(users)
-        .where(and(isNull(users.disabledAt), eq(users.totpEnabled, true), inArray(users.role, roles)))
-        .orderBy(asc(users.displayName));
-      const memberships = people.length
-        ? await ctx.db.select({ userId: teamMembers.userId, teamId: teamMembers.teamId }).from(teamMembers).where(and(eq(teamMembers.custodian, false), inArray(teamMembers.userId, people.map((p) => p.id))))
-        : [];
-      return people.map((p) => ({ ...p, role: p.role as Role, teams: memberships.filter((m) => m.userId === p.id).map((m) => m.teamId) }));
-    },
+    async (req) => writeSection(ctx, staffOf(req), req.params.id, req.params.section, req.body),
+  );
+
+  app.get(
+    "/api/cases/assignees",
+    { schema: { tags: ["cases"], summary: "Staff a case can be assigned to, with their teams", response: { 200: z.array(assigneeSchema) } } },
+    async (req) => listAssignees(ctx, staffOf(req).user),
   );
 }

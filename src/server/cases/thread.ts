@@ -1,31 +1,17 @@
 import { randomUUID } from "node:crypto";
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import { cases, messages } from "../db/schema.js";
 import { decryptFieldText, encryptField } from "../crypto/fields.js";
-import { wipe } from "../crypto/secure.js";
-import { appendAudit } from "../audit/log.js";
 import { authorize } from "../auth/policy.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { AppError } from "../errors.js";
-import { findVisibleCase, openCaseKeyFor } from "./access.js";
+import { withCaseKey } from "./access.js";
 import { caseKeyring } from "./case-cipher.js";
-import { notifyCase } from "./events.js";
+import { recordChange } from "./change.js";
+import { moveCase } from "./transitions.js";
 import { queueChannelReply, wakeOutbox } from "../channels/outbox/outbox.js";
 import { messageContext, type SectionName } from "./sections.js";
-
-/** Run `fn` with the case key of a case this staff member may see; the key is wiped afterwards. */
-export async function withCaseKey<T>(ctx: AppContext, session: StaffSession, caseId: string, fn: (caseKey: Buffer, row: typeof cases.$inferSelect) => Promise<T>): Promise<T> {
-  const row = await findVisibleCase(ctx.db, session.user, caseId);
-  const caseKey = await openCaseKeyFor(ctx.db, caseId, { id: session.user.id, privateKey: session.privateKey });
-  // In scope but no key (e.g. just removed from the team, or a pending team grant): still "not found".
-  if (!caseKey) throw new AppError("not_found", "no such case");
-  try {
-    return await fn(caseKey, row);
-  } finally {
-    wipe(caseKey);
-  }
-}
 
 export interface OpenedCase {
   row: typeof cases.$inferSelect;
@@ -67,31 +53,38 @@ export async function readThread(ctx: AppContext, caseId: string, caseKey: Buffe
  */
 export async function addStaffMessage(ctx: AppContext, session: StaffSession, caseId: string, kind: "reply" | "note", text: string) {
   authorize(session.user, "case", kind);
-  return withCaseKey(ctx, session, caseId, async (caseKey, row) => {
-    if (row.state === "merged") throw new AppError("conflict", "this case was merged into another; write there");
-    const id = randomUUID();
-    const now = ctx.now();
-    const external = kind === "reply" && row.channel !== "web" && row.channel !== "phone";
-    await ctx.db.transaction(async (tx) => {
-      await tx.insert(messages).values({
-        id,
-        caseId,
-        direction: kind === "reply" ? "out" : "note",
-        channel: row.channel,
-        authorUserId: session.user.id,
-        body: encryptField(caseKey, messageContext(caseId, id), text),
-        createdAt: now,
-        deliveryState: external ? "queued" : null,
+  return withCaseKey(
+    ctx,
+    session,
+    caseId,
+    async (caseKey, row) => {
+      if (row.state === "merged") throw new AppError("conflict", "this case was merged into another; write there");
+      const id = randomUUID();
+      const now = ctx.now();
+      const external = kind === "reply" && row.channel !== "web" && row.channel !== "phone";
+      await ctx.db.transaction(async (tx) => {
+        await tx.insert(messages).values({
+          id,
+          caseId,
+          direction: kind === "reply" ? "out" : "note",
+          channel: row.channel,
+          authorUserId: session.user.id,
+          body: encryptField(caseKey, messageContext(caseId, id), text),
+          createdAt: now,
+          deliveryState: external ? "queued" : null,
+        });
+        await tx
+          .update(cases)
+          .set({ updatedAt: now, ...(kind === "reply" ? { lastOutboundAt: now } : {}) })
+          .where(eq(cases.id, caseId));
+        await recordChange(ctx, tx, { actorId: session.user.id, action: kind === "reply" ? "case.replied" : "case.noted", caseId, details: { message: id }, notify: "case.message" });
+        // The first answer puts a new case in contact: a move like any other (audited, in the timeline).
+        if (kind === "reply" && row.state === "new") await moveCase(ctx, tx, { caseId, row, to: "in_contact", actorId: session.user.id, caseKey, via: "reply" });
+        if (kind === "reply") await queueChannelReply(ctx, tx, { caseId, messageId: id, text });
       });
-      await tx
-        .update(cases)
-        .set({ updatedAt: now, ...(kind === "reply" ? { lastOutboundAt: now } : {}), ...(row.state === "new" && kind === "reply" ? { state: sql`'in_contact'` } : {}) })
-        .where(eq(cases.id, caseId));
-      await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: kind === "reply" ? "case.replied" : "case.noted", subjectType: "case", subjectId: caseId, details: { message: id } });
-      await notifyCase(tx, "case.message", caseId);
-      if (kind === "reply") await queueChannelReply(ctx, tx, { caseId, messageId: id, text });
-    });
-    if (kind === "reply") wakeOutbox();
-    return { id, createdAt: now };
-  });
+      if (kind === "reply") wakeOutbox();
+      return { id, createdAt: now };
+    },
+    { resource: "case", action: kind },
+  );
 }

@@ -1,16 +1,16 @@
 import { asc, eq, inArray } from "drizzle-orm";
 import type { AppContext } from "../context.js";
-import { caseEvents, caseSections, cases, users } from "../db/schema.js";
-import { decryptFieldText, decryptJson } from "../crypto/fields.js";
+import { caseEvents, cases, users } from "../db/schema.js";
+import { decryptFieldText } from "../crypto/fields.js";
 import { wipe } from "../crypto/secure.js";
-import { appendAudit } from "../audit/log.js";
-import { allow, authorize } from "../auth/policy.js";
+import { authorize } from "../auth/policy.js";
 import type { StaffSession } from "../auth/sessions.js";
-import { openCaseKeyFor } from "./access.js";
-import { eventReasonContext, SECTION_NAMES, SECTION_RESOURCE, sectionContext, type SectionName } from "./sections.js";
-import { readThread, withCaseKey, type OpenedCase } from "./thread.js";
+import { openCaseKeyFor, withCaseKey } from "./access.js";
+import { eventReasonContext } from "./sections.js";
+import { readThread, type OpenedCase } from "./thread.js";
 import { mergedSources } from "./merge.js";
-import { notifyCase } from "./events.js";
+import { recordChange } from "./change.js";
+import { readSections } from "./section-registry.js";
 
 export type TimelineMessage = OpenedCase["messages"][number] & {
   caseId: string;
@@ -67,12 +67,7 @@ export async function openCaseView(ctx: AppContext, session: StaffSession, caseI
   authorize(session.user, "case", "read");
   const me = { id: session.user.id, privateKey: session.privateKey };
   return withCaseKey(ctx, session, caseId, async (caseKey, row) => {
-    const readable = SECTION_NAMES.filter((s) => allow(session.user.role, SECTION_RESOURCE[s], "read" as never));
-    const sections: OpenedCase["sections"] = {};
-    for (const s of await ctx.db.select().from(caseSections).where(eq(caseSections.caseId, caseId))) {
-      const name = s.section as SectionName;
-      if (readable.includes(name)) sections[name] = decryptJson(caseKey, sectionContext(caseId, name), s.ciphertext) as Record<string, unknown>;
-    }
+    const sections: OpenedCase["sections"] = await readSections(ctx.db, caseId, caseKey, session.user.role);
     const messages = (await readThread(ctx, caseId, caseKey, row.publicKey, { includeNotes: true })).map((m) => ({ ...m, caseId, caseNumber: row.number }));
     const events = await readEvents(ctx, caseId, row.number, caseKey);
 
@@ -101,16 +96,14 @@ export async function openCaseView(ctx: AppContext, session: StaffSession, caseI
     const mergedInto = row.mergedInto ? (await ctx.db.select({ number: cases.number }).from(cases).where(eq(cases.id, row.mergedInto)))[0] : undefined;
 
     await ctx.db.transaction(async (tx) => {
-      if (row.unreadCount > 0 && (row.assignedUserId === session.user.id || row.assignedUserId === null)) {
-        await tx.update(cases).set({ unreadCount: 0 }).where(eq(cases.id, caseId));
-        await notifyCase(tx, "case.read", caseId);
-      }
-      await appendAudit(tx, ctx.keys.subkey("audit"), {
+      const clearsUnread = row.unreadCount > 0 && (row.assignedUserId === session.user.id || row.assignedUserId === null);
+      if (clearsUnread) await tx.update(cases).set({ unreadCount: 0 }).where(eq(cases.id, caseId));
+      await recordChange(ctx, tx, {
         actorId: session.user.id,
         action: "case.opened",
-        subjectType: "case",
-        subjectId: caseId,
+        caseId,
         details: { sections: Object.keys(sections).sort().join(","), messages: messages.length, merged: merged.filter((m) => m.readable).map((m) => m.id).join(",") },
+        notify: clearsUnread ? "case.read" : null,
       });
     });
     return {

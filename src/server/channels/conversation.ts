@@ -1,9 +1,7 @@
 import type { AppContext } from "../context.js";
 import type { Db } from "../db/index.js";
 import type { Tx } from "../audit/log.js";
-import { recordIntake, type IntakeInput } from "../cases/intake.js";
-import { notifyCase } from "../cases/events.js";
-import { insertSealedMessage } from "../cases/inbound.js";
+import { recordIntake, type IntakeInput, notifyCase, insertSealedMessage } from "../cases/index.js";
 import { eq } from "drizzle-orm";
 import { channelUpdates } from "./tables.js";
 import { caseForWriting, claimIdentity, findContact, identityIndex, lockIdentity, touchContact, type IdentityChannel } from "./identity.js";

@@ -4,7 +4,7 @@ import type { AppContext } from "../context.js";
 import type { Tx } from "../audit/log.js";
 import { blindIndexes, cases } from "../db/schema.js";
 import { blindIndex, type BlindIndexKind } from "../crypto/blind-index.js";
-import { resolveMerged } from "../cases/merge.js";
+import { resolveMerged } from "../cases/index.js";
 import { channelContacts } from "./tables.js";
 import { addressContext, sealJson } from "./sealing.js";
 

@@ -3,7 +3,7 @@ import type { AppContext } from "../context.js";
 import type { Tx } from "../audit/log.js";
 import { cases } from "../db/schema.js";
 import { normaliseReceiptCode, receiptLookupKey, verifyReceiptCandidates } from "../crypto/receipt.js";
-import { resolveMerged } from "../cases/merge.js";
+import { resolveMerged } from "../cases/index.js";
 import { appendAudit } from "../audit/log.js";
 import { appendChannelRecord } from "./conversation.js";
 import { caseForWriting, claimIdentity, findContact, moveContact, type IdentityChannel } from "./identity.js";

@@ -3,11 +3,7 @@ import type { AppContext } from "../context.js";
 import { cases } from "../db/schema.js";
 import type { StaffSession } from "../auth/sessions.js";
 import type { Channel, CaseState, TeamId } from "../../shared/case-states.js";
-import { recordIntake } from "../cases/intake.js";
-import { appendInboundMessage } from "../cases/inbound.js";
-import { addStaffMessage } from "../cases/thread.js";
-import { assignCase, transitionCase } from "../cases/lifecycle.js";
-import { mergeCase } from "../cases/merge.js";
+import { recordIntake, appendInboundMessage, addStaffMessage, assignCase, transitionCase, mergeCase } from "../cases/index.js";
 import * as W from "./texts.js";
 
 /** A small seeded generator (mulberry32): the same demo every time. */
@@ -171,13 +167,13 @@ export async function loadDemoCases(ctx: AppContext, staff: DemoStaff, count = 3
     await addStaffMessage(dctx, op, caseId, "reply", r.pick(W.REPLIES.slice(2)));
     if (r.chance(0.4)) await addStaffMessage(dctx, op, caseId, "note", target === "rejected" && r.chance(0.5) ? W.SUSPICIOUS_NOTE : r.pick(W.NOTES));
 
-    const holders: Partial<Record<TeamId, StaffSession>> = { intake: op, verification: staff.verifier, coordination: staff.coordinator };
+    const holders: Partial<Record<TeamId, StaffSession>> = { intake: op, verification: staff.verifier, coordination: staff.coordinator, registration: staff.registrar };
     let team: TeamId = "intake";
     for (let k = 1; k <= last; k++) {
       const to = PATH[k]!;
       if (!step(k < 3 ? 5 : 60, k < 3 ? 240 : 1800)) return;
-      // The coordinator's role cannot hand a case over (policy: no case.assign), so it stays with coordination to the end.
-      const nextTeam: TeamId = k <= 2 ? "intake" : k <= 4 ? "verification" : "coordination";
+      // Each stage moves its own cases (policy: a stage grant per move): after the handover, registration takes over.
+      const nextTeam: TeamId = k <= 2 ? "intake" : k <= 4 ? "verification" : k <= 8 ? "coordination" : "registration";
       if (nextTeam !== team) {
         await assignCase(dctx, holders[team]!, caseId, { teamId: nextTeam, userId: null });
         team = nextTeam;

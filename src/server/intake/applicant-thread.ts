@@ -1,13 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { AppContext } from "../context.js";
-import { caseSections, cases, messages } from "../db/schema.js";
-import { decryptJson, encryptField } from "../crypto/fields.js";
+import { cases, messages } from "../db/schema.js";
+import { encryptField } from "../crypto/fields.js";
 import { appendAudit } from "../audit/log.js";
-import { messageContext, sectionContext } from "../cases/sections.js";
-import { readThread } from "../cases/thread.js";
-import { appendInboundMessage } from "../cases/inbound.js";
-import { notifyCase } from "../cases/events.js";
+import { messageContext, readApplicantSection, readThread, appendInboundMessage, notifyCase } from "../cases/index.js";
 import type { ApplicantSession } from "./applicant-session.js";
 
 export interface ApplicantMessage {
@@ -40,11 +37,9 @@ export async function readApplicantThread(ctx: AppContext, session: Pick<Applica
   const thread = all.filter((m) => m.direction === "in" || m.direction === "out").map((m) => ({ direction: m.direction as "in" | "out", body: m.body, createdAt: m.createdAt }));
   let rendezvous: ApplicantRendezvous | null = null;
   if (row.state === "scheduled") {
-    const [section] = await ctx.db
-      .select({ ciphertext: caseSections.ciphertext })
-      .from(caseSections)
-      .where(and(eq(caseSections.caseId, session.caseId), eq(caseSections.section, "rendezvous")));
-    if (section) rendezvous = pickRendezvous(decryptJson(session.caseKey, sectionContext(session.caseId, "rendezvous"), section.ciphertext));
+    // Only the fields the section registry declares applicant-visible.
+    const section = await readApplicantSection(ctx.db, session.caseId, session.caseKey, "rendezvous");
+    if (section) rendezvous = pickRendezvous(section);
   }
   return { moved: row.state === "merged", messages: thread, rendezvous };
 }

@@ -1,6 +1,5 @@
 import type { AppContext } from "../context.js";
-import { recordIntake } from "../cases/intake.js";
-import type { Sections } from "../cases/sections.js";
+import { recordIntake, type Sections } from "../cases/index.js";
 import type { Lang } from "./i18n.js";
 import type { ValidRequest } from "./schema.js";
 import { scheduleInForce } from "./choices.js";

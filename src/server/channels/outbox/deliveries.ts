@@ -6,10 +6,7 @@ import { appendAudit } from "../../audit/log.js";
 import { authorize } from "../../auth/policy.js";
 import type { SessionUser, StaffSession } from "../../auth/sessions.js";
 import { AppError } from "../../errors.js";
-import { findVisibleCase } from "../../cases/access.js";
-import { caseKeyring } from "../../cases/case-cipher.js";
-import { messageContext } from "../../cases/sections.js";
-import { withCaseKey } from "../../cases/thread.js";
+import { findVisibleCase, caseKeyring, messageContext, withCaseKey } from "../../cases/index.js";
 import { channelOutbox } from "../tables.js";
 import { queueChannelReply, wakeOutbox } from "./outbox.js";
 

@@ -1,6 +1,6 @@
 import { Api, GrammyError, HttpError } from "grammy";
 import type { Config } from "../../config.js";
-import { MAX_ATTACHMENT_BYTES } from "../../cases/attachments.js";
+import { MAX_ATTACHMENT_BYTES } from "../../cases/index.js";
 
 /**
  * The calls the outbox makes to the messengers, and how each outcome is classified: done, worth

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { AppContext } from "../../context.js";
-import { appendInboundMessage } from "../../cases/inbound.js";
+import { appendInboundMessage } from "../../cases/index.js";
 import { channelMessageRefs } from "../tables.js";
 import { channelKey } from "../sealing.js";
 import { alreadyProcessed, appendChannelRecord, claimVerifiedPhone, inUpdateTransaction, openConversation, type Conversation, type DbTx } from "../conversation.js";

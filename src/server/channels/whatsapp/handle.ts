@@ -1,5 +1,5 @@
 import type { AppContext } from "../../context.js";
-import { appendInboundMessage } from "../../cases/inbound.js";
+import { appendInboundMessage } from "../../cases/index.js";
 import { normalisePhone } from "../../crypto/normalise.js";
 import { channelKey } from "../sealing.js";
 import { alreadyProcessed, appendChannelRecord, claimVerifiedPhone, inUpdateTransaction, openConversation } from "../conversation.js";
