@@ -20,10 +20,26 @@ export type DbTx = Parameters<Parameters<Db["transaction"]>[0]>[0];
  */
 export async function inUpdateTransaction<T>(ctx: AppContext, channel: "telegram" | "whatsapp", key: Buffer, fn: (tx: DbTx) => Promise<T>): Promise<{ duplicate: true } | { duplicate: false; value: T }> {
   return ctx.db.transaction(async (tx) => {
-    const fresh = await tx.insert(channelUpdates).values({ key, channel }).onConflictDoNothing().returning({ key: channelUpdates.key });
+    const fresh = await tx.insert(channelUpdates).values({ key, channel, receivedAt: ctx.now() }).onConflictDoNothing().returning({ key: channelUpdates.key });
     if (fresh.length === 0) return { duplicate: true as const };
     return { duplicate: false as const, value: await fn(tx) };
   });
+}
+
+/**
+ * How long the processed-update markers are kept (Telegram redelivers for a day, Meta for a week),
+ * and the oldest update taken at all. The markers are what make an update apply once; after they
+ * are pruned, an old signed update could be posted again and would apply again. So an update is
+ * judged by its own date: one older than the marker window minus a day (for clock skew) is
+ * refused, and every update that is taken still has its marker when it could come back.
+ */
+export const UPDATE_MARKER_DAYS = 14;
+const MAX_UPDATE_AGE_MS = (UPDATE_MARKER_DAYS - 1) * 86_400_000;
+
+/** Is an update sent at `unixSeconds` (the messenger's own date) too old to be taken? A missing date counts as too old. */
+export function isStale(ctx: Pick<AppContext, "now">, unixSeconds: number | undefined): boolean {
+  if (unixSeconds === undefined || !(unixSeconds > 0)) return true;
+  return ctx.now().getTime() - unixSeconds * 1000 > MAX_UPDATE_AGE_MS;
 }
 
 /** Has this update been processed already? A hint to skip slow work; the marker in the transaction decides. */
