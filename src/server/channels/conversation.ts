@@ -95,21 +95,23 @@ export async function appendChannelRecord(
 /**
  * A phone number a messenger or an operator vouches for becomes a phone contact of the case, so
  * the next call from it joins this case. If it already belongs to another case, it stays there
- * and both cases get a note: the same person is probably behind both, and operators merge.
+ * and the other case gets a note: the same person is probably behind both, and operators merge.
+ * This case gets the note too only when `mayKnow` says whoever writes here may know of the other
+ * case (it is in his scope): otherwise the note would tell him that the number is known.
  */
 export async function claimVerifiedPhone(
   ctx: AppContext,
   tx: Tx,
-  input: { caseId: string; casePublicKey: Buffer; caseNumber: number; phone: string; channel: IdentityChannel; at: Date },
+  input: { caseId: string; casePublicKey: Buffer; caseNumber: number; phone: string; channel: IdentityChannel; at: Date; mayKnow?: (otherCaseId: string) => Promise<boolean> },
 ): Promise<void> {
-  const identity = identityIndex(ctx, "phone", input.phone);
+  const identity = await identityIndex(ctx, "phone", input.phone);
   if (!identity) return;
   await lockIdentity(tx, "phone", identity);
   const claim = await claimIdentity(ctx, tx, { caseId: input.caseId, channel: "phone", identity, at: input.at });
   if (claim.outcome !== "elsewhere") return;
   const other = await caseForWriting(tx, claim.otherCaseId);
-  const note = (caseId: string, publicKey: Buffer, number: number) =>
-    appendChannelRecord(tx, { caseId, casePublicKey: publicKey, channel: input.channel, direction: "note", text: fill(texts.notes.identityElsewhere, { number }), at: input.at });
-  await note(input.caseId, input.casePublicKey, other.number);
-  await note(other.id, other.publicKey, input.caseNumber);
+  const told = input.mayKnow ? await input.mayKnow(other.id) : true;
+  const note = (caseId: string, publicKey: Buffer, text: string) => appendChannelRecord(tx, { caseId, casePublicKey: publicKey, channel: input.channel, direction: "note", text, at: input.at });
+  if (told) await note(input.caseId, input.casePublicKey, fill(texts.notes.identityElsewhere, { number: other.number }));
+  await note(other.id, other.publicKey, fill(told ? texts.notes.identityElsewhere : texts.notes.callElsewhere, { number: input.caseNumber }));
 }
