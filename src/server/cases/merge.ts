@@ -86,10 +86,16 @@ export async function extendGrantsToMergedSources(ctx: AppContext, tx: Tx, sessi
  * Merge a duplicate (`sourceId`) into the case that goes on (`targetId`). Both histories stay:
  * the source keeps its messages and events under its own key, and that key is sealed to every
  * team and person who reads the target, so the target's view shows both threads. The source's
- * blind indexes are copied to the target (channel look-ups and search find the target), the
- * target's key is sealed to the source applicant's key (he reads replies with his old code), and
- * the source becomes `merged`, pointing at the target. Needs both case keys, so the user must
- * be able to open both cases.
+ * blind indexes are copied to the target (search and duplicate hints find the target), and the
+ * source becomes `merged`, pointing at the target. Needs both case keys, so the user must be
+ * able to open both cases.
+ *
+ * What a merge never does: give the source's applicant anything of the target. A duplicate is
+ * suggested from typed values nobody verified (a fake applicant can type his victim's name and
+ * phone), so the target's key is not sealed to the source applicant's key, and the source's
+ * receipt code and messenger contacts are not routed to the target: his code still opens only
+ * his own old thread (web and bot), and replies on the target go only to the contacts verified
+ * on the target (channels/outbox). Messages he sends still reach the hotline, in the target.
  */
 export async function mergeCase(ctx: AppContext, session: StaffSession, sourceId: string, targetId: string, reason: string) {
   authorize(session.user, "case", "merge");
@@ -127,9 +133,6 @@ export async function mergeCase(ctx: AppContext, session: StaffSession, sourceId
         await sealToRecipients(tx, sourceId, sourceKey, readers);
         // Cases merged into the source earlier follow it.
         await extendGrantsToMergedSources(ctx, tx, session, sourceId, readers);
-        if (source.applicantPublicKey) {
-          await tx.insert(caseGrants).values({ caseId: targetId, recipientType: "applicant", recipientId: sourceId, sealedKey: sealCaseKey(targetKey, source.applicantPublicKey) }).onConflictDoNothing();
-        }
         await tx.execute(sql`INSERT INTO blind_indexes (case_id, kind, value) SELECT ${targetId}::uuid, kind, value FROM blind_indexes WHERE case_id = ${sourceId}::uuid ON CONFLICT DO NOTHING`);
         await recordChange(ctx, tx, {
           actorId: session.user.id,

@@ -18,10 +18,26 @@ export type DbTx = Parameters<Parameters<Db["transaction"]>[0]>[0];
  */
 export async function inUpdateTransaction<T>(ctx: AppContext, channel: "telegram" | "whatsapp", key: Buffer, fn: (tx: DbTx) => Promise<T>): Promise<{ duplicate: true } | { duplicate: false; value: T }> {
   return ctx.db.transaction(async (tx) => {
-    const fresh = await tx.insert(channelUpdates).values({ key, channel }).onConflictDoNothing().returning({ key: channelUpdates.key });
+    const fresh = await tx.insert(channelUpdates).values({ key, channel, receivedAt: ctx.now() }).onConflictDoNothing().returning({ key: channelUpdates.key });
     if (fresh.length === 0) return { duplicate: true as const };
     return { duplicate: false as const, value: await fn(tx) };
   });
+}
+
+/**
+ * How long the processed-update markers are kept (Telegram redelivers for a day, Meta for a week),
+ * and the oldest update taken at all. The markers are what make an update apply once; after they
+ * are pruned, an old signed update could be posted again and would apply again. So an update is
+ * judged by its own date: one older than the marker window minus a day (for clock skew) is
+ * refused, and every update that is taken still has its marker when it could come back.
+ */
+export const UPDATE_MARKER_DAYS = 14;
+const MAX_UPDATE_AGE_MS = (UPDATE_MARKER_DAYS - 1) * 86_400_000;
+
+/** Is an update sent at `unixSeconds` (the messenger's own date) too old to be taken? A missing date counts as too old. */
+export function isStale(ctx: Pick<AppContext, "now">, unixSeconds: number | undefined): boolean {
+  if (unixSeconds === undefined || !(unixSeconds > 0)) return true;
+  return ctx.now().getTime() - unixSeconds * 1000 > MAX_UPDATE_AGE_MS;
 }
 
 /** Has this update been processed already? A hint to skip slow work; the marker in the transaction decides. */
@@ -77,21 +93,23 @@ export async function appendChannelRecord(
 /**
  * A phone number a messenger or an operator vouches for becomes a phone contact of the case, so
  * the next call from it joins this case. If it already belongs to another case, it stays there
- * and both cases get a note: the same person is probably behind both, and operators merge.
+ * and the other case gets a note: the same person is probably behind both, and operators merge.
+ * This case gets the note too only when `mayKnow` says whoever writes here may know of the other
+ * case (it is in his scope): otherwise the note would tell him that the number is known.
  */
 export async function claimVerifiedPhone(
   ctx: AppContext,
   tx: Tx,
-  input: { caseId: string; casePublicKey: Buffer; caseNumber: number; phone: string; channel: IdentityChannel; at: Date },
+  input: { caseId: string; casePublicKey: Buffer; caseNumber: number; phone: string; channel: IdentityChannel; at: Date; mayKnow?: (otherCaseId: string) => Promise<boolean> },
 ): Promise<void> {
-  const identity = identityIndex(ctx, "phone", input.phone);
+  const identity = await identityIndex(ctx, "phone", input.phone);
   if (!identity) return;
   await lockIdentity(tx, "phone", identity);
   const claim = await claimIdentity(ctx, tx, { caseId: input.caseId, channel: "phone", identity, at: input.at });
   if (claim.outcome !== "elsewhere") return;
   const other = await caseForWriting(tx, claim.otherCaseId);
-  const note = (caseId: string, publicKey: Buffer, number: number) =>
-    appendChannelRecord(tx, { caseId, casePublicKey: publicKey, channel: input.channel, direction: "note", text: fill(texts.notes.identityElsewhere, { number }), at: input.at });
-  await note(input.caseId, input.casePublicKey, other.number);
-  await note(other.id, other.publicKey, input.caseNumber);
+  const told = input.mayKnow ? await input.mayKnow(other.id) : true;
+  const note = (caseId: string, publicKey: Buffer, text: string) => appendChannelRecord(tx, { caseId, casePublicKey: publicKey, channel: input.channel, direction: "note", text, at: input.at });
+  if (told) await note(input.caseId, input.casePublicKey, fill(texts.notes.identityElsewhere, { number: other.number }));
+  await note(other.id, other.publicKey, fill(told ? texts.notes.identityElsewhere : texts.notes.callElsewhere, { number: input.caseNumber }));
 }

@@ -34,11 +34,15 @@ export async function lockIdentity(tx: Tx, channel: IdentityChannel, identity: s
   await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${channel}:${identity}`}, 7229))`);
 }
 
-/** The contact of an identity and the case it writes into now (following merges). */
-export async function findContact(tx: Pick<Tx, "select">, channel: IdentityChannel, identity: string): Promise<{ id: string; caseId: string } | null> {
+/**
+ * The contact of an identity: `home`, the case it is verified on (the one it opened, or whose
+ * receipt code it sent), and `caseId`, the case its messages go into now (the home, or the case
+ * the home was merged into). Replies go only to contacts whose home is the replying case.
+ */
+export async function findContact(tx: Pick<Tx, "select">, channel: IdentityChannel, identity: string): Promise<{ id: string; home: string; caseId: string } | null> {
   const [row] = await tx.select({ id: channelContacts.id, caseId: channelContacts.caseId }).from(channelContacts).where(and(eq(channelContacts.channel, channel), eq(channelContacts.identity, identity)));
   if (!row) return null;
-  return { id: row.id, caseId: await resolveMerged(tx, row.caseId) };
+  return { id: row.id, home: row.caseId, caseId: await resolveMerged(tx, row.caseId) };
 }
 
 /** What writing into a case without its key needs. */

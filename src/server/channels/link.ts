@@ -3,7 +3,6 @@ import type { AppContext } from "../context.js";
 import type { Tx } from "../audit/log.js";
 import { cases } from "../db/schema.js";
 import { normaliseReceiptCode, receiptLookupKey, verifyReceiptCandidates } from "../crypto/receipt.js";
-import { resolveMerged } from "../cases/index.js";
 import { appendAudit } from "../audit/log.js";
 import { appendChannelRecord } from "./conversation.js";
 import { caseForWriting, claimIdentity, findContact, moveContact, type IdentityChannel } from "./identity.js";
@@ -60,7 +59,11 @@ export async function checkReceipt(ctx: AppContext, identity: string, code: stri
   return caseId ? { kind: "linked", caseId } : { kind: "wrong" };
 }
 
-/** The case a receipt code opens (after merges), or null. */
+/**
+ * The case a receipt code belongs to, or null. Never the case it was merged into: a merge is an
+ * operator's guess from typed, unverified values, and must not hand the code's bearer the other
+ * case's replies. A merged-away code links the messenger to its own old case only.
+ */
 async function caseByReceipt(ctx: AppContext, code: string): Promise<string | null> {
   const lookup = receiptLookupKey(code, ctx.keys.subkey("index"));
   const candidates = lookup
@@ -70,7 +73,7 @@ async function caseByReceipt(ctx: AppContext, code: string): Promise<string | nu
         .where(and(eq(cases.receiptLookup, lookup), isNotNull(cases.receiptHash)))) as { id: string; receiptHash: string }[])
     : [];
   const match = await verifyReceiptCandidates(code, candidates);
-  return match ? resolveMerged(ctx.db, match.id) : null;
+  return match?.id ?? null;
 }
 
 /**
@@ -86,9 +89,9 @@ export async function linkIdentity(
   const target = await caseForWriting(tx, input.targetCaseId);
   const name = texts.notes.channels[input.channel];
   const before = await findContact(tx, input.channel, input.identity);
-  if (before && before.caseId === target.id) return;
+  if (before && before.home === target.id) return;
   if (before) {
-    const old = await caseForWriting(tx, before.caseId);
+    const old = await caseForWriting(tx, before.home);
     await moveContact(tx, before.id, input.channel, input.identity, target.id);
     await appendChannelRecord(tx, { caseId: old.id, casePublicKey: old.publicKey, channel: input.channel, direction: "note", text: fill(texts.notes.linkedAway, { number: target.number, channel: name }), at: input.at });
     await appendChannelRecord(tx, { caseId: target.id, casePublicKey: target.publicKey, channel: input.channel, direction: "note", text: fill(texts.notes.linkedFrom, { number: old.number, channel: name }), at: input.at });
@@ -96,5 +99,5 @@ export async function linkIdentity(
     await claimIdentity(ctx, tx, { caseId: target.id, channel: input.channel, identity: input.identity, address: input.address, at: input.at });
   }
   await appendChannelRecord(tx, { caseId: target.id, casePublicKey: target.publicKey, channel: input.channel, direction: "note", text: fill(texts.notes.linkedHere, { channel: name }), at: input.at });
-  await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: null, action: "channel.linked", subjectType: "case", subjectId: target.id, details: { channel: input.channel, ...(before ? { from: before.caseId } : {}) } });
+  await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: null, action: "channel.linked", subjectType: "case", subjectId: target.id, details: { channel: input.channel, ...(before ? { from: before.home } : {}) } });
 }

@@ -9,7 +9,7 @@ import { messages } from "../../../src/server/db/schema.js";
 import { channelOutbox } from "../../../src/server/channels/tables.js";
 import { texts } from "../../../src/server/channels/telegram/catalog.js";
 import { RecordingApi } from "./support/recorder.js";
-import { BOT_TOKEN, readRecorded, WEBHOOK_SECRET } from "./support/harness.js";
+import { BOT_TOKEN, recordedAt, WEBHOOK_SECRET } from "./support/harness.js";
 
 /**
  * A server process killed (SIGKILL) while Telegram holds a sendMessage call open resends that
@@ -62,7 +62,7 @@ describe.skipIf(onPostgres())("outbox across a crash", () => {
     const r = await fetch(`${server.publicUrl}/channels/telegram`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": WEBHOOK_SECRET },
-      body: readRecorded("01-start.json"),
+      body: recordedAt("01-start.json", new Date()),
     });
     expect(r.status).toBe(200);
     // The greeting's sendMessage reaches the API, which holds it open: kill the server now.

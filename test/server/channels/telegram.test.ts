@@ -250,7 +250,7 @@ describe("Telegram: staff replies, the questionnaire, linking by receipt code", 
     expect((await openAsOperator(h, caseId!)).messages.filter((m) => m.direction === "in").map((m) => m.body)).toEqual(["/start", "а где вы находитесь?"]);
   });
 
-  it("after operators merge his Telegram case into another, his messages and the replies follow the surviving case", async () => {
+  it("after operators merge his Telegram case into another, his messages follow the surviving case; its replies reach him once he sends its code", async () => {
     const id = 700100900;
     await postUpdate(h, update(id, { text: "первое обращение" }));
     const [telegramCase] = await caseIdOf(h, "telegram_id", String(id));
@@ -260,9 +260,15 @@ describe("Telegram: staff replies, the questionnaire, linking by receipt code", 
     await postUpdate(h, update(id, { text: "второе, после слияния" }));
     const c = await openAsOperator(h, web.caseId);
     expect(c.messages.filter((m) => m.caseId === web.caseId).map((m) => m.body)).toEqual(["с сайта, тот же человек", "второе, после слияния"]);
+    // A merge is an operator's judgement, not proof (issue 10, item 1): the reply stays on the site.
     await h.op.request("POST", `/api/cases/${web.caseId}/replies`, { text: "Ответ в общую заявку." });
     await drain(h);
-    expect(h.api.delivered().at(-1)!.body).toMatchObject({ chat_id: id, text: "Ответ в общую заявку." });
+    expect(h.api.delivered().filter((d) => d.body?.text === "Ответ в общую заявку.")).toEqual([]);
+    // He proves the surviving case is his with its own code: from then on its replies reach him.
+    await postUpdate(h, update(id, { text: web.receiptCode! }));
+    await h.op.request("POST", `/api/cases/${web.caseId}/replies`, { text: "Теперь в Telegram." });
+    await drain(h);
+    expect(h.api.delivered().at(-1)!.body).toMatchObject({ chat_id: id, text: "Теперь в Telegram." });
   });
 
   it("takes a document with its own name and type as an encrypted attachment", async () => {

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { and, eq, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { AppContext } from "../../context.js";
 import type { Tx } from "../../audit/log.js";
 import { messages } from "../../db/schema.js";
-import { channelOutbox } from "../tables.js";
+import { channelContacts, channelOutbox } from "../tables.js";
 import { addressContext, channelKey, openJson, sealJson } from "../sealing.js";
 
 /**
@@ -79,23 +79,22 @@ export type ContactAddress = { channel: "telegram"; chatId: number } | { channel
 /**
  * Extension point for staff replies (called by cases/thread.ts inside the transaction that
  * stores the reply). The reply goes to the messenger the applicant last wrote from, among the
- * contacts of this case and of the cases merged into it; the message row's channel and delivery
- * state say so. A case with no messenger contact (web form, phone) is left as it is: the
- * applicant reads replies on the site. A reply meant for a messenger that has no contact is
- * marked failed, visibly, rather than silently kept.
+ * contacts verified on this very case: opened by that messenger, or linked with this case's own
+ * receipt code. Never to the contacts of a case merged into it: the merge was an operator's
+ * judgement from unverified values, and a fake applicant merged into a real case must not
+ * receive its replies (issue 10, item 1). The message row's channel and delivery state say where
+ * it went. A case with no messenger contact (web form, phone) is left as it is: the applicant
+ * reads replies on the site. A reply meant for a messenger that has no contact is marked
+ * failed, visibly, rather than silently kept.
  */
 export async function queueChannelReply(ctx: Pick<AppContext, "keys" | "now">, tx: Tx, input: { caseId: string; messageId: string; text: string }): Promise<void> {
-  // This module is imported by cases/thread.ts, so it walks the merges itself rather than import cases/merge.ts (which imports thread.ts).
-  const found = await tx.execute(sql`
-    WITH RECURSIVE family(id, depth) AS (
-      SELECT ${input.caseId}::uuid, 0
-      UNION ALL SELECT c.id, f.depth + 1 FROM cases c JOIN family f ON c.merged_into = f.id WHERE f.depth < 32
-    )
-    SELECT cc.id, cc.address FROM channel_contacts cc JOIN family f ON cc.case_id = f.id
-    WHERE cc.channel IN ('telegram', 'whatsapp') AND cc.address IS NOT NULL
-    ORDER BY cc.last_inbound_at DESC NULLS LAST, cc.created_at DESC LIMIT 1`);
-  const [contact] = (Array.isArray(found) ? found : (found as { rows: unknown[] }).rows) as { id: string; address: Buffer | Uint8Array }[];
-  if (!contact) {
+  const [contact] = await tx
+    .select({ id: channelContacts.id, address: channelContacts.address })
+    .from(channelContacts)
+    .where(and(eq(channelContacts.caseId, input.caseId), inArray(channelContacts.channel, ["telegram", "whatsapp"]), isNotNull(channelContacts.address)))
+    .orderBy(sql`${channelContacts.lastInboundAt} DESC NULLS LAST`, desc(channelContacts.createdAt))
+    .limit(1);
+  if (!contact?.address) {
     await tx
       .update(messages)
       .set({ deliveryState: "failed" })

@@ -73,11 +73,34 @@ export function channelTransports(config: Config): Transports {
       if (!("status" in res)) return res;
       if (!res.ok) return whatsappFailure(res);
       const meta = (await res.json().catch(() => null)) as { url?: unknown; mime_type?: unknown } | null;
-      if (typeof meta?.url !== "string" || !/^https?:\/\//.test(meta.url)) return { ok: false, permanent: false, code: "whatsapp_bad_media_meta" };
+      if (typeof meta?.url !== "string") return { ok: false, permanent: false, code: "whatsapp_bad_media_meta" };
+      // The bearer token opens the business account: it goes only to Meta's own media hosts.
+      if (!isMediaHost(meta.url, config.whatsappApiBase)) return { ok: false, permanent: true, code: "whatsapp_media_host_refused" };
       const file = await download(meta.url, auth);
       return file.ok && typeof meta.mime_type === "string" ? { ...file, type: meta.mime_type } : file;
     },
   };
+}
+
+/** Where Meta serves WhatsApp media from (the URL the media endpoint returns), over https only. */
+export const WHATSAPP_MEDIA_HOSTS = ["lookaside.fbsbx.com", "graph.facebook.com"] as const;
+
+/**
+ * May the access token be sent to this media URL? Only https to one of Meta's media hosts, or
+ * the configured Graph API origin itself (which the operator chose, e.g. a local stand-in in
+ * tests). Anything else (http, another host, credentials or a port in the URL) is refused
+ * before any request is made: a forged or compromised answer must not collect the token.
+ */
+export function isMediaHost(url: string, apiBase: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (u.username || u.password) return false;
+  if (u.origin === new URL(apiBase).origin) return true;
+  return u.protocol === "https:" && u.port === "" && (WHATSAPP_MEDIA_HOSTS as readonly string[]).includes(u.hostname);
 }
 
 function telegramFailure(err: unknown): Failure {

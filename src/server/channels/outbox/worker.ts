@@ -9,6 +9,7 @@ import { storeAttachment, sealedWriteKey, notifyCase } from "../../cases/index.j
 import { wipe } from "../../crypto/secure.js";
 import { isCryptoError } from "../../crypto/errors.js";
 import { channelDialogs, channelOutbox, channelUpdates } from "../tables.js";
+import { UPDATE_MARKER_DAYS } from "../conversation.js";
 import { messageDeliveryState, onOutboxWake, openPayload, type OutboxKind, type OutboxPayloads } from "./outbox.js";
 import { channelTransports, type CallResult, type FileResult, type Transports } from "./transports.js";
 
@@ -28,8 +29,6 @@ const LEASE_MS = 120_000;
 const BACKOFF_BASE_MS = 2_000;
 const BACKOFF_CAP_MS = 15 * 60_000;
 const BATCH = 16;
-/** Processed update markers outlive every redelivery: Telegram retries for a day, Meta for a week. */
-const UPDATE_MARKER_DAYS = 14;
 const DIALOG_IDLE_DAYS = 7;
 
 type Row = typeof channelOutbox.$inferSelect;

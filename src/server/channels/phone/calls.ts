@@ -53,11 +53,13 @@ interface CallRecord {
 /**
  * Log a phone call. It joins the case the operator names, or the case of the caller's number
  * when that number is a known contact (logged on an earlier call, or shared by the applicant in
- * a messenger), or it opens a new phone case with the questionnaire answers as its section. The
- * number becomes a phone contact of the case, so the next call joins it too. The call record and
- * the summary note are sealed to the case public key: the operator needs no key to a case he
- * joins by number, and may not even see it (another team works it); then he learns only that
- * the call joined an existing case. One transaction; audited.
+ * a messenger) and that case is in the operator's scope, or it opens a new phone case with the
+ * questionnaire answers as its section. The number becomes a phone contact of the case, so the
+ * next call joins it too. A known number whose case is outside his scope (another team works
+ * it) opens a new case like an unknown number, answered the same way, and leaves a note in the
+ * other case for its team to check and merge: the call log is neither an oracle of which
+ * numbers are known nor a way to write into other teams' cases. The call record and the summary
+ * note are sealed to the case public key. One transaction; audited.
  */
 export async function logCall(ctx: AppContext, session: StaffSession, input: LogCallInput) {
   authorize(session.user, "case", "create");
@@ -70,19 +72,20 @@ export async function logCall(ctx: AppContext, session: StaffSession, input: Log
   const record: CallRecord = { direction: input.direction, callbackNumber: number, summary: input.summary, questionnaire: input.questionnaire };
 
   const out = await ctx.db.transaction(async (tx) => {
+    const mayKnow = (caseId: string) => findVisibleCase(tx, session.user, caseId).then(() => true, () => false);
     if (identity) await lockIdentity(tx, "phone", identity);
     let caseId: string;
     let joined: "case" | "number" | "new";
     const known = !input.caseId && identity ? await findContact(tx, "phone", identity) : null;
     if (input.caseId) [caseId, joined] = [await resolveMerged(tx, input.caseId), "case"];
-    else if (known) [caseId, joined] = [known.caseId, "number"];
+    else if (known && (await mayKnow(known.caseId))) [caseId, joined] = [known.caseId, "number"];
     else {
       const contact = { preferred: "phone", ...(number ? { phone: number } : {}) };
       const created = await recordIntake({ ...ctx, db: tx }, { channel: "phone", sections: { contact, questionnaire: input.questionnaire }, identifiers: number ? { phone: number } : {} });
       [caseId, joined] = [created.caseId, "new"];
     }
     const target = await caseForWriting(tx, caseId);
-    if (number) await claimVerifiedPhone(ctx, tx, { caseId, casePublicKey: target.publicKey, caseNumber: target.number, phone: number, channel: "phone", at });
+    if (number) await claimVerifiedPhone(ctx, tx, { caseId, casePublicKey: target.publicKey, caseNumber: target.number, phone: number, channel: "phone", at, mayKnow });
     const { key, sealedKey } = sealedWriteKey(target.publicKey);
     try {
       await tx.insert(calls).values({ id: callId, caseId, operatorId: session.user.id, calledAt: new Date(input.calledAt), record: encryptJson(key, recordContext(caseId, callId), record), sealedKey, createdAt: at });
@@ -99,8 +102,7 @@ export async function logCall(ctx: AppContext, session: StaffSession, input: Log
     await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "call.logged", subjectType: "case", subjectId: caseId, details: { call: callId, joined, callback: callbackId } });
     return { caseId, joined, callbackId };
   });
-  const visible = out.joined !== "number" || (await findVisibleCase(ctx.db, session.user, out.caseId).then(() => true, () => false));
-  return { callId, caseId: visible ? out.caseId : null, joined: out.joined, callbackId: out.callbackId };
+  return { callId, caseId: out.caseId, joined: out.joined, callbackId: out.callbackId };
 }
 
 /** The calls of a case, decrypted, newest first (reading the callback numbers is audited). */

@@ -4,7 +4,7 @@ import type { AppContext } from "../../context.js";
 import { appendInboundMessage } from "../../cases/index.js";
 import { channelMessageRefs } from "../tables.js";
 import { channelKey } from "../sealing.js";
-import { alreadyProcessed, appendChannelRecord, claimVerifiedPhone, inUpdateTransaction, openConversation, type Conversation, type DbTx } from "../conversation.js";
+import { alreadyProcessed, appendChannelRecord, claimVerifiedPhone, inUpdateTransaction, isStale, openConversation, type Conversation, type DbTx } from "../conversation.js";
 import { findContact, identityIndex, lockIdentity } from "../identity.js";
 import { checkReceipt, linkIdentity, looksLikeCodeAttempt, looksLikeReceipt, type ReceiptCheck } from "../link.js";
 import { chatOrderKey, enqueue, queueText, wakeOutbox, type ContactAddress } from "../outbox/outbox.js";
@@ -19,7 +19,7 @@ import type { TgCallbackQuery, TgMessage, TgUpdate } from "./schema.js";
  * replies queued in the outbox, attachment fetches) and the processed-update marker commit in
  * one transaction; the webhook answers Telegram after that.
  */
-export type UpdateOutcome = "processed" | "duplicate" | "ignored";
+export type UpdateOutcome = "processed" | "duplicate" | "ignored" | "stale";
 
 type TgUser = NonNullable<TgMessage["from"]>;
 type Event = { kind: "message"; message: TgMessage; from: TgUser; edited: boolean } | { kind: "callback"; query: TgCallbackQuery; from: TgUser; chatId: number };
@@ -39,6 +39,7 @@ function classify(u: TgUpdate): Event | null {
 export async function handleTelegramUpdate(ctx: AppContext, update: TgUpdate): Promise<UpdateOutcome> {
   const event = classify(update);
   if (!event) return "ignored";
+  if (isStale(ctx, sentAt(event))) return "stale";
   const identity = identityIndex(ctx, "telegram", String(event.from.id));
   if (!identity) return "ignored";
   const key = channelKey(ctx, "telegram", botId(ctx), update.update_id);
@@ -54,6 +55,15 @@ export async function handleTelegramUpdate(ctx: AppContext, update: TgUpdate): P
   if (result.duplicate) return "duplicate";
   wakeOutbox();
   return "processed";
+}
+
+/**
+ * When Telegram says the update happened: an edit by its edit date, a button press by the date
+ * of the message it sits on (0 for a message Telegram no longer shows: such a press is not taken).
+ */
+function sentAt(e: Event): number | undefined {
+  if (e.kind === "message") return e.edited ? (e.message.edit_date ?? e.message.date) : e.message.date;
+  return e.query.message?.date;
 }
 
 const botId = (ctx: AppContext) => (ctx.config.telegramBotToken ?? "").split(":")[0] ?? "";

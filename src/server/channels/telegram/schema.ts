@@ -44,7 +44,7 @@ export const callbackQuerySchema = z.object({
   id: z.string().min(1).max(256),
   from: user,
   // An inaccessible (old) message still has a chat; inline-mode callbacks have none and are ignored.
-  message: z.object({ message_id: id.nonnegative(), chat }).optional(),
+  message: z.object({ message_id: id.nonnegative(), chat, date: z.number().int().nonnegative().optional() }).optional(),
   data: str(64).optional(),
 });
 export type TgCallbackQuery = z.infer<typeof callbackQuerySchema>;

@@ -2,7 +2,7 @@ import type { AppContext } from "../../context.js";
 import { appendInboundMessage } from "../../cases/index.js";
 import { normalisePhone } from "../../crypto/normalise.js";
 import { channelKey } from "../sealing.js";
-import { alreadyProcessed, appendChannelRecord, claimVerifiedPhone, inUpdateTransaction, openConversation } from "../conversation.js";
+import { alreadyProcessed, appendChannelRecord, claimVerifiedPhone, inUpdateTransaction, isStale, openConversation } from "../conversation.js";
 import { findContact, identityIndex, lockIdentity } from "../identity.js";
 import { checkReceipt, linkIdentity, looksLikeReceipt } from "../link.js";
 import { enqueue, queueText, type ContactAddress } from "../outbox/outbox.js";
@@ -29,7 +29,8 @@ function threadLine(m: WaMessage): string | null {
   return null;
 }
 
-export async function handleWhatsAppMessage(ctx: AppContext, via: string, profileName: string | undefined, m: WaMessage): Promise<"processed" | "duplicate" | "ignored"> {
+export async function handleWhatsAppMessage(ctx: AppContext, via: string, profileName: string | undefined, m: WaMessage): Promise<"processed" | "duplicate" | "ignored" | "stale"> {
+  if (isStale(ctx, m.timestamp === undefined ? undefined : Number(m.timestamp))) return "stale";
   const number = normalisePhone(`+${m.from}`);
   const identity = number ? identityIndex(ctx, "whatsapp", number) : null;
   if (!number || !identity) return "ignored";

@@ -34,6 +34,8 @@ const media = z.object({ id: z.string().min(1).max(256), mime_type: z.string().m
 export const messageSchema = z.object({
   from: z.string().regex(/^\d{6,20}$/),
   id: z.string().min(1).max(512),
+  /** Unix seconds, as a string: when the applicant sent it (an old one is refused, see isStale). */
+  timestamp: z.string().regex(/^\d{1,12}$/).optional(),
   type: z.string().max(32),
   text: z.object({ body: z.string().max(8192) }).optional(),
   location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), name: z.string().max(1024).optional(), address: z.string().max(1024).optional() }).optional(),

@@ -55,7 +55,7 @@ export async function registerWhatsAppWebhook(app: BaseApp, ctx: AppContext): Pr
         req.log.info({ event: "whatsapp.payload_unreadable" }, "payload ignored");
         return { ok: true };
       }
-      const counts = { processed: 0, duplicate: 0, ignored: 0 };
+      const counts = { processed: 0, duplicate: 0, ignored: 0, stale: 0 };
       try {
         for (const entry of envelope.data.entry) {
           for (const change of entry.changes) {

@@ -20,6 +20,9 @@ export const WA_APP_SECRET = "CANARY-WAAPPSECRET01-x";
 export const WA_VERIFY_TOKEN = "CANARY-WAVERIFY0001-xy";
 export const WA_ACCESS_TOKEN = "CANARY-WAACCESS0001-xyz";
 
+/** Shortly after the dates of the recorded updates (and of the WhatsApp payloads in whatsapp.ts). */
+export const RECORDED_AT = new Date("2023-08-23T17:00:00Z");
+
 /** The recorded updates, resolved from the repository root as every developer and CI has them. */
 export const TELEGRAM_DATA = path.resolve(process.cwd(), "test/fixtures/telegram");
 export const recordedFiles = () =>
@@ -28,6 +31,14 @@ export const recordedFiles = () =>
     .filter((f) => f.endsWith(".json"))
     .sort();
 export const readRecorded = (file: string) => fs.readFileSync(path.join(TELEGRAM_DATA, file), "utf8");
+/** A recorded update as if it were sent at `at` (for a server on the real clock, which refuses old updates). */
+export function recordedAt(file: string, at: Date): string {
+  const u = JSON.parse(readRecorded(file)) as Record<string, { date?: number; message?: { date?: number } } | undefined>;
+  const secs = Math.floor(at.getTime() / 1000);
+  for (const k of ["message", "edited_message"]) if (u[k]) u[k].date = secs;
+  if (u.callback_query?.message) u.callback_query.message.date = secs;
+  return JSON.stringify(u);
+}
 
 export interface Harness {
   ctx: AppContext;
@@ -55,6 +66,9 @@ export async function channelHarness(env: Record<string, string> = {}): Promise<
     ...env,
   });
   const clock = advancingClock(ctx);
+  // The recorded updates are dated 23 August 2023 and the server refuses updates older than its
+  // replay window, so the harness lives on that day.
+  clock.tick(RECORDED_AT.getTime() - clock.now().getTime());
   const staff = await buildStaffApp(ctx);
   const pub = await buildPublicApp(ctx);
   const admin = await createFirstAdmin(staff, ctx, clock);
