@@ -20,7 +20,7 @@ const totpAd = (userId: string) => `totp:v1:${userId}`;
 
 /**
  * Accept a one-time link: create the account with its password and key pair, consume the link,
- * join the invited teams (the team key is sealed to him by the next key holder online), and open
+ * put him on the invited teams' admission lists (a member of each admits him: keys/admissions.ts), and open
  * a session that can do nothing but enrol TOTP. The recovery key is returned to be shown once.
  */
 export async function acceptSetupLink(ctx: AppContext, input: { token: string; username: string; displayName: string; password: string }) {
@@ -52,7 +52,7 @@ export async function acceptSetupLink(ctx: AppContext, input: { token: string; u
       const role = user.role as Role;
       if (link.purpose !== "rekey") {
         const invited = (link.teams ?? (DEFAULT_TEAM[role] ? [DEFAULT_TEAM[role]] : [])).filter((t): t is TeamId => (TEAMS as readonly string[]).includes(t));
-        for (const team of invited) await addTeamMember(tx, team, user.id);
+        for (const team of invited) await addTeamMember(tx, team, user.id, link.createdBy);
       }
       const session = await startSession(tx, user.id, "enrol", sessionLimits(ctx), ctx.now(), keys.keyPair.privateKey);
       return { userId: user.id, role, session, recoveryKey: keys.recoveryKey };

@@ -11,7 +11,9 @@ import { AppError } from "../errors.js";
  */
 export const RESOURCES = {
   staff: ["list", "invite", "disable", "set_role", "reset_2fa"],
-  team: ["read", "manage"],
+  // manage: put accounts on a team's admission list or take them off (account management);
+  // admit: seal the team key to a waiting member (key custody, a team member's duty, four eyes).
+  team: ["read", "manage", "admit"],
   audit: ["read", "verify"],
   case: ["list", "read", "create", "assign", "transition", "merge", "reply", "note"],
   case_identity: ["read", "write"],
@@ -47,7 +49,7 @@ const CASE_WORKER_BASE = {
   // Every case worker hands cases on within his scope (a coordinator to registration, and so on).
   case: { list: "scoped", read: "scoped", create: false, assign: "scoped", transition: "scoped", merge: false, reply: false, note: "scoped" },
   staff: none("staff"),
-  team: { read: "all", manage: false },
+  team: { read: "all", manage: false, admit: "scoped" },
   audit: none("audit"),
   analytics: none("analytics"),
   canned_reply: { read: "all", manage: false },
@@ -118,7 +120,7 @@ export const POLICY = {
     ...NO_CASE_WORK,
     case: { list: "all", read: false, create: false, assign: "all", transition: false, merge: false, reply: false, note: false },
     staff: { list: "all", invite: false, disable: false, set_role: false, reset_2fa: false },
-    team: { read: "all", manage: false },
+    team: { read: "all", manage: false, admit: false },
     audit: { read: "all", verify: false },
     analytics: { read: "all" },
     canned_reply: { read: "all", manage: false },
@@ -128,7 +130,7 @@ export const POLICY = {
   admin: {
     ...NO_CASE_WORK,
     staff: { list: "all", invite: "all", disable: "all", set_role: "all", reset_2fa: "all" },
-    team: { read: "all", manage: "all" },
+    team: { read: "all", manage: "all", admit: false },
     audit: { read: "all", verify: "all" },
     analytics: { read: "all" },
     canned_reply: { read: "all", manage: "all" },
