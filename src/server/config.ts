@@ -8,6 +8,12 @@ import { z } from "zod";
 const configSchema = z.object({
   env: z.enum(["development", "production", "test"]).default("development"),
   host: z.string().min(1).default("127.0.0.1"),
+  // ---- authsec: listeners, key file, first-admin link (issue 10, items 4, 11, 14)
+  /** The staff listener's own address: publishing the applicant site (HOST=0.0.0.0) must not publish login and setup. */
+  staffHost: z.string().min(1).default("127.0.0.1"),
+  /** Where `serve` writes the first administrator's one-time link instead of stdout (mode 0600). */
+  setupLinkFile: z.string().min(1).optional(),
+  // ---- end authsec
   port: z.coerce.number().int().min(0).max(65535).default(8080),
   staffPort: z.coerce.number().int().min(0).max(65535).default(8081),
   dataDir: z.string().min(1).default("./data"),
@@ -41,10 +47,14 @@ export type Config = z.infer<typeof configSchema> & {
   keyFile: string;
   staffUrl: string;
   secureCookies: boolean;
+  /** SAFE_PASSAGE_ENV (or NODE_ENV) was set: a start that only defaults to development may not listen beyond loopback. */
+  envExplicit: boolean;
 };
 
 export type ConfigFlags = Partial<{
   host: string;
+  staffHost: string;
+  setupLinkFile: string;
   port: string | number;
   staffPort: string | number;
   dataDir: string;
@@ -54,9 +64,12 @@ export type ConfigFlags = Partial<{
 }>;
 
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const envName = env.SAFE_PASSAGE_ENV || (env.NODE_ENV === "production" ? "production" : env.NODE_ENV === "test" ? "test" : undefined);
   const parsed = configSchema.safeParse({
-    env: env.SAFE_PASSAGE_ENV ?? (env.NODE_ENV === "production" ? "production" : env.NODE_ENV === "test" ? "test" : undefined),
+    env: envName,
     host: flags.host ?? env.HOST,
+    staffHost: flags.staffHost ?? env.STAFF_HOST,
+    setupLinkFile: flags.setupLinkFile ?? (env.SAFE_PASSAGE_SETUP_LINK_FILE || undefined),
     port: flags.port ?? env.PORT,
     staffPort: flags.staffPort ?? env.STAFF_PORT,
     dataDir: flags.dataDir ?? env.SAFE_PASSAGE_DATA,
@@ -91,7 +104,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     dataDir,
     dbDir: path.join(dataDir, "db"),
     keyFile: path.resolve(c.keyFile ?? path.join(dataDir, "server.key")),
-    staffUrl: (c.staffUrl ?? `http://${c.host}:${c.staffPort}`).replace(/\/$/, ""),
+    staffUrl: (c.staffUrl ?? `http://${c.staffHost}:${c.staffPort}`).replace(/\/$/, ""),
+    ...(c.setupLinkFile ? { setupLinkFile: path.resolve(c.setupLinkFile) } : {}),
     secureCookies: c.env !== "development",
+    envExplicit: envName !== undefined,
   };
 }

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { loadConfig, type ConfigFlags } from "./config.js";
 import { openContext } from "./services.js";
 import { serve } from "./serve.js";
+import { deploymentProblems } from "./deployment-checks.js";
 import { migrate, openDatabase } from "./db/index.js";
 import { users } from "./db/schema.js";
 import { inviteStaff } from "./auth/setup-links.js";
@@ -43,11 +44,16 @@ async function userId(ctx: AppContext, username: string): Promise<string> {
 const roleOption = () => new Option("--role <role>", "staff role").choices(ROLES as unknown as string[]).makeOptionMandatory();
 
 withStorage(program.command("serve").description("run both listeners (applicant pages and staff console)"))
-  .option("--host <host>", "address to listen on (env HOST, default 127.0.0.1)")
+  .option("--host <host>", "address of the public listener (env HOST, default 127.0.0.1)")
+  .option("--staff-host <host>", "address of the staff listener (env STAFF_HOST, default 127.0.0.1): keep it off the public network")
+  .option("--setup-link-file <file>", "write the first administrator's one-time link to this file (mode 0600) instead of stdout (env SAFE_PASSAGE_SETUP_LINK_FILE)")
   .option("--port <port>", "public listener port (env PORT, default 8080)")
   .option("--staff-port <port>", "staff listener port (env STAFF_PORT, default 8081)")
   .action(async (flags: ConfigFlags) => {
-    const ctx = await openContext(loadConfig(flags));
+    const config = loadConfig(flags);
+    const problems = deploymentProblems(config);
+    if (problems.length > 0) throw new Error(`refusing to start:\n  - ${problems.join("\n  - ")}`);
+    const ctx = await openContext(config);
     const running = await serve(ctx);
     const stop = (signal: string) => {
       ctx.log.info({ event: "shutdown", signal }, "stopping");

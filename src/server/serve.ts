@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import type { AppContext } from "./context.js";
 import { buildPublicApp, buildStaffApp } from "./app.js";
 import { issueFirstAdminLink } from "./auth/setup-links.js";
@@ -29,15 +30,12 @@ export async function serve(ctx: AppContext): Promise<Running> {
   const staffApp = await buildStaffApp(ctx);
   const outbox = startOutboxWorker(ctx);
   const publicUrl = await publicApp.listen({ host: ctx.config.host, port: ctx.config.port });
-  const staffUrl = await staffApp.listen({ host: ctx.config.host, port: ctx.config.staffPort });
+  const staffUrl = await staffApp.listen({ host: ctx.config.staffHost, port: ctx.config.staffPort });
   const portOf = (a: ReturnType<typeof publicApp.server.address>) => (typeof a === "object" && a ? a.port : null);
   ctx.log.info({ event: "listening", publicPort: portOf(publicApp.server.address()), staffPort: portOf(staffApp.server.address()) }, "Safe Passage is up");
 
   const firstAdminLink = await issueFirstAdminLink(ctx);
-  if (firstAdminLink) {
-    // A staff secret, not applicant data: printed once to the operator's terminal, never logged.
-    process.stdout.write(`\nNo staff accounts yet. Create the first administrator with this one-time link (valid 24 h):\n  ${firstAdminLink}\n\n`);
-  }
+  if (firstAdminLink) announceFirstAdminLink(ctx, firstAdminLink);
 
   let stopping: Promise<void> | null = null;
   return {
@@ -52,4 +50,20 @@ export async function serve(ctx: AppContext): Promise<Running> {
         await ctx.database.close();
       })()),
   };
+}
+
+/**
+ * A staff secret, not applicant data: never logged. With --setup-link-file it goes to a file only
+ * the service account can read (a terminal or a journal collecting stdout may be read by others);
+ * otherwise it is printed once to the operator's terminal.
+ */
+function announceFirstAdminLink(ctx: AppContext, link: string) {
+  const file = ctx.config.setupLinkFile;
+  if (!file) {
+    process.stdout.write(`\nNo staff accounts yet. Create the first administrator with this one-time link (valid 24 h):\n  ${link}\n\n`);
+    return;
+  }
+  fs.rmSync(file, { force: true });
+  fs.writeFileSync(file, `${link}\n`, { mode: 0o600, flag: "wx" });
+  process.stdout.write(`\nNo staff accounts yet. The one-time link to create the first administrator (valid 24 h) is in ${file}; delete the file once used.\n\n`);
 }

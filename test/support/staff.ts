@@ -5,6 +5,8 @@ import type { AppContext } from "../../src/server/context.js";
 import { issueFirstAdminLink, inviteStaff } from "../../src/server/auth/setup-links.js";
 import { totpCodeAt } from "../../src/server/auth/totp.js";
 import type { Role } from "../../src/shared/roles.js";
+import { and, eq, isNull } from "drizzle-orm";
+import { teamMembers } from "../../src/server/db/schema.js";
 
 export const TEST_PASSWORD = "correct horse battery staple";
 /** A user agent no log line may ever contain: the log grep looks for it. */
@@ -76,7 +78,46 @@ export async function createFirstAdmin(app: BaseApp, ctx: AppContext, clock: { t
   return completeSetup(app, ctx, link, "admin", clock);
 }
 
-export async function createStaff(app: BaseApp, ctx: AppContext, admin: StaffClient, role: Role, username: string, clock: { tick: () => number; now: () => Date }) {
+/** Every member created through createStaff, per store: the colleagues who can admit the next one. */
+const colleagues = new WeakMap<AppContext, StaffClient[]>();
+
+/**
+ * An invited, enrolled staff member who is also admitted to his default team, as in real life:
+ * the administrator's next request gives a member-less team its founding member; otherwise a
+ * colleague already in the team (not the administrator who invited him) admits him over HTTP.
+ * Pass `admit: false` to leave him waiting for admission.
+ */
+export async function createStaff(app: BaseApp, ctx: AppContext, admin: StaffClient, role: Role, username: string, clock: { tick: () => number; now: () => Date }, opts: { admit?: boolean } = {}) {
   const inv = await inviteStaff(ctx, { role, username, invitedBy: admin.userId });
-  return completeSetup(app, ctx, inv.link, username, clock);
+  const member = await completeSetup(app, ctx, inv.link, username, clock);
+  const known = colleagues.get(ctx) ?? [];
+  colleagues.set(ctx, [...known, member]);
+  if (opts.admit === false) return member;
+  await admin.request("GET", "/api/auth/session");
+  let waitingFor = await teamsWaiting(ctx, member.userId);
+  for (const c of known) {
+    if (waitingFor.length === 0) break;
+    const session = await freshSession(app, c, clock);
+    if (!session) continue;
+    for (const teamId of waitingFor) await session.request("POST", `/api/admissions/${teamId}/${member.userId}/admit`);
+    waitingFor = await teamsWaiting(ctx, member.userId);
+  }
+  return member;
+}
+
+async function teamsWaiting(ctx: AppContext, userId: string): Promise<string[]> {
+  const rows = await ctx.db.select({ teamId: teamMembers.teamId }).from(teamMembers).where(and(eq(teamMembers.userId, userId), isNull(teamMembers.sealedKey)));
+  return rows.map((r) => r.teamId);
+}
+
+/** The colleague's session, signing him in again if it has lapsed (tests move the clock). */
+async function freshSession(app: BaseApp, c: StaffClient, clock: { tick: () => number; now: () => Date }): Promise<StaffClient | null> {
+  if ((await c.request("GET", "/api/auth/session")).statusCode === 200) return c;
+  if (!c.totpSecret) return null;
+  clock.tick();
+  const r = await app.inject({ method: "POST", url: "/api/auth/login", payload: { username: c.username, password: TEST_PASSWORD, totp: totpCodeAt(c.totpSecret, clock.now()) } });
+  if (r.statusCode !== 200) return null;
+  c.cookie = cookieFrom(r);
+  c.csrf = r.json().csrfToken;
+  return c;
 }

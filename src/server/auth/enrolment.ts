@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import { setupTokens, users } from "../db/schema.js";
 import { hashToken } from "../crypto/random.js";
@@ -20,7 +20,7 @@ const totpAd = (userId: string) => `totp:v1:${userId}`;
 
 /**
  * Accept a one-time link: create the account with its password and key pair, consume the link,
- * join the invited teams (the team key is sealed to him by the next key holder online), and open
+ * put him on the invited teams' admission lists (a member of each admits him: keys/admissions.ts), and open
  * a session that can do nothing but enrol TOTP. The recovery key is returned to be shown once.
  */
 export async function acceptSetupLink(ctx: AppContext, input: { token: string; username: string; displayName: string; password: string }) {
@@ -52,7 +52,7 @@ export async function acceptSetupLink(ctx: AppContext, input: { token: string; u
       const role = user.role as Role;
       if (link.purpose !== "rekey") {
         const invited = (link.teams ?? (DEFAULT_TEAM[role] ? [DEFAULT_TEAM[role]] : [])).filter((t): t is TeamId => (TEAMS as readonly string[]).includes(t));
-        for (const team of invited) await addTeamMember(tx, team, user.id);
+        for (const team of invited) await addTeamMember(tx, team, user.id, link.createdBy);
       }
       const session = await startSession(tx, user.id, "enrol", sessionLimits(ctx), ctx.now(), keys.keyPair.privateKey);
       return { userId: user.id, role, session, recoveryKey: keys.recoveryKey };
@@ -99,7 +99,8 @@ export async function confirmTotpEnrolment(ctx: AppContext, session: StaffSessio
   const step = checkTotp(secret, code, user.totpLastStep, ctx.now());
   if (step === null) throw new AppError("validation_failed", "the code is not right; check the time on your phone and try again");
   return ctx.db.transaction(async (tx) => {
-    await tx.update(users).set({ totpEnabled: true, totpLastStep: step }).where(eq(users.id, user.id));
+    if (!(await spendTotpStep(tx, user.id, step))) throw new AppError("validation_failed", "this code was already used; wait for the next one");
+    await tx.update(users).set({ totpEnabled: true }).where(eq(users.id, user.id));
     await endSession(tx, session.idHash);
     await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: user.id, action: "staff.totp_enrolled", subjectType: "staff", subjectId: user.id });
     return startSession(tx, user.id, "full", sessionLimits(ctx), ctx.now(), session.privateKey);
@@ -121,3 +122,13 @@ export function sessionLimits(ctx: AppContext) {
 }
 
 export { totpAd };
+
+/** Moves the account's last TOTP step forward to `step` unless a parallel request got there first: one atomic check-and-set. */
+export async function spendTotpStep(tx: Pick<AppContext["db"], "update">, userId: string, step: number): Promise<boolean> {
+  const moved = await tx
+    .update(users)
+    .set({ totpLastStep: step })
+    .where(and(eq(users.id, userId), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))))
+    .returning({ id: users.id });
+  return moved.length === 1;
+}

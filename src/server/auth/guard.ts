@@ -4,7 +4,7 @@ import { AppError } from "../errors.js";
 import { csrfTokenValid, resumeSession, type StaffSession } from "./sessions.js";
 import { sessionLimits } from "./enrolment.js";
 import { wipe } from "../crypto/secure.js";
-import { grantPendingTeamKeys } from "../keys/teams.js";
+import { keepTeamKeys } from "../keys/admissions.js";
 
 export const SESSION_COOKIE = "sp_staff";
 export const CSRF_HEADER = "x-csrf-token";
@@ -45,8 +45,10 @@ export function staffGuard(ctx: AppContext) {
     }
     req.staff = session;
     req.staffSessionId = id;
-    // A key holder online admits members waiting for a team key (the server alone cannot).
-    if (session.stage === "full") await grantPendingTeamKeys(ctx.db, session.user.id, session.privateKey);
+    // A key holder online does what the server alone cannot: rotate a team key after a member
+    // left, and (the first administrator, in trust) give a member-less team its founding member.
+    // Admitting anyone else is a deliberate act of a team member (keys/admissions.ts).
+    if (session.stage === "full") await keepTeamKeys(ctx.db, ctx.keys.subkey("audit"), { userId: session.user.id, privateKey: session.privateKey });
   };
 }
 

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import { users } from "../db/schema.js";
 import { hashPassword, verifyPassword } from "../crypto/password.js";
@@ -7,7 +7,7 @@ import { appendAudit } from "../audit/log.js";
 import { AppError } from "../errors.js";
 import { startSession } from "./sessions.js";
 import { checkTotp } from "./totp.js";
-import { sessionLimits, totpAd } from "./enrolment.js";
+import { sessionLimits, spendTotpStep, totpAd } from "./enrolment.js";
 import type { LoginThrottle } from "./throttle.js";
 import { unlockStaffKey } from "../keys/staff.js";
 import { ensureEscrowCopy } from "../keys/recovery.js";
@@ -26,7 +26,8 @@ const INVALID = () => new AppError("unauthenticated", "wrong username, password 
  */
 export async function login(ctx: AppContext, throttle: LoginThrottle, input: { username: string; password: string; totp?: string | undefined }, client: string) {
   const now = ctx.now();
-  const wait = throttle.retryAfter(input.username, client, now.getTime());
+  // Checked before the password, so the answer never tells whether the password was right.
+  const wait = Math.max(throttle.retryAfter(input.username, client, now.getTime()), throttle.accountRetryAfter(input.username, now.getTime()));
   if (wait > 0) throw new AppError("rate_limited", `too many failed attempts; try again in ${Math.ceil(wait / 1000)} s`, { retryAfterSeconds: Math.ceil(wait / 1000) });
 
   const [user] = await ctx.db.select().from(users).where(sql`lower(${users.username}) = lower(${input.username})`);
@@ -54,22 +55,31 @@ export async function login(ctx: AppContext, throttle: LoginThrottle, input: { u
   if (user.totpEnabled && user.totpSecretEnc) {
     const secret = openWithServerKey(ctx.keys.subkey("totp"), user.totpSecretEnc, totpAd(user.id));
     step = checkTotp(secret, input.totp ?? "", user.totpLastStep, now);
-    if (step === null) throw await fail("bad_totp");
+    if (step === null) {
+      // The password was right: whoever is guessing codes knows it, wherever he comes from.
+      throttle.recordSecondFactorFailure(input.username, now.getTime());
+      throw await fail("bad_totp");
+    }
     stage = "full";
   }
 
   // The password also unwraps the staff private key; the session keeps it wrapped under a cookie secret.
   const privateKey = await unlockStaffKey(ctx.db, user.id, input.password);
   if (!privateKey) throw await fail("key_unavailable");
-  throttle.recordSuccess(input.username, client);
   try {
     await ensureEscrowCopy(ctx, user.id, privateKey);
-    return await ctx.db.transaction(async (tx) => {
-      if (step !== null) await tx.update(users).set({ totpLastStep: step }).where(eq(users.id, user.id));
+    const result = await ctx.db.transaction(async (tx) => {
+      // One atomic check-and-set: of two parallel logins with the same code, only one moves the step.
+      if (step !== null && !(await spendTotpStep(tx, user.id, step))) throw new AppError("unauthenticated", "replayed");
       await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: user.id, action: "staff.login", subjectType: "staff", subjectId: user.id, details: { stage } });
       const session = await startSession(tx, user.id, stage, sessionLimits(ctx), now, privateKey);
       return { session, stage, user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role } };
     });
+    throttle.recordSuccess(input.username, client, stage === "full");
+    return result;
+  } catch (err) {
+    if (err instanceof AppError && err.message === "replayed") throw await fail("totp_replayed");
+    throw err;
   } finally {
     wipe(privateKey);
   }

@@ -11,7 +11,9 @@ import { AppError } from "../errors.js";
  */
 export const RESOURCES = {
   staff: ["list", "invite", "disable", "set_role", "reset_2fa"],
-  team: ["read", "manage"],
+  // manage: put accounts on a team's admission list or take them off (account management);
+  // admit: seal the team key to a waiting member (key custody, a team member's duty, four eyes).
+  team: ["read", "manage", "admit"],
   audit: ["read", "verify"],
   // `transition` opens the transition command at all; each move of the declared table
   // (src/shared/case-states.ts) also needs its own stage grant: triage, verify, plan or register.
@@ -54,7 +56,7 @@ const CASE_WORKER_BASE = {
   // The applicant's answers: every case worker reads them; those who talk to him or check him amend them.
   case_questionnaire: { read: "scoped", write: false },
   staff: none("staff"),
-  team: { read: "all", manage: false },
+  team: { read: "all", manage: false, admit: "scoped" },
   audit: none("audit"),
   analytics: none("analytics"),
   canned_reply: { read: "all", manage: false },
@@ -131,7 +133,7 @@ export const POLICY = {
     ...NO_CASE_WORK,
     case: { ...none("case"), list: "all", assign: "all" },
     staff: { list: "all", invite: false, disable: false, set_role: false, reset_2fa: false },
-    team: { read: "all", manage: false },
+    team: { read: "all", manage: false, admit: false },
     audit: { read: "all", verify: false },
     analytics: { read: "all" },
     canned_reply: { read: "all", manage: false },
@@ -141,7 +143,7 @@ export const POLICY = {
   admin: {
     ...NO_CASE_WORK,
     staff: { list: "all", invite: "all", disable: "all", set_role: "all", reset_2fa: "all" },
-    team: { read: "all", manage: "all" },
+    team: { read: "all", manage: "all", admit: false },
     audit: { read: "all", verify: "all" },
     analytics: { read: "all" },
     canned_reply: { read: "all", manage: "all" },

@@ -3,7 +3,7 @@ import type { AppContext } from "../context.js";
 import { clientKey } from "../http/client-key.js";
 import { AppError } from "../errors.js";
 import { login } from "./login.js";
-import { LoginThrottle } from "./throttle.js";
+import { LoginThrottle, throttleAddress } from "./throttle.js";
 import { acceptSetupLink, beginTotpEnrolment, confirmTotpEnrolment } from "./enrolment.js";
 import { changePassword } from "./password-change.js";
 import { findSetupLink } from "./setup-links.js";
@@ -23,7 +23,7 @@ export function registerAuthRoutes(app: BaseApp, ctx: AppContext) {
     "/api/auth/login",
     { config: { access: "public", rateLimit: AUTH_RATE }, schema: { tags: ["auth"], summary: "Sign in with password and TOTP code", body: s.loginBody, response: { 200: s.sessionReply } } },
     async (req, reply) => {
-      const r = await login(ctx, throttle, req.body, clientKey(req.ip));
+      const r = await login(ctx, throttle, req.body, clientKey(throttleAddress(req.ip)));
       setSessionCookie(reply, ctx, r.session.id);
       return { stage: r.stage, csrfToken: csrf(r.session.idHash), user: r.user as z.infer<typeof s.sessionReply>["user"] };
     },

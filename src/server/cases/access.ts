@@ -29,7 +29,8 @@ export function caseScope(user: SessionUser, access: CaseAccess = LIST_CASES): S
   if (grant === "all") return undefined;
   if (!grant) return sql`false`;
   return or(
-    sql`${cases.teamId} IN (SELECT team_id FROM team_members WHERE user_id = ${user.id} AND custodian = false)`,
+    // Admitted members only: an account waiting for admission sees no case of the team.
+    sql`${cases.teamId} IN (SELECT team_id FROM team_members WHERE user_id = ${user.id} AND custodian = false AND sealed_key IS NOT NULL)`,
     eq(cases.assignedUserId, user.id),
     sql`${cases.id} IN (SELECT case_id FROM case_grants WHERE recipient_type = 'staff' AND recipient_id = ${user.id})`,
   );

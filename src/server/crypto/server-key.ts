@@ -20,9 +20,21 @@ export interface ServerKeys {
   subkey(purpose: ServerKeyPurpose): Buffer;
 }
 
+/**
+ * The key file must be the service account's alone: an existing file that group or others may
+ * read (or write) is refused in every environment, because it may already have been copied.
+ */
+export function assertKeyFilePrivate(file: string): void {
+  const mode = fs.statSync(file).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    throw new Error(`the server key file ${file} has mode 0${mode.toString(8)}: group or others can read it. Make it private (chmod 600 ${file}) and consider it exposed if others could log in to this machine.`);
+  }
+}
+
 export function loadOrCreateServerKey(file: string): ServerKeys {
   let master: Buffer;
   if (fs.existsSync(file)) {
+    assertKeyFilePrivate(file);
     master = Buffer.from(fs.readFileSync(file, "utf8").trim(), "hex");
     if (master.length !== sodium.crypto_kdf_KEYBYTES) throw new Error(`server key file ${file} must hold ${sodium.crypto_kdf_KEYBYTES} bytes in hex`);
   } else {

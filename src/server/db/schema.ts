@@ -94,6 +94,8 @@ export const staffKeys = pgTable("staff_keys", {
   recoveryWrapped: text("recovery_wrapped").notNull(),
   escrowWrapped: text("escrow_wrapped"),
   escrowKeyId: text("escrow_key_id"),
+  /** MAC of (user id, public key) under a server sub-key: a database writer cannot swap in his own public key. */
+  mac: bytea("mac"),
   createdAt: createdAt(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
@@ -105,6 +107,8 @@ export const escrowKeys = pgTable("escrow_keys", {
   shares: integer("shares").notNull(),
   threshold: integer("threshold").notNull(),
   active: boolean("active").notNull().default(true),
+  /** MAC of the row under a server sub-key: an escrow key inserted by a database writer is ignored. */
+  mac: bytea("mac"),
   createdAt: createdAt(),
 });
 
@@ -113,6 +117,10 @@ export const teams = pgTable("teams", {
   id: text("id").primaryKey(), // intake, verification, coordination, registration, rewards, resettlement
   publicKey: bytea("public_key").notNull(),
   keyVersion: integer("key_version").notNull().default(1),
+  /** MAC of (id, public key, version) under a server sub-key: nothing is sealed to a team key the server did not make. */
+  mac: bytea("mac"),
+  /** A member left or was disabled: the next key holder online rotates the team key (the server cannot). */
+  rotationDue: boolean("rotation_due").notNull().default(false),
   createdAt: createdAt(),
 });
 
@@ -133,6 +141,8 @@ export const teamMembers = pgTable(
     keyVersion: integer("key_version"),
     /** A custodian holds the team key to admit members, but is not a member: no case scope. */
     custodian: boolean("custodian").notNull().default(false),
+    /** Who created the account (or reset its key) that waits here: he may not admit it (four eyes). */
+    sponsorId: uuid("sponsor_id"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("team_members_pk").on(t.teamId, t.userId), index("team_members_user_idx").on(t.userId)],

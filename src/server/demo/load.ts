@@ -7,8 +7,10 @@ import { appendAudit } from "../audit/log.js";
 import { newTotpSecret } from "../auth/totp.js";
 import { totpAd } from "../auth/enrolment.js";
 import type { Role } from "../../shared/roles.js";
+import type { TeamId } from "../../shared/case-states.js";
 import { createStaffKeys } from "../keys/staff.js";
-import { addTeamMember, bootstrapTeams, DEFAULT_TEAM, grantPendingTeamKeys } from "../keys/teams.js";
+import { addTeamMember, bootstrapTeams, DEFAULT_TEAM } from "../keys/teams.js";
+import { admitMember, foundTeams, pendingAdmissions } from "../keys/admissions.js";
 import { wipe } from "../crypto/secure.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { loadDemoCases } from "./cases.js";
@@ -51,15 +53,20 @@ export async function loadDemoData(ctx: AppContext, opts: { cases?: number } = {
         adminKey = { id: u!.id, privateKey: keys.keyPair.privateKey };
       } else sessions.set(s.username, demoSession({ id: u!.id, ...s }, keys.keyPair.privateKey, ctx.now()));
       const team = DEFAULT_TEAM[s.role];
-      if (team) await addTeamMember(tx, team, u!.id);
+      if (team) await addTeamMember(tx, team, u!.id, null);
       await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: null, action: "staff.created", subjectType: "staff", subjectId: u!.id, details: { role: s.role, via: "demo" } });
       lines.push(`  ${s.username.padEnd(14)} ${s.role.padEnd(22)} TOTP secret ${totp.base32}   recovery key ${keys.recoveryKey}`);
     }
     return adminKey!;
   });
-  // The admin is custodian of every team key: admit the demo members now.
-  await grantPendingTeamKeys(ctx.db, admin.id, admin.privateKey);
+  // The admin, custodian at the first start, gives each team its founding member; the founders admit the rest.
+  await foundTeams(ctx.db, ctx.keys.subkey("audit"), { userId: admin.id, privateKey: admin.privateKey });
   wipe(admin.privateKey);
+  for (const s of sessions.values()) {
+    for (const p of await pendingAdmissions(ctx.db, s.user.id)) {
+      if (p.mayAdmit) await admitMember(ctx.db, ctx.keys.subkey("audit"), { userId: s.user.id, privateKey: s.privateKey }, p.teamId as TeamId, p.userId);
+    }
+  }
   try {
     const count = opts.cases ?? 320;
     if (count > 0) {

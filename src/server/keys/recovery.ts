@@ -83,12 +83,12 @@ export async function recoverStaffKey(ctx: AppContext, username: string, proof: 
 
 /**
  * The last resort, when neither recovery key nor escrow shares exist: an explicit, audited loss
- * of everything sealed only to this person's key (personal case grants; team keys are sealed
- * again by the next key holder online). Never silent. Sessions end; the old password is void.
+ * of everything sealed only to this person's key (personal case grants; his teams must admit him
+ * again, and whoever reset the key is his sponsor, who may not). Never silent. Sessions end; the old password is void.
  */
 export async function discardStaffKey(tx: Tx, ctx: AppContext, userId: string, actorId: string | null) {
   const lost = await tx.delete(caseGrants).where(and(eq(caseGrants.recipientType, "staff"), eq(caseGrants.recipientId, userId))).returning({ caseId: caseGrants.caseId });
-  await tx.update(teamMembers).set({ sealedKey: null, keyVersion: null }).where(eq(teamMembers.userId, userId));
+  await tx.update(teamMembers).set({ sealedKey: null, keyVersion: null, sponsorId: actorId }).where(and(eq(teamMembers.userId, userId), eq(teamMembers.custodian, false)));
   await tx.delete(staffKeys).where(eq(staffKeys.userId, userId));
   await endAllSessions(tx, userId);
   await appendAudit(tx, ctx.keys.subkey("audit"), { actorId, action: "staff.key_lost", subjectType: "staff", subjectId: userId, details: { personalGrantsLost: lost.length } });

@@ -1,7 +1,7 @@
-import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Tx } from "../audit/log.js";
 import type { Db } from "../db/index.js";
-import { caseGrants, staffKeys, teamMembers, teams } from "../db/schema.js";
+import { caseGrants, staffKeys, teamMembers, teams, users } from "../db/schema.js";
 import { generateTeamKeyPair, openTeamKey, rotateTeamKey, sealTeamKeyForMember } from "../crypto/team-keys.js";
 import { publicKeyOf, type KeyPair } from "../crypto/box.js";
 import { wipe } from "../crypto/secure.js";
@@ -24,8 +24,9 @@ export const DEFAULT_TEAM: Record<Role, TeamId | null> = {
 const me = (privateKey: Buffer): KeyPair => ({ publicKey: publicKeyOf(privateKey), privateKey });
 
 /**
- * Create every team's key pair, sealed to the first administrator as custodian: he can admit
- * members (seal the team key to them) but is no member, so no case falls into his scope.
+ * Create every team's key pair at the first start, sealed to the first administrator in trust
+ * until each team has its founding member (foundTeams): intake works before any operator
+ * exists, and the custodian is no member, so no case falls into his scope.
  */
 export async function bootstrapTeams(tx: Tx, custodianId: string, custodianPublicKey: Buffer) {
   for (const id of TEAMS) {
@@ -36,9 +37,12 @@ export async function bootstrapTeams(tx: Tx, custodianId: string, custodianPubli
   }
 }
 
-/** Add someone to a team. The key is sealed to him by the next key holder online (grantPendingTeamKeys). */
-export async function addTeamMember(tx: Tx, teamId: TeamId, userId: string, custodian = false) {
-  await tx.insert(teamMembers).values({ teamId, userId, custodian }).onConflictDoNothing();
+/**
+ * Put someone on a team's admission list. He holds no key and sees no case until a member of
+ * the team who is not his sponsor (whoever created his account or reset his key) admits him.
+ */
+export async function addTeamMember(tx: Tx, teamId: TeamId, userId: string, sponsorId: string | null) {
+  await tx.insert(teamMembers).values({ teamId, userId, custodian: false, sponsorId }).onConflictDoNothing();
 }
 
 /** The team key pair, opened with a holder's private key; null when he holds none. */
@@ -53,71 +57,65 @@ export async function openTeamKeyFor(db: Pick<Db, "select">, teamId: string, use
 }
 
 /**
- * Seal team keys to members who are waiting for them, using the key of a holder who is signed in.
- * Cheap when there is nothing to do (one query); run on each signed-in request.
+ * Take someone off a team. Access ends at once (membership is the case scope, and his sealed
+ * copy is deleted); the key he may have kept is retired by a rotation that the next key holder
+ * online performs (rotateDueTeamKeys), because the server cannot open a team key by itself.
+ * The last key holder cannot be removed: the team's cases would become unreadable to everyone.
  */
-export async function grantPendingTeamKeys(db: Db, userId: string, privateKey: Buffer): Promise<number> {
-  const pending = await db
-    .select({ teamId: teamMembers.teamId, userId: teamMembers.userId, publicKey: staffKeys.publicKey })
-    .from(teamMembers)
-    .innerJoin(staffKeys, eq(staffKeys.userId, teamMembers.userId))
-    .where(
-      and(
-        isNull(teamMembers.sealedKey),
-        sql`${teamMembers.teamId} IN (SELECT team_id FROM team_members WHERE user_id = ${userId} AND sealed_key IS NOT NULL)`,
-      ),
-    );
-  let granted = 0;
-  for (const p of pending) {
-    const team = await openTeamKeyFor(db, p.teamId, userId, privateKey);
-    if (!team) continue;
-    const [t] = await db.select({ keyVersion: teams.keyVersion }).from(teams).where(eq(teams.id, p.teamId));
-    await db
-      .update(teamMembers)
-      .set({ sealedKey: sealTeamKeyForMember(team.privateKey, p.publicKey), keyVersion: t!.keyVersion })
-      .where(and(eq(teamMembers.teamId, p.teamId), eq(teamMembers.userId, p.userId), isNull(teamMembers.sealedKey)));
-    wipe(team.privateKey);
-    granted++;
+export async function removeTeamMember(tx: Tx, teamId: TeamId, removedUserId: string) {
+  const [row] = await tx.select({ sealedKey: teamMembers.sealedKey, custodian: teamMembers.custodian }).from(teamMembers).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, removedUserId)));
+  if (!row) throw new AppError("not_found", "not a member of this team");
+  if (row.custodian) throw new AppError("conflict", "a custodian is not removed here");
+  if (row.sealedKey) {
+    const [{ n } = { n: 0 }] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(teamMembers)
+      .where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.custodian, false), isNotNull(teamMembers.sealedKey), sql`${teamMembers.userId} <> ${removedUserId}`));
+    if (n === 0) throw new AppError("conflict", "this is the team's last key holder: admit another member first, or its cases become unreadable");
+    await tx.update(teams).set({ rotationDue: true }).where(eq(teams.id, teamId));
   }
-  return granted;
+  await tx.delete(teamMembers).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, removedUserId)));
+}
+
+/** A disabled account's teams get a new key at the next holder's request; until then he cannot sign in. */
+export async function retireKeysOfDisabled(tx: Tx, userId: string) {
+  await tx.update(teams).set({ rotationDue: true }).where(sql`${teams.id} IN (SELECT team_id FROM team_members WHERE user_id = ${userId} AND sealed_key IS NOT NULL)`);
 }
 
 /**
- * Remove a member and rotate the team key: a new key pair, every case key of the team resealed to
- * it, the new private key sealed to the remaining holders. The removed member's copy of the old
- * key opens nothing that is still stored. Needs a holder's unlocked key.
+ * Rotate a team key: a new key pair, every case key of the team resealed to it, the new private
+ * key sealed to the remaining active holders only (disabled accounts wait for re-admission).
+ * Whoever kept a copy of the old key opens nothing stored after this.
  */
-export async function removeTeamMember(tx: Tx, teamId: TeamId, removedUserId: string, holder: { userId: string; privateKey: Buffer }) {
-  if (holder.userId === removedUserId) throw new AppError("conflict", "ask another key holder to remove you");
-  const old = await openTeamKeyFor(tx, teamId, holder.userId, holder.privateKey);
-  if (!old) throw new AppError("forbidden", "you hold no key of this team");
-  const removed = await tx.delete(teamMembers).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, removedUserId))).returning({ userId: teamMembers.userId });
-  if (removed.length === 0) throw new AppError("not_found", "not a member of this team");
-
+export async function rotateTeamKeyNow(tx: Tx, teamId: string, old: KeyPair) {
   const grants = await tx.select({ caseId: caseGrants.caseId, sealedKey: caseGrants.sealedKey }).from(caseGrants).where(and(eq(caseGrants.recipientType, "team"), eq(caseGrants.recipientId, teamId)));
   const rotation = rotateTeamKey(old, grants.map((g) => g.sealedKey));
-  const [t] = await tx.update(teams).set({ publicKey: rotation.teamKeyPair.publicKey, keyVersion: sql`${teams.keyVersion} + 1` }).where(eq(teams.id, teamId)).returning({ keyVersion: teams.keyVersion });
-  for (let i = 0; i < grants.length; i++) {
-    await tx.update(caseGrants).set({ sealedKey: rotation.resealedCaseKeys[i]!, keyVersion: t!.keyVersion }).where(and(eq(caseGrants.caseId, grants[i]!.caseId), eq(caseGrants.recipientType, "team"), eq(caseGrants.recipientId, teamId)));
+  try {
+    const [t] = await tx.update(teams).set({ publicKey: rotation.teamKeyPair.publicKey, keyVersion: sql`${teams.keyVersion} + 1`, rotationDue: false }).where(eq(teams.id, teamId)).returning({ keyVersion: teams.keyVersion });
+    for (let i = 0; i < grants.length; i++) {
+      await tx.update(caseGrants).set({ sealedKey: rotation.resealedCaseKeys[i]!, keyVersion: t!.keyVersion }).where(and(eq(caseGrants.caseId, grants[i]!.caseId), eq(caseGrants.recipientType, "team"), eq(caseGrants.recipientId, teamId)));
+    }
+    const holders = await tx
+      .select({ userId: teamMembers.userId, publicKey: staffKeys.publicKey, disabledAt: users.disabledAt })
+      .from(teamMembers)
+      .innerJoin(staffKeys, eq(staffKeys.userId, teamMembers.userId))
+      .innerJoin(users, eq(users.id, teamMembers.userId))
+      .where(and(eq(teamMembers.teamId, teamId), isNotNull(teamMembers.sealedKey), eq(teamMembers.custodian, false)));
+    for (const h of holders) {
+      const sealedKey = h.disabledAt ? null : sealTeamKeyForMember(rotation.teamKeyPair.privateKey, h.publicKey);
+      await tx.update(teamMembers).set({ sealedKey, keyVersion: sealedKey ? t!.keyVersion : null }).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, h.userId)));
+    }
+    // A custodian held the key in trust only until the team had a member: his copy is not renewed.
+    await tx.delete(teamMembers).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.custodian, true)));
+    return { resealed: grants.length, keyVersion: t!.keyVersion, holders: holders.filter((h) => !h.disabledAt).length };
+  } finally {
+    wipe(rotation.teamKeyPair.privateKey);
   }
-  const holders = await tx
-    .select({ userId: teamMembers.userId, publicKey: staffKeys.publicKey })
-    .from(teamMembers)
-    .innerJoin(staffKeys, eq(staffKeys.userId, teamMembers.userId))
-    .where(and(eq(teamMembers.teamId, teamId), isNotNull(teamMembers.sealedKey)));
-  for (const h of holders) {
-    await tx
-      .update(teamMembers)
-      .set({ sealedKey: sealTeamKeyForMember(rotation.teamKeyPair.privateKey, h.publicKey), keyVersion: t!.keyVersion })
-      .where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, h.userId)));
-  }
-  wipe(old.privateKey, rotation.teamKeyPair.privateKey);
-  return { resealed: grants.length, keyVersion: t!.keyVersion };
 }
 
-/** Teams where the user is a member (not a custodian) and holds the current key: his case scope. */
+/** Teams where the user is an admitted member (not a custodian, not waiting for admission). */
 export async function memberTeamIds(db: Pick<Db, "select">, userId: string): Promise<string[]> {
-  const rows = await db.select({ teamId: teamMembers.teamId }).from(teamMembers).where(and(eq(teamMembers.userId, userId), eq(teamMembers.custodian, false)));
+  const rows = await db.select({ teamId: teamMembers.teamId }).from(teamMembers).where(and(eq(teamMembers.userId, userId), eq(teamMembers.custodian, false), isNotNull(teamMembers.sealedKey)));
   return rows.map((r) => r.teamId);
 }
 

@@ -6,7 +6,7 @@ import { allow, authorize } from "../auth/policy.js";
 import { staffOf } from "../auth/guard.js";
 import { teamMembers, teams, users } from "../db/schema.js";
 import { appendAudit } from "../audit/log.js";
-import { addTeamMember, grantPendingTeamKeys, removeTeamMember } from "../keys/teams.js";
+import { addTeamMember, removeTeamMember } from "../keys/teams.js";
 import { AppError } from "../errors.js";
 import { TEAMS } from "../../shared/case-states.js";
 import { ROLES, type Role } from "../../shared/roles.js";
@@ -25,9 +25,9 @@ const teamSchema = z.object({ id: z.enum(TEAMS), keyVersion: z.number(), members
 const teamParams = z.object({ id: z.enum(TEAMS) });
 
 /**
- * Teams and their members. Adding a member is pending until a key holder seals the team key to
- * him; the administrator, custodian of every team key, does it at once (his key is open for this
- * request). Removing one rotates the team key, which needs the administrator's key too.
+ * Teams and their members. Adding a member puts him on the team's admission list: a member of
+ * the team admits him (keys/admissions.ts). Removing one ends his access at once; the next key
+ * holder online rotates the team key.
  */
 export function registerTeamRoutes(app: BaseApp, ctx: AppContext) {
   app.get("/api/teams", { schema: { tags: ["teams"], summary: "Teams with their members and pending grants", response: { 200: z.array(teamSchema) } } }, async (req) => {
@@ -59,11 +59,10 @@ export function registerTeamRoutes(app: BaseApp, ctx: AppContext) {
     await ctx.db.transaction(async (tx) => {
       const existing = await tx.select({ custodian: teamMembers.custodian }).from(teamMembers).where(and(eq(teamMembers.teamId, req.params.id), eq(teamMembers.userId, u.id)));
       if (existing.length > 0) throw new AppError("conflict", "already in this team");
-      await addTeamMember(tx, req.params.id, u.id);
+      await addTeamMember(tx, req.params.id, u.id, session.user.id);
       await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "team.member_added", subjectType: "team", subjectId: req.params.id, details: { userId: u.id } });
     });
-    // The administrator holds the team key as custodian: seal it to the new member now.
-    await grantPendingTeamKeys(ctx.db, session.user.id, session.privateKey);
+    // He waits for admission by a member of the team (four eyes: keys/admissions.ts).
     return reply.status(204).send();
   });
 
@@ -73,15 +72,14 @@ export function registerTeamRoutes(app: BaseApp, ctx: AppContext) {
     async (req, reply) => {
       const session = staffOf(req);
       authorize(session.user, "team", "manage");
-      const r = await ctx.db.transaction(async (tx) => {
+      await ctx.db.transaction(async (tx) => {
         const [m] = await tx.select({ custodian: teamMembers.custodian }).from(teamMembers).where(and(eq(teamMembers.teamId, req.params.id), eq(teamMembers.userId, req.params.userId)));
         if (!m) throw new AppError("not_found", "not a member of this team");
         if (m.custodian) throw new AppError("conflict", "a custodian is not removed here");
-        const rotated = await removeTeamMember(tx, req.params.id, req.params.userId, { userId: session.user.id, privateKey: session.privateKey });
-        await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "team.member_removed", subjectType: "team", subjectId: req.params.id, details: { userId: req.params.userId, keyVersion: rotated.keyVersion, resealed: rotated.resealed } });
-        return rotated;
+        // Access ends now; the next key holder online rotates the team key (he may have kept a copy).
+        await removeTeamMember(tx, req.params.id, req.params.userId);
+        await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "team.member_removed", subjectType: "team", subjectId: req.params.id, details: { userId: req.params.userId } });
       });
-      req.log.info({ event: "team_key_rotated", team: req.params.id, resealed: r.resealed }, "team key rotated");
       return reply.status(204).send();
     },
   );

@@ -115,9 +115,10 @@ describe("cases", () => {
   it("a removed team member can no longer open new cases of that team", async () => {
     const before = await intake("До удаления");
     expect((await op2.request("GET", `/api/cases/${before.caseId}`)).statusCode).toBe(200);
-    // The admin (custodian) removes op2 from intake: the team key rotates.
-    const adminSession = (await resumeSession(ctx.db, admin.cookie, sessionLimits(ctx), ctx.now()))!;
-    await ctx.db.transaction((tx) => removeTeamMember(tx, "intake", op2.userId, { userId: admin.userId, privateKey: adminSession.privateKey }));
+    // The admin removes op2 from intake; the next key holder online (op1) rotates the team key.
+    await ctx.db.transaction((tx) => removeTeamMember(tx, "intake", op2.userId));
+    expect((await op1.request("GET", "/api/auth/session")).statusCode).toBe(200);
+    expect((await resumeSession(ctx.db, op1.cookie, sessionLimits(ctx), ctx.now()))).not.toBeNull();
     const after = await intake("После удаления");
     expect((await op2.request("GET", `/api/cases/${after.caseId}`)).statusCode).toBe(404);
     expect((await op2.request("GET", `/api/cases/${before.caseId}`)).statusCode).toBe(404);

@@ -229,12 +229,17 @@ describe("canned replies", () => {
 });
 
 describe("teams", () => {
-  it("an admin adds a member (sealed at once) and removes one (key rotated)", async () => {
+  it("an admin adds a member (admitted by a member of the team) and removes one (key rotated by the next holder online)", async () => {
     const teams = (await admin.request("GET", "/api/teams")).json();
     const intakeTeam = teams.find((t: { id: string }) => t.id === "intake");
-    expect(intakeTeam.members.map((m: { username: string }) => m.username)).toEqual(expect.arrayContaining(["op1", "op2", "admin"]));
+    expect(intakeTeam.members.map((m: { username: string }) => m.username)).toEqual(expect.arrayContaining(["op1", "op2"]));
+    // The administrator held the intake key in trust only until its founding member came (four eyes, issue 10).
+    expect(intakeTeam.members.map((m: { username: string }) => m.username)).not.toContain("admin");
     expect((await op1.request("POST", `/api/teams/verification/members`, { userId: op2.userId })).statusCode).toBe(403);
     expect((await admin.request("POST", `/api/teams/verification/members`, { userId: op2.userId })).statusCode).toBe(204);
+    const waiting = (await admin.request("GET", "/api/teams")).json().find((t: { id: string }) => t.id === "verification");
+    expect(waiting.members.find((m: { userId: string }) => m.userId === op2.userId).pending).toBe(true);
+    expect((await verifier.request("POST", `/api/admissions/verification/${op2.userId}/admit`)).statusCode).toBe(204);
     const after = (await admin.request("GET", "/api/teams")).json().find((t: { id: string }) => t.id === "verification");
     expect(after.members.find((m: { userId: string }) => m.userId === op2.userId).pending).toBe(false);
     expect((await admin.request("POST", `/api/teams/verification/members`, { userId: supervisor.userId })).statusCode).toBe(409);
@@ -243,8 +248,9 @@ describe("teams", () => {
     await op1.request("POST", `/api/cases/${r.caseId}/assign`, { teamId: "verification" });
     expect((await op2.request("GET", `/api/cases/${r.caseId}`)).statusCode).toBe(200);
     expect((await admin.request("DELETE", `/api/teams/verification/members/${op2.userId}`)).statusCode).toBe(204);
+    expect((await verifier.request("GET", "/api/auth/session")).statusCode).toBe(200);
     const v = (await admin.request("GET", "/api/teams")).json().find((t: { id: string }) => t.id === "verification");
-    expect(v.keyVersion).toBe(2);
+    expect(v.keyVersion).toBe(after.keyVersion + 1);
     expect(v.members.map((m: { userId: string }) => m.userId)).not.toContain(op2.userId);
     expect((await op2.request("GET", `/api/cases/${r.caseId}`)).statusCode).toBe(404);
     expect((await verifier.request("GET", `/api/cases/${r.caseId}`)).statusCode).toBe(200);

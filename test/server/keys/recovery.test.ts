@@ -16,6 +16,7 @@ let cleanup: () => Promise<void>;
 let clock: ReturnType<typeof advancingClock>;
 let admin: StaffClient;
 let shares: string[];
+let colleague: StaffClient;
 
 beforeAll(async () => {
   ({ ctx, cleanup } = await freshContext());
@@ -23,7 +24,15 @@ beforeAll(async () => {
   app = await buildStaffApp(ctx);
   admin = await createFirstAdmin(app, ctx, clock);
   shares = (await initEscrow(ctx, 3, 2)).shares;
+  // The intake team's founding member: he admits the colleagues who join after him.
+  colleague = await createStaff(app, ctx, admin, "operator", "colleague", clock);
 });
+
+/** The colleague, signed in afresh, admits whoever waits for the intake team. */
+async function colleagueAdmits(userId: string) {
+  const c = (await login("colleague", TEST_PASSWORD, colleague.totpSecret!))!;
+  return c.request("POST", `/api/admissions/intake/${userId}/admit`);
+}
 afterAll(async () => {
   await app.close();
   await cleanup();
@@ -37,8 +46,7 @@ async function login(username: string, password: string, secret: Buffer) {
 
 /** An operator with an old case, who then forgets his password. */
 async function operatorWithOldCase(username: string) {
-  const op = await createStaff(app, ctx, admin, "operator", username, clock);
-  await admin.request("GET", "/api/auth/session"); // the custodian seals the intake key to him
+  const op = await createStaff(app, ctx, admin, "operator", username, clock); // admitted by the colleague
   const again = (await login(username, TEST_PASSWORD, op.totpSecret!))!; // his sign-in adds the escrow copy
   const c = await recordIntake(ctx, { channel: "web", sections: { identity: { name: "Старое Дело" } }, message: "старое сообщение" });
   expect((await again.request("GET", `/api/cases/${c.caseId}`)).statusCode).toBe(200);
@@ -71,16 +79,18 @@ describe("staff key recovery", () => {
     expect(events.map((e) => e.details.via).sort()).toEqual(["escrow", "recovery_key"]);
   });
 
-  it("a reset without recovery is an explicit, audited loss; team access comes back through a key holder", async () => {
+  it("a reset without recovery is an explicit, audited loss; team access comes back only through a colleague's admission", async () => {
     const { op, caseId } = await operatorWithOldCase("forgetful3");
     const r = await resetStaffKeyWithLoss(ctx, "forgetful3", "third new password!");
     expect(r.recoveryKey).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){7}$/);
     const lost = await ctx.db.select().from(auditLog).where(eq(auditLog.action, "staff.key_lost"));
     expect(lost).toHaveLength(1);
     const back = (await login("forgetful3", "third new password!", op.totpSecret!))!;
-    // Until a key holder seals the team key again, the case does not open for him.
+    // Until a member of his team admits him again, the case does not open for him; the admin's requests change nothing.
     expect((await back.request("GET", `/api/cases/${caseId}`)).statusCode).toBe(404);
     await admin.request("GET", "/api/auth/session");
+    expect((await back.request("GET", `/api/cases/${caseId}`)).statusCode).toBe(404);
+    expect((await colleagueAdmits(op.userId)).statusCode).toBe(204);
     expect((await back.request("GET", `/api/cases/${caseId}`)).statusCode).toBe(200);
   });
 });
@@ -110,7 +120,11 @@ describe("key reset from the console", () => {
     const { completeSetup } = await import("../../support/staff.js");
     const again = await completeSetup(app, ctx, r.json().link, "lostall", clock);
     expect(again.recoveryKey).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){7}$/);
-    await admin.request("GET", "/api/auth/session"); // the custodian seals the team key again
+    // The admin who reset the key (and may hold the new password) gets nothing by his own requests:
+    await admin.request("GET", "/api/auth/session");
+    expect((await again.request("GET", `/api/cases/${caseId}`)).statusCode).toBe(404);
+    // a colleague of the team, who knows the person, admits him again.
+    expect((await colleagueAdmits(op.userId)).statusCode).toBe(204);
     expect((await again.request("GET", `/api/cases/${caseId}`)).statusCode).toBe(200);
     const events = (await ctx.db.select().from(auditLog)).map((e) => e.action);
     expect(events).toEqual(expect.arrayContaining(["staff.key_lost", "staff.rekeyed"]));

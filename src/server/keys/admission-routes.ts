@@ -1,0 +1,57 @@
+import { z } from "zod";
+import type { BaseApp } from "../http/base.js";
+import type { AppContext } from "../context.js";
+import { authorize } from "../auth/policy.js";
+import { staffOf } from "../auth/guard.js";
+import { TEAMS } from "../../shared/case-states.js";
+import { ROLES, type Role } from "../../shared/roles.js";
+import { admitMember, declineAdmission, pendingAdmissions } from "./admissions.js";
+
+const admissionSchema = z.object({
+  teamId: z.enum(TEAMS),
+  userId: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(ROLES),
+  /** new account, or an account whose key was reset after it had joined */
+  reason: z.enum(["new", "key_reset"]),
+  since: z.string(),
+  sponsor: z.object({ id: z.string(), displayName: z.string() }).nullable(),
+  /** false when you are his sponsor, or his set-up is not finished */
+  mayAdmit: z.boolean(),
+});
+const params = z.object({ teamId: z.enum(TEAMS), userId: z.string().uuid() });
+
+/** Pending admissions to the teams whose key the signed-in member holds (four eyes: keys/admissions.ts). */
+export function registerAdmissionRoutes(app: BaseApp, ctx: AppContext) {
+  app.get("/api/admissions", { schema: { tags: ["teams"], summary: "Accounts waiting for admission to your teams", response: { 200: z.array(admissionSchema) } } }, async (req) => {
+    const session = staffOf(req);
+    authorize(session.user, "team", "admit");
+    const rows = await pendingAdmissions(ctx.db, session.user.id);
+    return rows.map((r) => ({
+      teamId: r.teamId as (typeof TEAMS)[number],
+      userId: r.userId,
+      username: r.username,
+      displayName: r.displayName,
+      role: r.role as Role,
+      reason: r.reason,
+      since: r.since.toISOString(),
+      sponsor: r.sponsorId ? { id: r.sponsorId, displayName: r.sponsorName ?? "" } : null,
+      mayAdmit: r.mayAdmit,
+    }));
+  });
+
+  app.post("/api/admissions/:teamId/:userId/admit", { schema: { tags: ["teams"], summary: "Admit a waiting member: the team key is sealed to him", params } }, async (req, reply) => {
+    const session = staffOf(req);
+    authorize(session.user, "team", "admit");
+    await admitMember(ctx.db, ctx.keys.subkey("audit"), { userId: session.user.id, privateKey: session.privateKey }, req.params.teamId, req.params.userId);
+    return reply.status(204).send();
+  });
+
+  app.post("/api/admissions/:teamId/:userId/decline", { schema: { tags: ["teams"], summary: "Turn a waiting account away from the team", params } }, async (req, reply) => {
+    const session = staffOf(req);
+    authorize(session.user, "team", "admit");
+    await declineAdmission(ctx.db, ctx.keys.subkey("audit"), session.user.id, req.params.teamId, req.params.userId);
+    return reply.status(204).send();
+  });
+}
