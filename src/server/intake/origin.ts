@@ -21,14 +21,20 @@ export function crossSite(req: FastifyRequest): boolean {
   if (site !== undefined) return site !== "same-origin" && site !== "none";
   const origin = header(req, "origin");
   if (origin === undefined || origin === "null") return false;
-  let host: string;
+  // req.host honours the trusted-proxy setting (X-Forwarded-Host only from a trusted proxy). The
+  // scheme is not compared: behind a TLS proxy the page is https and this listener plain http.
+  const from = hostAndPort(origin);
+  return from === null || from !== hostAndPort(`http://${req.host}`);
+}
+
+function hostAndPort(url: string): string | null {
   try {
-    host = new URL(origin).host;
+    const u = new URL(url);
+    const port = u.port === "80" || u.port === "443" ? "" : u.port;
+    return `${u.hostname}:${port}`;
   } catch {
-    return true;
+    return null;
   }
-  // req.host honours the trusted-proxy setting (X-Forwarded-Host only from a trusted proxy).
-  return host.toLowerCase() !== req.host.toLowerCase();
 }
 
 function header(req: FastifyRequest, name: string): string | undefined {
