@@ -37,7 +37,7 @@ export async function buildStaffApp(ctx: AppContext) {
 
 /** The public listener: applicant pages and channel webhooks only. No staff route exists here. */
 export async function buildPublicApp(ctx: AppContext) {
-  const app = await createBaseApp({ log: ctx.log, db: ctx.db });
+  const app = await createBaseApp({ log: ctx.log, db: ctx.db, trustProxy: ctx.config.publicClients.trustProxy });
   await registerIntakeRoutes(app, ctx);
   await registerChannelWebhooks(app, ctx);
   return app;

@@ -43,6 +43,7 @@ const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema> & {
+  publicClients: PublicClients;
   dbDir: string;
   keyFile: string;
   staffUrl: string;
@@ -101,6 +102,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const dataDir = path.resolve(c.dataDir);
   return {
     ...c,
+    publicClients: parsePublicTrustProxy(env.PUBLIC_TRUST_PROXY),
     dataDir,
     dbDir: path.join(dataDir, "db"),
     keyFile: path.resolve(c.keyFile ?? path.join(dataDir, "server.key")),
@@ -109,4 +111,35 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     secureCookies: c.env !== "development",
     envExplicit: envName !== undefined,
   };
+}
+
+// ---- Public listener behind a proxy or an onion service (intake security; README "Behind a proxy") ----
+
+/**
+ * How the public listener tells its clients apart, from PUBLIC_TRUST_PROXY:
+ * - unset or "none": browsers connect to it directly, the peer address is the client's;
+ * - "onion": behind a Tor onion service (or any front that hides who connects): every client
+ *   arrives from the same address, so nothing is keyed on it;
+ * - a comma-separated list of addresses or CIDR ranges: the reverse proxies whose
+ *   X-Forwarded-For (and X-Forwarded-Host) are believed; the client is the nearest address not
+ *   in the list. Anyone else's X-Forwarded-For is ignored.
+ * The staff listener never trusts forwarded headers.
+ */
+export interface PublicClients {
+  /** Fastify's trustProxy for the public listener. */
+  trustProxy: false | string[];
+  /** True when addresses identify clients; false behind an onion service. */
+  addressesIdentify: boolean;
+}
+
+const proxyEntry = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]);
+
+export function parsePublicTrustProxy(value: string | undefined): PublicClients {
+  const text = (value ?? "").trim().toLowerCase();
+  if (text === "" || text === "none") return { trustProxy: false, addressesIdentify: true };
+  if (text === "onion") return { trustProxy: false, addressesIdentify: false };
+  const entries = text.split(",").map((s) => s.trim()).filter(Boolean);
+  const bad = entries.filter((e) => !proxyEntry.safeParse(e).success);
+  if (bad.length || entries.length === 0) throw new Error(`invalid configuration: PUBLIC_TRUST_PROXY must be "none", "onion" or a list of addresses or CIDR ranges (not ${bad.join(", ") || "empty"})`);
+  return { trustProxy: entries, addressesIdentify: true };
 }

@@ -17,7 +17,8 @@ export interface BaseOptions {
   db: Db;
   /** Extra CSP sources for the staff console's images (QR codes are data: URIs). */
   imgSrc?: string[];
-  trustProxy?: boolean;
+  /** Public listener only: the proxies whose forwarded headers are believed (config PUBLIC_TRUST_PROXY). */
+  trustProxy?: false | string[];
   bodyLimit?: number;
 }
 

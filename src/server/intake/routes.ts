@@ -1,26 +1,28 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { eq } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import type { BaseApp } from "../http/base.js";
+import { teams } from "../db/schema.js";
 import { wipe } from "../crypto/secure.js";
 import { CATALOGS, fill, langOf, pageHref } from "./i18n.js";
 import { loadIntakeSettings } from "./settings.js";
 import { FloodGuard } from "./flood.js";
-import { SpentChallenges, issueChallenge, verifySolution } from "./pow.js";
-import { POW_SCRIPT } from "./pow-script.js";
-import { FormBodyError, parseFormBody, type FormValues } from "./form-body.js";
-import { EMPTY_FORM, LIMITS, REPLY_FORM, REQUEST_FORM, RETURN_FORM, textValue, validateRequest, type FieldErrors } from "./schema.js";
+import { IntakeGate, type Refusal } from "./gate.js";
+import { crossSite } from "./origin.js";
+import { ARGON2_SCRIPT, POW_SCRIPT, POW_WORKER_CSP, POW_WORKER_SCRIPT } from "./pow-script.js";
+import { FormBodyError, parseFormBody } from "./form-body.js";
+import { LEAVE_FORM, LIMITS, REPLY_FORM, REQUEST_FORM, RETURN_FORM, textValue, validateRequest, type FieldErrors } from "./schema.js";
 import { submitWebRequest } from "./submit.js";
 import { APPLICANT_COOKIE, endApplicantSession, openCaseWithReceipt, resumeApplicantSession, startApplicantSession } from "./applicant-session.js";
-import { addApplicantReply, readApplicantThread } from "./applicant-thread.js";
+import { addApplicantReply, readApplicantThread, type ApplicantThread } from "./applicant-thread.js";
 import { compress, negotiateEncoding } from "./compress.js";
 import { problemPage, type PageContext, type ProblemKind } from "./views/layout.js";
 import { homePage, instructionsPage } from "./views/info.js";
-import { donePage, requestPage } from "./views/request.js";
+import { alreadySentPage, closedPage, donePage, requestPage } from "./views/request.js";
 import { leftPage, returnPage, threadPage } from "./views/return.js";
 
 /** Largest form body: a 4,000-character Cyrillic message is ~24 KB once percent-encoded. */
 const BODY_LIMIT = 64 * 1024;
-const TEN_MINUTES = 10 * 60_000;
 
 /**
  * The applicant's side of the public listener: server-rendered pages in Russian (Ukrainian and
@@ -39,12 +41,9 @@ export async function registerIntakeRoutes(app: BaseApp, ctx: AppContext): Promi
     maxInFlight: settings.maxInFlight,
   });
   app.decorate("intakeFlood", flood);
-  const spent = new SpentChallenges();
-  const powKey = ctx.keys.subkey("ratelimit");
-  // One ceiling on code checks for all clients together, beside the per-client limit.
-  const returnCeiling = app.createRateLimit({ keyGenerator: () => "intake-return-all", max: settings.returnsGlobalPerMinute, timeWindow: 60_000 });
-
-  const pageLimit = { rateLimit: { max: settings.pagesPerClient, timeWindow: 60_000 } };
+  const gate = new IntakeGate(app, ctx, settings, flood);
+  // Per-address page limits only where an address tells clients apart (not behind an onion service).
+  const pageLimit: { rateLimit?: { max: number; timeWindow: number } } = ctx.config.publicClients.addressesIdentify ? { rateLimit: { max: settings.pagesPerClient, timeWindow: 60_000 } } : {};
 
   const page = (req: FastifyRequest, reply: FastifyReply, path: string): PageContext => {
     const lang = langOf(req.query);
@@ -65,18 +64,22 @@ export async function registerIntakeRoutes(app: BaseApp, ctx: AppContext): Promi
     return reply.send(payload);
   };
 
-  const challengeNow = (): string | null => {
-    const bits = flood.difficulty();
-    return bits ? issueChallenge(powKey, bits, Date.now()) : null;
+  /** Refusals every form shares; the others (stale, pow, busy) give the form back. */
+  const refuse = (req: FastifyRequest, reply: FastifyReply, r: Refusal) => {
+    if (r.kind === "crossSite") return send(req, reply, 403, problemPage(page(req, reply, "/"), "crossSite"), { compress: true });
+    if (r.kind === "limited") {
+      void reply.header("Retry-After", String(r.retryAfter));
+      throw Object.assign(new Error("rate limited"), { statusCode: 429 });
+    }
+    if (r.kind === "done") return send(req, reply, 409, alreadySentPage(page(req, reply, "/request")), { compress: true });
+    return null;
   };
+  const FORM_ERROR: Record<"stale" | "pow" | "busy", FieldErrors["_form"]> = { stale: { key: "expired" }, pow: { key: "pow" }, busy: { key: "busy" } };
+  const STATUS = { stale: 400, pow: 400, busy: 503 } as const;
 
-  /** While the switch is on: a valid, unused solution of at least (current difficulty − 2) bits. */
-  const powRefused = (values: FormValues): boolean => {
-    const bits = flood.difficulty();
-    if (!bits) return false;
-    const str = (name: string) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
-    return verifySolution(powKey, str("pow_challenge"), str("pow_nonce"), Math.max(settings.powBaseBits, bits - 2), Date.now(), spent) !== "ok";
-  };
+  // The intake team's key is made with the first administrator; until then nothing can be taken in.
+  let open = false;
+  const hotlineOpen = async () => (open ||= (await ctx.db.select({ id: teams.id }).from(teams).where(eq(teams.id, "intake"))).length > 0);
 
   const setCookie = (reply: FastifyReply, value: string) =>
     void reply.setCookie(APPLICANT_COOKIE, value, { path: "/return", httpOnly: true, sameSite: "strict", secure: ctx.config.secureCookies });
@@ -117,65 +120,79 @@ export async function registerIntakeRoutes(app: BaseApp, ctx: AppContext): Promi
 
     scope.get("/instructions", { config: pageLimit }, async (req, reply) => send(req, reply, 200, instructionsPage(page(req, reply, "/instructions")), { compress: true }));
 
-    scope.get("/request", { config: pageLimit }, async (req, reply) =>
-      send(req, reply, 200, requestPage(page(req, reply, "/request"), { values: {}, errors: {}, challenge: challengeNow() }), { compress: true }),
-    );
+    scope.get("/request", { config: pageLimit }, async (req, reply) => {
+      const p = page(req, reply, "/request");
+      if (!(await hotlineOpen())) return send(req, reply, 503, closedPage(p), { compress: true });
+      return send(req, reply, 200, requestPage(p, { values: {}, errors: {}, token: gate.issue("request") }), { compress: true });
+    });
 
-    scope.post("/request", { config: { rateLimit: { max: settings.requestsPerClient, timeWindow: TEN_MINUTES } } }, async (req, reply) => {
-      flood.record();
+    scope.post("/request", async (req, reply) => {
+      flood.record(); // every post counts toward switching the proof of work on, junk included
       const p = page(req, reply, "/request");
       const values = parseFormBody(bodyOf(req), REQUEST_FORM);
-      const refusedPow = powRefused(values);
+      const retry = (status: number, errors: FieldErrors) => send(req, reply, status, requestPage(p, { values, errors, token: gate.issue("request") }, "retry"), { compress: true });
+      // 503: the service cannot take requests yet, and will once it is set up (RFC 9110, 15.6.4).
+      if (!crossSite(req) && !(await hotlineOpen())) return retry(503, { _form: { key: "notOpen" } });
+      const admitted = await gate.admit(req, values, "request");
+      if (!admitted.ok) return refuse(req, reply, admitted) ?? retry(STATUS[admitted.kind as keyof typeof STATUS], { _form: FORM_ERROR[admitted.kind as keyof typeof FORM_ERROR] });
       const checked = validateRequest(values);
-      const retry = (status: number, errors: FieldErrors) => send(req, reply, status, requestPage(p, { values, errors, challenge: challengeNow() }, "retry"), { compress: true });
-      if (!checked.ok || refusedPow) {
-        const errors: FieldErrors = checked.ok ? {} : checked.errors;
-        if (refusedPow) errors._form = { key: "pow" };
-        return retry(400, errors);
+      if (!checked.ok) return retry(400, checked.errors);
+      const paid = await gate.pay(req, values, admitted.token, "request");
+      if (!paid.ok) return refuse(req, reply, paid) ?? retry(STATUS[paid.kind as keyof typeof STATUS], { _form: FORM_ERROR[paid.kind as keyof typeof FORM_ERROR] });
+      const id = admitted.token.id;
+      if (!flood.tryEnter()) {
+        await gate.spent.release(id);
+        return retry(503, { _form: { key: "busy" } });
       }
-      if (!flood.tryEnter()) return retry(503, { _form: { key: "busy" } });
       let submitted: Awaited<ReturnType<typeof submitWebRequest>>;
       try {
         submitted = await submitWebRequest(ctx, checked.value, p.lang);
       } catch (err) {
         // Not stored: give him his form back rather than a bare error, so nothing he typed is lost.
         req.log.error({ err }, "web request could not be recorded");
+        await gate.spent.release(id).catch(() => undefined);
         return retry(503, { _form: { key: "busy" } });
       } finally {
         flood.leave();
       }
       // The case is committed: from here on he is shown his code whatever happens to the session.
+      let cookie: string | undefined;
       try {
-        setCookie(reply, await startApplicantSession(ctx, submitted.caseId, submitted.caseKey));
+        await gate.spent.markDone(id, ctx.now());
+        cookie = await startApplicantSession(ctx, submitted.caseId, submitted.caseKey);
+        setCookie(reply, cookie);
       } catch (err) {
         req.log.error({ err }, "applicant session could not be started");
       } finally {
         wipe(submitted.caseKey);
       }
-      return send(req, reply, 201, donePage(p, submitted.receiptCode, checked.value.receipt), { compress: false });
+      return send(req, reply, 201, donePage(p, submitted.receiptCode, checked.value.receipt, gate.issue("leave", cookie)), { compress: false });
     });
+
+    const conversation = (req: FastifyRequest, reply: FastifyReply, p: PageContext, thread: ApplicantThread, cookie: string, opts: { sent: boolean; error?: string; draft?: string; status?: number }) =>
+      send(req, reply, opts.status ?? 200, threadPage(p, thread, { ...opts, tokens: { reply: gate.issue("reply", cookie), leave: gate.issue("leave", cookie) } }), { compress: false });
 
     scope.get("/return", { config: pageLimit }, async (req, reply) => {
       const p = page(req, reply, "/return");
       const cookie = req.cookies[APPLICANT_COOKIE];
       const session = await resumeApplicantSession(ctx, cookie);
-      if (!session) {
+      if (!session || !cookie) {
         if (cookie) clearCookie(reply);
-        return send(req, reply, 200, returnPage(p, { notice: cookie ? "expired" : null, challenge: challengeNow() }), { compress: !cookie });
+        return send(req, reply, 200, returnPage(p, { notice: cookie ? "expired" : null, token: gate.issue("return") }), { compress: !cookie });
       }
       try {
         const thread = await readApplicantThread(ctx, session);
         if (!thread) {
           clearCookie(reply);
-          return send(req, reply, 200, returnPage(p, { notice: null, challenge: challengeNow() }), { compress: false });
+          return send(req, reply, 200, returnPage(p, { notice: null, token: gate.issue("return") }), { compress: false });
         }
-        return send(req, reply, 200, threadPage(p, thread, { sent: (req.query as Record<string, unknown>).sent === "1" }), { compress: false });
+        return conversation(req, reply, p, thread, cookie, { sent: (req.query as Record<string, unknown>).sent === "1" });
       } finally {
         wipe(session.caseKey);
       }
     });
 
-    scope.post("/return", { config: { rateLimit: { max: settings.returnsPerClient, timeWindow: TEN_MINUTES } } }, async (req, reply) => {
+    scope.post("/return", async (req, reply) => {
       flood.record();
       const p = page(req, reply, "/return");
       const values = parseFormBody(bodyOf(req), RETURN_FORM);
@@ -183,13 +200,13 @@ export async function registerIntakeRoutes(app: BaseApp, ctx: AppContext): Promi
       const pending = textValue(values, "message");
       if (code.length > LIMITS.code || (pending?.length ?? 0) > LIMITS.message) throw new FormBodyError("too_long");
       const again = (status: number, notice: Parameters<typeof returnPage>[1]["notice"]) =>
-        send(req, reply, status, returnPage(p, { notice, challenge: challengeNow(), ...(pending ? { pending } : {}) }), { compress: false });
-      if (powRefused(values)) return again(400, "pow");
-      const ceiling = await returnCeiling(req);
-      if (!ceiling.isAllowed && ceiling.isExceeded) {
-        void reply.header("Retry-After", String(ceiling.ttlInSeconds));
-        throw Object.assign(new Error("too many code checks"), { statusCode: 429 });
-      }
+        send(req, reply, status, returnPage(p, { notice, token: gate.issue("return"), ...(pending ? { pending } : {}) }), { compress: false });
+      const NOTICE = { stale: "stale", pow: "pow", busy: "busy" } as const;
+      // Signing someone into a case from another site is refused here, before any work.
+      const admitted = await gate.admit(req, values, "return");
+      if (!admitted.ok) return refuse(req, reply, admitted) ?? again(STATUS[admitted.kind as keyof typeof STATUS], NOTICE[admitted.kind as keyof typeof NOTICE]);
+      const paid = await gate.pay(req, values, admitted.token, "return");
+      if (!paid.ok) return refuse(req, reply, paid) ?? again(STATUS[paid.kind as keyof typeof STATUS], NOTICE[paid.kind as keyof typeof NOTICE]);
       if (!flood.tryEnter()) return again(503, "busy");
       let outcome: Awaited<ReturnType<typeof openCaseWithReceipt>>;
       try {
@@ -209,23 +226,27 @@ export async function registerIntakeRoutes(app: BaseApp, ctx: AppContext): Promi
       return reply.redirect(pageHref("/return", p.lang, pending ? "sent=1" : ""), 303);
     });
 
-    scope.post("/return/reply", { config: { rateLimit: { max: settings.repliesPerClient, timeWindow: TEN_MINUTES } } }, async (req, reply) => {
+    scope.post("/return/reply", async (req, reply) => {
       const p = page(req, reply, "/return");
       const values = parseFormBody(bodyOf(req), REPLY_FORM);
       const message = textValue(values, "message");
-      const session = await resumeApplicantSession(ctx, req.cookies[APPLICANT_COOKIE]);
-      if (!session) {
-        if (req.cookies[APPLICANT_COOKIE]) clearCookie(reply);
+      const cookie = req.cookies[APPLICANT_COOKIE];
+      const session = await resumeApplicantSession(ctx, cookie);
+      if (!session || !cookie) {
+        if (cookie) clearCookie(reply);
         if ((message?.length ?? 0) > LIMITS.message) throw new FormBodyError("too_long");
-        return send(req, reply, 401, returnPage(p, { notice: "expired", challenge: challengeNow(), ...(message ? { pending: message } : {}) }), { compress: false });
+        if (crossSite(req)) return refuse(req, reply, { kind: "crossSite" });
+        return send(req, reply, 401, returnPage(p, { notice: "expired", token: gate.issue("return"), ...(message ? { pending: message } : {}) }), { compress: false });
       }
       try {
+        const admitted = await gate.admit(req, values, "reply", cookie);
         const tooLong = (message?.length ?? 0) > LIMITS.message;
-        if (!message || tooLong) {
+        if (!admitted.ok && admitted.kind !== "stale") return refuse(req, reply, admitted);
+        if (!admitted.ok || !message || tooLong) {
           const thread = await readApplicantThread(ctx, session);
           if (!thread) throw Object.assign(new Error("case gone"), { statusCode: 404 });
-          const error = tooLong ? fill(p.t.errors.tooLong, { n: LIMITS.message }) : p.t.errors.messageEmpty;
-          return send(req, reply, 400, threadPage(p, thread, { sent: false, error, ...(message ? { draft: message } : {}) }), { compress: false });
+          const error = !admitted.ok ? p.t.errors.expired : tooLong ? fill(p.t.errors.tooLong, { n: LIMITS.message }) : p.t.errors.messageEmpty;
+          return conversation(req, reply, p, thread, cookie, { sent: false, error, status: 400, ...(message ? { draft: message } : {}) });
         }
         await addApplicantReply(ctx, session, message);
         return reply.redirect(pageHref("/return", p.lang, "sent=1"), 303);
@@ -235,19 +256,38 @@ export async function registerIntakeRoutes(app: BaseApp, ctx: AppContext): Promi
     });
 
     scope.post("/return/leave", { config: pageLimit }, async (req, reply) => {
-      parseFormBody(bodyOf(req), EMPTY_FORM);
-      const session = await resumeApplicantSession(ctx, req.cookies[APPLICANT_COOKIE]);
-      if (session) {
-        wipe(session.caseKey);
-        await endApplicantSession(ctx, session.idHash);
+      const values = parseFormBody(bodyOf(req), LEAVE_FORM);
+      const cookie = req.cookies[APPLICANT_COOKIE];
+      // Leaving needs a token bound to his session: a hostile page cannot end it for him.
+      const admitted = await gate.admit(req, values, "leave", cookie);
+      if (!admitted.ok && admitted.kind === "crossSite") return refuse(req, reply, admitted);
+      if (admitted.ok) {
+        const session = await resumeApplicantSession(ctx, cookie);
+        if (session) {
+          wipe(session.caseKey);
+          await endApplicantSession(ctx, session.idHash);
+        }
+        clearCookie(reply);
+        // Ask the browser to drop whatever it kept of this site: cookies, cache, storage.
+        void reply.header("Clear-Site-Data", '"cache", "cookies", "storage"');
       }
-      clearCookie(reply);
-      // Ask the browser to drop whatever it kept of this site: cookies, cache, storage.
-      void reply.header("Clear-Site-Data", '"cache", "cookies", "storage"');
-      return send(req, reply, 200, leftPage(page(req, reply, "/")), { compress: false });
+      return send(req, reply, admitted.ok ? 200 : 400, leftPage(page(req, reply, "/")), { compress: false });
     });
 
-    scope.get("/pow.js", { config: pageLimit }, async (_req, reply) => reply.type("text/javascript; charset=utf-8").send(POW_SCRIPT));
+    const script = (body: string) => async (req: FastifyRequest, reply: FastifyReply) => {
+      void reply.type("text/javascript; charset=utf-8");
+      void reply.header("Vary", "Accept-Encoding");
+      const encoding = negotiateEncoding(req.headers["accept-encoding"]);
+      if (!encoding) return reply.send(body);
+      return reply.header("Content-Encoding", encoding).send(compress(Buffer.from(body, "utf8"), encoding));
+    };
+    scope.get("/pow.js", { config: pageLimit }, script(POW_SCRIPT));
+    scope.get("/argon2.js", { config: pageLimit }, script(ARGON2_SCRIPT));
+    const worker = script(POW_WORKER_SCRIPT);
+    scope.get("/pow-worker.js", { config: pageLimit }, async (req, reply) => {
+      void reply.header("Content-Security-Policy", POW_WORKER_CSP);
+      return worker(req, reply);
+    });
 
     // Browsers ask for it by themselves; answering "nothing" keeps an icon of this site out of their cache.
     scope.get("/favicon.ico", { config: pageLimit }, async (_req, reply) => reply.status(204).send());

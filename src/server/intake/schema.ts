@@ -23,7 +23,7 @@ export const LIMITS = {
   code: 200,
 } as const;
 
-export const POW_FIELDS = ["pow_challenge", "pow_nonce"] as const;
+export const POW_FIELDS = ["form_token", "pow_nonce"] as const;
 
 export const REQUEST_FORM: FormSpec = {
   fields: ["who", "group_size", "name", "rank", "unit", "deployed", "region", "location", "timing", "equipment", "equipment_note", "contact", "telegram", "whatsapp", "phone", "message", "receipt", ...POW_FIELDS],
@@ -31,8 +31,8 @@ export const REQUEST_FORM: FormSpec = {
   maxFields: 40,
 };
 export const RETURN_FORM: FormSpec = { fields: ["code", "message", ...POW_FIELDS], maxFields: 8 };
-export const REPLY_FORM: FormSpec = { fields: ["message"], maxFields: 2 };
-export const EMPTY_FORM: FormSpec = { fields: [], maxFields: 0 };
+export const REPLY_FORM: FormSpec = { fields: ["message", "form_token"], maxFields: 3 };
+export const LEAVE_FORM: FormSpec = { fields: ["form_token"], maxFields: 1 };
 
 export type ErrorKey = keyof Catalog["errors"];
 export interface FieldError {
@@ -64,7 +64,7 @@ const requestSchema = z
     phone: text(LIMITS.phone),
     message: text(LIMITS.message),
     receipt: choice(RECEIPT_KINDS),
-    pow_challenge: z.string().max(200).optional(),
+    form_token: z.string().max(200).optional(),
     pow_nonce: z.string().max(32).optional(),
   })
   .strict();

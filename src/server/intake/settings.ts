@@ -15,18 +15,30 @@ const schema = z.object({
   /** Auto mode switches on above max(floodMinPerMinute, floodFactor × the usual rate per minute). */
   floodMinPerMinute: count(60),
   floodFactor: z.coerce.number().min(1.5).max(100).default(5),
-  /** Proof-of-work difficulty in leading zero bits of SHA-256: the base when the switch is on, and the cap. */
-  powBaseBits: z.coerce.number().int().min(8).max(28).default(16),
-  powMaxBits: z.coerce.number().int().min(8).max(28).default(22),
+  /**
+   * Proof of work (pow.ts): leading zero bits of Argon2id asked when the switch turns on, and the
+   * cap as the flood grows (each bit doubles the client's work), and the memory of each Argon2
+   * run. The defaults make an accepted fake request cost native code ten times what it costs the
+   * server (bench/pow.bench.ts measures it).
+   */
+  powBaseBits: z.coerce.number().int().min(1).max(20).default(8),
+  powMaxBits: z.coerce.number().int().min(1).max(20).default(12),
+  powMemoryKiB: z.coerce.number().int().min(8).max(256 * 1024).default(16 * 1024),
   /** Requests and code checks that may run their Argon2 work at once; more get "busy, try again". */
   maxInFlight: count(16),
-  /** Per client (the anonymous daily-keyed address hash), per 10 minutes. */
+  /** Per client, per 10 minutes: posts of one form token (request, code check), replies of one session. */
   requestsPerClient: count(10),
   returnsPerClient: count(10),
   repliesPerClient: count(30),
-  /** Per client, per minute, for the plain pages. */
+  /**
+   * Per address (the anonymous daily-keyed address hash), only where an address tells clients
+   * apart (PUBLIC_TRUST_PROXY is not "onion"): posts that passed the proof of work, per 10
+   * minutes, and plain pages per minute. High on purpose: a carrier's NAT puts many people behind one.
+   */
+  postsPerAddress: count(60),
   pagesPerClient: count(120),
-  /** All clients together, per minute: the ceiling on code checks (each costs one Argon2 run). */
+  /** All clients together, per minute, counting only posts that passed the proof of work (each costs Argon2 runs). */
+  requestsGlobalPerMinute: count(300),
   returnsGlobalPerMinute: count(300),
   /** Where "quick exit" leads: a harmless site (a weather forecast). */
   quickExitUrl: z.string().url().startsWith("https://").default("https://yandex.ru/pogoda/"),
@@ -45,11 +57,14 @@ export function loadIntakeSettings(env: NodeJS.ProcessEnv = process.env): Intake
     floodFactor: env.INTAKE_FLOOD_FACTOR || undefined,
     powBaseBits: env.INTAKE_POW_BASE_BITS || undefined,
     powMaxBits: env.INTAKE_POW_MAX_BITS || undefined,
+    powMemoryKiB: env.INTAKE_POW_MEMORY_KIB || undefined,
     maxInFlight: env.INTAKE_MAX_IN_FLIGHT || undefined,
     requestsPerClient: env.INTAKE_REQUESTS_PER_CLIENT || undefined,
     returnsPerClient: env.INTAKE_RETURNS_PER_CLIENT || undefined,
     repliesPerClient: env.INTAKE_REPLIES_PER_CLIENT || undefined,
+    postsPerAddress: env.INTAKE_POSTS_PER_ADDRESS || undefined,
     pagesPerClient: env.INTAKE_PAGES_PER_CLIENT || undefined,
+    requestsGlobalPerMinute: env.INTAKE_REQUESTS_GLOBAL_PER_MINUTE || undefined,
     returnsGlobalPerMinute: env.INTAKE_RETURNS_GLOBAL_PER_MINUTE || undefined,
     quickExitUrl: env.INTAKE_QUICK_EXIT_URL || undefined,
     telegram: env.INTAKE_TELEGRAM || undefined,

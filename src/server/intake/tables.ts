@@ -23,3 +23,21 @@ export const applicantSessions = pgTable(
   },
   (t) => [index("applicant_sessions_case_idx").on(t.caseId), index("applicant_sessions_expiry_idx").on(t.expiresAt)],
 );
+
+/**
+ * Form tokens already used (form-token.ts): the proof-of-work challenge of each is spent once, in
+ * every instance and across restarts, and a request form's token remembers that it produced a
+ * request, so that a reload of the receipt page answers "already sent" instead of opening a
+ * second case. Only the token's random id is kept: no case, no code, no address. A row lives
+ * until `expiresAt`; expired rows are removed as new ones come in (spent-tokens.ts).
+ */
+export const intakeSpentTokens = pgTable(
+  "intake_spent_tokens",
+  {
+    id: bytea("id").primaryKey(),
+    /** When it produced a committed request; null while the request is being recorded or for a code check. */
+    doneAt: timestamp("done_at", { withTimezone: true }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("intake_spent_tokens_expiry_idx").on(t.expiresAt)],
+);

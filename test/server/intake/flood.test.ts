@@ -6,10 +6,15 @@ import type { AppContext } from "../../../src/server/context.js";
 import type { BaseApp } from "../../../src/server/http/base.js";
 import { CATALOGS } from "../../../src/server/intake/i18n.js";
 import { FloodGuard } from "../../../src/server/intake/flood.js";
-import { SpentChallenges, issueChallenge, leadingZeroBits, powDigest, solveChallenge, verifySolution } from "../../../src/server/intake/pow.js";
-import { caseCount, get, post } from "./helpers.js";
+import { leadingZeroBits, powDigest, solveWork, verifyWork } from "../../../src/server/intake/pow.js";
+import { issueFormToken, readFormToken, type FormToken } from "../../../src/server/intake/form-token.js";
+import { TEST_POW_ENV, caseCount, get, post, solveToken, tokenOf, withEnv, wrongNonce } from "./helpers.js";
 
-const challengeOf = (body: string) => /name="pow_challenge" value="([^"]+)"/.exec(body)?.[1] ?? null;
+/** The form token of the page while it asks for work; null when it asks none. */
+const challengeOf = (body: string) => {
+  const token = tokenOf(body);
+  return token && token.split(".")[1] !== "0" ? token : null;
+};
 
 describe("the flood switch (unit)", () => {
   const options = { mode: "auto" as const, minPerMinute: 60, factor: 5, baseBits: 16, maxBits: 22, maxInFlight: 2 };
@@ -71,21 +76,26 @@ describe("the flood switch (unit)", () => {
     expect(g.tryEnter()).toBe(true);
   });
 
-  it("a solution costs the client ~2^bits hashes and the server one; forged, expired and reused ones fail", () => {
+  it("a solution costs the client ~2^bits Argon2id runs and the server one; forged, edited and easier ones fail", async () => {
     const key = Buffer.alloc(32, 7);
-    const spent = new SpentChallenges();
     const now = Date.now();
-    const c = issueChallenge(key, 12, now);
-    const nonce = solveChallenge(c);
-    expect(leadingZeroBits(powDigest(c, nonce))).toBeGreaterThanOrEqual(12);
-    expect(verifySolution(key, c, undefined, 12, now, spent)).toBe("missing");
-    expect(verifySolution(key, c, "x1", 12, now, spent)).toBe("invalid");
-    expect(verifySolution(Buffer.alloc(32, 8), c, nonce, 12, now, spent)).toBe("invalid"); // another server key
-    expect(verifySolution(key, c.replace(/^12\./, "4."), nonce, 4, now, spent)).toBe("invalid"); // difficulty edited
-    expect(verifySolution(key, c, nonce, 14, now, spent)).toBe("invalid"); // easier than now required
-    expect(verifySolution(key, c, nonce, 12, now + 31 * 60_000, spent)).toBe("expired");
-    expect(verifySolution(key, c, nonce, 12, now, spent)).toBe("ok");
-    expect(verifySolution(key, c, nonce, 12, now, spent)).toBe("reused");
+    const work = { bits: 5, memoryKiB: 64 };
+    const token = issueFormToken(key, "request", work, now);
+    const read = readFormToken(key, token, "request", now);
+    if (!read.ok) throw new Error("token refused");
+    const t: FormToken = read.value;
+    const { nonce } = solveWork(token, t.id, work);
+    expect(leadingZeroBits(await powDigest(token, t.id, nonce, 64))).toBeGreaterThanOrEqual(5);
+    expect(await verifyWork(t, undefined, work)).toBe("missing");
+    expect(await verifyWork(t, "x1", work)).toBe("invalid");
+    expect(await verifyWork(t, nonce, { bits: 7, memoryKiB: 64 })).toBe("invalid"); // easier than now required
+    expect(await verifyWork(t, nonce, { bits: 5, memoryKiB: 128 })).toBe("invalid"); // less memory than configured
+    expect(await verifyWork(t, nonce, work)).toBe("ok");
+    expect(readFormToken(Buffer.alloc(32, 8), token, "request", now).ok).toBe(false); // another server key
+    expect(readFormToken(key, token.replace(/^q\.5\./, "q.1."), "request", now).ok).toBe(false); // difficulty edited
+    expect(readFormToken(key, token, "return", now).ok).toBe(false); // another form's token
+    const late = readFormToken(key, token, "request", now + 4 * 3600_000);
+    expect(late.ok && late.expired).toBe(true);
     expect(leadingZeroBits(Buffer.from([0, 0, 0x10]))).toBe(19);
   });
 });
@@ -99,7 +109,9 @@ describe("proof of work on the public site", () => {
   beforeAll(async () => {
     ({ ctx, cleanup } = await freshContext());
     staffApp = await buildStaffApp(ctx);
+    const restore = withEnv(TEST_POW_ENV);
     app = await buildPublicApp(ctx);
+    restore();
     await createFirstAdmin(staffApp, ctx, advancingClock(ctx));
   });
   afterAll(async () => {
@@ -122,33 +134,34 @@ describe("proof of work on the public site", () => {
     const before = await caseCount(ctx);
     const form = await get(app, "/request");
     const challenge = challengeOf(form.body)!;
-    expect(challenge).toMatch(/^16\.\d+\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]+$/);
-    expect(form.body).toContain('<script src="/pow.js" defer></script>');
+    expect(challenge).toMatch(/^q\.4\.64\.\d+\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]+$/);
+    expect(form.body).toMatch(/<script nonce="[^"]+" src="\/pow.js" defer><\/script>/);
     expect(form.body).toContain(`<noscript><p class="box">${CATALOGS.ru.pow.noscript}</p></noscript>`);
     expect(form.body).toContain(`data-pow-working="${CATALOGS.ru.pow.working}"`);
 
     // No script in the browser: no solution.
-    const noScript = await post(app, "/request", { name: "Без скриптов", message: "Текст не должен пропасть", pow_challenge: challenge, pow_nonce: "" });
+    const noScript = await post(app, "/request", { name: "Без скриптов", message: "Текст не должен пропасть", form_token: challenge, pow_nonce: "" });
     expect(noScript.statusCode).toBe(400);
     expect(noScript.body).toContain(CATALOGS.ru.errors.pow);
     expect(noScript.body).toContain(">Текст не должен пропасть</textarea>");
     expect(noScript.body).toContain('value="Без скриптов"');
     expect(challengeOf(noScript.body)).not.toBe(challenge); // a fresh challenge for the next try
     // Without any field, with a wrong nonce, with a forged challenge.
-    expect((await post(app, "/request", { message: "x" })).statusCode).toBe(400);
-    expect((await post(app, "/request", { message: "x", pow_challenge: challenge, pow_nonce: "1" })).statusCode).toBe(400);
-    const forged = issueChallenge(Buffer.alloc(32, 1), 16, Date.now());
-    expect((await post(app, "/request", { message: "x", pow_challenge: forged, pow_nonce: solveChallenge(forged) })).statusCode).toBe(400);
+    expect((await post(app, "/request", { message: "x" }, { token: false })).statusCode).toBe(400);
+    expect((await post(app, "/request", { message: "x" })).statusCode).toBe(400); // a token, but no solution
+    expect((await post(app, "/request", { message: "x", form_token: challenge, pow_nonce: wrongNonce(challenge) })).statusCode).toBe(400);
+    const forged = issueFormToken(Buffer.alloc(32, 1), "request", { bits: 4, memoryKiB: 64 }, Date.now());
+    expect((await post(app, "/request", { message: "x", form_token: forged, pow_nonce: solveToken(forged) })).statusCode).toBe(400);
     expect(await caseCount(ctx)).toBe(before);
 
     // What the browser script does.
-    const nonce = solveChallenge(challenge);
-    const ok = await post(app, "/request", { message: "С решением", pow_challenge: challenge, pow_nonce: nonce });
+    const nonce = solveToken(challenge);
+    const ok = await post(app, "/request", { message: "С решением", form_token: challenge, pow_nonce: nonce });
     expect(ok.statusCode).toBe(201);
     expect(await caseCount(ctx)).toBe(before + 1);
     // A solution serves once.
-    const replay = await post(app, "/request", { message: "Повтор", pow_challenge: challenge, pow_nonce: nonce });
-    expect(replay.statusCode).toBe(400);
+    const replay = await post(app, "/request", { message: "Повтор", form_token: challenge, pow_nonce: nonce });
+    expect(replay.statusCode).toBe(409); // the same form again: "already sent", no second case
     expect(await caseCount(ctx)).toBe(before + 1);
   });
 
@@ -157,11 +170,15 @@ describe("proof of work on the public site", () => {
     const form = await get(app, "/return");
     const challenge = challengeOf(form.body)!;
     expect(challenge).toBeTruthy();
-    const refused = await post(app, "/return", { code: "1234 5678 9012 3456", message: "Ждущее сообщение" });
+    const refused = await post(app, "/return", { code: "1234 5678 9012 3456", message: "Ждущее сообщение" }, { token: false });
     expect(refused.statusCode).toBe(400);
-    expect(refused.body).toContain(CATALOGS.ru.errors.pow);
+    expect(refused.body).toContain(CATALOGS.ru.errors.expired);
+    const unsolved = await post(app, "/return", { code: "1234 5678 9012 3456", message: "Ждущее сообщение" });
+    expect(unsolved.statusCode).toBe(400);
+    expect(unsolved.body).toContain(CATALOGS.ru.errors.pow);
+    expect(unsolved.body).toContain(">Ждущее сообщение</textarea>");
     expect(refused.body).toContain(">Ждущее сообщение</textarea>");
-    const solved = await post(app, "/return", { code: "1234 5678 9012 3456", pow_challenge: challenge, pow_nonce: solveChallenge(challenge) });
+    const solved = await post(app, "/return", { code: "1234 5678 9012 3456", form_token: challenge, pow_nonce: solveToken(challenge) });
     expect(solved.statusCode).toBe(401); // past the proof of work, on to the (wrong) code
   });
 

@@ -2,6 +2,8 @@ import type { LightMyRequestResponse } from "fastify";
 import type { AppContext } from "../../../src/server/context.js";
 import type { BaseApp } from "../../../src/server/http/base.js";
 import { TEST_USER_AGENT } from "../../support/staff.js";
+import sodium from "sodium-native";
+import { leadingZeroBits, solveWork } from "../../../src/server/intake/pow.js";
 
 /**
  * Helpers for the applicant-site tests. Every request comes from its own made-up address unless
@@ -21,7 +23,51 @@ export function encodeForm(fields: Fields): string {
   return parts.join("&");
 }
 
-export function post(app: BaseApp, url: string, body: Fields | string | Buffer, opts: { cookie?: string; address?: string; contentType?: string } = {}): Promise<LightMyRequestResponse> {
+export interface PostOptions {
+  cookie?: string;
+  address?: string;
+  contentType?: string;
+  /** Extra request headers (Origin, Sec-Fetch-Site, …). By default none: an old browser, or a program. */
+  headers?: Record<string, string>;
+  /**
+   * The form token is fetched from the page that shows the form (as a browser would have it),
+   * unless the fields carry one or this is false. With the flood switch on it also carries work,
+   * which the caller solves (solveToken).
+   */
+  token?: false;
+}
+
+/** The page each form lives on, and which of its forms. */
+function formSource(url: string, cookie: string | undefined): { page: string; form: string; cookie?: string } | null {
+  const [path, query] = url.split("?");
+  const q = query ? `?${query}` : "";
+  if (path === "/request") return { page: `/request${q}`, form: "request-form" };
+  if (path === "/return") return { page: `/return${q}`, form: "return-form" };
+  if (path === "/return/reply" && cookie) return { page: `/return${q}`, form: "reply-form", cookie };
+  if (path === "/return/leave" && cookie) return { page: `/return${q}`, form: "leave", cookie };
+  return null;
+}
+
+/** The form token of one form of a page ("leave": the leave form, which has no id). */
+export function tokenOf(body: string, form = ""): string | null {
+  const start = form === "leave" ? body.indexOf('action="/return/leave') : form ? body.indexOf(`id="${form}"`) : 0;
+  if (start < 0) return null;
+  return /name="form_token" value="([^"]+)"/.exec(body.slice(start))?.[1] ?? null;
+}
+
+export async function fetchToken(app: BaseApp, url: string, cookie?: string): Promise<string | null> {
+  const source = formSource(url, cookie);
+  if (!source) return null;
+  const page = await get(app, source.page, source.cookie ? { cookie: source.cookie } : {});
+  return tokenOf(page.body, source.form);
+}
+
+export async function post(app: BaseApp, url: string, body: Fields | string | Buffer, opts: PostOptions = {}): Promise<LightMyRequestResponse> {
+  let payload = body;
+  if (typeof body === "object" && !Buffer.isBuffer(body) && !("form_token" in body) && opts.token !== false) {
+    const token = await fetchToken(app, url, opts.cookie);
+    if (token) payload = { form_token: token, ...body };
+  }
   return app.inject({
     method: "POST",
     url,
@@ -30,8 +76,9 @@ export function post(app: BaseApp, url: string, body: Fields | string | Buffer, 
       "content-type": opts.contentType ?? "application/x-www-form-urlencoded",
       "user-agent": TEST_USER_AGENT,
       ...(opts.cookie ? { cookie: `sp_applicant=${opts.cookie}` } : {}),
+      ...opts.headers,
     },
-    payload: typeof body === "string" || Buffer.isBuffer(body) ? body : encodeForm(body),
+    payload: typeof payload === "string" || Buffer.isBuffer(payload) ? payload : encodeForm(payload),
   });
 }
 
@@ -86,11 +133,41 @@ export async function databaseContains(ctx: AppContext, text: string): Promise<s
 
 /** The page with its per-response CSP nonces taken out, for comparing two answers byte for byte. */
 export function withoutNonces(body: string): string {
-  return body.replace(/nonce="[^"]*"/g, 'nonce=""');
+  return body.replace(/nonce="[^"]*"/g, 'nonce=""').replace(/name="form_token" value="[^"]*"/g, 'name="form_token" value=""');
 }
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** What the browser's workers do (pow-script.ts), natively: a nonce for a token that asks for work. */
+export function solveToken(token: string): string {
+  const [, bits, memory, , rand] = token.split(".");
+  return solveWork(token, Buffer.from(rand!, "base64url"), { bits: Number(bits), memoryKiB: Number(memory) }).nonce;
+}
+
+/** Small proof-of-work parameters for tests (the defaults take seconds per solve by design). */
+export const TEST_POW_ENV = { INTAKE_POW_BASE_BITS: "4", INTAKE_POW_MAX_BITS: "6", INTAKE_POW_MEMORY_KIB: "64" };
+export function withEnv(env: Record<string, string>): () => void {
+  const before = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  return () => {
+    for (const [k, v] of Object.entries(before)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}
+
+/** A nonce that does not solve the token (the first one that fails). */
+export function wrongNonce(token: string): string {
+  const [, bits, memory, , rand] = token.split(".");
+  const salt = Buffer.from(rand!, "base64url");
+  const out = Buffer.alloc(32);
+  for (let n = 0; ; n++) {
+    sodium.crypto_pwhash(out, Buffer.from(`${token}:${n}`), salt, 1, Number(memory) * 1024, sodium.crypto_pwhash_ALG_ARGON2ID13);
+    if (leadingZeroBits(out) < Number(bits)) return String(n);
+  }
 }

@@ -57,10 +57,16 @@ beforeAll(async () => {
   staffApp = await buildStaffApp(ctx);
   app = await buildPublicApp(ctx);
   // No administrator yet: the intake team has no key, so nothing can be recorded (tested first).
+  // The form page says plainly that the hotline is not open yet; a post keeps his text and says so too.
+  const closed = await get(app, "/request");
+  expect(closed.statusCode).toBe(503);
+  expect(closed.body).toContain(CATALOGS.ru.closed.text);
+  expect(closed.body).not.toContain(CATALOGS.ru.errors.busy);
   const noTeam = await post(app, "/request", { name: "Тест", message: "Нет ключа команды" });
   expect(noTeam.statusCode).toBe(503);
   expect(noTeam.body).toContain("Нет ключа команды");
-  expect(noTeam.body).toContain(CATALOGS.ru.errors.busy);
+  expect(noTeam.body).toContain(CATALOGS.ru.errors.notOpen);
+  expect(noTeam.body).not.toContain(CATALOGS.ru.errors.busy);
   expect(await caseCount(ctx)).toBe(0);
   const admin = await createFirstAdmin(staffApp, ctx, clock);
   operator = await createStaff(staffApp, ctx, admin, "operator", "op1", clock);

@@ -13,7 +13,7 @@ import { encryptJson } from "../../../src/server/crypto/fields.js";
 import { wipe } from "../../../src/server/crypto/secure.js";
 import { sectionContext } from "../../../src/server/cases/sections.js";
 import { APPLICANT_IDLE_MINUTES, resumeApplicantSession } from "../../../src/server/intake/applicant-session.js";
-import { applicantCookie, databaseContains, get, latestCaseId, median, post, receiptCodeOf, withoutNonces } from "./helpers.js";
+import { applicantCookie, databaseContains, fetchToken, get, latestCaseId, median, post, receiptCodeOf, withoutNonces } from "./helpers.js";
 
 let ctx: AppContext;
 let app: BaseApp;
@@ -181,23 +181,25 @@ describe("coming back with the code", () => {
   });
 
   it("guessing is rate-limited per client, with a page in his language", async () => {
+    // A client is his form token: behind an onion service or a proxy every client has one address.
     const address = "10.250.0.9";
+    const token = (await fetchToken(app, "/return?lang=uk"))!;
     const statuses: number[] = [];
-    for (let i = 0; i < 11; i++) statuses.push((await post(app, "/return?lang=uk", { code: "0000" }, { address })).statusCode);
+    for (let i = 0; i < 10; i++) statuses.push((await post(app, "/return?lang=uk", { form_token: token, code: "0000" }, { address })).statusCode);
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(400));
-    const limited = await post(app, "/return?lang=uk", { code: "0000" }, { address });
+    const limited = await post(app, "/return?lang=uk", { form_token: token, code: "0000" }, { address });
     expect(limited.statusCode).toBe(429);
     expect(limited.headers["content-type"]).toBe("text/html; charset=utf-8");
     expect(limited.body).toContain(CATALOGS.uk.problem.tooManyTitle);
     expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
-    // Another client still gets through.
-    expect((await post(app, "/return", { code: "0000" })).statusCode).toBe(400);
+    // Another client still gets through, from the same address.
+    expect((await post(app, "/return", { code: "0000" }, { address })).statusCode).toBe(400);
   });
 
   it("'leave' deletes the session row and clears the cookie; the old cookie opens nothing", async () => {
     const { cookie, caseId } = await submit("Выход");
     expect((await get(app, "/return", { cookie })).body).toContain(CATALOGS.ru.thread.title);
-    const left = await post(app, "/return/leave", "", { cookie });
+    const left = await post(app, "/return/leave", {}, { cookie });
     expect(left.statusCode).toBe(200);
     expect(left.body).toContain(CATALOGS.ru.thread.left);
     const cleared = left.cookies.find((c) => c.name === "sp_applicant")!;
@@ -212,7 +214,7 @@ describe("coming back with the code", () => {
 
   it("a reply typed after the session ended is not lost: the code form keeps it, and the code sends it", async () => {
     const { code, cookie, caseId } = await submit("Первое сообщение");
-    await post(app, "/return/leave", "", { cookie });
+    await post(app, "/return/leave", {}, { cookie });
     const stale = await post(app, "/return/reply", { message: "Неотправленное сообщение" }, { cookie });
     expect(stale.statusCode).toBe(401);
     expect(stale.body).toContain(">Неотправленное сообщение</textarea>");

@@ -49,7 +49,7 @@ ${channels(p)}
 <p>${t.footer}</p>
 </footer>
 <script nonce="${p.nonce.script}">${trusted(QUICK_EXIT_SCRIPT)}</script>
-${opts.powScript ? html`<script src="/pow.js" defer></script>` : ""}
+${opts.powScript ? html`<script nonce="${p.nonce.script}" src="/pow.js" defer></script>` : ""}
 </body>
 </html>
 `;
@@ -68,7 +68,7 @@ export function channels(p: PageContext): Html {
 </ul>`;
 }
 
-export type ProblemKind = "badForm" | "tooLarge" | "tooMany" | "error";
+export type ProblemKind = "badForm" | "tooLarge" | "tooMany" | "error" | "crossSite";
 
 export function problemPage(p: PageContext, kind: ProblemKind, vars: Record<string, string | number> = {}): string {
   const { t } = p;

@@ -3,27 +3,34 @@ import { fill, pageHref } from "../i18n.js";
 import { CONTACTS, DEPLOYED, RECEIPT_KINDS, REGIONS, TIMINGS, WHO, scheduleInForce } from "../choices.js";
 import { LIMITS, type FieldErrors } from "../schema.js";
 import type { FormValues } from "../form-body.js";
+import { FORM_TOKEN_FIELD } from "../form-token.js";
 import { layout, type PageContext } from "./layout.js";
 import { equipmentLabel, rewardAmount } from "./info.js";
 
 export interface FormState {
   values: FormValues;
   errors: FieldErrors;
-  /** The proof-of-work challenge while the flood switch is on. */
-  challenge?: string | null;
+  /** The form token (form-token.ts); it carries the proof-of-work challenge while the flood switch is on. */
+  token: string;
 }
 
-/** The proof-of-work part of a form: hidden fields, a status line, and the no-script explanation. */
-export function powFields(p: PageContext, challenge: string | null | undefined): Html {
-  if (!challenge) return html``;
+/** Does this token ask for work (bits above 0)? */
+export function asksWork(token: string): boolean {
+  return token.split(".")[1] !== "0";
+}
+
+/** The token field, and while work is asked, the nonce field, a status line and the no-script explanation. */
+export function tokenFields(p: PageContext, token: string): Html {
+  const field = html`<input type="hidden" name="${FORM_TOKEN_FIELD}" value="${token}">`;
+  if (!asksWork(token)) return field;
   return html`<noscript><p class="box">${p.t.pow.noscript}</p></noscript>
-<input type="hidden" name="pow_challenge" value="${challenge}">
+${field}
 <input type="hidden" name="pow_nonce" value="">
 <p class="pow-status hint" role="status"></p>`;
 }
 
-export function powAttributes(p: PageContext, challenge: string | null | undefined): Html {
-  return challenge ? html` data-pow="1" data-pow-working="${p.t.pow.working}" data-pow-ready="${p.t.pow.ready}"` : html``;
+export function powAttributes(p: PageContext, token: string): Html {
+  return asksWork(token) ? html` data-pow="1" data-pow-working="${p.t.pow.working}" data-pow-ready="${p.t.pow.ready}"` : html``;
 }
 
 const str = (v: FormValues, name: string) => (typeof v[name] === "string" ? (v[name] as string) : "");
@@ -61,8 +68,8 @@ export function requestPage(p: PageContext, s: FormState, status: "fresh" | "ret
     html`<h1>${f.title}</h1>
 <p>${f.intro}</p>
 ${summary ? html`<p class="box err" role="alert">${summary}</p>` : ""}
-<form method="post" action="${pageHref("/request", p.lang)}" accept-charset="utf-8" autocomplete="off" id="request-form"${powAttributes(p, s.challenge)}>
-${powFields(p, s.challenge)}
+<form method="post" action="${pageHref("/request", p.lang)}" accept-charset="utf-8" autocomplete="off" id="request-form"${powAttributes(p, s.token)}>
+${tokenFields(p, s.token)}
 <fieldset><legend>${f.whoLegend}</legend>
 ${radios("who", WHO, t.choices.who)}
 <label for="f-group_size">${f.groupSize}</label>${error("group_size")}<input type="number" id="f-group_size" name="group_size" min="2" max="500" inputmode="numeric" value="${str(v, "group_size")}"${invalid("group_size")}>
@@ -104,7 +111,7 @@ ${radios("receipt", RECEIPT_KINDS, t.choices.receipt, "digits")}
 </fieldset>
 <button type="submit">${f.submit}</button>
 </form>`,
-    { powScript: Boolean(s.challenge) },
+    { powScript: asksWork(s.token) },
   );
 }
 
@@ -120,7 +127,7 @@ export function wordsInCyrillic(words: string, lang: "ru" | "uk" | "en"): string
 }
 
 /** Shown once, right after the request is committed: the code, large, and how to keep it. */
-export function donePage(p: PageContext, code: string, kind: "digits" | "words"): string {
+export function donePage(p: PageContext, code: string, kind: "digits" | "words", leaveToken: string): string {
   const { t } = p;
   const d = t.done;
   return layout(
@@ -135,6 +142,31 @@ export function donePage(p: PageContext, code: string, kind: "digits" | "words")
 <div class="actions">
 <a class="btn" href="${pageHref("/return", p.lang)}">${d.next}</a>
 </div>
-<form method="post" action="${pageHref("/return/leave", p.lang)}" class="noprint"><button type="submit" class="alt">${d.leave}</button></form>`,
+<form method="post" action="${pageHref("/return/leave", p.lang)}" class="noprint">${tokenFields(p, leaveToken)}<button type="submit" class="alt">${d.leave}</button></form>`,
+  );
+}
+
+/** A request form posted again (a reload of the receipt page): nothing new was recorded. */
+export function alreadySentPage(p: PageContext): string {
+  const a = p.t.already;
+  return layout(
+    p,
+    a.title,
+    html`<h1>${a.title}</h1>
+<p class="box" role="status">${a.text}</p>
+<p>${a.keep}</p>
+<div class="actions"><a class="btn" href="${pageHref("/return", p.lang)}">${p.t.done.next}</a></div>`,
+  );
+}
+
+/** Before the first administrator has set up the intake team: say so plainly, ask nothing. */
+export function closedPage(p: PageContext): string {
+  const c = p.t.closed;
+  return layout(
+    p,
+    c.title,
+    html`<h1>${c.title}</h1>
+<p class="box" role="status">${c.text}</p>
+<div class="actions"><a class="btn alt" href="${pageHref("/instructions", p.lang)}">${p.t.nav.instructions}</a></div>`,
   );
 }

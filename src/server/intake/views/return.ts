@@ -4,27 +4,27 @@ import { LIMITS } from "../schema.js";
 import { APPLICANT_IDLE_MINUTES } from "../applicant-session.js";
 import type { ApplicantThread } from "../applicant-thread.js";
 import { formatDateTime, layout, type PageContext } from "./layout.js";
-import { powAttributes, powFields } from "./request.js";
+import { powAttributes, tokenFields, asksWork } from "./request.js";
 
-export type ReturnNotice = "wrong" | "malformed" | "expired" | "pow" | "busy" | null;
+export type ReturnNotice = "wrong" | "malformed" | "expired" | "pow" | "busy" | "stale" | null;
 
 /**
  * "Come back with my code". The code field is never filled back in (not even after a typo): the
  * code is his only credential and should not sit in a page. A reply he typed before his session
  * ran out is carried along and sent once the code opens the case.
  */
-export function returnPage(p: PageContext, opts: { notice: ReturnNotice; pending?: string; challenge?: string | null }): string {
+export function returnPage(p: PageContext, opts: { notice: ReturnNotice; pending?: string; token: string }): string {
   const { t } = p;
   const r = t.ret;
-  const notice = opts.notice === "pow" ? t.errors.pow : opts.notice === "busy" ? t.errors.busy : opts.notice ? r[opts.notice] : null;
+  const notice = opts.notice === "pow" ? t.errors.pow : opts.notice === "busy" ? t.errors.busy : opts.notice === "stale" ? t.errors.expired : opts.notice ? r[opts.notice] : null;
   return layout(
     p,
     r.title,
     html`<h1>${r.title}</h1>
 <p>${r.intro}</p>
 ${notice ? html`<p class="box err" role="alert">${notice}</p>` : ""}
-<form method="post" action="${pageHref("/return", p.lang)}" accept-charset="utf-8" autocomplete="off" id="return-form"${powAttributes(p, opts.challenge)}>
-${powFields(p, opts.challenge)}
+<form method="post" action="${pageHref("/return", p.lang)}" accept-charset="utf-8" autocomplete="off" id="return-form"${powAttributes(p, opts.token)}>
+${tokenFields(p, opts.token)}
 <label for="f-code">${r.code}</label>
 <input type="text" id="f-code" name="code" maxlength="${LIMITS.code}" autocomplete="off" autocapitalize="off" autocorrect="off" spellcheck="false" required>
 ${
@@ -35,11 +35,12 @@ ${
 <p><button type="submit">${r.submit}</button></p>
 </form>
 <p class="hint">${r.lost}</p>`,
-    { powScript: Boolean(opts.challenge) },
+    { powScript: asksWork(opts.token) },
   );
 }
 
-export function threadPage(p: PageContext, thread: ApplicantThread, opts: { sent: boolean; error?: string | null; draft?: string }): string {
+/** The conversation; its two forms carry tokens bound to his session (form-token.ts). */
+export function threadPage(p: PageContext, thread: ApplicantThread, opts: { sent: boolean; error?: string | null; draft?: string; tokens: { reply: string; leave: string } }): string {
   const { t } = p;
   const th = t.thread;
   const replied = thread.messages.some((m) => m.direction === "out");
@@ -64,12 +65,13 @@ ${thread.messages.map(
 ${replied ? "" : html`<p class="hint">${th.empty}</p>`}
 ${thread.moved ? html`<p class="box">${th.moved}</p>` : ""}
 <form method="post" action="${pageHref("/return/reply", p.lang)}" accept-charset="utf-8" autocomplete="off" id="reply-form">
+${tokenFields(p, opts.tokens.reply)}
 <label for="f-message">${th.reply}</label>
 ${opts.error ? html`<p class="err" id="e-message">${opts.error}</p>` : ""}
 <textarea id="f-message" name="message" maxlength="${LIMITS.message}" rows="5" required>${opts.draft ?? ""}</textarea>
 <p><button type="submit">${th.send}</button></p>
 </form>
-<form method="post" action="${pageHref("/return/leave", p.lang)}" class="noprint"><button type="submit" class="alt">${th.leave}</button></form>
+<form method="post" action="${pageHref("/return/leave", p.lang)}" class="noprint">${tokenFields(p, opts.tokens.leave)}<button type="submit" class="alt">${th.leave}</button></form>
 <p class="hint">${fill(th.leaveHint, { minutes: APPLICANT_IDLE_MINUTES })}</p>`,
   );
 }
