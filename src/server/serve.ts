@@ -3,8 +3,7 @@ import type { AppContext } from "./context.js";
 import { buildPublicApp, buildStaffApp } from "./app.js";
 import { issueFirstAdminLink } from "./auth/setup-links.js";
 import { createBoss } from "./jobs/boss.js";
-import { purgeExpiredSessions } from "./auth/sessions.js";
-import { sessionLimits } from "./auth/enrolment.js";
+import { startJobs } from "./jobs/registry.js";
 import { startOutboxWorker } from "./channels/outbox/worker.js";
 
 export interface Running {
@@ -21,10 +20,7 @@ export async function serve(ctx: AppContext): Promise<Running> {
   const boss = createBoss(ctx.database, ctx.config.databaseUrl);
   boss.on("error", (err: Error) => ctx.log.error({ err }, "job runner error"));
   await boss.start();
-  await boss.createQueue("maintenance.purge-sessions");
-  await boss.work("maintenance.purge-sessions", async () => purgeExpiredSessions(ctx.db, sessionLimits(ctx), ctx.now()));
-  const purgeTimer = setInterval(() => void boss.send("maintenance.purge-sessions", {}, { singletonKey: "purge" }).catch(() => {}), 10 * 60_000);
-  purgeTimer.unref();
+  await startJobs(ctx, boss);
 
   const publicApp = await buildPublicApp(ctx);
   const staffApp = await buildStaffApp(ctx);
@@ -43,7 +39,6 @@ export async function serve(ctx: AppContext): Promise<Running> {
     staffUrl,
     stop: () =>
       (stopping ??= (async () => {
-        clearInterval(purgeTimer);
         await Promise.allSettled([publicApp.close(), staffApp.close()]);
         await outbox.stop();
         await boss.stop({ graceful: true, wait: true, timeout: 10_000 }).catch(() => {});

@@ -7,9 +7,9 @@ import { LoginThrottle, throttleAddress } from "./throttle.js";
 import { acceptSetupLink, beginTotpEnrolment, confirmTotpEnrolment } from "./enrolment.js";
 import { changePassword } from "./password-change.js";
 import { findSetupLink } from "./setup-links.js";
-import { appendAudit } from "../audit/log.js";
 import { clearSessionCookie, setSessionCookie, staffOf } from "./guard.js";
-import { csrfTokenFor, endAllSessions, endSession } from "./sessions.js";
+import { csrfTokenFor } from "./sessions.js";
+import { signOut, signOutEverywhere } from "./logout.js";
 import * as s from "./schema.js";
 import { z } from "zod";
 
@@ -39,21 +39,13 @@ export function registerAuthRoutes(app: BaseApp, ctx: AppContext) {
   );
 
   app.post("/api/auth/logout", { config: { access: "enrol" }, schema: { tags: ["auth"], summary: "Sign out of this session" } }, async (req, reply) => {
-    const session = staffOf(req);
-    await ctx.db.transaction(async (tx) => {
-      await endSession(tx, session.idHash);
-      await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "staff.logout", subjectType: "staff", subjectId: session.user.id });
-    });
+    await signOut(ctx, staffOf(req));
     clearSessionCookie(reply, ctx);
     return reply.status(204).send();
   });
 
   app.post("/api/auth/logout-all", { config: { access: "enrol" }, schema: { tags: ["auth"], summary: "Sign out everywhere" } }, async (req, reply) => {
-    const session = staffOf(req);
-    await ctx.db.transaction(async (tx) => {
-      await endAllSessions(tx, session.user.id);
-      await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "staff.logout_all", subjectType: "staff", subjectId: session.user.id });
-    });
+    await signOutEverywhere(ctx, staffOf(req));
     clearSessionCookie(reply, ctx);
     return reply.status(204).send();
   });

@@ -5,6 +5,8 @@ import type { Db } from "../db/index.js";
 import { cases } from "../db/schema.js";
 import { appendAudit } from "../audit/log.js";
 import { slaSettings } from "./tables.js";
+import { authorize } from "../auth/policy.js";
+import type { SessionUser } from "../auth/sessions.js";
 
 export interface Sla {
   firstResponseMinutes: number;
@@ -19,7 +21,9 @@ export async function readSla(db: Pick<Db, "select">): Promise<Sla> {
   return row ? { firstResponseMinutes: row.firstResponseMinutes, nextResponseMinutes: row.nextResponseMinutes } : DEFAULT_SLA;
 }
 
-export async function updateSla(ctx: AppContext, actorId: string, sla: Sla): Promise<Sla> {
+export async function updateSla(ctx: AppContext, user: SessionUser, sla: Sla): Promise<Sla> {
+  authorize(user, "settings", "manage");
+  const actorId = user.id;
   await ctx.db.transaction(async (tx) => {
     await tx
       .insert(slaSettings)

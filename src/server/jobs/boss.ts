@@ -6,7 +6,7 @@ import type { Database } from "../db/index.js";
  * through our single embedded connection (PGlite serialises queries and transactions).
  */
 export function createBoss(database: Database, databaseUrl?: string): PgBoss {
-  const common = { schema: "pgboss", supervise: true, schedule: false, migrate: true } as const;
+  const common = { schema: "pgboss", supervise: true, schedule: true, migrate: true } as const;
   if (database.kind === "postgres" && databaseUrl) return new PgBoss({ ...common, connectionString: databaseUrl, max: 4 });
   return new PgBoss({ ...common, db: { executeSql: (text: string, values: unknown[]) => database.executeSql(text, values) } });
 }

@@ -192,13 +192,12 @@ export interface OutboxWorker {
 
 /**
  * The delivery loop of a running server: a pass whenever rows are due (woken by the webhooks and
- * replies of this process, or every `channelPollMs` for the rest), housekeeping hourly.
+ * replies of this process, or every `channelPollMs` for the rest). Housekeeping is a job (jobs/registry.ts).
  */
 export function startOutboxWorker(ctx: AppContext, opts: OutboxOptions = {}): OutboxWorker {
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let sleeping: (() => void) | null = null;
-  let lastPrune = 0;
   const wakeUp = () => sleeping?.();
   const unsubscribe = onOutboxWake(wakeUp);
 
@@ -212,10 +211,6 @@ export function startOutboxWorker(ctx: AppContext, opts: OutboxOptions = {}): Ou
       let handled = 0;
       try {
         handled = await deliverDue(ctx, opts);
-        if (Date.now() - lastPrune > 3_600_000) {
-          lastPrune = Date.now();
-          await pruneChannels(ctx);
-        }
       } catch (err) {
         ctx.log.error({ event: "channels.outbox_pass_failed", errorType: (err as Error).name }, "outbox pass failed");
       }
