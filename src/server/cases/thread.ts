@@ -89,7 +89,7 @@ export async function addStaffMessage(ctx: AppContext, session: StaffSession, ca
         .where(eq(cases.id, caseId));
       await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: kind === "reply" ? "case.replied" : "case.noted", subjectType: "case", subjectId: caseId, details: { message: id } });
       await notifyCase(tx, "case.message", caseId);
-      if (kind === "reply") await queueChannelReply(ctx, tx, { caseId, messageId: id, text });
+      if (kind === "reply") await queueChannelReply(ctx, tx, { caseId, messageId: id, text, caseKey, casePublicKey: row.publicKey });
     });
     if (kind === "reply") wakeOutbox();
     return { id, createdAt: now };
