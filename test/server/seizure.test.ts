@@ -10,8 +10,21 @@ import { applicantCookie, post, receiptCodeOf } from "./intake/helpers.js";
 import { backup } from "../../src/server/backup.js";
 import type { AppContext } from "../../src/server/context.js";
 import type { BaseApp } from "../../src/server/http/base.js";
+import { deliverDue } from "../../src/server/channels/outbox/worker.js";
+import { RecordingApi } from "./channels/support/recorder.js";
+import { BOT_TOKEN, WA_ACCESS_TOKEN, WA_APP_SECRET, WA_VERIFY_TOKEN, WEBHOOK_SECRET } from "./channels/support/harness.js";
+import { sign, waPayload } from "./channels/support/whatsapp.js";
 
 const CASES = Number(process.env.SEIZURE_CASES ?? 200);
+/** Applicants who write from Telegram and from WhatsApp (their ids and numbers share prefixes, searched for below). */
+const MESSENGER_CASES = 10;
+const TG_ID = (j: number) => 7391846200 + j; // needle "739184620"
+const SHARED_PHONE = (j: number) => `7916184620${j}`; // shared in Telegram; needle "791618462"
+const WA_NUMBER = (j: number) => `7916184630${j}`; // needle "791618463"
+const ID_PREFIXES = ["739184620", "791618462", "791618463"];
+/** The canaries, and every chat id and number in every encoding the search knows. */
+const allNeedles = () => [...canaryNeedles(), ...ID_PREFIXES.flatMap((p) => canaryNeedles(p))];
+let api: RecordingApi;
 let ctx: AppContext;
 let staffApp: BaseApp;
 let publicApp: BaseApp;
@@ -25,7 +38,16 @@ const backupDir = fs.mkdtempSync(path.join(os.tmpdir(), "sp-seize-backup-"));
  * then search everything a thief could take for any canary, in UTF-8, UTF-16, hex and base64.
  */
 beforeAll(async () => {
-  ({ ctx, cleanup } = await freshContext());
+  api = await new RecordingApi().start();
+  ({ ctx, cleanup } = await freshContext({
+    TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+    TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    TELEGRAM_API_BASE: api.url,
+    WHATSAPP_APP_SECRET: WA_APP_SECRET,
+    WHATSAPP_VERIFY_TOKEN: WA_VERIFY_TOKEN,
+    WHATSAPP_ACCESS_TOKEN: WA_ACCESS_TOKEN,
+    WHATSAPP_API_BASE: api.url,
+  }));
   const clock = advancingClock(ctx);
   staffApp = await buildStaffApp(ctx);
   // 200 requests in a minute or two is exactly what the flood switch is for; this test is about
@@ -76,10 +98,45 @@ beforeAll(async () => {
   };
   // One at a time, so "the latest case" is this applicant's; intake is bound by its Argon2id runs anyway.
   for (let i = 0; i < CASES; i++) await one(i);
+
+  // Applicants who write from Telegram (username, name, text, location, his own phone shared)
+  // and from WhatsApp, each answered by the operator through the outbox.
+  let update = 0;
+  const tg = (j: number, body: Record<string, unknown>) => {
+    const from = { id: TG_ID(j), is_bot: false, first_name: canary("tf", j), username: canary("tu", j), language_code: "ru" };
+    update++;
+    return publicApp.inject({
+      method: "POST",
+      url: "/channels/telegram",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": WEBHOOK_SECRET },
+      payload: JSON.stringify({ update_id: 970000000 + update, message: { message_id: update, from, chat: { id: TG_ID(j), type: "private" }, date: Math.floor(clock.now().getTime() / 1000), ...body } }),
+    });
+  };
+  const wa = (j: number, body: Record<string, unknown>) => {
+    const raw = JSON.stringify(waPayload(WA_NUMBER(j), { timestamp: String(Math.floor(clock.now().getTime() / 1000)), ...body }, canary("wn", j)));
+    return publicApp.inject({ method: "POST", url: "/channels/whatsapp", headers: { "content-type": "application/json", "x-hub-signature-256": sign(raw) }, payload: raw });
+  };
+  const latest = async () => String((await ctx.database.executeSql("SELECT id FROM cases ORDER BY number DESC LIMIT 1")).rows[0]!.id);
+  for (let j = 0; j < MESSENGER_CASES; j++) {
+    for (const body of [
+      { text: `Хочу сдаться ${canary("tm", j)}` },
+      { location: { latitude: 47.1 + j / 100, longitude: 35.2 } },
+      { contact: { phone_number: `+${SHARED_PHONE(j)}`, first_name: canary("tf", j), user_id: TG_ID(j) } },
+    ]) {
+      expect((await tg(j, body)).statusCode).toBe(200);
+    }
+    expect((await op.request("POST", `/api/cases/${await latest()}/replies`, { text: `Ответ ${canary("tr", j)}` })).statusCode).toBe(201);
+    expect((await wa(j, { id: `wamid.SEIZE${j}`, type: "text", text: { body: `Здравствуйте ${canary("wm", j)}` } })).statusCode).toBe(200);
+    expect((await op.request("POST", `/api/cases/${await latest()}/replies`, { text: `Ответ ${canary("wr", j)}` })).statusCode).toBe(201);
+  }
+  while ((await deliverDue(ctx)) > 0);
   await ctx.database.checkpoint();
+  // The thief takes the disk, not the key file (it belongs elsewhere; here it sat in the data directory).
+  fs.rmSync(ctx.config.keyFile, { force: true });
 }, 600_000);
 
 afterAll(async () => {
+  await api.close();
   await staffApp.close();
   await publicApp.close();
   await cleanup();
@@ -90,7 +147,8 @@ describe(`seizure test (${CASES} cases, ${process.env.TEST_STORE})`, () => {
   it("the canaries are really there for the staff who may read them (the test is not vacuous)", async () => {
     const inbox = (await op.request("GET", "/api/cases?limit=200")).json().items;
     expect(inbox.length).toBeGreaterThanOrEqual(Math.min(CASES, 200));
-    const c = (await op.request("GET", `/api/cases/${inbox[0].id}`)).json();
+    const web = inbox.find((x: { channel: string }) => x.channel === "web"); // the messenger cases come last, so first in the inbox
+    const c = (await op.request("GET", `/api/cases/${web.id}`)).json();
     expect(JSON.stringify(c)).toMatch(/CANARY-NM\d{5}X/);
     const thread = c.messages.map((m: { body: string }) => m.body).join(" ");
     expect(thread).toMatch(/CANARY-RE\d{5}X/);
@@ -107,33 +165,41 @@ describe(`seizure test (${CASES} cases, ${process.env.TEST_STORE})`, () => {
     expect(canaryNeedles().length).toBeGreaterThanOrEqual(10);
   });
 
+  it("the Telegram and WhatsApp applicants are really there, and their chat ids and numbers went through this server", async () => {
+    const telegram = (await op.request("GET", "/api/cases/search?telegram=" + encodeURIComponent(String(TG_ID(3))))).json();
+    expect(JSON.stringify(telegram)).toMatch(/"id":"[0-9a-f-]{36}"/); // found by its (slow) Telegram id index
+    expect(api.telegram("sendMessage").map((c) => c.body?.chat_id)).toEqual(expect.arrayContaining(Array.from({ length: MESSENGER_CASES }, (_, j) => TG_ID(j))));
+    expect(api.calls.filter((c) => c.path.endsWith("/messages")).map((c) => c.body?.to)).toEqual(expect.arrayContaining(Array.from({ length: MESSENGER_CASES }, (_, j) => WA_NUMBER(j))));
+    expect(fs.existsSync(ctx.config.keyFile)).toBe(false);
+  });
+
   it("the database files (PGlite data directory) or the pg_dump reveal no canary", async () => {
     const r = await backup(ctx, backupDir);
     if (onPostgres()) {
-      const dump = searchForCanaries(r.dbFile);
+      const dump = searchForCanaries(r.dbFile, allNeedles());
       expect(dump.bytes).toBeGreaterThan(100_000);
       expect(dump.hits).toEqual([]);
     } else {
-      const dir = searchForCanaries(ctx.config.dbDir);
+      const dir = searchForCanaries(ctx.config.dataDir, allNeedles());
       expect(dir.files).toBeGreaterThan(100);
       expect(dir.hits).toEqual([]);
     }
   });
 
   it("the backup (database copy and attachments) reveals no canary", () => {
-    const r = searchForCanaries(backupDir);
+    const r = searchForCanaries(backupDir, allNeedles());
     expect(r.files).toBeGreaterThan(CASES);
     expect(r.hits).toEqual([]);
   });
 
   it("the attachments folder reveals no canary", () => {
-    const r = searchForCanaries(path.join(ctx.config.dataDir, "attachments"));
+    const r = searchForCanaries(path.join(ctx.config.dataDir, "attachments"), allNeedles());
     expect(r.files).toBe(CASES);
     expect(r.hits).toEqual([]);
   });
 
   it("the logs reveal no canary", () => {
-    const r = searchForCanaries(LOG_FILE);
+    const r = searchForCanaries(LOG_FILE, allNeedles());
     expect(r.files).toBe(1);
     expect(r.hits).toEqual([]);
   });

@@ -80,7 +80,7 @@ export async function addStaffMessage(ctx: AppContext, session: StaffSession, ca
         await recordChange(ctx, tx, { actorId: session.user.id, action: kind === "reply" ? "case.replied" : "case.noted", caseId, details: { message: id }, notify: "case.message" });
         // The first answer puts a new case in contact: a move like any other (audited, in the timeline).
         if (kind === "reply" && row.state === "new") await moveCase(ctx, tx, { caseId, row, to: "in_contact", actorId: session.user.id, caseKey, via: "reply" });
-        if (kind === "reply") await queueChannelReply(ctx, tx, { caseId, messageId: id, text });
+        if (kind === "reply") await queueChannelReply(ctx, tx, { caseId, messageId: id, text, caseKey, casePublicKey: row.publicKey });
       });
       if (kind === "reply") wakeOutbox();
       return { id, createdAt: now };

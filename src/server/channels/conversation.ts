@@ -6,6 +6,7 @@ import { eq } from "drizzle-orm";
 import { channelUpdates } from "./tables.js";
 import { caseForWriting, claimIdentity, findContact, identityIndex, lockIdentity, touchContact, type IdentityChannel } from "./identity.js";
 import { fill, texts } from "./telegram/catalog.js";
+import type { ContactAddress } from "./address.js";
 
 /** An open transaction, as `db.transaction` hands it over (it can nest: drizzle makes a savepoint). */
 export type DbTx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -61,12 +62,12 @@ export interface Conversation {
 export async function openConversation(
   ctx: AppContext,
   tx: DbTx,
-  input: { channel: IdentityChannel & IntakeInput["channel"]; identity: string; address: unknown; at: Date; newCase: () => Pick<IntakeInput, "sections" | "identifiers"> },
+  input: { channel: IdentityChannel & IntakeInput["channel"]; identity: string; address: ContactAddress; at: Date; newCase: () => Pick<IntakeInput, "sections" | "identifiers"> },
 ): Promise<Conversation> {
   await lockIdentity(tx, input.channel, input.identity);
   const known = await findContact(tx, input.channel, input.identity);
   if (known) {
-    await touchContact(tx, known.id, input.at);
+    await touchContact(tx, known, input.at, input.address);
     const c = await caseForWriting(tx, known.caseId);
     return { caseId: c.id, caseNumber: c.number, casePublicKey: c.publicKey, contactId: known.id, created: false };
   }

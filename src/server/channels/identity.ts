@@ -3,10 +3,13 @@ import { and, eq, sql } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import type { Tx } from "../audit/log.js";
 import { blindIndexes, cases } from "../db/schema.js";
-import { blindIndex, type BlindIndexKind } from "../crypto/blind-index.js";
+import { slowIdentity, type BlindIndexKind } from "../crypto/blind-index.js";
+import { randomBytes } from "../crypto/random.js";
+import { mac } from "../crypto/server-key.js";
+import { secureMove, wipe } from "../crypto/secure.js";
+import { sealAddress, type ContactAddress } from "./address.js";
 import { resolveMerged } from "../cases/index.js";
 import { channelContacts } from "./tables.js";
-import { addressContext, sealJson } from "./sealing.js";
 
 /**
  * One person, one case: a channel identity (Telegram account, WhatsApp number, phone number) is
@@ -21,9 +24,54 @@ export type IdentityChannel = "telegram" | "whatsapp" | "phone";
 
 const INDEX_KIND = { telegram: "telegram_id", whatsapp: "whatsapp", phone: "phone" } as const satisfies Record<IdentityChannel, BlindIndexKind>;
 
-/** The blind index of an identity (null when the value does not normalise). */
-export function identityIndex(ctx: Pick<AppContext, "keys">, channel: IdentityChannel, value: string): string | null {
-  return blindIndex(ctx.keys.subkey("index"), INDEX_KIND[channel], value);
+/**
+ * A messenger identity as the server keeps it: `index`, its slow blind index (blind-index.ts),
+ * and `secret`, a key only someone who knows the id itself can compute (the update carries it):
+ * what the bot remembers of a conversation in progress is sealed with it. Wipe `secret` after use.
+ */
+export interface ChannelIdentity {
+  index: string;
+  secret: Buffer;
+}
+
+/**
+ * Recently computed identities, so that a conversation costs one Argon2id run per person and
+ * quarter of an hour rather than one per update. Kept in this process's memory only, looked up
+ * by a keyed hash under a random key made at start (never stored), bounded in size and age.
+ * Someone inside the running server sees these ids pass through anyway (SECURITY.md, adversary 4).
+ */
+const CACHE_MAX = 2048;
+const CACHE_MS = 15 * 60_000;
+const cacheKey = randomBytes(32);
+const recent = new Map<string, { index: string; secret: Buffer; at: number }>();
+
+const cacheLookup = (kind: string, value: string) => mac(cacheKey, Buffer.from(`${kind}\0${value}`, "utf8")).toString("hex");
+
+export async function channelIdentity(ctx: Pick<AppContext, "keys">, channel: IdentityChannel, value: string): Promise<ChannelIdentity | null> {
+  const kind = INDEX_KIND[channel];
+  const k = cacheLookup(kind, value);
+  const now = Date.now();
+  const hit = recent.get(k);
+  if (hit && now - hit.at < CACHE_MS) return { index: hit.index, secret: secureMove(Buffer.from(hit.secret)) };
+  const fresh = await slowIdentity(ctx.keys.subkey("index"), kind, value);
+  if (!fresh) return null;
+  if (hit) wipe(hit.secret);
+  recent.delete(k);
+  while (recent.size >= CACHE_MAX) {
+    const [oldest, entry] = recent.entries().next().value as [string, { secret: Buffer }];
+    wipe(entry.secret);
+    recent.delete(oldest);
+  }
+  recent.set(k, { index: fresh.index, secret: secureMove(Buffer.from(fresh.secret)), at: now });
+  return fresh;
+}
+
+/** The blind index of an identity (null when the value does not normalise): one Argon2id run, off the event loop, or a recent result. */
+export async function identityIndex(ctx: Pick<AppContext, "keys">, channel: IdentityChannel, value: string): Promise<string | null> {
+  const who = await channelIdentity(ctx, channel, value);
+  if (!who) return null;
+  wipe(who.secret);
+  return who.index;
 }
 
 /**
@@ -62,10 +110,11 @@ export type ClaimOutcome = { outcome: "added" | "known"; contactId: string } | {
 export async function claimIdentity(
   ctx: Pick<AppContext, "keys">,
   tx: Tx,
-  input: { caseId: string; channel: IdentityChannel; identity: string; address?: unknown; at: Date },
+  input: { caseId: string; channel: IdentityChannel; identity: string; address?: ContactAddress; at: Date },
 ): Promise<ClaimOutcome> {
   await tx.insert(blindIndexes).values({ caseId: input.caseId, kind: INDEX_KIND[input.channel], value: input.identity }).onConflictDoNothing();
   const id = randomUUID();
+  const target = input.address ? await caseForWriting(tx, input.caseId) : null;
   const inserted = await tx
     .insert(channelContacts)
     .values({
@@ -73,7 +122,7 @@ export async function claimIdentity(
       caseId: input.caseId,
       channel: input.channel,
       identity: input.identity,
-      address: input.address === undefined ? null : sealJson(ctx, addressContext(id), input.address),
+      address: input.address && target ? sealAddress(target.publicKey, input.caseId, id, input.address) : null,
       lastInboundAt: input.at,
     })
     .onConflictDoNothing()
@@ -85,12 +134,18 @@ export async function claimIdentity(
   return { outcome: "elsewhere", contactId: existing.id, otherCaseId: existing.caseId };
 }
 
-/** Point an existing contact at another case (the applicant proved with his receipt code that it is his). */
-export async function moveContact(tx: Tx, contactId: string, channel: IdentityChannel, identity: string, caseId: string): Promise<void> {
-  await tx.update(channelContacts).set({ caseId }).where(eq(channelContacts.id, contactId));
+/** Point an existing contact at another case (the applicant proved with his receipt code that it is his); its address is sealed to that case. */
+export async function moveContact(tx: Tx, contactId: string, channel: IdentityChannel, identity: string, caseId: string, address: ContactAddress): Promise<void> {
+  const target = await caseForWriting(tx, caseId);
+  await tx.update(channelContacts).set({ caseId, address: sealAddress(target.publicKey, caseId, contactId, address) }).where(eq(channelContacts.id, contactId));
   await tx.insert(blindIndexes).values({ caseId, kind: INDEX_KIND[channel], value: identity }).onConflictDoNothing();
 }
 
-export async function touchContact(tx: Tx, contactId: string, at: Date): Promise<void> {
-  await tx.update(channelContacts).set({ lastInboundAt: at }).where(eq(channelContacts.id, contactId));
+/** The applicant wrote again: note when, and seal his current address to his contact's case (it may have changed, e.g. the business number). */
+export async function touchContact(tx: Tx, contact: { id: string; home: string }, at: Date, address?: ContactAddress): Promise<void> {
+  const home = address ? await caseForWriting(tx, contact.home) : null;
+  await tx
+    .update(channelContacts)
+    .set({ lastInboundAt: at, ...(address && home ? { address: sealAddress(home.publicKey, contact.home, contact.id, address) } : {}) })
+    .where(eq(channelContacts.id, contact.id));
 }

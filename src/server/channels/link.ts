@@ -7,6 +7,7 @@ import { appendAudit } from "../audit/log.js";
 import { appendChannelRecord } from "./conversation.js";
 import { caseForWriting, claimIdentity, findContact, moveContact, type IdentityChannel } from "./identity.js";
 import { fill, texts } from "./telegram/catalog.js";
+import type { ContactAddress } from "./address.js";
 
 /**
  * Linking channels: an applicant who left a request on the web form sends his receipt code to
@@ -84,7 +85,7 @@ async function caseByReceipt(ctx: AppContext, code: string): Promise<string | nu
 export async function linkIdentity(
   ctx: AppContext,
   tx: Tx,
-  input: { channel: IdentityChannel; identity: string; address: unknown; targetCaseId: string; at: Date },
+  input: { channel: IdentityChannel; identity: string; address: ContactAddress; targetCaseId: string; at: Date },
 ): Promise<void> {
   const target = await caseForWriting(tx, input.targetCaseId);
   const name = texts.notes.channels[input.channel];
@@ -92,7 +93,7 @@ export async function linkIdentity(
   if (before && before.home === target.id) return;
   if (before) {
     const old = await caseForWriting(tx, before.home);
-    await moveContact(tx, before.id, input.channel, input.identity, target.id);
+    await moveContact(tx, before.id, input.channel, input.identity, target.id, input.address);
     await appendChannelRecord(tx, { caseId: old.id, casePublicKey: old.publicKey, channel: input.channel, direction: "note", text: fill(texts.notes.linkedAway, { number: target.number, channel: name }), at: input.at });
     await appendChannelRecord(tx, { caseId: target.id, casePublicKey: target.publicKey, channel: input.channel, direction: "note", text: fill(texts.notes.linkedFrom, { number: old.number, channel: name }), at: input.at });
   } else {

@@ -3,24 +3,33 @@ import { mac, openWithServerKey, sealWithServerKey } from "../crypto/server-key.
 import { CryptoError } from "../crypto/errors.js";
 
 /**
- * What the channels keep under the server's "channels" sub-key rather than a case key: what the
- * delivery job must read with nobody signed in (a chat address, a reply waiting to be sent, a
- * file id to fetch). The key file lives outside the database, so a stolen database or backup
- * opens none of it. Someone holding both the database and the key file could read these, as he
- * could already enumerate the blind indexes of Telegram ids and phone numbers with the index
- * key; payloads are wiped as soon as they are delivered, so that exposure is short.
+ * What the channels keep under the server's "channels" sub-key: what the delivery job must read
+ * with nobody signed in (a message waiting to be sent with its address, a file id to fetch),
+ * wiped as soon as the row is final. The key file lives outside the database, so a stolen
+ * database or backup opens none of it; someone who holds both could read what is still waiting.
+ * Nothing that stays is kept this way (issue 10, item 4): a contact's address is sealed to its
+ * case (address.ts), a questionnaire in progress under the applicant's identity secret.
  *
  * Every sealed value is bound to its table and row id: a payload copied onto another row fails
  * to open instead of sending a reply to the wrong person.
  */
 export function sealJson(ctx: Pick<AppContext, "keys">, where: string, value: unknown): Buffer {
-  return sealWithServerKey(ctx.keys.subkey("channels"), Buffer.from(JSON.stringify(value), "utf8"), where);
+  return sealJsonWith(ctx.keys.subkey("channels"), where, value);
 }
 
 export function openJson(ctx: Pick<AppContext, "keys">, where: string, sealed: Buffer): unknown {
+  return openJsonWith(ctx.keys.subkey("channels"), where, sealed);
+}
+
+/** The same under another 32-byte key (e.g. an identity's secret, see identity.ts). */
+export function sealJsonWith(key: Buffer, where: string, value: unknown): Buffer {
+  return sealWithServerKey(key, Buffer.from(JSON.stringify(value), "utf8"), where);
+}
+
+export function openJsonWith(key: Buffer, where: string, sealed: Buffer): unknown {
   let plain: Buffer;
   try {
-    plain = openWithServerKey(ctx.keys.subkey("channels"), sealed, where);
+    plain = openWithServerKey(key, sealed, where);
   } catch {
     throw new CryptoError("DECRYPT_FAILED", `${where.split(":")[0]}: wrong key, wrong row or altered data`);
   }
@@ -30,9 +39,6 @@ export function openJson(ctx: Pick<AppContext, "keys">, where: string, sealed: B
     plain.fill(0);
   }
 }
-
-/** Associated data of a contact's sealed address (channel_contacts.address). */
-export const addressContext = (contactId: string) => `channel_contacts:${contactId}`;
 
 /** A keyed hash of external ids (update ids, chat and message ids): equality without the ids themselves. */
 export function channelKey(ctx: Pick<AppContext, "keys">, ...parts: (string | number)[]): Buffer {

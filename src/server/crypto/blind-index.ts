@@ -12,22 +12,33 @@ import {
   normaliseTelegramUsername,
 } from "./normalise.js";
 import { randomBytes } from "./random.js";
-import { secureMove, wipe } from "./secure.js";
+import { secureAlloc, secureMove, wipe } from "./secure.js";
+import { pwhash } from "./sodium-api.js";
 
 /**
  * Blind indexes: search and duplicate detection over encrypted fields (SECURITY.md). The index
  * of a value is keyed BLAKE2b (crypto_generichash with a 32-byte key, a PRF like HMAC) over
  * "<kind>\0<normalised value>", truncated. Without the index key, which is kept out of the
- * database, an index reveals nothing and cannot be brute-forced from a stolen dump, even for a
- * phone number. With it, equality of values within a kind is visible: that is what an index is.
+ * database, an index reveals nothing and cannot be brute-forced from a stolen dump. With it,
+ * equality of values within a kind is visible: that is what an index is.
+ *
+ * Slow kinds (issue 10, item 4): phone and WhatsApp numbers, Telegram ids and usernames and
+ * service numbers have so few possible values that, with the index key (the key file), a fast
+ * keyed hash is inverted by trying them all: the 10^9 mobile numbers of a country in seconds.
+ * Their index is Argon2id first (salt derived from the index key, so it is keyed too), then the
+ * keyed hash: each guess costs one Argon2id run (SLOW_INDEX_PARAMS, measured at 15 to 40 ms on
+ * one core of the test machine, 8 MiB), so trying every mobile number of one country costs
+ * 10^9 × 15-40 ms = 170 to 460 core-days instead of seconds, and memory-hardness keeps GPUs
+ * from shortening it much. The Argon2id output also yields a per-identity secret
+ * (`slowIdentity`), a key that only someone who knows the identity (the messenger's update
+ * carries it) or pays that brute force can compute.
  *
  * Domain separation: the kind is part of the input, so the same digits as a phone number and as
  * a WhatsApp number give unrelated indexes (compute both when a cross-kind match is wanted).
  *
  * Truncation to 8 bytes (64 bits): collisions among a million values of one kind are expected
- * about once in 36 million deployments (n²/2^65), so a match is nearly always real; shorter
- * indexes would blur equality for someone holding the key, at the cost of false matches that
- * each need a decryption to rule out. Receipt lookups are cut to 4 bytes on purpose (receipt.ts).
+ * about once in 36 million deployments (n²/2^65), so a match is nearly always real. Receipt
+ * lookups are cut to 2 bytes on purpose (receipt.ts).
  */
 export type BlindIndexKind =
   | "name"
@@ -65,8 +76,15 @@ const INDEX_BYTES: Record<BlindIndexKind, number> = {
   telegram_username: 8,
   service_number: 8,
   date: 8,
-  receipt: 4,
+  receipt: 2,
 };
+
+/** Kinds with few possible values: indexed through Argon2id (see above). */
+const SLOW_KINDS: ReadonlySet<BlindIndexKind> = new Set(["phone", "whatsapp", "telegram_id", "telegram_username", "service_number"]);
+export const isSlowKind = (kind: BlindIndexKind) => SLOW_KINDS.has(kind);
+
+/** Argon2id cost of one slow index (and of one brute-force guess against it). */
+export const SLOW_INDEX_PARAMS = Object.freeze({ opslimit: 2, memlimit: 8 * 1024 * 1024 });
 
 export const INDEX_KEY_BYTES = 32;
 
@@ -77,18 +95,78 @@ function indexOfCanonical(key: Buffer, kind: BlindIndexKind, canonical: string):
   return out.subarray(0, INDEX_BYTES[kind]).toString("hex");
 }
 
+/** Argon2id input of a slow index: the value, and a salt that only the index key gives. */
+function slowInput(key: Buffer, kind: BlindIndexKind, canonical: string) {
+  if (key.length !== INDEX_KEY_BYTES) throw new CryptoError("INVALID_INPUT", "index key must be 32 bytes");
+  const salt = Buffer.alloc(sodium.crypto_pwhash_SALTBYTES);
+  sodium.crypto_generichash(salt, Buffer.from(`safe-passage/slow-index/v1/salt/${kind}`, "utf8"), key);
+  return { salt, input: Buffer.from(`${kind}\0${canonical}`, "utf8"), out: secureAlloc(32) };
+}
+
+/** From the Argon2id output: the index (keyed again by the index key) and the identity's secret. */
+function slowFinish(key: Buffer, kind: BlindIndexKind, pre: Buffer): { index: string; secret: Buffer } {
+  const index = Buffer.alloc(16);
+  sodium.crypto_generichash(index, Buffer.concat([Buffer.from(`safe-passage/slow-index/v1/${kind}\0`, "utf8"), pre]), key);
+  const secret = secureAlloc(32);
+  sodium.crypto_generichash(secret, Buffer.from(`safe-passage/slow-index/v1/secret/${kind}`, "utf8"), pre);
+  wipe(pre);
+  return { index: index.subarray(0, INDEX_BYTES[kind]).toString("hex"), secret };
+}
+
+function slowSync(key: Buffer, kind: BlindIndexKind, canonical: string): { index: string; secret: Buffer } {
+  const { salt, input, out } = slowInput(key, kind, canonical);
+  sodium.crypto_pwhash(out, input, salt, SLOW_INDEX_PARAMS.opslimit, SLOW_INDEX_PARAMS.memlimit, sodium.crypto_pwhash_ALG_ARGON2ID13);
+  wipe(input);
+  return slowFinish(key, kind, out);
+}
+
+async function slowAsync(key: Buffer, kind: BlindIndexKind, canonical: string): Promise<{ index: string; secret: Buffer }> {
+  const { salt, input, out } = slowInput(key, kind, canonical);
+  try {
+    await pwhash.crypto_pwhash_async(out, input, salt, SLOW_INDEX_PARAMS.opslimit, SLOW_INDEX_PARAMS.memlimit, sodium.crypto_pwhash_ALG_ARGON2ID13);
+  } finally {
+    wipe(input);
+  }
+  return slowFinish(key, kind, out);
+}
+
+/**
+ * The slow index of an identity (a slow kind) and its secret (32 bytes, secure memory; the
+ * caller wipes it), off the event loop. Null when the value does not normalise.
+ */
+export async function slowIdentity(key: Buffer, kind: BlindIndexKind, value: string): Promise<{ index: string; secret: Buffer } | null> {
+  if (!isSlowKind(kind)) throw new CryptoError("INVALID_INPUT", `${kind} is not a slow index kind`);
+  const canonical = NORMALISERS[kind](value);
+  return canonical === null ? null : slowAsync(key, kind, canonical);
+}
+
+/** blindIndex off the event loop (the same value): for request paths that index slow kinds. */
+export async function blindIndexAsync(key: Buffer, kind: BlindIndexKind, value: string): Promise<string | null> {
+  const canonical = NORMALISERS[kind](value);
+  if (canonical === null) return null;
+  if (!isSlowKind(kind)) return indexOfCanonical(key, kind, canonical);
+  const r = await slowAsync(key, kind, canonical);
+  wipe(r.secret);
+  return r.index;
+}
+
 /** The normalised form a kind would index, or null if the value cannot be understood. */
 export function normaliseForIndex(kind: BlindIndexKind, value: string): string | null {
   return NORMALISERS[kind](value);
 }
 
 /**
- * Blind index of `value` (hex, 16 characters; 8 for "receipt"), or null when the value does not
+ * Blind index of `value` (hex, 16 characters; 4 for "receipt"), or null when the value does not
  * normalise (empty name, letters in a phone number, impossible date): store null, match nothing.
  */
 export function blindIndex(key: Buffer, kind: BlindIndexKind, value: string): string | null {
   const canonical = NORMALISERS[kind](value);
-  return canonical === null ? null : indexOfCanonical(key, kind, canonical);
+  if (canonical === null) return null;
+  if (!isSlowKind(kind)) return indexOfCanonical(key, kind, canonical);
+  // A slow kind here blocks the event loop for one Argon2id run: prefer blindIndexAsync.
+  const r = slowSync(key, kind, canonical);
+  wipe(r.secret);
+  return r.index;
 }
 
 /**

@@ -21,10 +21,10 @@ import { RECEIPT_WORDS } from "./wordlist.js";
  * - hashReceiptCode(): an Argon2id string (slow, salted): a stolen database must be attacked one
  *   Argon2 run per guess per case;
  * - receiptLookupKey(): a keyed hash (index key outside the database) to find the row without
- *   scanning. It is cut to 4 bytes on purpose: someone who has the index key (inside the running
- *   server) still cannot invert it with fast hashing, since each lookup value matches ~2^21 of the
- *   10^16 digit codes and every candidate costs an Argon2 run. The price: a lookup may return
- *   two rows now and then, so verify every row returned;
+ *   scanning. It is cut to 2 bytes on purpose: for someone who has the index key (the key file)
+ *   it says almost nothing about the code (each value is shared by 1/65536 of all codes), and a
+ *   lookup returns every case in its bucket (about one per 65 000 cases: a few in a large
+ *   deployment), among which the slow hash decides. So verify every row returned;
  * - a salt for deriveApplicantKeyPair(): replies to the applicant are sealed to the public key
  *   derived from his code, and opened with the code when he comes back.
  *
@@ -125,7 +125,7 @@ export async function verifyReceiptCandidates<T extends { receiptHash: string }>
   return index === -1 ? null : (candidates[index] ?? null);
 }
 
-/** The keyed, deliberately short lookup value that finds the case row of a code (8 hex chars). */
+/** The keyed, deliberately short lookup value that narrows a code to a few case rows (4 hex chars). */
 export function receiptLookupKey(code: string, indexKey: Buffer): string | null {
   return blindIndex(indexKey, "receipt", code);
 }

@@ -50,7 +50,7 @@ export async function redeliverReply(ctx: AppContext, session: StaffSession, cas
       // The failed parts make way for the new ones (and no longer count towards the message's state).
       await tx.update(channelOutbox).set({ state: "replaced" }).where(and(eq(channelOutbox.messageId, messageId), eq(channelOutbox.state, "failed")));
       await tx.update(messages).set({ deliveryState: "queued" }).where(eq(messages.id, messageId));
-      await queueChannelReply(ctx, tx, { caseId, messageId, text });
+      await queueChannelReply(ctx, tx, { caseId, messageId, text, caseKey, casePublicKey: row.publicKey });
       await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "case.reply_redelivered", subjectType: "case", subjectId: caseId, details: { message: messageId } });
     });
   });

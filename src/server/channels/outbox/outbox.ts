@@ -5,7 +5,11 @@ import type { AppContext } from "../../context.js";
 import type { Tx } from "../../audit/log.js";
 import { messages } from "../../db/schema.js";
 import { channelContacts, channelOutbox } from "../tables.js";
-import { addressContext, channelKey, openJson, sealJson } from "../sealing.js";
+import { caseKeyring } from "../../cases/case-cipher.js";
+import { channelKey, openJson, sealJson } from "../sealing.js";
+import { openAddress, type ContactAddress } from "../address.js";
+
+export type { ContactAddress } from "../address.js";
 
 /**
  * The transactional outbox. A command that decides to talk to a messenger writes an outbox row
@@ -33,9 +37,19 @@ export type OutboxRequest = { [K in OutboxKind]: { kind: K; payload: OutboxPaylo
 
 export const payloadContext = (rowId: string) => `channel_outbox:${rowId}`;
 
-/** Keyed hash of a chat: groups its deliveries for ordering without storing the address. */
-export function chatOrderKey(ctx: Pick<AppContext, "keys">, channel: string, address: string | number): Buffer {
-  return channelKey(ctx, "chat", channel, address);
+/**
+ * Keyed hash of a chat: groups its deliveries for ordering without storing the address. Made from
+ * the contact's slow identity index, not the chat id: a fast hash of a chat id would be inverted
+ * by trying every id with the key file.
+ */
+export function chatOrderKey(ctx: Pick<AppContext, "keys">, channel: string, identity: string): Buffer {
+  return channelKey(ctx, "chat", channel, identity);
+}
+
+/** Where a text goes: the address, and the identity index that orders the chat's deliveries. */
+export interface Recipient {
+  address: ContactAddress;
+  identity: string;
 }
 
 const wake = new EventEmitter();
@@ -73,8 +87,6 @@ export function openPayload<K extends OutboxKind>(ctx: Pick<AppContext, "keys">,
   return openJson(ctx, payloadContext(rowId), sealed) as OutboxPayloads[K];
 }
 
-/** The addresses the bot and the reply path keep per contact (sealed in channel_contacts.address). */
-export type ContactAddress = { channel: "telegram"; chatId: number } | { channel: "whatsapp"; to: string; via: string };
 
 /**
  * Extension point for staff replies (called by cases/thread.ts inside the transaction that
@@ -87,9 +99,9 @@ export type ContactAddress = { channel: "telegram"; chatId: number } | { channel
  * reads replies on the site. A reply meant for a messenger that has no contact is marked
  * failed, visibly, rather than silently kept.
  */
-export async function queueChannelReply(ctx: Pick<AppContext, "keys" | "now">, tx: Tx, input: { caseId: string; messageId: string; text: string }): Promise<void> {
+export async function queueChannelReply(ctx: Pick<AppContext, "keys" | "now">, tx: Tx, input: { caseId: string; messageId: string; text: string; caseKey: Buffer; casePublicKey: Buffer | null }): Promise<void> {
   const [contact] = await tx
-    .select({ id: channelContacts.id, address: channelContacts.address })
+    .select({ id: channelContacts.id, address: channelContacts.address, identity: channelContacts.identity })
     .from(channelContacts)
     .where(and(eq(channelContacts.caseId, input.caseId), inArray(channelContacts.channel, ["telegram", "whatsapp"]), isNotNull(channelContacts.address)))
     .orderBy(sql`${channelContacts.lastInboundAt} DESC NULLS LAST`, desc(channelContacts.createdAt))
@@ -101,8 +113,16 @@ export async function queueChannelReply(ctx: Pick<AppContext, "keys" | "now">, t
       .where(and(eq(messages.id, input.messageId), eq(messages.deliveryState, "queued")));
     return;
   }
-  const address = openJson(ctx, addressContext(contact.id), Buffer.from(contact.address)) as ContactAddress;
-  await queueText(ctx, tx, address, { caseId: input.caseId, messageId: input.messageId, text: input.text });
+  // The address is sealed to the case: the replying staff member's case key opens it, and the
+  // transport gets it in the outbox row, under the server key only until the row is final.
+  const keyring = await caseKeyring(tx, input.caseId, input.caseKey, input.casePublicKey);
+  let address: ContactAddress;
+  try {
+    address = await openAddress(keyring, input.caseId, contact.id, Buffer.from(contact.address));
+  } finally {
+    keyring.close();
+  }
+  await queueText(ctx, tx, { address, identity: contact.identity }, { caseId: input.caseId, messageId: input.messageId, text: input.text });
   await tx.update(messages).set({ channel: address.channel, deliveryState: "queued" }).where(eq(messages.id, input.messageId));
 }
 
@@ -111,15 +131,17 @@ export async function queueChannelReply(ctx: Pick<AppContext, "keys" | "now">, t
  * take at most 4096 characters a message and staff may write more: a long text goes out as
  * several messages, in order, cut at a line or word break; the buttons ride on the last one.
  */
-export async function queueText(ctx: Pick<AppContext, "keys" | "now">, tx: Tx, address: ContactAddress, msg: { caseId?: string; messageId?: string; text: string; replyMarkup?: unknown }) {
+export async function queueText(ctx: Pick<AppContext, "keys" | "now">, tx: Tx, to: Recipient, msg: { caseId?: string; messageId?: string; text: string; replyMarkup?: unknown }) {
+  const { address } = to;
+  const chatKey = chatOrderKey(ctx, address.channel, to.identity);
   const ref = { ...(msg.caseId ? { caseId: msg.caseId } : {}), ...(msg.messageId ? { messageId: msg.messageId } : {}) };
   const parts = splitText(msg.text, MAX_TEXT);
   for (const [i, text] of parts.entries()) {
     if (address.channel === "telegram") {
       const markup = msg.replyMarkup && i === parts.length - 1 ? { reply_markup: msg.replyMarkup } : {};
-      await enqueue(ctx, tx, { kind: "telegram.send", payload: { method: "sendMessage", params: { chat_id: address.chatId, text, ...markup } }, chatKey: chatOrderKey(ctx, "telegram", address.chatId), ...ref });
+      await enqueue(ctx, tx, { kind: "telegram.send", payload: { method: "sendMessage", params: { chat_id: address.chatId, text, ...markup } }, chatKey, ...ref });
     } else {
-      await enqueue(ctx, tx, { kind: "whatsapp.send", payload: { via: address.via, to: address.to, text }, chatKey: chatOrderKey(ctx, "whatsapp", address.to), ...ref });
+      await enqueue(ctx, tx, { kind: "whatsapp.send", payload: { via: address.via, to: address.to, text }, chatKey, ...ref });
     }
   }
 }

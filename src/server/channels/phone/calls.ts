@@ -66,7 +66,7 @@ export async function logCall(ctx: AppContext, session: StaffSession, input: Log
   const number = input.callbackNumber ? normalisePhone(input.callbackNumber) : null;
   if (input.callbackNumber && !number) throw new AppError("validation_failed", "the request is not valid", [{ path: "callbackNumber", message: "not a phone number" }]);
   if (input.caseId) await findVisibleCase(ctx.db, session.user, input.caseId);
-  const identity = number ? identityIndex(ctx, "phone", number) : null;
+  const identity = number ? await identityIndex(ctx, "phone", number) : null;
   const at = ctx.now();
   const callId = randomUUID();
   const record: CallRecord = { direction: input.direction, callbackNumber: number, summary: input.summary, questionnaire: input.questionnaire };

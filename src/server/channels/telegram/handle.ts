@@ -5,7 +5,8 @@ import { appendInboundMessage } from "../../cases/index.js";
 import { channelMessageRefs } from "../tables.js";
 import { channelKey } from "../sealing.js";
 import { alreadyProcessed, appendChannelRecord, claimVerifiedPhone, inUpdateTransaction, isStale, openConversation, type Conversation, type DbTx } from "../conversation.js";
-import { findContact, identityIndex, lockIdentity } from "../identity.js";
+import { channelIdentity, findContact, lockIdentity, type ChannelIdentity } from "../identity.js";
+import { wipe } from "../../crypto/secure.js";
 import { checkReceipt, linkIdentity, looksLikeCodeAttempt, looksLikeReceipt, type ReceiptCheck } from "../link.js";
 import { chatOrderKey, enqueue, queueText, wakeOutbox, type ContactAddress } from "../outbox/outbox.js";
 import { fill, locationLine, mediaLine, texts, type MediaKind } from "./catalog.js";
@@ -40,19 +41,26 @@ export async function handleTelegramUpdate(ctx: AppContext, update: TgUpdate): P
   const event = classify(update);
   if (!event) return "ignored";
   if (isStale(ctx, sentAt(event))) return "stale";
-  const identity = identityIndex(ctx, "telegram", String(event.from.id));
-  if (!identity) return "ignored";
   const key = channelKey(ctx, "telegram", botId(ctx), update.update_id);
-  const text = event.kind === "message" && !event.edited ? event.message.text : undefined;
-  // A receipt code is checked (Argon2id, slow) before the transaction opens, and only once.
-  const link = text !== undefined && !(await alreadyProcessed(ctx, key)) ? await linkAttempt(ctx, identity, text) : null;
-  const result = await inUpdateTransaction(ctx, "telegram", key, async (tx) => {
-    const turn = new Turn(ctx, tx, event.kind === "message" ? event.message.chat.id : event.chatId, event.from, identity);
-    if (event.kind === "callback") return turn.onCallback(event.query);
-    if (link) return turn.onLink(link);
-    return turn.onMessage(event.message, event.edited);
-  });
-  if (result.duplicate) return "duplicate";
+  // A redelivery is common (Telegram retries) and the identity costs an Argon2id run: skip it early.
+  // The marker written in the transaction below still decides when two deliveries race.
+  if (await alreadyProcessed(ctx, key)) return "duplicate";
+  const who = await channelIdentity(ctx, "telegram", String(event.from.id));
+  if (!who) return "ignored";
+  try {
+    const text = event.kind === "message" && !event.edited ? event.message.text : undefined;
+    // A receipt code is checked (Argon2id, slow) before the transaction opens, and only once.
+    const link = text !== undefined ? await linkAttempt(ctx, who, text) : null;
+    const result = await inUpdateTransaction(ctx, "telegram", key, async (tx) => {
+      const turn = new Turn(ctx, tx, event.kind === "message" ? event.message.chat.id : event.chatId, event.from, who);
+      if (event.kind === "callback") return turn.onCallback(event.query);
+      if (link) return turn.onLink(link);
+      return turn.onMessage(event.message, event.edited);
+    });
+    if (result.duplicate) return "duplicate";
+  } finally {
+    wipe(who.secret);
+  }
   wakeOutbox();
   return "processed";
 }
@@ -69,14 +77,15 @@ function sentAt(e: Event): number | undefined {
 const botId = (ctx: AppContext) => (ctx.config.telegramBotToken ?? "").split(":")[0] ?? "";
 
 /** Is this text a receipt code (or "/link …", or a try at one after "send your code")? If so, check it now. */
-async function linkAttempt(ctx: AppContext, identity: string, text: string): Promise<LinkResult | null> {
+async function linkAttempt(ctx: AppContext, who: ChannelIdentity, text: string): Promise<LinkResult | null> {
+  const identity = who.index;
   let code: string | null = null;
   const command = /^\/link(?:@\w+)?(?:\s+([\s\S]*))?$/i.exec(text.trim());
   if (command) code = command[1]?.trim() ?? "";
   else if (looksLikeReceipt(text)) code = text;
   else if (looksLikeCodeAttempt(text)) {
     const contact = await findContact(ctx.db, "telegram", identity);
-    if (contact && (await readDialog(ctx, ctx.db, contact.id))?.step === "link") code = text;
+    if (contact && (await readDialog(ctx.db, who.secret, contact.id))?.step === "link") code = text;
   }
   if (code === null) return null;
   return code === "" ? { kind: "prompt" } : checkReceipt(ctx, identity, code);
@@ -120,14 +129,19 @@ class Turn {
   private readonly address: ContactAddress;
   private readonly at: Date;
 
+  private readonly identity: string;
+  private readonly secret: Buffer;
+
   constructor(
     private readonly ctx: AppContext,
     private readonly tx: DbTx,
-    private readonly chatId: number,
+    chatId: number,
     private readonly from: TgUser,
-    private readonly identity: string,
+    who: ChannelIdentity,
   ) {
     this.address = { channel: "telegram", chatId };
+    this.identity = who.index;
+    this.secret = who.secret;
     this.at = ctx.now();
   }
 
@@ -150,7 +164,7 @@ class Turn {
   private async say(text: string, keyboard?: InlineKeyboardMarkup) {
     const c = this.conv;
     const msg = c ? await appendChannelRecord(this.tx, { caseId: c.caseId, casePublicKey: c.casePublicKey, channel: "telegram", direction: "out", text, at: this.at }) : null;
-    await queueText(this.ctx, this.tx, this.address, { ...(c ? { caseId: c.caseId } : {}), ...(msg ? { messageId: msg.id } : {}), text, ...(keyboard ? { replyMarkup: keyboard } : {}) });
+    await queueText(this.ctx, this.tx, { address: this.address, identity: this.identity }, { ...(c ? { caseId: c.caseId } : {}), ...(msg ? { messageId: msg.id } : {}), text, ...(keyboard ? { replyMarkup: keyboard } : {}) });
   }
 
   /** The applicant speaks: an inbound message sealed to the case; a Telegram message id is remembered for edits. */
@@ -164,8 +178,9 @@ class Turn {
     return id;
   }
 
+  /** By the identity index, not the chat id: a fast hash of a chat id is inverted by trying them all. */
   private refKey(telegramMessageId: number) {
-    return channelKey(this.ctx, "telegram-message", botId(this.ctx), this.chatId, telegramMessageId);
+    return channelKey(this.ctx, "telegram-message", botId(this.ctx), this.identity, telegramMessageId);
   }
 
   async onMessage(m: TgMessage, edited: boolean): Promise<void> {
@@ -192,7 +207,7 @@ class Turn {
       await claimVerifiedPhone(this.ctx, this.tx, { caseId: c.caseId, casePublicKey: c.casePublicKey, caseNumber: c.caseNumber, phone: m.contact.phone_number, channel: "telegram", at: this.at });
     }
     if (!edited && m.text !== undefined) {
-      const dialog = await readDialog(this.ctx, this.tx, c.contactId);
+      const dialog = await readDialog(this.tx, this.secret, c.contactId);
       if (dialog?.step === "groupCount") {
         const step = answerGroupCount(m.text, dialog.answers);
         if (step) await this.advance(step);
@@ -207,19 +222,19 @@ class Turn {
       kind: "telegram.send",
       caseId: c.caseId,
       payload: { method: "answerCallbackQuery", params: { callback_query_id: q.id, text: texts.callbackAck } },
-      chatKey: chatOrderKey(this.ctx, "telegram", this.chatId),
+      chatKey: chatOrderKey(this.ctx, "telegram", this.identity),
     });
     const [field = "", value = ""] = (q.data ?? "").split(":", 2);
-    const dialog = await readDialog(this.ctx, this.tx, c.contactId);
+    const dialog = await readDialog(this.tx, this.secret, c.contactId);
     if (field === "menu") {
       if (value === "questionnaire") {
-        await saveDialog(this.ctx, this.tx, c.contactId, "group", dialog?.answers ?? {});
+        await saveDialog(this.ctx, this.tx, this.secret, c.contactId, "group", dialog?.answers ?? {});
         const first = question("group");
         await this.say(first.text, first.keyboard);
       } else if (value === "write") {
         await this.say(texts.write);
       } else if (value === "link") {
-        await saveDialog(this.ctx, this.tx, c.contactId, "link", dialog?.answers ?? {});
+        await saveDialog(this.ctx, this.tx, this.secret, c.contactId, "link", dialog?.answers ?? {});
         await this.say(texts.link.prompt);
       }
       return;
@@ -239,7 +254,7 @@ class Turn {
       await this.say(texts.questions.done);
       return;
     }
-    await saveDialog(this.ctx, this.tx, c.contactId, step.next, step.answers);
+    await saveDialog(this.ctx, this.tx, this.secret, c.contactId, step.next, step.answers);
     const next = question(step.next);
     await this.say(step.confirm ?? next.text, next.keyboard);
   }
@@ -254,8 +269,8 @@ class Turn {
     }
     if (link.kind === "prompt") {
       const c = await this.open();
-      const dialog = await readDialog(this.ctx, this.tx, c.contactId);
-      await saveDialog(this.ctx, this.tx, c.contactId, "link", dialog?.answers ?? {});
+      const dialog = await readDialog(this.tx, this.secret, c.contactId);
+      await saveDialog(this.ctx, this.tx, this.secret, c.contactId, "link", dialog?.answers ?? {});
       await this.say(texts.link.prompt);
       return;
     }

@@ -31,14 +31,17 @@ function threadLine(m: WaMessage): string | null {
 
 export async function handleWhatsAppMessage(ctx: AppContext, via: string, profileName: string | undefined, m: WaMessage): Promise<"processed" | "duplicate" | "ignored" | "stale"> {
   if (isStale(ctx, m.timestamp === undefined ? undefined : Number(m.timestamp))) return "stale";
-  const number = normalisePhone(`+${m.from}`);
-  const identity = number ? identityIndex(ctx, "whatsapp", number) : null;
-  if (!number || !identity) return "ignored";
   const key = channelKey(ctx, "whatsapp", m.id);
+  // Meta redelivers whole payloads, and the identity costs an Argon2id run: skip a known message early.
+  if (await alreadyProcessed(ctx, key)) return "duplicate";
+  const number = normalisePhone(`+${m.from}`);
+  const identity = number ? await identityIndex(ctx, "whatsapp", number) : null;
+  if (!number || !identity) return "ignored";
   const address: ContactAddress = { channel: "whatsapp", to: m.from, via };
+  const to = { address, identity };
   const at = ctx.now();
   const text = m.type === "text" ? m.text?.body : undefined;
-  const receipt = text !== undefined && looksLikeReceipt(text) && !(await alreadyProcessed(ctx, key)) ? await checkReceipt(ctx, identity, text) : null;
+  const receipt = text !== undefined && looksLikeReceipt(text) ? await checkReceipt(ctx, identity, text) : null;
 
   const newCase = () => ({
     sections: { contact: { preferred: "whatsapp", whatsapp: number, ...(profileName ? { whatsapp_name: profileName } : {}) } },
@@ -54,7 +57,7 @@ export async function handleWhatsAppMessage(ctx: AppContext, via: string, profil
       const conv = known ? await openConversation(ctx, tx, { channel: "whatsapp", identity, address, at, newCase }) : null;
       const reply = { throttled: texts.link.tooMany, linked: texts.link.linked, wrong: texts.link.notRecognised }[receipt.kind];
       const out = conv ? await appendChannelRecord(tx, { caseId: conv.caseId, casePublicKey: conv.casePublicKey, channel: "whatsapp", direction: "out", text: reply, at }) : null;
-      await queueText(ctx, tx, address, { ...(conv ? { caseId: conv.caseId } : {}), ...(out ? { messageId: out.id } : {}), text: reply });
+      await queueText(ctx, tx, to, { ...(conv ? { caseId: conv.caseId } : {}), ...(out ? { messageId: out.id } : {}), text: reply });
       return;
     }
     const line = threadLine(m);
