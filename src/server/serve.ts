@@ -6,6 +6,7 @@ import { createBoss } from "./jobs/boss.js";
 import { purgeExpiredSessions } from "./auth/sessions.js";
 import { sessionLimits } from "./auth/enrolment.js";
 import { startOutboxWorker } from "./channels/outbox/worker.js";
+import { auditAnchorFile, writeAuditAnchor } from "./audit/anchor.js";
 
 export interface Running {
   publicUrl: string;
@@ -25,6 +26,11 @@ export async function serve(ctx: AppContext): Promise<Running> {
   await boss.work("maintenance.purge-sessions", async () => purgeExpiredSessions(ctx.db, sessionLimits(ctx), ctx.now()));
   const purgeTimer = setInterval(() => void boss.send("maintenance.purge-sessions", {}, { singletonKey: "purge" }).catch(() => {}), 10 * 60_000);
   purgeTimer.unref();
+  // The audit head, copied out of the database every minute and at shutdown (audit/anchor.ts).
+  const anchor = () => writeAuditAnchor(ctx.db, ctx.keys.subkey("audit"), auditAnchorFile(ctx.config.keyFile), ctx.now()).catch((err: Error) => ctx.log.error({ err }, "audit anchor not written"));
+  await anchor();
+  const anchorTimer = setInterval(() => void anchor(), 60_000);
+  anchorTimer.unref();
 
   const publicApp = await buildPublicApp(ctx);
   const staffApp = await buildStaffApp(ctx);
@@ -44,7 +50,9 @@ export async function serve(ctx: AppContext): Promise<Running> {
     stop: () =>
       (stopping ??= (async () => {
         clearInterval(purgeTimer);
+        clearInterval(anchorTimer);
         await Promise.allSettled([publicApp.close(), staffApp.close()]);
+        await anchor();
         await outbox.stop();
         await boss.stop({ graceful: true, wait: true, timeout: 10_000 }).catch(() => {});
         await ctx.database.close();
