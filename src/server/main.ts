@@ -8,7 +8,8 @@ import { migrate, openDatabase } from "./db/index.js";
 import { users } from "./db/schema.js";
 import { inviteStaff } from "./auth/setup-links.js";
 import { changeStaffRole, disableStaff, listStaff } from "./staff/commands.js";
-import { describeAuditProblem, verifyAuditChain } from "./audit/log.js";
+import { describeAnchorCoverage, describeAuditProblem, verifyAuditChain } from "./audit/log.js";
+import { auditAnchorFile, readAuditAnchor, writeAuditAnchor } from "./audit/anchor.js";
 import { loadDemoData } from "./demo/load.js";
 import { backup } from "./backup.js";
 import { initEscrow, recoverStaffKey, resetStaffKeyWithLoss } from "./keys/recovery.js";
@@ -109,15 +110,25 @@ withStorage(user.command("set-role").description("change an account's role").arg
 );
 
 const audit = program.command("audit").description("the audit log");
-withStorage(audit.command("verify").description("check the hash chain; reports the first edited, inserted or deleted row")).action(async (flags: ConfigFlags) =>
-  withContext(flags, async (ctx) => {
-    const r = await verifyAuditChain(ctx.db, ctx.keys.subkey("audit"));
-    if (r.problem) {
-      console.log(`audit log TAMPERED: ${describeAuditProblem(r.problem)}`);
-      process.exitCode = 1;
-    } else console.log(`audit log intact: ${r.rows} rows`);
-  }),
-);
+withStorage(audit.command("verify").description("check the hash chain against the anchor kept outside the database; reports the first edited, inserted or deleted row"))
+  .option("--anchor <file>", "an anchor file to check against (default: audit-anchor.json beside the key file; give a copy shipped off the machine)")
+  .action(async (flags: ConfigFlags & { anchor?: string }) =>
+    withContext(flags, async (ctx) => {
+      const key = ctx.keys.subkey("audit");
+      const ownAnchor = auditAnchorFile(ctx.config.keyFile);
+      const anchor = readAuditAnchor(flags.anchor ?? ownAnchor, key);
+      const r = await verifyAuditChain(ctx.db, key, undefined, anchor);
+      if (r.problem) {
+        console.log(`audit log TAMPERED: ${describeAuditProblem(r.problem)}`);
+        process.exitCode = 1;
+        return;
+      }
+      console.log(`audit log intact: ${r.rows} rows; ${describeAnchorCoverage(r)}`);
+      // An intact chain moves the anchor forward, so the next check proves these rows too.
+      const moved = await writeAuditAnchor(ctx.db, key, ownAnchor, ctx.now());
+      if (moved) console.log(`anchor now at row ${moved.seq} (${ownAnchor})`);
+    }),
+  );
 
 const keys = program.command("keys").description("staff key escrow and recovery");
 const escrow = keys.command("escrow").description("the organisation escrow key");

@@ -5,6 +5,7 @@ import { issueFirstAdminLink } from "./auth/setup-links.js";
 import { createBoss } from "./jobs/boss.js";
 import { startJobs } from "./jobs/registry.js";
 import { startOutboxWorker } from "./channels/outbox/worker.js";
+import { auditAnchorFile, writeAuditAnchor } from "./audit/anchor.js";
 
 export interface Running {
   publicUrl: string;
@@ -21,6 +22,12 @@ export async function serve(ctx: AppContext): Promise<Running> {
   boss.on("error", (err: Error) => ctx.log.error({ err }, "job runner error"));
   await boss.start();
   await startJobs(ctx, boss);
+  // Not a pg-boss job on purpose: the anchor belongs to this machine's key directory, so every
+  // instance writes its own, while a scheduled job runs on one instance only. The audit head, copied out of the database every minute and at shutdown (audit/anchor.ts).
+  const anchor = () => writeAuditAnchor(ctx.db, ctx.keys.subkey("audit"), auditAnchorFile(ctx.config.keyFile), ctx.now()).catch((err: Error) => ctx.log.error({ err }, "audit anchor not written"));
+  await anchor();
+  const anchorTimer = setInterval(() => void anchor(), 60_000);
+  anchorTimer.unref();
 
   const publicApp = await buildPublicApp(ctx);
   const staffApp = await buildStaffApp(ctx);
@@ -39,7 +46,9 @@ export async function serve(ctx: AppContext): Promise<Running> {
     staffUrl,
     stop: () =>
       (stopping ??= (async () => {
+        clearInterval(anchorTimer);
         await Promise.allSettled([publicApp.close(), staffApp.close()]);
+        await anchor();
         await outbox.stop();
         await boss.stop({ graceful: true, wait: true, timeout: 10_000 }).catch(() => {});
         await ctx.database.close();

@@ -2,6 +2,7 @@ import { asc, eq, gt } from "drizzle-orm";
 import type { Db } from "../db/index.js";
 import { auditHead, auditLog } from "../db/schema.js";
 import { mac } from "../crypto/server-key.js";
+import type { AuditAnchor } from "./anchor.js";
 
 /** What an audit row may carry: ids and event names, never applicant data (SECURITY.md). */
 export interface AuditEvent {
@@ -78,17 +79,26 @@ export type AuditProblem =
   | { kind: "edited"; seq: number }
   | { kind: "inserted"; seq: number }
   | { kind: "deleted"; afterSeq: number; missing: string }
-  | { kind: "head-mismatch"; headSeq: number; lastSeq: number };
+  | { kind: "head-mismatch"; headSeq: number; lastSeq: number }
+  | { kind: "behind-anchor"; anchorSeq: number; anchorAt: string; lastSeq: number }
+  | { kind: "anchor-mismatch"; anchorSeq: number; anchorAt: string };
 
 export interface AuditVerification {
   rows: number;
   problem: AuditProblem | null;
+  /** The anchored row that proves the chain this far back (null: no anchor; the head is the database's word only). */
+  anchoredSeq?: number | null;
+  anchoredAt?: string | null;
 }
 
-/** Walk the chain from the start and report the first row that does not fit. */
-export async function verifyAuditChain(db: Tx, key: Buffer, batch = 2000): Promise<AuditVerification> {
+/**
+ * Walk the chain from the start and report the first row that does not fit. With an anchor (a
+ * head kept outside the database, audit/anchor.ts) rows deleted from the end are found too.
+ */
+export async function verifyAuditChain(db: Tx, key: Buffer, batch = 2000, anchor: AuditAnchor | null = null): Promise<AuditVerification> {
   let prev: { seq: number; hash: Buffer } = { seq: 0, hash: ZERO };
   let rows = 0;
+  let anchoredHash: Buffer | null = null;
   for (;;) {
     const page = await db.select().from(auditLog).where(gt(auditLog.seq, prev.seq)).orderBy(asc(auditLog.seq)).limit(batch);
     for (const r of page) {
@@ -100,14 +110,27 @@ export async function verifyAuditChain(db: Tx, key: Buffer, batch = 2000): Promi
       const expected = chainHash(key, { ...r, details: r.details as Record<string, unknown> });
       if (!expected.equals(r.hash)) return { rows, problem: { kind: "edited", seq: r.seq } };
       prev = { seq: r.seq, hash: r.hash };
+      if (anchor && r.seq === anchor.seq) anchoredHash = r.hash;
     }
     if (page.length < batch) break;
   }
+  if (anchor) {
+    if (prev.seq < anchor.seq) return { rows, problem: { kind: "behind-anchor", anchorSeq: anchor.seq, anchorAt: anchor.at, lastSeq: prev.seq } };
+    if (!anchoredHash || anchoredHash.toString("hex") !== anchor.hash) return { rows, problem: { kind: "anchor-mismatch", anchorSeq: anchor.seq, anchorAt: anchor.at } };
+  }
+  const anchored = { anchoredSeq: anchor?.seq ?? null, anchoredAt: anchor?.at ?? null };
   const [head] = await db.select().from(auditHead).where(eq(auditHead.id, 1));
   if (!head || head.seq !== prev.seq || !head.hash.equals(prev.hash)) {
-    return { rows, problem: { kind: "head-mismatch", headSeq: head?.seq ?? -1, lastSeq: prev.seq } };
+    return { rows, problem: { kind: "head-mismatch", headSeq: head?.seq ?? -1, lastSeq: prev.seq }, ...anchored };
   }
-  return { rows, problem: null };
+  return { rows, problem: null, ...(anchor ? anchored : {}) };
+}
+
+/** What `audit verify` says the anchor proves. */
+export function describeAnchorCoverage(v: AuditVerification): string {
+  if (!v.anchoredSeq) return "no audit anchor yet: rows deleted from the end would show only if the database head was left alone";
+  const tail = v.rows > v.anchoredSeq ? `; rows ${v.anchoredSeq + 1}..${v.rows} rest on the database head only until the next anchor` : "";
+  return `the anchor written ${v.anchoredAt} proves rows 1..${v.anchoredSeq}${tail}`;
 }
 
 export function describeAuditProblem(p: AuditProblem): string {
@@ -120,6 +143,10 @@ export function describeAuditProblem(p: AuditProblem): string {
       return `rows ${p.missing} after row ${p.afterSeq} were deleted`;
     case "head-mismatch":
       return `the chain ends at row ${p.lastSeq} but its head says ${p.headSeq}: rows were deleted from the end`;
+    case "behind-anchor":
+      return `the chain ends at row ${p.lastSeq}, but the anchor written ${p.anchorAt} outside the database proves it reached row ${p.anchorSeq}: rows ${p.lastSeq + 1}..${p.anchorSeq} were deleted (and the head rewound)`;
+    case "anchor-mismatch":
+      return `row ${p.anchorSeq} is not the row the anchor written ${p.anchorAt} recorded: the log was rewritten up to there`;
   }
 }
 

@@ -3,6 +3,7 @@ import type { AppContext } from "../context.js";
 import { users } from "../db/schema.js";
 import { appendAudit } from "../audit/log.js";
 import { endAllSessions } from "../auth/sessions.js";
+import { retireKeysOfDisabled } from "../keys/teams.js";
 import { AppError } from "../errors.js";
 import type { Role } from "../../shared/roles.js";
 
@@ -40,6 +41,8 @@ export async function disableStaff(ctx: AppContext, actorId: string | null, user
     if (user.role === "admin") await assertNotLastAdmin(tx, userId);
     await tx.update(users).set({ disabledAt: ctx.now() }).where(eq(users.id, userId));
     await endAllSessions(tx, userId);
+    // He may have kept his teams' keys: the next key holder online rotates them (issue 10, item 10).
+    await retireKeysOfDisabled(tx, userId);
     await appendAudit(tx, ctx.keys.subkey("audit"), { actorId, action: "staff.disabled", subjectType: "staff", subjectId: userId });
   });
 }
