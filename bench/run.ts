@@ -47,6 +47,8 @@ rows.push(...(await benchCases()));
 rows.push(...(await benchChannels(seconds)));
 rows.push(...(await benchCrypto()));
 rows.push(...(await (await import("./intake.bench.js")).benchIntake(seconds)));
+// The proof of work: what an accepted fake request costs the server, a native attacker and a browser.
+rows.push(...(await (await import("./pow.bench.js")).benchPow()));
 
 console.log(`\nSafe Passage benchmarks (${os.cpus().length} cores, Node ${process.version}, ${seconds} s per load, ${((Date.now() - started) / 1000).toFixed(0)} s in all)\n`);
 printTable(rows);
