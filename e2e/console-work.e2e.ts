@@ -97,6 +97,12 @@ describe("the console on a night shift", () => {
       );
       expect(clipped).toEqual([]);
       await screenshot(opPage, "work-01-inbox-preview");
+      // On a phone: one card per case, nothing wider than the screen.
+      await opPage.setViewportSize({ width: 390, height: 844 });
+      await visible(row.getByTestId("inbox-preview"));
+      await poll(() => opPage.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      await screenshot(opPage, "work-01b-inbox-phone");
+      await opPage.setViewportSize({ width: 1440, height: 900 });
 
       // The case panel: every answer labelled, in Ukrainian…
       await row.click();

@@ -42,7 +42,7 @@ beforeAll(async () => {
   admin = await createFirstAdmin(app, ctx, clock);
   op = await createStaff(app, ctx, admin, "operator", "op.contract", clock);
   supervisor = await createStaff(app, ctx, admin, "supervisor", "sup.contract", clock);
-});
+}, 180_000);
 afterAll(async () => {
   await app.close();
   await cleanup();

@@ -37,6 +37,7 @@ export function AuditPage() {
   const staff = useQuery({ queryKey: keys.staff, queryFn: staffApi.list, enabled: can("staff.list") });
   const verify = useMutation({ mutationFn: auditApi.verify });
   const entries = pages.data?.pages.flatMap((p) => p.items) ?? [];
+  const staffNames = useMemo(() => new Map((staff.data ?? []).map((s) => [s.id, s.displayName])), [staff.data]);
 
   const apply = (f: AuditFilter) => {
     const next = new URLSearchParams();
@@ -77,7 +78,7 @@ export function AuditPage() {
       {(pages.error ?? verify.error) && <Alert color="red">{errorText(t, pages.error ?? verify.error)}</Alert>}
 
       {entries.length === 0 && !pages.isPending && !pages.error && <Text>{t("audit.empty")}</Text>}
-      {entries.length > 0 && <AuditTable entries={entries} />}
+      {entries.length > 0 && <AuditTable entries={entries} staffNames={staffNames} />}
 
       {pages.isFetching && <Loader aria-label={t("app.loading")} />}
       {!pages.isFetching &&

@@ -9,8 +9,10 @@ function shortId(id: string): string {
 }
 
 /** The entries, newest first: who did what to which record, with the details the server wrote. */
-export function AuditTable({ entries }: { entries: AuditEntry[] }) {
+export function AuditTable({ entries, staffNames }: { entries: AuditEntry[]; staffNames: Map<string, string> }) {
   const { t } = useTranslation();
+  // A staff member as the subject: his name when the viewer may list staff, else a short id.
+  const subject = (e: AuditEntry, id: string) => (e.subjectType === "staff" ? (staffNames.get(id) ?? shortId(id)) : shortId(id));
   const who = (e: AuditEntry) => (e.actorId === null ? t("audit.system") : (e.actorName ?? shortId(e.actorId)));
   return (
     <Table.ScrollContainer minWidth={900}>
@@ -52,7 +54,7 @@ export function AuditTable({ entries }: { entries: AuditEntry[] }) {
                       {translateKnown(t, `audit.subjects.${e.subjectType}`, e.subjectType)}
                       {e.subjectId && (
                         <Text span c="dimmed" size="xs" ml={6} title={e.subjectId}>
-                          {shortId(e.subjectId)}
+                          {subject(e, e.subjectId)}
                         </Text>
                       )}
                     </Text>
