@@ -1,6 +1,8 @@
 import { MantineProvider, createTheme } from "@mantine/core";
 import { useState } from "react";
+import { QueryClientProvider } from "@tanstack/react-query";
 import { RouterProvider } from "react-router/dom";
+import { createQueryClient } from "./api/queryClient";
 import { SessionProvider } from "./auth/session";
 import { createConsoleRouter } from "./routes";
 
@@ -16,11 +18,14 @@ const theme = createTheme({
  */
 export function App({ styleNonce }: { styleNonce: string }) {
   const [router] = useState(createConsoleRouter);
+  const [queryClient] = useState(createQueryClient);
   return (
     <MantineProvider theme={theme} defaultColorScheme="light" getStyleNonce={() => styleNonce}>
-      <SessionProvider>
-        <RouterProvider router={router} />
-      </SessionProvider>
+      <QueryClientProvider client={queryClient}>
+        <SessionProvider>
+          <RouterProvider router={router} />
+        </SessionProvider>
+      </QueryClientProvider>
     </MantineProvider>
   );
 }

@@ -1,3 +1,4 @@
+import "./zod-config";
 import "@mantine/core/styles.css";
 import { setNonce } from "get-nonce";
 import { StrictMode } from "react";

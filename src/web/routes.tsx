@@ -7,7 +7,7 @@ import { LoginPage } from "./pages/LoginPage";
 import { EnrolPage } from "./pages/EnrolPage";
 import { HomePage } from "./pages/HomePage";
 import { StaffPage } from "./pages/staff/StaffPage";
-import { AuditPage } from "./pages/AuditPage";
+import { AuditPage } from "./pages/audit/AuditPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { InboxPage } from "./pages/cases/InboxPage";
 import { CasePage } from "./pages/cases/CasePage";
@@ -17,10 +17,11 @@ import { CallsPage } from "./pages/calls/CallsPage";
 import { TeamsPage } from "./pages/admin/TeamsPage";
 import { CannedRepliesPage } from "./pages/admin/CannedRepliesPage";
 import { SettingsPage } from "./pages/admin/SettingsPage";
-import type { Capability } from "./auth/permissions";
+import { AccountPage } from "./pages/account/AccountPage";
+import { QUEUE, type Requirement } from "./auth/permissions";
 import type { ReactNode } from "react";
 
-const guarded = (capability: Capability, page: ReactNode) => <RequireCapability capability={capability}>{page}</RequireCapability>;
+const guarded = (need: Requirement, page: ReactNode) => <RequireCapability need={need}>{page}</RequireCapability>;
 
 /** Where the staff listener serves the console; every path below is relative to it. */
 export const CONSOLE_BASE = "/console";
@@ -28,30 +29,17 @@ export const CONSOLE_BASE = "/console";
 /** Pages inside the signed-in frame. A new section is a route here and a line in layout/nav.ts. */
 const sections: RouteObject[] = [
   { index: true, element: <HomePage /> },
-  { path: "cases", element: guarded("cases.list", <InboxPage />) },
-  { path: "cases/:id", element: guarded("cases.read", <CasePage />) },
-  { path: "search", element: guarded("cases.list", <SearchPage />) },
-  { path: "calls", element: guarded("cases.note", <CallsPage />) },
-  { path: "queue", element: guarded("queue.read", <QueuePage />) },
-  { path: "teams", element: guarded("teams.read", <TeamsPage />) },
-  { path: "canned-replies", element: guarded("canned.manage", <CannedRepliesPage />) },
+  { path: "cases", element: guarded("case.list", <InboxPage />) },
+  { path: "cases/:id", element: guarded("case.read", <CasePage />) },
+  { path: "search", element: guarded("case.list", <SearchPage />) },
+  { path: "calls", element: guarded("case.create", <CallsPage />) },
+  { path: "queue", element: guarded(QUEUE, <QueuePage />) },
+  { path: "teams", element: guarded("team.read", <TeamsPage />) },
+  { path: "canned-replies", element: guarded("canned_reply.manage", <CannedRepliesPage />) },
   { path: "settings", element: guarded("settings.manage", <SettingsPage />) },
-  {
-    path: "staff",
-    element: (
-      <RequireCapability capability="staff.list">
-        <StaffPage />
-      </RequireCapability>
-    ),
-  },
-  {
-    path: "audit",
-    element: (
-      <RequireCapability capability="audit.read">
-        <AuditPage />
-      </RequireCapability>
-    ),
-  },
+  { path: "staff", element: guarded("staff.list", <StaffPage />) },
+  { path: "audit", element: guarded("audit.read", <AuditPage />) },
+  { path: "account", element: <AccountPage /> },
   { path: "*", element: <NotFoundPage /> },
 ];
 

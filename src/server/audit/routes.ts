@@ -1,21 +1,11 @@
-import { asc, gt } from "drizzle-orm";
-import { z } from "zod";
+import { Readable } from "node:stream";
 import type { BaseApp } from "../http/base.js";
 import type { AppContext } from "../context.js";
 import { authorize } from "../auth/policy.js";
 import { staffOf } from "../auth/guard.js";
-import { auditLog } from "../db/schema.js";
-import { describeAuditProblem, verifyAuditChain } from "./log.js";
-
-const auditRow = z.object({
-  seq: z.number(),
-  at: z.string(),
-  actorId: z.string().nullable(),
-  action: z.string(),
-  subjectType: z.string().nullable(),
-  subjectId: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()),
-});
+import { appendAudit, describeAuditProblem, verifyAuditChain } from "./log.js";
+import { auditCsv, readAuditPage } from "./query.js";
+import { auditFilterSchema, auditPageQuerySchema, auditPageSchema, auditVerificationSchema } from "../../shared/api/audit.js";
 
 export function registerAuditRoutes(app: BaseApp, ctx: AppContext) {
   app.get(
@@ -23,21 +13,34 @@ export function registerAuditRoutes(app: BaseApp, ctx: AppContext) {
     {
       schema: {
         tags: ["audit"],
-        summary: "Read the audit log, oldest first, after a sequence number",
-        querystring: z.object({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(500).default(100) }),
-        response: { 200: z.array(auditRow) },
+        summary: "Read the audit log, newest first, filtered by actor, action, case number and days; `before` pages on",
+        querystring: auditPageQuerySchema,
+        response: { 200: auditPageSchema },
       },
     },
     async (req) => {
       authorize(staffOf(req).user, "audit", "read");
-      const rows = await ctx.db.select().from(auditLog).where(gt(auditLog.seq, req.query.after)).orderBy(asc(auditLog.seq)).limit(req.query.limit);
-      return rows.map((r) => ({ seq: r.seq, at: new Date(r.at).toISOString(), actorId: r.actorId, action: r.action, subjectType: r.subjectType, subjectId: r.subjectId, details: r.details }));
+      return readAuditPage(ctx, req.query);
+    },
+  );
+
+  app.get(
+    "/api/audit/export.csv",
+    { schema: { tags: ["audit"], summary: "The audit log as CSV, with the same filters as the page (the export itself is audited)", querystring: auditFilterSchema } },
+    async (req, reply) => {
+      const me = staffOf(req).user;
+      authorize(me, "audit", "read");
+      const filters = Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+      await ctx.db.transaction((tx) => appendAudit(tx, ctx.keys.subkey("audit"), { actorId: me.id, action: "audit.exported", subjectType: "audit", details: filters }));
+      const day = ctx.now().toISOString().slice(0, 10);
+      void reply.header("content-type", "text/csv; charset=utf-8").header("content-disposition", `attachment; filename="audit-${day}.csv"`);
+      return reply.send(Readable.from(auditCsv(ctx, req.query)));
     },
   );
 
   app.get(
     "/api/audit/verify",
-    { schema: { tags: ["audit"], summary: "Check the audit chain", response: { 200: z.object({ ok: z.boolean(), rows: z.number(), problem: z.string().nullable() }) } } },
+    { schema: { tags: ["audit"], summary: "Check the audit chain", response: { 200: auditVerificationSchema } } },
     async (req) => {
       authorize(staffOf(req).user, "audit", "verify");
       const r = await verifyAuditChain(ctx.db, ctx.keys.subkey("audit"));

@@ -11,6 +11,8 @@ import { clearSessionCookie, setSessionCookie, staffOf } from "./guard.js";
 import { csrfTokenFor } from "./sessions.js";
 import { signOut, signOutEverywhere } from "./logout.js";
 import * as s from "./schema.js";
+import { sessionInfoSchema } from "../../shared/api/auth.js";
+import { capabilitiesOf } from "./capabilities.js";
 import { z } from "zod";
 
 const AUTH_RATE = { max: 20, timeWindow: "1 minute" };
@@ -31,10 +33,11 @@ export function registerAuthRoutes(app: BaseApp, ctx: AppContext) {
 
   app.get(
     "/api/auth/session",
-    { config: { access: "enrol" }, schema: { tags: ["auth"], summary: "The current session and its CSRF token", response: { 200: s.sessionReply } } },
+    { config: { access: "enrol" }, schema: { tags: ["auth"], summary: "The current session, its CSRF token and what the role may do", response: { 200: sessionInfoSchema } } },
     async (req) => {
       const session = staffOf(req);
-      return { stage: session.stage, csrfToken: csrf(session.idHash), user: session.user };
+      const { id, username, displayName, role } = session.user;
+      return { stage: session.stage, csrfToken: csrf(session.idHash), user: { id, username, displayName, role }, capabilities: capabilitiesOf(role) };
     },
   );
 

@@ -3,8 +3,10 @@ import type { BaseApp } from "../http/base.js";
 import type { AppContext } from "../context.js";
 import { authorize } from "../auth/policy.js";
 import { staffOf } from "../auth/guard.js";
-import { CASE_STATES, CHANNELS, TEAMS } from "../../shared/case-states.js";
-import { caseSummarySchema, presentInboxRow } from "./present.js";
+import { CASE_STATES, CHANNELS, TEAMS, type CaseState, type TeamId } from "../../shared/case-states.js";
+import { caseSummarySchema, inboxCountsSchema, inboxPageSchema, queueSchema, SEARCH_PAGE_SIZE } from "../../shared/api/cases.js";
+import { presentInboxRow } from "./present.js";
+import { inboxPreviews } from "./inbox-preview.js";
 import { inboxCounts, listInbox, queueStats } from "./inbox.js";
 import { searchCases } from "./search.js";
 import { readSla } from "./sla.js";
@@ -19,7 +21,7 @@ export function registerInboxRoutes(app: BaseApp, ctx: AppContext) {
     {
       schema: {
         tags: ["cases"],
-        summary: "The inbox: cases in your scope; overdue and waiting first, then by latest activity",
+        summary: "The inbox: cases in your scope (closed, rejected and merged only when asked for by state); overdue and waiting first, then by latest activity; who and the last message for cases whose key you hold (audited)",
         querystring: z.object({
           state: z.enum(CASE_STATES).optional(),
           channel: z.enum(CHANNELS).optional(),
@@ -30,11 +32,12 @@ export function registerInboxRoutes(app: BaseApp, ctx: AppContext) {
           cursor: z.string().max(200).optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
         }),
-        response: { 200: z.object({ items: z.array(caseSummarySchema), nextCursor: z.string().nullable() }) },
+        response: { 200: inboxPageSchema },
       },
     },
     async (req) => {
-      const me = staffOf(req).user;
+      const session = staffOf(req);
+      const me = session.user;
       authorize(me, "case", "list");
       const q = req.query;
       const page = await listInbox(ctx, me, {
@@ -47,7 +50,8 @@ export function registerInboxRoutes(app: BaseApp, ctx: AppContext) {
         ...(q.unread ? { unread: true } : {}),
         ...(q.cursor ? { cursor: q.cursor } : {}),
       });
-      return { items: page.items.map(presentInboxRow(ctx.now())), nextCursor: page.nextCursor };
+      const previews = await inboxPreviews(ctx, session, page.items.map((i) => i.row));
+      return { items: page.items.map(presentInboxRow(ctx.now(), previews)), nextCursor: page.nextCursor };
     },
   );
 
@@ -57,7 +61,7 @@ export function registerInboxRoutes(app: BaseApp, ctx: AppContext) {
       schema: {
         tags: ["cases"],
         summary: "Inbox counters: waiting, overdue, waiting on me, unread",
-        response: { 200: z.object({ awaiting: z.number(), overdue: z.number(), awaitingMine: z.number(), unreadCases: z.number(), unreadMessages: z.number() }) },
+        response: { 200: inboxCountsSchema },
       },
     },
     async (req) => {
@@ -73,12 +77,7 @@ export function registerInboxRoutes(app: BaseApp, ctx: AppContext) {
       schema: {
         tags: ["cases"],
         summary: "The queue in numbers by team and state (no identities): the supervisor's view",
-        response: {
-          200: z.object({
-            sla: z.object({ firstResponseMinutes: z.number(), nextResponseMinutes: z.number() }),
-            rows: z.array(z.object({ teamId: z.string(), state: z.string(), total: z.number(), awaiting: z.number(), overdue: z.number(), unassigned: z.number(), oldestOverdueAt: z.string().nullable() })),
-          }),
-        },
+        response: { 200: queueSchema },
       },
     },
     async (req) => {
@@ -86,7 +85,7 @@ export function registerInboxRoutes(app: BaseApp, ctx: AppContext) {
       authorize(me, "case", "list");
       const sla = await readSla(ctx.db);
       const rows = await queueStats(ctx, me, sla);
-      return { sla, rows: rows.map(({ oldestOverdueMs, ...r }) => ({ ...r, oldestOverdueAt: oldestOverdueMs === null ? null : new Date(oldestOverdueMs).toISOString() })) };
+      return { sla, rows: rows.map(({ oldestOverdueMs, ...r }) => ({ ...r, teamId: r.teamId as TeamId, state: r.state as CaseState, oldestOverdueAt: oldestOverdueMs === null ? null : new Date(oldestOverdueMs).toISOString() })) };
     },
   );
 
@@ -95,7 +94,7 @@ export function registerInboxRoutes(app: BaseApp, ctx: AppContext) {
     {
       schema: {
         tags: ["cases"],
-        summary: "Search by receipt code, blind-indexed identity (name, phone, service number, Telegram), state, channel, team, dates (audited)",
+        summary: "Search by receipt code, blind-indexed identity (name, phone, service number, Telegram), state, channel, team, dates (audited); X-Total-Count says how many matched, offset pages on",
         querystring: z.object({
           receipt: text(200),
           name: text(200),
@@ -107,16 +106,18 @@ export function registerInboxRoutes(app: BaseApp, ctx: AppContext) {
           team: z.enum(TEAMS).optional(),
           from: z.string().datetime({ offset: true }).optional(),
           to: z.string().datetime({ offset: true }).optional(),
-          limit: z.coerce.number().int().min(1).max(200).default(50),
+          limit: z.coerce.number().int().min(1).max(200).default(SEARCH_PAGE_SIZE),
+          offset: z.coerce.number().int().min(0).max(100_000).default(0),
         }),
         response: { 200: z.array(caseSummarySchema) },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const me = staffOf(req).user;
       const { from, to, ...q } = req.query;
-      const rows = await searchCases(ctx, me, { ...q, ...(from ? { from: new Date(from) } : {}), ...(to ? { to: new Date(to) } : {}) });
-      return rows.map(presentInboxRow(ctx.now()));
+      const found = await searchCases(ctx, me, { ...q, ...(from ? { from: new Date(from) } : {}), ...(to ? { to: new Date(to) } : {}) });
+      void reply.header("x-total-count", String(found.total));
+      return found.rows.map(presentInboxRow(ctx.now()));
     },
   );
 }

@@ -47,8 +47,9 @@ function decodeCursor(s: string): Cursor {
 /** Scope and filters shared by both parts of the inbox. */
 function baseWhere(user: SessionUser, f: InboxFilters): SQL[] {
   const where: (SQL | undefined)[] = [caseScope(user)];
+  // Finished cases are out of the working view; they are still one state filter away.
   if (f.state) where.push(eq(cases.state, f.state));
-  else where.push(sql`${cases.state} <> 'merged'`);
+  else where.push(sql`${cases.state} NOT IN ('merged', 'closed', 'rejected')`);
   if (f.channel) where.push(eq(cases.channel, f.channel));
   if (f.team) where.push(eq(cases.teamId, f.team));
   if (f.assigned === "me") where.push(eq(cases.assignedUserId, user.id));
@@ -60,7 +61,8 @@ function baseWhere(user: SessionUser, f: InboxFilters): SQL[] {
 /**
  * The inbox: cases in the user's scope, those waiting for an answer first (overdue at the top,
  * then by due time), then the rest by latest activity. Keyset pages: a cursor says where the
- * previous page stopped. No identities: the list is what a supervisor sees too.
+ * previous page stopped. No identities here: who and the last message are added per viewer
+ * (inbox-preview.ts), only for cases whose key he holds.
  */
 export async function listInbox(ctx: AppContext, user: SessionUser, f: InboxFilters, sla?: Sla): Promise<{ items: InboxRow[]; nextCursor: string | null }> {
   sla ??= await readSla(ctx.db);

@@ -24,6 +24,8 @@ export interface SearchInput {
   from?: Date;
   to?: Date;
   limit: number;
+  /** Rows to skip: the pages after the first. */
+  offset?: number;
 }
 
 /** Which policy resource a search field reveals: searching by a value is reading it. */
@@ -68,7 +70,7 @@ function withName(key: Buffer, name: string): SQL {
  * lookup key and confirmed by its slow hash. The search is audited with the fields used, never
  * the values.
  */
-export async function searchCases(ctx: AppContext, user: SessionUser, q: SearchInput): Promise<InboxRow[]> {
+export async function searchCases(ctx: AppContext, user: SessionUser, q: SearchInput): Promise<{ rows: InboxRow[]; total: number }> {
   authorize(user, "case", "list");
   const used = (["receipt", "name", "phone", "serviceNumber", "telegram", "state", "channel", "team", "from", "to"] as const).filter((k) => q[k] !== undefined && q[k] !== "");
   if (used.length === 0) throw new AppError("validation_failed", "give at least one search field");
@@ -109,10 +111,13 @@ export async function searchCases(ctx: AppContext, user: SessionUser, q: SearchI
     .leftJoin(users, eq(users.id, cases.assignedUserId))
     .where(and(...where))
     .orderBy(desc(cases.updatedAt), desc(cases.id))
-    .limit(q.limit);
+    .limit(q.limit)
+    .offset(q.offset ?? 0);
+  const total =
+    rows.length < q.limit && (q.offset ?? 0) === 0 ? rows.length : ((await ctx.db.select({ n: sql<number>`count(*)::int` }).from(cases).where(and(...where)))[0]?.n ?? 0);
 
   await ctx.db.transaction((tx) =>
-    appendAudit(tx, ctx.keys.subkey("audit"), { actorId: user.id, action: "case.searched", subjectType: "case", details: { fields: used.join(","), results: rows.length } }),
+    appendAudit(tx, ctx.keys.subkey("audit"), { actorId: user.id, action: "case.searched", subjectType: "case", details: { fields: used.join(","), results: rows.length, total } }),
   );
-  return rows.map((r) => ({ row: r.row, assigneeName: r.assigneeName, dueAtMs: null }));
+  return { rows: rows.map((r) => ({ row: r.row, assigneeName: r.assigneeName, dueAtMs: null })), total };
 }

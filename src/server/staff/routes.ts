@@ -5,10 +5,11 @@ import { authorize } from "../auth/policy.js";
 import { staffOf } from "../auth/guard.js";
 import { inviteStaff } from "../auth/setup-links.js";
 import { resetStaffTotp } from "../auth/enrolment.js";
-import { usernameSchema } from "../auth/schema.js";
 import { ROLES } from "../../shared/roles.js";
+import { invitationLinkSchema, inviteBodySchema, keyResetSchema, pendingInvitationSchema } from "../../shared/api/staff.js";
 import { changeStaffRole, disableStaff, enableStaff, listStaff } from "./commands.js";
-import { presentStaff, staffSchema } from "./present.js";
+import { listPendingInvitations, revokeInvitation } from "./invitations.js";
+import { presentInvitation, presentStaff, staffSchema } from "./present.js";
 import { resetStaffKeyByAdmin } from "../keys/recovery.js";
 
 const idParams = z.object({ id: z.string().uuid() });
@@ -25,8 +26,8 @@ export function registerStaffRoutes(app: BaseApp, ctx: AppContext) {
       schema: {
         tags: ["staff"],
         summary: "Invite a staff member: returns a one-time link",
-        body: z.object({ role: z.enum(ROLES), username: usernameSchema.optional() }),
-        response: { 201: z.object({ id: z.string(), link: z.string(), expiresAt: z.string() }) },
+        body: inviteBodySchema,
+        response: { 201: invitationLinkSchema },
       },
     },
     async (req, reply) => {
@@ -34,6 +35,26 @@ export function registerStaffRoutes(app: BaseApp, ctx: AppContext) {
       authorize(me, "staff", "invite");
       const r = await inviteStaff(ctx, { role: req.body.role, ...(req.body.username ? { username: req.body.username } : {}), invitedBy: me.id });
       return reply.status(201).send({ id: r.id, link: r.link, expiresAt: r.expiresAt.toISOString() });
+    },
+  );
+
+  app.get(
+    "/api/staff/invitations",
+    { schema: { tags: ["staff"], summary: "Invitations not used yet (never their links)", response: { 200: z.array(pendingInvitationSchema) } } },
+    async (req) => {
+      authorize(staffOf(req).user, "staff", "invite");
+      return (await listPendingInvitations(ctx)).map((r) => presentInvitation(r.token, r.createdByName));
+    },
+  );
+
+  app.delete(
+    "/api/staff/invitations/:id",
+    { schema: { tags: ["staff"], summary: "Withdraw an invitation: its link stops working", params: idParams } },
+    async (req, reply) => {
+      const me = staffOf(req).user;
+      authorize(me, "staff", "invite");
+      await revokeInvitation(ctx, me.id, req.params.id);
+      return reply.status(204).send();
     },
   );
 
@@ -77,7 +98,7 @@ export function registerStaffRoutes(app: BaseApp, ctx: AppContext) {
         summary: "LAST RESORT when the person lost password AND recovery key and no escrow exists: discards their key (audited loss of personal case access) and returns a one-time link to set a new password, key and TOTP",
         params: idParams,
         body: z.object({ acceptKeyLoss: z.literal(true) }),
-        response: { 200: z.object({ link: z.string(), expiresAt: z.string(), personalGrantsLost: z.number() }) },
+        response: { 200: keyResetSchema },
       },
     },
     async (req) => {

@@ -1,25 +1,17 @@
+import type { AuditFilter, AuditVerification } from "../../shared/api/audit";
+import type { auditPageSchema } from "../../shared/api/audit";
+import type { z } from "zod";
 import { get } from "./client";
+import { query } from "./query-string";
 
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actorId: string | null;
-  action: string;
-  subjectType: string | null;
-  subjectId: string | null;
-  details: Record<string, unknown>;
-}
-
-export interface AuditVerification {
-  ok: boolean;
-  rows: number;
-  problem: string | null;
-}
-
-export const AUDIT_PAGE_SIZE = 100;
+export type { AuditEntry, AuditFilter, AuditVerification } from "../../shared/api/audit";
+export { AUDIT_PAGE_SIZE } from "../../shared/api/audit";
+type AuditPage = z.infer<typeof auditPageSchema>;
 
 export const auditApi = {
-  /** Oldest first, the entries after sequence number `after`. */
-  page: (after = 0, limit = AUDIT_PAGE_SIZE) => get<AuditEntry[]>(`/api/audit?after=${after}&limit=${limit}`),
+  /** Newest first, the entries before sequence number `before` that match the filters. */
+  page: (f: AuditFilter, before?: number | null) => get<AuditPage>(`/api/audit${query({ ...f, before })}`),
+  /** The same filters, as a CSV file the server writes. */
+  exportUrl: (f: AuditFilter) => `/api/audit/export.csv${query({ ...f })}`,
   verify: () => get<AuditVerification>("/api/audit/verify"),
 };

@@ -1,64 +1,12 @@
 import type { CaseState, Channel, TeamId } from "../../shared/case-states";
 import type { Role } from "../../shared/roles";
-import { del, get, post, put, upload } from "./client";
+import type { CaseDetail, CaseSummary, Duplicate, InboxCounts, Sla } from "../../shared/api/cases";
+import type { queueSchema } from "../../shared/api/cases";
+import type { z } from "zod";
+import { del, get, getCounted, post, put, upload } from "./client";
+import { query } from "./query-string";
 
-export interface CaseSummary {
-  id: string;
-  number: number;
-  state: CaseState;
-  channel: Channel;
-  teamId: TeamId;
-  assignedUserId: string | null;
-  assigneeName: string | null;
-  mergedInto: string | null;
-  unreadCount: number;
-  createdAt: string;
-  updatedAt: string;
-  lastInboundAt: string | null;
-  lastOutboundAt: string | null;
-  dueAt: string | null;
-  overdue: boolean;
-}
-
-export interface TimelineMessage {
-  id: string;
-  caseId: string;
-  caseNumber: number;
-  direction: "in" | "out" | "note";
-  channel: string;
-  authorUserId: string | null;
-  authorName: string | null;
-  body: string;
-  createdAt: string;
-  deliveryState: string | null;
-  replacesId: string | null;
-}
-
-export interface TimelineEvent {
-  id: string;
-  caseId: string;
-  caseNumber: number;
-  at: string;
-  actorId: string | null;
-  actorName: string | null;
-  kind: string;
-  fromState: string | null;
-  toState: string | null;
-  reason: string | null;
-}
-
-export interface CaseDetail extends CaseSummary {
-  sections: Record<string, Record<string, unknown>>;
-  messages: TimelineMessage[];
-  events: TimelineEvent[];
-  mergedSources: { id: string; number: number; readable: boolean }[];
-  mergedIntoNumber: number | null;
-}
-
-export interface Duplicate extends CaseSummary {
-  matched: string[];
-}
-
+export type { CaseDetail, CaseSummary, Duplicate, InboxCounts, QueueRow, Sla, TimelineEvent, TimelineMessage } from "../../shared/api/cases";
 export interface InboxFilters {
   state?: CaseState | undefined;
   channel?: Channel | undefined;
@@ -68,23 +16,7 @@ export interface InboxFilters {
   unread?: boolean | undefined;
 }
 
-export interface InboxCounts {
-  awaiting: number;
-  overdue: number;
-  awaitingMine: number;
-  unreadCases: number;
-  unreadMessages: number;
-}
 
-export interface QueueRow {
-  teamId: TeamId;
-  state: CaseState;
-  total: number;
-  awaiting: number;
-  overdue: number;
-  unassigned: number;
-  oldestOverdueAt: string | null;
-}
 
 export interface Assignee {
   id: string;
@@ -115,10 +47,6 @@ export interface SearchQuery {
   to?: string;
 }
 
-export interface Sla {
-  firstResponseMinutes: number;
-  nextResponseMinutes: number;
-}
 
 export interface CannedReply {
   id: string;
@@ -129,12 +57,6 @@ export interface CannedReply {
   updatedAt: string;
 }
 
-function query(params: Record<string, string | number | boolean | undefined | null>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== "" && v !== false) q.set(k, String(v));
-  const s = q.toString();
-  return s ? `?${s}` : "";
-}
 
 const one = (id: string) => `/api/cases/${encodeURIComponent(id)}`;
 
@@ -142,8 +64,9 @@ export const casesApi = {
   inbox: (f: InboxFilters, cursor?: string | null, limit = 50) =>
     get<{ items: CaseSummary[]; nextCursor: string | null }>(`/api/cases${query({ ...f, assigned: f.assigned ?? "any", cursor, limit })}`),
   counts: () => get<InboxCounts>("/api/cases/counts"),
-  queue: () => get<{ sla: Sla; rows: QueueRow[] }>("/api/cases/queue"),
-  search: (q: SearchQuery) => get<CaseSummary[]>(`/api/cases/search${query({ ...q })}`),
+  queue: () => get<z.infer<typeof queueSchema>>("/api/cases/queue"),
+  /** One page of matches and how many matched in all (the server's X-Total-Count). */
+  search: (q: SearchQuery, offset = 0) => getCounted<CaseSummary>(`/api/cases/search${query({ ...q, offset })}`),
   get: (id: string) => get<CaseDetail>(one(id)),
   reply: (id: string, text: string) => post<{ id: string }>(`${one(id)}/replies`, { text }),
   note: (id: string, text: string) => post<{ id: string }>(`${one(id)}/notes`, { text }),

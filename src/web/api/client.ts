@@ -42,6 +42,17 @@ export interface RequestOptions {
 }
 
 export async function request<T>(method: Method, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+  return (await send<T>(method, path, body, opts)).data;
+}
+
+/** A list and how many items matched in all (the server's X-Total-Count header). */
+export async function getCounted<T>(path: string, opts?: RequestOptions): Promise<{ items: T[]; total: number }> {
+  const { data, headers } = await send<T[]>("GET", path, undefined, opts ?? {});
+  const total = Number(headers.get("x-total-count"));
+  return { items: data, total: Number.isFinite(total) && headers.has("x-total-count") ? total : data.length };
+}
+
+async function send<T>(method: Method, path: string, body: unknown, opts: RequestOptions): Promise<{ data: T; headers: Headers }> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["x-csrf-token"] = csrfToken;
@@ -61,9 +72,9 @@ export async function request<T>(method: Method, path: string, body?: unknown, o
     throw new ApiError(0, "network", "network error");
   }
 
-  if (res.status === 204) return undefined as T;
+  if (res.status === 204) return { data: undefined as T, headers: res.headers };
   const data: unknown = await res.json().catch(() => null);
-  if (res.ok) return data as T;
+  if (res.ok) return { data: data as T, headers: res.headers };
 
   const error = isApiError(data)
     ? new ApiError(res.status, data.error.code, data.error.message, data.error.details)

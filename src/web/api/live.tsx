@@ -1,4 +1,6 @@
+import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
+import { keys } from "./queryClient";
 
 export interface CaseEvent {
   type: "case.created" | "case.message" | "case.updated" | "case.assigned" | "case.merged" | "case.read";
@@ -25,12 +27,16 @@ const EVENT_TYPES: CaseEvent["type"][] = ["case.created", "case.message", "case.
 
 /**
  * One server-sent event stream per signed-in console (GET /api/events). The events carry ids and
- * kinds only; pages that show a case or the inbox refetch through the API when one arrives.
+ * kinds only; each one marks the cached reads it touches as stale (the inbox, that case), and the
+ * pages showing them refetch through the API. A burst of events is one refetch.
  * The browser reconnects by itself; when the session has ended, `onSessionEnded` is called.
  */
 export function LiveProvider({ enabled, onSessionEnded, children }: { enabled: boolean; onSessionEnded: () => void; children: ReactNode }) {
   const listeners = useRef(new Set<Listener>());
   const [connected, setConnected] = useState(false);
+  const queryClient = useQueryClient();
+  const invalidate = useRef<ReturnType<typeof batchedInvalidation> | null>(null);
+  invalidate.current ??= batchedInvalidation(queryClient);
   const ended = useRef(onSessionEnded);
   useEffect(() => {
     ended.current = onSessionEnded;
@@ -41,14 +47,17 @@ export function LiveProvider({ enabled, onSessionEnded, children }: { enabled: b
       const wasIdle = userIdle();
       lastActivity = Date.now();
       // Back after a pause: one refetch catches up on what happened meanwhile.
-      if (wasIdle) for (const l of listeners.current) l({ type: "case.updated", caseId: "" });
+      if (wasIdle) {
+        void queryClient.invalidateQueries();
+        for (const l of listeners.current) l({ type: "case.updated", caseId: "" });
+      }
     };
     const events = ["keydown", "pointerdown", "wheel", "focus"] as const;
     for (const e of events) window.addEventListener(e, wake, { passive: true });
     return () => {
       for (const e of events) window.removeEventListener(e, wake);
     };
-  }, []);
+  }, [queryClient]);
 
   useEffect(() => {
     if (!enabled || typeof EventSource === "undefined") return;
@@ -57,6 +66,7 @@ export function LiveProvider({ enabled, onSessionEnded, children }: { enabled: b
       try {
         const event = JSON.parse(msg.data) as CaseEvent;
         if (userIdle()) return;
+        invalidate.current?.(event);
         for (const l of listeners.current) l(event);
       } catch {
         // not an event of ours
@@ -97,4 +107,25 @@ export function useCaseEvents(handler: Listener) {
 
 export function useLiveConnected(): boolean {
   return useContext(LiveContext)?.connected ?? false;
+}
+
+/**
+ * Mark stale what an event touches, a quarter second after the first of a burst: the inbox for any
+ * event, the case itself unless the event only says it was read. A fetch already running is
+ * joined, not restarted, so one change is one read.
+ */
+function batchedInvalidation(queryClient: QueryClient) {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const cases = new Set<string>();
+  return (e: CaseEvent) => {
+    if (e.type !== "case.read" && e.caseId) cases.add(e.caseId);
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      const touched = [...cases];
+      cases.clear();
+      void queryClient.invalidateQueries({ queryKey: keys.inbox }, { cancelRefetch: false });
+      for (const id of touched) void queryClient.invalidateQueries({ queryKey: keys.case(id) }, { cancelRefetch: false });
+    }, 250);
+  };
 }

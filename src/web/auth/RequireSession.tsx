@@ -2,10 +2,9 @@ import type { ReactNode } from "react";
 import { Navigate, useLocation } from "react-router";
 import { FullPageLoader, ServerUnavailable } from "../components/FullPage";
 import type { Stage } from "../api/auth";
-import type { Capability } from "./permissions";
-import { can } from "./permissions";
-import { useSession, useSignedIn } from "./session";
-import { NotFoundPage } from "../pages/NotFoundPage";
+import { useCan, type Requirement } from "./permissions";
+import { useSession } from "./session";
+import { NoAccessPage } from "../pages/NoAccessPage";
 
 /**
  * Sends a person to the page their session allows: signed out → login (and back afterwards),
@@ -22,8 +21,11 @@ export function RequireSession({ stage, children }: { stage: Stage; children: Re
   return children;
 }
 
-/** A section the role may not see looks like one that does not exist. */
-export function RequireCapability({ capability, children }: { capability: Capability; children: ReactNode }) {
-  const { user } = useSignedIn();
-  return can(user.role, capability) ? children : <NotFoundPage />;
+/**
+ * A page the role may not open says so (it is no secret which pages a role has): the person
+ * learns it is his role, not a broken link. What a case holds stays hidden behind "not found".
+ */
+export function RequireCapability({ need, children }: { need: Requirement; children: ReactNode }) {
+  const can = useCan();
+  return can(need) ? children : <NoAccessPage />;
 }

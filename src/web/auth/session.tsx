@@ -1,3 +1,4 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { authApi, type SessionInfo } from "../api/auth";
 import { ApiError, onSessionLost, setCsrfToken } from "../api/client";
@@ -13,8 +14,8 @@ interface SessionApi {
   state: SessionState;
   /** Ask the server who we are (after accepting a link, enrolling, or when a call says the session is gone). */
   refresh: () => Promise<SessionState>;
-  /** Take the answer of a login. */
-  signedIn: (session: SessionInfo) => void;
+  /** Take the answer of a login, then ask for the session (with what the role may do). */
+  signedIn: (answer: { csrfToken: string }) => Promise<SessionState>;
   signOut: (everywhere?: boolean) => Promise<void>;
 }
 
@@ -22,12 +23,18 @@ const SessionContext = createContext<SessionApi | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: "loading" });
+  const queryClient = useQueryClient();
 
-  const apply = useCallback((next: SessionState) => {
-    setCsrfToken(next.status === "signedIn" ? next.session.csrfToken : null);
-    setState(next);
-    return next;
-  }, []);
+  const apply = useCallback(
+    (next: SessionState) => {
+      setCsrfToken(next.status === "signedIn" ? next.session.csrfToken : null);
+      // Nothing read under one session is shown under the next (another person at the same desk).
+      if (next.status !== "signedIn") queryClient.clear();
+      setState(next);
+      return next;
+    },
+    [queryClient],
+  );
 
   const refresh = useCallback(async (): Promise<SessionState> => {
     try {
@@ -38,7 +45,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   }, [apply]);
 
-  const signedIn = useCallback((session: SessionInfo) => void apply({ status: "signedIn", session }), [apply]);
+  const signedIn = useCallback(
+    (answer: { csrfToken: string }) => {
+      setCsrfToken(answer.csrfToken);
+      return refresh();
+    },
+    [refresh],
+  );
 
   const signOut = useCallback(
     async (everywhere = false) => {

@@ -6,16 +6,16 @@ import { LiveProvider } from "../api/live";
 import { ShortcutsProvider, useConsoleHotkeys } from "../components/Shortcuts";
 import { Brand } from "../components/Brand";
 import { LanguagePicker } from "../components/LanguagePicker";
-import { can } from "../auth/permissions";
+import { useCan } from "../auth/permissions";
 import { useSession, useSignedIn } from "../auth/session";
 import { NAV_ITEMS, type NavItem } from "./nav";
 
 /** The signed-in frame: header with account and language, a menu of sections, the page. */
 export function AppLayout() {
-  const { user } = useSignedIn();
+  const can = useCan();
   const { refresh } = useSession();
   return (
-    <LiveProvider enabled={can(user.role, "cases.list")} onSessionEnded={() => void refresh()}>
+    <LiveProvider enabled={can("case.list")} onSessionEnded={() => void refresh()}>
       <ShortcutsProvider>
         <Frame />
       </ShortcutsProvider>
@@ -25,11 +25,11 @@ export function AppLayout() {
 
 function Frame() {
   const { t } = useTranslation();
-  const { user } = useSignedIn();
+  const can = useCan();
   const navigate = useNavigate();
   const [opened, { toggle, close }] = useDisclosure(false);
-  const items = NAV_ITEMS.filter((i) => !i.requires || can(user.role, i.requires));
-  const cases = can(user.role, "cases.list");
+  const items = NAV_ITEMS.filter((i) => !i.requires || can(i.requires));
+  const cases = can("case.list");
   useConsoleHotkeys([
     ["i", () => cases && void navigate("/cases")],
     ["slash", () => cases && void navigate("/search")],
@@ -96,6 +96,9 @@ function AccountMenu() {
           <Text size="xs" c="dimmed">
             {t(`roles.${user.role}`)}
           </Text>
+        </Menu.Item>
+        <Menu.Item component={Link} to="/account" data-testid="account-page-link">
+          {t("nav.ownAccount")}
         </Menu.Item>
         <Menu.Divider />
         <Menu.Item onClick={() => void leave(false)}>{t("nav.logout")}</Menu.Item>

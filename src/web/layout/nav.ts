@@ -1,4 +1,4 @@
-import type { Capability } from "../auth/permissions";
+import { QUEUE, type Requirement } from "../auth/permissions";
 import type { Catalog } from "../i18n";
 
 /** The console's sections, in menu order. A new section is one more line here and one route. */
@@ -6,19 +6,19 @@ export interface NavItem {
   to: string;
   label: keyof Catalog["nav"];
   /** Shown only to roles that hold this capability. */
-  requires?: Capability;
+  requires?: Requirement;
   /** Active only on this exact path (for "/"). */
   end?: boolean;
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/", label: "home", end: true },
-  { to: "/cases", label: "inbox", requires: "cases.list" },
-  { to: "/search", label: "search", requires: "cases.list" },
-  { to: "/calls", label: "calls", requires: "cases.note" },
-  { to: "/queue", label: "queue", requires: "queue.read" },
-  { to: "/teams", label: "teams", requires: "teams.read" },
-  { to: "/canned-replies", label: "canned", requires: "canned.manage" },
+  { to: "/cases", label: "inbox", requires: "case.list" },
+  { to: "/search", label: "search", requires: "case.list" },
+  { to: "/calls", label: "calls", requires: "case.create" },
+  { to: "/queue", label: "queue", requires: QUEUE },
+  { to: "/teams", label: "teams", requires: "team.read" },
+  { to: "/canned-replies", label: "canned", requires: "canned_reply.manage" },
   { to: "/settings", label: "settings", requires: "settings.manage" },
   { to: "/staff", label: "staff", requires: "staff.list" },
   { to: "/audit", label: "audit", requires: "audit.read" },

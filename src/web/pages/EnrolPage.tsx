@@ -50,6 +50,7 @@ export function EnrolPage() {
     } catch (err) {
       setError(err instanceof ApiError && err.code === "validation_failed" ? t("enrol.wrongCode") : errorText(t, err));
       setCode("");
+      setTouched(false);
     } finally {
       setBusy(false);
     }
@@ -76,18 +77,17 @@ export function EnrolPage() {
             <Text size="sm" c="dimmed">
               {t("enrol.secretLabel")}
             </Text>
-            <Group gap="sm" wrap="nowrap" align="center">
-              <Code block fz="md" data-testid="totp-secret" style={{ letterSpacing: "0.05em", flex: 1 }}>
-                {groupSecret(enrolment.secret)}
-              </Code>
-              <CopyButton value={enrolment.secret}>
-                {({ copied, copy }) => (
-                  <Button variant="light" size="xs" onClick={copy} color={copied ? "teal" : undefined}>
-                    {copied ? t("enrol.copied") : t("enrol.copy")}
-                  </Button>
-                )}
-              </CopyButton>
-            </Group>
+            {/* The whole key, wrapped by groups on a narrow screen: never cut off. */}
+            <Code block fz="md" data-testid="totp-secret" style={{ letterSpacing: "0.05em", whiteSpace: "pre-wrap", wordBreak: "normal", overflowWrap: "anywhere" }}>
+              {groupSecret(enrolment.secret)}
+            </Code>
+            <CopyButton value={enrolment.secret}>
+              {({ copied, copy }) => (
+                <Button variant="light" size="xs" w="fit-content" onClick={copy} color={copied ? "teal" : undefined}>
+                  {copied ? t("enrol.copied") : t("enrol.copy")}
+                </Button>
+              )}
+            </CopyButton>
             <form onSubmit={(e) => void submit(e)} noValidate>
               <Stack>
                 <Text fw={500}>{t("enrol.step2")}</Text>
@@ -95,14 +95,17 @@ export function EnrolPage() {
                   label={t("form.totp")}
                   description={t("form.totpHint")}
                   value={code}
-                  onChange={(e) => setCode(e.currentTarget.value.replace(/\s/g, ""))}
+                  onChange={(e) => {
+                    setCode(e.currentTarget.value.replace(/\s/g, ""));
+                    setError(null);
+                  }}
                   inputMode="numeric"
                   autoComplete="one-time-code"
                   maxLength={6}
-                  error={touched ? codeProblem : null}
+                  // One error at a time: the server's answer, else what is wrong with what was typed.
+                  error={error ?? (touched ? codeProblem : null)}
                   data-testid="totp-code"
                 />
-                {error && <Alert color="red">{error}</Alert>}
                 <Button type="submit" loading={busy}>
                   {t("enrol.submit")}
                 </Button>

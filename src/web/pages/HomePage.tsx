@@ -1,23 +1,24 @@
 import { Button, Card, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { can } from "../auth/permissions";
+import { QUEUE, useCan } from "../auth/permissions";
 import { useSignedIn } from "../auth/session";
 import { usePageTitle } from "../components/usePageTitle";
 
 export function HomePage() {
   const { t } = useTranslation();
   const { user } = useSignedIn();
+  const can = useCan();
   usePageTitle(t("nav.home"));
 
   const sections = [
-    can(user.role, "cases.list") && { to: "/cases", title: t("nav.inbox"), text: t("home.inboxCard") },
-    can(user.role, "cases.note") && { to: "/calls", title: t("nav.calls"), text: t("home.callsCard") },
-    can(user.role, "queue.read") && { to: "/queue", title: t("nav.queue"), text: t("home.queueCard") },
-    can(user.role, "teams.manage") && { to: "/teams", title: t("nav.teams"), text: t("home.teamsCard") },
-    can(user.role, "canned.manage") && { to: "/canned-replies", title: t("nav.canned"), text: t("home.cannedCard") },
-    can(user.role, "staff.list") && { to: "/staff", title: t("nav.staff"), text: t("home.staffCard") },
-    can(user.role, "audit.read") && { to: "/audit", title: t("nav.audit"), text: t("home.auditCard") },
+    can("case.list") && { to: "/cases", title: t("nav.inbox"), text: t("home.inboxCard") },
+    can("case.create") && { to: "/calls", title: t("nav.calls"), text: t("home.callsCard") },
+    can(QUEUE) && { to: "/queue", title: t("nav.queue"), text: t("home.queueCard") },
+    can("team.manage") && { to: "/teams", title: t("nav.teams"), text: t("home.teamsCard") },
+    can("canned_reply.manage") && { to: "/canned-replies", title: t("nav.canned"), text: t("home.cannedCard") },
+    can("staff.list") && { to: "/staff", title: t("nav.staff"), text: t("home.staffCard") },
+    can("audit.read") && { to: "/audit", title: t("nav.audit"), text: t("home.auditCard") },
   ].filter((s) => s !== false);
 
   return (

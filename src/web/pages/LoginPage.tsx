@@ -38,7 +38,7 @@ export function LoginPage() {
     setBusy(true);
     try {
       const session = await authApi.login({ username: username.trim(), password, ...(totp.trim() ? { totp: totp.trim() } : {}) });
-      signedIn(session);
+      await signedIn(session);
       void navigate(session.stage === "enrol" ? "/enrol" : returnPath(location.state), { replace: true });
     } catch (err) {
       setError(errorText(t, err, { unauthenticated: t("login.failed"), validation_failed: t("login.failed") }));

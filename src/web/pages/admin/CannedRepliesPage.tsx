@@ -2,7 +2,8 @@ import { Alert, Button, Card, Group, Loader, Modal, NumberInput, Select, Stack, 
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { cannedApi, type CannedReply } from "../../api/cases";
-import { useApiData } from "../../api/useApiData";
+import { useQuery } from "@tanstack/react-query";
+import { keys } from "../../api/queryClient";
 import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
 
@@ -13,7 +14,7 @@ const EMPTY: Draft = { title: "", body: "", language: "ru", position: 0 };
 export function CannedRepliesPage() {
   const { t } = useTranslation();
   usePageTitle(t("canned.title"));
-  const list = useApiData(cannedApi.list);
+  const list = useQuery({ queryKey: keys.canned, queryFn: cannedApi.list });
   const [draft, setDraft] = useState<Draft | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -24,7 +25,7 @@ export function CannedRepliesPage() {
     try {
       await fn();
       setDraft(null);
-      await list.reload();
+      await list.refetch();
     } catch (err) {
       setError(err);
     } finally {
@@ -51,8 +52,8 @@ export function CannedRepliesPage() {
           {t("canned.add")}
         </Button>
       </Group>
-      {list.error !== null && <Alert color="red">{errorText(t, list.error)}</Alert>}
-      {list.loading && !list.data && <Loader aria-label={t("app.loading")} />}
+      {list.error && <Alert color="red">{errorText(t, list.error)}</Alert>}
+      {list.isPending && !list.data && <Loader aria-label={t("app.loading")} />}
       {list.data?.length === 0 && <Text>{t("canned.empty")}</Text>}
       {list.data?.map((r) => (
         <Card key={r.id} withBorder padding="sm" data-testid="canned-row">

@@ -2,7 +2,8 @@ import { Alert, Button, Card, Group, Loader, NumberInput, Stack, Text, Title } f
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { settingsApi, type Sla } from "../../api/cases";
-import { useApiData } from "../../api/useApiData";
+import { useQuery } from "@tanstack/react-query";
+import { keys } from "../../api/queryClient";
 import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
 
@@ -10,7 +11,7 @@ import { usePageTitle } from "../../components/usePageTitle";
 export function SettingsPage() {
   const { t } = useTranslation();
   usePageTitle(t("settings.title"));
-  const sla = useApiData(settingsApi.sla);
+  const sla = useQuery({ queryKey: keys.sla, queryFn: settingsApi.sla });
   const [draft, setDraft] = useState<Sla | null>(null);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; error?: unknown } | null>(null);
@@ -37,8 +38,8 @@ export function SettingsPage() {
       <Title order={1} size="h2">
         {t("settings.title")}
       </Title>
-      {sla.error !== null && <Alert color="red">{errorText(t, sla.error)}</Alert>}
-      {!draft && sla.loading && <Loader aria-label={t("app.loading")} />}
+      {sla.error && <Alert color="red">{errorText(t, sla.error)}</Alert>}
+      {!draft && sla.isPending && <Loader aria-label={t("app.loading")} />}
       {draft && (
         <Card withBorder padding="lg">
           <Stack>

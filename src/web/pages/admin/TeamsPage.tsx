@@ -4,9 +4,9 @@ import { useTranslation } from "react-i18next";
 import type { TeamId } from "../../../shared/case-states";
 import { teamsApi, type Team, type TeamMember } from "../../api/cases";
 import { staffApi } from "../../api/staff";
-import { useApiData } from "../../api/useApiData";
-import { can } from "../../auth/permissions";
-import { useSignedIn } from "../../auth/session";
+import { useQuery } from "@tanstack/react-query";
+import { keys } from "../../api/queryClient";
+import { useCan } from "../../auth/permissions";
 import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
 
@@ -19,11 +19,11 @@ const CASE_ROLES = ["operator", "verifier", "coordinator", "registrar", "reward_
  */
 export function TeamsPage() {
   const { t } = useTranslation();
-  const { user } = useSignedIn();
+  const can = useCan();
   usePageTitle(t("teams.title"));
-  const teams = useApiData(teamsApi.list);
-  const manage = can(user.role, "teams.manage");
-  const staff = useApiData(() => (manage ? staffApi.list() : Promise.resolve([])));
+  const teams = useQuery({ queryKey: keys.teams, queryFn: teamsApi.list });
+  const manage = can("team.manage");
+  const staff = useQuery({ queryKey: keys.staff, queryFn: staffApi.list, enabled: manage });
   const [adding, setAdding] = useState<TeamId | null>(null);
   const [removing, setRemoving] = useState<{ team: Team; member: TeamMember } | null>(null);
   const [person, setPerson] = useState<string | null>(null);
@@ -38,7 +38,7 @@ export function TeamsPage() {
       setAdding(null);
       setRemoving(null);
       setPerson(null);
-      await teams.reload();
+      await teams.refetch();
     } catch (err) {
       setError(err);
     } finally {
@@ -61,9 +61,9 @@ export function TeamsPage() {
           {t("teams.intro")}
         </Text>
       </div>
-      {teams.error !== null && <Alert color="red">{errorText(t, teams.error)}</Alert>}
+      {teams.error && <Alert color="red">{errorText(t, teams.error)}</Alert>}
       {error !== null && !adding && !removing && <Alert color="red">{errorText(t, error)}</Alert>}
-      {teams.loading && !teams.data && <Loader aria-label={t("app.loading")} />}
+      {teams.isPending && !teams.data && <Loader aria-label={t("app.loading")} />}
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         {teams.data?.map((team) => (
           <Card key={team.id} withBorder padding="md" data-testid={`team-${team.id}`}>

@@ -43,7 +43,7 @@ export function CallForm({ caseId, onLogged }: { caseId?: string; onLogged: (r: 
       return next;
     });
   const options = <C extends string>(codes: readonly C[], group: "deployed" | "timing" | "regions" | "contact" | "equipment") =>
-    codes.map((c) => ({ value: c, label: (t as unknown as (k: string) => string)(`calls.choices.${group}.${c}`) }));
+    codes.map((c) => ({ value: c, label: (t as unknown as (k: string) => string)(`choices.${group}.${c}`) }));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();

@@ -1,36 +1,31 @@
 import { Alert, Anchor, Badge, Button, Card, Group, Loader, SegmentedControl, Table, Text, Title } from "@mantine/core";
-import { useEffect, useRef, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { CaseState } from "../../../shared/case-states";
 import { callsApi } from "../../api/calls";
-import { useApiData } from "../../api/useApiData";
+import { keys } from "../../api/queryClient";
 import { errorText } from "../../components/errorText";
 import { formatDateTime } from "../../i18n";
 import { StateBadge, relativeTime, useNow } from "../cases/format";
 
 /** Open callbacks in my scope, soonest first; overdue ones stand out. No applicant data here. */
-export function CallbacksQueue({ userId, canComplete, reloadKey }: { userId: string; canComplete: boolean; reloadKey: number }) {
+export function CallbacksQueue({ userId, canComplete }: { userId: string; canComplete: boolean }) {
   const { t } = useTranslation();
   const [due, setDue] = useState<"now" | "all">("all");
-  const list = useApiData(() => callsApi.callbacks(due));
-  const { reload } = list;
-  const first = useRef(true);
+  // Under the inbox key: a logged call or any case change in my scope marks it stale.
+  const list = useQuery({ queryKey: keys.callbacks(due), queryFn: () => callsApi.callbacks(due) });
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const now = useNow();
-  useEffect(() => {
-    // The first load is useApiData's own; later ones follow the filter and new calls.
-    if (first.current) first.current = false;
-    else void reload();
-  }, [due, reloadKey, reload]);
 
   const done = async (id: string) => {
     setBusy(id);
     setError(null);
     try {
       await callsApi.done(id);
-      await list.reload();
+      await list.refetch();
     } catch (err) {
       setError(err);
     } finally {
@@ -55,9 +50,9 @@ export function CallbacksQueue({ userId, canComplete, reloadKey }: { userId: str
           data-testid="callbacks-filter"
         />
       </Group>
-      {list.error !== null && <Alert color="red">{errorText(t, list.error)}</Alert>}
+      {list.error && <Alert color="red">{errorText(t, list.error)}</Alert>}
       {error !== null && <Alert color="red">{errorText(t, error)}</Alert>}
-      {list.loading && !list.data && <Loader aria-label={t("app.loading")} />}
+      {list.isPending && !list.data && <Loader aria-label={t("app.loading")} />}
       {list.data?.length === 0 && <Text c="dimmed">{t("calls.callbacks.empty")}</Text>}
       {list.data && list.data.length > 0 && (
         <Table.ScrollContainer minWidth={560}>

@@ -1,9 +1,11 @@
 import { Alert, Card, Stack, Text, Title } from "@mantine/core";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { keys } from "../../api/queryClient";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import type { LoggedCall } from "../../api/calls";
-import { can } from "../../auth/permissions";
+import { useCan } from "../../auth/permissions";
 import { useSignedIn } from "../../auth/session";
 import { usePageTitle } from "../../components/usePageTitle";
 import { CallForm } from "./CallForm";
@@ -13,13 +15,14 @@ import { CallbacksQueue } from "./CallbacksQueue";
 export function CallsPage() {
   const { t } = useTranslation();
   const { user } = useSignedIn();
+  const can = useCan();
   const navigate = useNavigate();
   usePageTitle(t("calls.title"));
   const [logged, setLogged] = useState<LoggedCall | null>(null);
-  const [reloadKey, setReloadKey] = useState(0);
+  const queryClient = useQueryClient();
 
   const onLogged = (r: LoggedCall) => {
-    setReloadKey((k) => k + 1);
+    void queryClient.invalidateQueries({ queryKey: keys.inbox });
     if (r.caseId) void navigate(`/cases/${r.caseId}`);
     else setLogged(r);
   };
@@ -37,7 +40,7 @@ export function CallsPage() {
           {t("calls.joinedOther")}
         </Alert>
       )}
-      {can(user.role, "calls.log") && (
+      {can("case.create") && (
         <Card withBorder padding="md">
           <Title order={2} size="h4" mb="sm">
             {t("calls.logTitle")}
@@ -45,7 +48,7 @@ export function CallsPage() {
           <CallForm onLogged={onLogged} />
         </Card>
       )}
-      <CallbacksQueue userId={user.id} canComplete={can(user.role, "cases.note")} reloadKey={reloadKey} />
+      <CallbacksQueue userId={user.id} canComplete={can("case.note")} />
     </Stack>
   );
 }

@@ -1,24 +1,19 @@
 import { Alert, Badge, Button, Card, Group, Modal, Stack, Text, Title } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { useEffect, useRef } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { callsApi } from "../../api/calls";
-import { useApiData } from "../../api/useApiData";
+import { keys } from "../../api/queryClient";
 import { errorText } from "../../components/errorText";
 import { formatDateTime } from "../../i18n";
 import { CallForm } from "./CallForm";
 
 /** The calls logged in a case (decrypted for me; reading them is audited) and "Log a call" for operators. */
-export function CaseCallsCard({ caseId, canLog, reloadKey, onLogged }: { caseId: string; canLog: boolean; reloadKey: number; onLogged: () => void }) {
+export function CaseCallsCard({ caseId, canLog, onLogged }: { caseId: string; canLog: boolean; onLogged: () => void }) {
   const { t } = useTranslation();
-  const calls = useApiData(() => callsApi.list(caseId));
+  // Under the case's key: refetched with the case when the live stream says it changed.
+  const calls = useQuery({ queryKey: keys.casePart(caseId, "calls"), queryFn: () => callsApi.list(caseId) });
   const [logging, log] = useDisclosure(false);
-  const { reload } = calls;
-  const first = useRef(true);
-  useEffect(() => {
-    if (first.current) first.current = false;
-    else void reload();
-  }, [reloadKey, reload]);
 
   return (
     <Card withBorder padding="md" data-testid="case-calls">
@@ -32,7 +27,7 @@ export function CaseCallsCard({ caseId, canLog, reloadKey, onLogged }: { caseId:
           </Button>
         )}
       </Group>
-      {calls.error !== null && <Alert color="red">{errorText(t, calls.error)}</Alert>}
+      {calls.error && <Alert color="red">{errorText(t, calls.error)}</Alert>}
       {calls.data?.length === 0 && (
         <Text size="sm" c="dimmed">
           {t("calls.list.empty")}

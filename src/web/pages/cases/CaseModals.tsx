@@ -2,7 +2,9 @@ import { Alert, Button, Group, Modal, Radio, Select, Stack, Text, Textarea } fro
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { TEAMS, TRANSITIONS, type CaseState, type TeamId } from "../../../shared/case-states";
-import { casesApi, type Assignee, type CaseDetail, type Duplicate } from "../../api/cases";
+import { useQuery } from "@tanstack/react-query";
+import { casesApi, type CaseDetail, type Duplicate } from "../../api/cases";
+import { keys } from "../../api/queryClient";
 import { errorText } from "../../components/errorText";
 
 function useRun(onDone: () => void) {
@@ -68,7 +70,7 @@ export function TransitionModal({ c, opened, onClose, onDone }: { c: CaseDetail;
 /** Assign to a person (of any team that does case work) and/or hand over to a team. */
 export function AssignModal({ c, opened, onClose, onDone }: { c: CaseDetail; opened: boolean; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
-  const [people, setPeople] = useState<Assignee[]>([]);
+  const { data: people = [] } = useQuery({ queryKey: keys.assignees, queryFn: casesApi.assignees, enabled: opened });
   const [userId, setUserId] = useState<string | null>(c.assignedUserId);
   const [team, setTeam] = useState<TeamId>(c.teamId);
   const { busy, error, run } = useRun(onDone);
@@ -76,7 +78,6 @@ export function AssignModal({ c, opened, onClose, onDone }: { c: CaseDetail; ope
     if (!opened) return;
     setUserId(c.assignedUserId);
     setTeam(c.teamId);
-    casesApi.assignees().then(setPeople, () => setPeople([]));
   }, [opened, c.assignedUserId, c.teamId]);
   const submit = () =>
     run(() =>

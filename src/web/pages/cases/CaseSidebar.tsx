@@ -1,85 +1,24 @@
-import { Alert, Anchor, Badge, Button, Card, FileButton, Group, Stack, Table, Text, Title } from "@mantine/core";
-import { useCallback, useEffect, useState } from "react";
+import { Alert, Anchor, Badge, Button, Card, FileButton, Group, Stack, Text, Title } from "@mantine/core";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { casesApi, type Attachment, type CaseDetail, type Duplicate } from "../../api/cases";
+import { casesApi, type CaseDetail, type Duplicate } from "../../api/cases";
+import { keys } from "../../api/queryClient";
 import { errorText } from "../../components/errorText";
 import { formatDateTime, translateKnown } from "../../i18n";
 import { StateBadge } from "./format";
 
-function show(v: unknown): string {
-  if (v === null || v === undefined || v === "") return "—";
-  if (typeof v === "object") return JSON.stringify(v);
-  return String(v);
-}
-
-/** The decrypted sections this role may read; others are simply absent (field-level access). */
-export function SectionsCard({ c }: { c: CaseDetail }) {
-  const { t } = useTranslation();
-  const names = Object.keys(c.sections);
-  return (
-    <Card withBorder padding="md" data-testid="case-sections">
-      <Title order={2} size="h5" mb="xs">
-        {t("case.sections.title")}
-      </Title>
-      {names.length === 0 && <Text c="dimmed" size="sm">{t("case.sections.none")}</Text>}
-      <Stack gap="sm">
-        {names.map((s) => (
-          <div key={s} data-testid={`section-${s}`}>
-            <Text size="xs" tt="uppercase" c="dimmed" fw={600}>
-              {translateKnown(t, `case.sections.names.${s}`, s)}
-            </Text>
-            <Table withRowBorders={false} verticalSpacing={2}>
-              <Table.Tbody>
-                {Object.entries(c.sections[s] ?? {}).map(([k, v]) => (
-                  <Table.Tr key={k}>
-                    <Table.Td w="45%">
-                      <Text size="sm" c="dimmed">
-                        {translateKnown(t, `case.fields.${k}`, k)}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm" style={{ wordBreak: "break-word" }}>
-                        {show(v)}
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </div>
-        ))}
-      </Stack>
-    </Card>
-  );
-}
-
 /** Cases sharing a blind index with this one (same phone, Telegram, service number or full name). */
-export function DuplicatesCard({ c, canMerge, onMerge, reloadKey }: { c: CaseDetail; canMerge: boolean; onMerge: (d: Duplicate) => void; reloadKey: number }) {
+export function DuplicatesCard({ c, canMerge, onMerge }: { c: CaseDetail; canMerge: boolean; onMerge: (d: Duplicate) => void }) {
   const { t } = useTranslation();
-  const [list, setList] = useState<Duplicate[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    let current = true;
-    casesApi.duplicates(c.id).then(
-      (l) => {
-        if (!current) return;
-        setList(l);
-        setError(null);
-      },
-      (err: unknown) => current && setError(err),
-    );
-    return () => {
-      current = false;
-    };
-  }, [c.id, c.updatedAt, reloadKey]);
+  const { data: list, error } = useQuery({ queryKey: keys.casePart(c.id, "duplicates"), queryFn: () => casesApi.duplicates(c.id), enabled: c.state !== "merged" });
   if (c.state === "merged") return null;
   return (
     <Card withBorder padding="md" data-testid="case-duplicates">
       <Title order={2} size="h5" mb="xs">
         {t("case.duplicates.title")}
       </Title>
-      {error !== null && <Alert color="red">{errorText(t, error)}</Alert>}
+      {error && <Alert color="red">{errorText(t, error)}</Alert>}
       {list?.length === 0 && <Text size="sm" c="dimmed">{t("case.duplicates.none")}</Text>}
       <Stack gap="xs">
         {list?.map((d) => (
@@ -115,26 +54,15 @@ export function DuplicatesCard({ c, canMerge, onMerge, reloadKey }: { c: CaseDet
  * Attachments are only ever downloaded (the server sends them as a sandboxed download, never shown
  * inside the console's origin), so a hostile file cannot run in the staff console.
  */
-export function AttachmentsCard({ c, canAdd, reloadKey }: { c: CaseDetail; canAdd: boolean; reloadKey: number }) {
+export function AttachmentsCard({ c, canAdd }: { c: CaseDetail; canAdd: boolean }) {
   const { t } = useTranslation();
-  const [list, setList] = useState<Attachment[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const load = useCallback(() => casesApi.attachments(c.id).then(setList, setError), [c.id]);
-  useEffect(() => void load(), [load, reloadKey]);
-  const add = async (file: File | null) => {
-    if (!file) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await casesApi.attach(c.id, file);
-      await load();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const queryClient = useQueryClient();
+  const key = keys.casePart(c.id, "attachments");
+  const { data: list, error: loadError } = useQuery({ queryKey: key, queryFn: () => casesApi.attachments(c.id) });
+  const upload = useMutation({ mutationFn: (file: File) => casesApi.attach(c.id, file), onSuccess: () => queryClient.invalidateQueries({ queryKey: key }) });
+  const error = upload.error ?? loadError;
+  const busy = upload.isPending;
+  const add = (file: File | null) => file && upload.mutate(file);
   return (
     <Card withBorder padding="md" data-testid="case-attachments">
       <Group justify="space-between" mb="xs">
@@ -142,7 +70,7 @@ export function AttachmentsCard({ c, canAdd, reloadKey }: { c: CaseDetail; canAd
           {t("case.attachments.title")}
         </Title>
         {canAdd && c.state !== "merged" && (
-          <FileButton onChange={(f) => void add(f)}>
+          <FileButton onChange={add}>
             {(props) => (
               <Button {...props} size="compact-sm" variant="light" loading={busy}>
                 {t("case.attachments.add")}
@@ -151,7 +79,7 @@ export function AttachmentsCard({ c, canAdd, reloadKey }: { c: CaseDetail; canAd
           </FileButton>
         )}
       </Group>
-      {error !== null && <Alert color="red">{errorText(t, error)}</Alert>}
+      {error && <Alert color="red">{errorText(t, error)}</Alert>}
       {list?.length === 0 && <Text size="sm" c="dimmed">{t("case.attachments.none")}</Text>}
       <Stack gap={4}>
         {list?.map((a) => (

@@ -2,8 +2,8 @@ import { Alert, Badge, Card, Group, Loader, SimpleGrid, Stack, Table, Text, Titl
 import { useTranslation } from "react-i18next";
 import { TEAMS } from "../../../shared/case-states";
 import { casesApi } from "../../api/cases";
-import { useCaseEvents } from "../../api/live";
-import { useApiData } from "../../api/useApiData";
+import { useQuery } from "@tanstack/react-query";
+import { keys } from "../../api/queryClient";
 import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
 import { relativeTime, StateBadge, useNow } from "./format";
@@ -12,9 +12,8 @@ import { relativeTime, StateBadge, useNow } from "./format";
 export function QueuePage() {
   const { t } = useTranslation();
   usePageTitle(t("queue.title"));
-  const q = useApiData(casesApi.queue);
+  const q = useQuery({ queryKey: keys.queue, queryFn: casesApi.queue });
   const now = useNow();
-  useCaseEvents(() => void q.reload());
   const rows = q.data?.rows ?? [];
   const sum = (f: (r: (typeof rows)[number]) => number) => rows.reduce((n, r) => n + f(r), 0);
   const teams = TEAMS.filter((team) => rows.some((r) => r.teamId === team));
@@ -29,8 +28,8 @@ export function QueuePage() {
           {t("queue.intro")}
         </Text>
       </div>
-      {q.error !== null && <Alert color="red">{errorText(t, q.error)}</Alert>}
-      {q.loading && !q.data && <Loader aria-label={t("app.loading")} />}
+      {q.error && <Alert color="red">{errorText(t, q.error)}</Alert>}
+      {q.isPending && !q.data && <Loader aria-label={t("app.loading")} />}
       {q.data && (
         <>
           <SimpleGrid cols={{ base: 2, sm: 4 }} data-testid="queue-totals">

@@ -1,50 +1,45 @@
 import { Alert, Button, Modal, Select, Stack, Text, TextInput } from "@mantine/core";
-import { useState, type FormEvent } from "react";
+import { useForm } from "@mantine/form";
+import { useState } from "react";
 import { CopyAndClose } from "../../components/CopyAndClose";
 import { useTranslation } from "react-i18next";
 import { ROLES, type Role } from "../../../shared/roles";
+import { inviteBodySchema } from "../../../shared/api/staff";
 import { staffApi, type Invitation } from "../../api/staff";
 import { errorText, invalidFields } from "../../components/errorText";
 import { formatDateTime } from "../../i18n";
 
-const USERNAME = /^[A-Za-z0-9._-]{3,40}$/;
+const body = (v: { role: Role; username: string }) => ({ role: v.role, ...(v.username.trim() ? { username: v.username.trim() } : {}) });
 
 /** Make a one-time invitation link. The link is shown once: the server keeps only its hash. */
 export function InviteModal({ opened, onClose, onInvited }: { opened: boolean; onClose: () => void; onInvited: () => void }) {
   const { t } = useTranslation();
-  const [role, setRole] = useState<Role>("operator");
-  const [username, setUsername] = useState("");
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [usernameError, setUsernameError] = useState<string | null>(null);
   const [invitation, setInvitation] = useState<Invitation | null>(null);
+  const form = useForm<{ role: Role; username: string }>({
+    initialValues: { role: "operator", username: "" },
+    // The server's own body schema (src/shared/api/staff.ts) decides what a valid invitation is.
+    validate: (v) => (inviteBodySchema.safeParse(body(v)).success ? {} : { username: t("form.usernameInvalid") }),
+  });
 
   const close = () => {
     setInvitation(null);
-    setUsername("");
     setError(null);
-    setUsernameError(null);
+    form.reset();
     onClose();
   };
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async (v: { role: Role; username: string }) => {
     setError(null);
-    setUsernameError(null);
-    const name = username.trim();
-    if (name && !USERNAME.test(name)) {
-      setUsernameError(t("form.usernameInvalid"));
-      return;
-    }
-    setBusy(true);
+    form.setSubmitting(true);
     try {
-      setInvitation(await staffApi.invite({ role, ...(name ? { username: name } : {}) }));
+      setInvitation(await staffApi.invite(body(v)));
       onInvited();
     } catch (err) {
-      if (invalidFields(err).includes("username")) setUsernameError(t("form.usernameInvalid"));
+      if (invalidFields(err).includes("username")) form.setFieldError("username", t("form.usernameInvalid"));
       else setError(errorText(t, err));
     } finally {
-      setBusy(false);
+      form.setSubmitting(false);
     }
   };
 
@@ -57,13 +52,12 @@ export function InviteModal({ opened, onClose, onInvited }: { opened: boolean; o
           <CopyAndClose value={invitation.link} onClose={close} />
         </Stack>
       ) : (
-        <form onSubmit={(e) => void submit(e)} noValidate>
+        <form onSubmit={form.onSubmit((v) => void submit(v))} noValidate>
           <Stack>
             <Select
               label={t("staff.invite.role")}
               data={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
-              value={role}
-              onChange={(v) => v && setRole(v as Role)}
+              {...form.getInputProps("role")}
               allowDeselect={false}
               comboboxProps={{ withinPortal: true }}
               data-testid="invite-role"
@@ -71,15 +65,13 @@ export function InviteModal({ opened, onClose, onInvited }: { opened: boolean; o
             <TextInput
               label={t("staff.invite.username")}
               description={t("staff.invite.usernameHint")}
-              value={username}
-              onChange={(e) => setUsername(e.currentTarget.value)}
+              {...form.getInputProps("username")}
               autoCapitalize="none"
               spellCheck={false}
-              error={usernameError}
               data-testid="invite-username"
             />
             {error && <Alert color="red">{error}</Alert>}
-            <Button type="submit" loading={busy}>
+            <Button type="submit" loading={form.submitting}>
               {t("staff.invite.submit")}
             </Button>
           </Stack>

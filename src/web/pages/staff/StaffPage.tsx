@@ -2,8 +2,9 @@ import { Alert, Badge, Button, Group, Loader, Stack, Table, Text, Title } from "
 import { useDisclosure } from "@mantine/hooks";
 import { useTranslation } from "react-i18next";
 import { staffApi } from "../../api/staff";
-import { useApiData } from "../../api/useApiData";
-import { can } from "../../auth/permissions";
+import { useQuery } from "@tanstack/react-query";
+import { keys } from "../../api/queryClient";
+import { useCan } from "../../auth/permissions";
 import { useSignedIn } from "../../auth/session";
 import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
@@ -14,10 +15,11 @@ import { StaffActions } from "./StaffActions";
 export function StaffPage() {
   const { t } = useTranslation();
   const { user } = useSignedIn();
+  const can = useCan();
   usePageTitle(t("staff.title"));
-  const staff = useApiData(staffApi.list);
+  const staff = useQuery({ queryKey: keys.staff, queryFn: staffApi.list });
   const [inviting, invite] = useDisclosure(false);
-  const manage = can(user.role, "staff.manage");
+  const manage = can("staff.invite");
 
   return (
     <Stack maw={1100}>
@@ -35,8 +37,8 @@ export function StaffPage() {
         )}
       </Group>
 
-      {staff.error !== null && <Alert color="red">{errorText(t, staff.error)}</Alert>}
-      {staff.loading && !staff.data && <Loader aria-label={t("app.loading")} />}
+      {staff.error && <Alert color="red">{errorText(t, staff.error)}</Alert>}
+      {staff.isPending && !staff.data && <Loader aria-label={t("app.loading")} />}
       {staff.data && staff.data.length === 0 && <Text>{t("staff.empty")}</Text>}
       {staff.data && staff.data.length > 0 && (
         <Table.ScrollContainer minWidth={720}>
@@ -81,7 +83,7 @@ export function StaffPage() {
                   <Table.Td>
                     <Text size="sm">{formatDateTime(m.createdAt)}</Text>
                   </Table.Td>
-                  {manage && <Table.Td>{m.id !== user.id && <StaffActions member={m} onChanged={() => void staff.reload()} />}</Table.Td>}
+                  {manage && <Table.Td>{m.id !== user.id && <StaffActions member={m} onChanged={() => void staff.refetch()} />}</Table.Td>}
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -89,7 +91,7 @@ export function StaffPage() {
         </Table.ScrollContainer>
       )}
 
-      {manage && <InviteModal opened={inviting} onClose={invite.close} onInvited={() => void staff.reload()} />}
+      {manage && <InviteModal opened={inviting} onClose={invite.close} onInvited={() => void staff.refetch()} />}
     </Stack>
   );
 }

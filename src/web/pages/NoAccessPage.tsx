@@ -1,0 +1,26 @@
+import { Alert, Button, Stack, Text, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import { useSignedIn } from "../auth/session";
+import { usePageTitle } from "../components/usePageTitle";
+
+/** The clear refusal: this page is not for this role, and whom to ask. */
+export function NoAccessPage() {
+  const { t } = useTranslation();
+  const { user } = useSignedIn();
+  usePageTitle(t("noAccess.title"));
+  return (
+    <Stack align="flex-start" maw={620} data-testid="no-access">
+      <Title order={1} size="h2">
+        {t("noAccess.title")}
+      </Title>
+      <Alert color="orange" w="100%">
+        <Text>{t("noAccess.text", { role: t(`roles.${user.role}`) })}</Text>
+      </Alert>
+      <Text c="dimmed">{t("noAccess.ask")}</Text>
+      <Button component={Link} to="/" variant="light">
+        {t("notFound.home")}
+      </Button>
+    </Stack>
+  );
+}
