@@ -100,7 +100,7 @@ describe("the console on a night shift", () => {
       // On a phone: one card per case, nothing wider than the screen.
       await opPage.setViewportSize({ width: 390, height: 844 });
       await visible(row.getByTestId("inbox-preview"));
-      await poll(() => opPage.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      await poll(() => opPage.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth")).toBeLessThanOrEqual(0);
       await screenshot(opPage, "work-01b-inbox-phone");
       await opPage.setViewportSize({ width: 1440, height: 900 });
 
@@ -135,7 +135,7 @@ describe("the console on a night shift", () => {
       await adminPage.getByTestId("audit-filter-case").fill(caseNumber);
       await adminPage.getByTestId("audit-filter-apply").click();
       const rows = adminPage.getByTestId("audit-row");
-      await poll(() => adminPage.url()).toContain("action=case.opened");
+      await poll(async () => adminPage.url()).toContain("action=case.opened");
       await poll(() => rows.count()).toBe(1);
       expect(await rows.first().getAttribute("data-action")).toBe("case.opened");
       expect(await rows.first().innerText()).toContain(OPERATOR.displayName);

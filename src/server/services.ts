@@ -4,9 +4,13 @@ import type { AppContext } from "./context.js";
 import { migrate, openDatabase } from "./db/index.js";
 import { loadOrCreateServerKey } from "./crypto/server-key.js";
 import { createLogger } from "./log.js";
+import { useReplyDispatch } from "./cases/index.js";
+import { queueChannelReply, wakeOutbox } from "./channels/outbox/outbox.js";
 
 /** Open the store, apply pending migrations, load keys: what every command that touches data needs. */
 export async function openContext(config: Config, opts: { migrate?: boolean } = {}): Promise<AppContext> {
+  // Staff replies leave through the channels' outbox (the case core does not import channels).
+  useReplyDispatch({ queue: queueChannelReply, wake: wakeOutbox });
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const log = createLogger({ level: config.logLevel, ...(process.env.SAFE_PASSAGE_LOG_FILE ? { destination: process.env.SAFE_PASSAGE_LOG_FILE } : {}) });
   const database = await openDatabase({ dbDir: config.dbDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });

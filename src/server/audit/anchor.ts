@@ -14,11 +14,8 @@ import { constantTimeEqual } from "../crypto/random.js";
  * then proves the chain up to the anchored row. Copy the file off the machine now and then
  * (`audit verify --anchor <copy>`) to protect against someone who holds the key directory too.
  */
-export interface AuditAnchor {
-  seq: number;
-  hash: string;
-  at: string;
-}
+export type { AuditAnchor } from "./log.js";
+import type { AuditAnchor } from "./log.js";
 
 const anchorMessage = (a: AuditAnchor) => Buffer.from(`safe-passage/audit-anchor/v1\0${a.seq}\0${a.hash}\0${a.at}`, "utf8");
 

@@ -2,7 +2,6 @@ import { asc, eq, gt } from "drizzle-orm";
 import type { Db } from "../db/index.js";
 import { auditHead, auditLog } from "../db/schema.js";
 import { mac } from "../crypto/server-key.js";
-import type { AuditAnchor } from "./anchor.js";
 
 /** What an audit row may carry: ids and event names, never applicant data (SECURITY.md). */
 export interface AuditEvent {
@@ -15,6 +14,13 @@ export interface AuditEvent {
 
 /** Anything that can run queries: the database or an open transaction. */
 export type Tx = Pick<Db, "select" | "insert" | "update" | "delete" | "execute">;
+
+/** The audit head as kept outside the database (audit/anchor.ts writes and checks it). */
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
+  at: string;
+}
 
 const ZERO = Buffer.alloc(32);
 

@@ -22,6 +22,7 @@ export { messageContext, type Sections, type SectionName } from "./sections.js";
 export { recordIntake, type IntakeInput, type IntakeResult } from "./intake.js";
 export { appendInboundMessage, insertSealedMessage } from "./inbound.js";
 export { addStaffMessage, readThread } from "./thread.js";
+export { useReplyDispatch, type ReplyDispatch } from "./reply-dispatch.js";
 export { assignCase } from "./lifecycle.js";
 export { mergeCase, resolveMerged } from "./merge.js";
 export { storeAttachment, MAX_ATTACHMENT_BYTES } from "./attachments.js";

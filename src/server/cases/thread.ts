@@ -10,7 +10,7 @@ import { withCaseKey } from "./access.js";
 import { caseKeyring } from "./case-cipher.js";
 import { recordChange } from "./change.js";
 import { moveCase } from "./transitions.js";
-import { queueChannelReply, wakeOutbox } from "../channels/outbox/outbox.js";
+import { replyDispatch } from "./reply-dispatch.js";
 import { messageContext, type SectionName } from "./sections.js";
 
 export interface OpenedCase {
@@ -80,9 +80,9 @@ export async function addStaffMessage(ctx: AppContext, session: StaffSession, ca
         await recordChange(ctx, tx, { actorId: session.user.id, action: kind === "reply" ? "case.replied" : "case.noted", caseId, details: { message: id }, notify: "case.message" });
         // The first answer puts a new case in contact: a move like any other (audited, in the timeline).
         if (kind === "reply" && row.state === "new") await moveCase(ctx, tx, { caseId, row, to: "in_contact", actorId: session.user.id, caseKey, via: "reply" });
-        if (kind === "reply") await queueChannelReply(ctx, tx, { caseId, messageId: id, text, caseKey, casePublicKey: row.publicKey });
+        if (kind === "reply") await replyDispatch().queue(ctx, tx, { caseId, messageId: id, text, caseKey, casePublicKey: row.publicKey });
       });
-      if (kind === "reply") wakeOutbox();
+      if (kind === "reply") replyDispatch().wake();
       return { id, createdAt: now };
     },
     { resource: "case", action: kind },

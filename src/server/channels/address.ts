@@ -1,6 +1,6 @@
 import { decryptJson, encryptJson } from "../crypto/fields.js";
 import { wipe } from "../crypto/secure.js";
-import { sealedWriteKey } from "../cases/case-cipher.js";
+import { sealedWriteKey } from "../cases/index.js";
 
 /** Where a contact's replies go: a Telegram chat, or a WhatsApp number and our sending number's id. */
 export type ContactAddress = { channel: "telegram"; chatId: number } | { channel: "whatsapp"; to: string; via: string };

@@ -5,7 +5,7 @@ import type { AppContext } from "../../context.js";
 import type { Tx } from "../../audit/log.js";
 import { messages } from "../../db/schema.js";
 import { channelContacts, channelOutbox } from "../tables.js";
-import { caseKeyring } from "../../cases/case-cipher.js";
+import { caseKeyring } from "../../cases/index.js";
 import { channelKey, openJson, sealJson } from "../sealing.js";
 import { openAddress, type ContactAddress } from "../address.js";
 

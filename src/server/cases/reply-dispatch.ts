@@ -1,0 +1,26 @@
+import type { AppContext } from "../context.js";
+import type { Tx } from "../audit/log.js";
+
+/**
+ * How a staff reply leaves on the applicant's channel. The channels capability provides it
+ * (channels/outbox) and it is plugged in when the context opens (services.ts): the case core
+ * never imports a capability, so the arrows keep pointing one way.
+ */
+export interface ReplyDispatch {
+  /** Queue the reply in the caller's transaction (it commits with the message, or not at all). */
+  queue(ctx: Pick<AppContext, "keys" | "now">, tx: Tx, input: { caseId: string; messageId: string; text: string; caseKey: Buffer; casePublicKey: Buffer | null }): Promise<void>;
+  /** After commit: deliver now rather than at the next poll. */
+  wake(): void;
+}
+
+let dispatch: ReplyDispatch | null = null;
+
+export function useReplyDispatch(d: ReplyDispatch): void {
+  dispatch = d;
+}
+
+/** The dispatch in use; a reply with nowhere to go is refused rather than silently kept. */
+export function replyDispatch(): ReplyDispatch {
+  if (!dispatch) throw new Error("no reply dispatch: open the context through services.ts");
+  return dispatch;
+}
