@@ -1,39 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { freshContext } from "../../support/store.js";
-import { advancingClock, createFirstAdmin, createStaff, type StaffClient } from "../../support/staff.js";
-import { buildStaffApp } from "../../../src/server/app.js";
-import { recordIntake } from "../../../src/server/cases/index.js";
+import { staffedStore, webCase, type StaffedStore } from "../../support/staffed.js";
+import type { StaffClient } from "../../support/staff.js";
 import { auditLog, caseGrants } from "../../../src/server/db/schema.js";
 import type { AppContext } from "../../../src/server/context.js";
-import type { BaseApp } from "../../../src/server/http/base.js";
 
 let ctx: AppContext;
-let app: BaseApp;
-let cleanup: () => Promise<void>;
-let admin: StaffClient;
 let op1: StaffClient;
 let op2: StaffClient;
 let verifier: StaffClient;
 
-const newCase = async (phone = "+7 911 222-33-44") =>
-  (await recordIntake(ctx, { channel: "web", sections: { identity: { name: "Зайцев Павел" }, contact: { phone } }, message: "Помогите", identifiers: { phone } })).caseId;
+const newCase = async (phone = "+7 911 222-33-44") => (await webCase(ctx, { phone, identifiers: { phone } })).caseId;
 const auditOf = (action: string, caseId: string) => ctx.db.select().from(auditLog).where(and(eq(auditLog.action, action), eq(auditLog.subjectId, caseId)));
 
+let store: StaffedStore<"op1" | "op2" | "ver1">;
 beforeAll(async () => {
-  ({ ctx, cleanup } = await freshContext());
-  const clock = advancingClock(ctx);
-  app = await buildStaffApp(ctx);
-  admin = await createFirstAdmin(app, ctx, clock);
-  op1 = await createStaff(app, ctx, admin, "operator", "op1", clock);
-  op2 = await createStaff(app, ctx, admin, "operator", "op2", clock);
-  verifier = await createStaff(app, ctx, admin, "verifier", "ver1", clock);
-  expect((await admin.request("GET", "/api/auth/session")).statusCode).toBe(200);
+  store = await staffedStore({ staff: { op1: "operator", op2: "operator", ver1: "verifier" } });
+  ({ ctx } = store);
+  ({ op1, op2, ver1: verifier } = store.staff);
 });
-afterAll(async () => {
-  await app.close();
-  await cleanup();
-});
+afterAll(() => store.close());
 
 describe("access follows the work (issue 10, item 10)", () => {
   it("an unassigned person's session no longer opens the case: his personal grant is gone", async () => {

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { freshContext } from "../../support/store.js";
-import { advancingClock, createFirstAdmin, createStaff, TEST_USER_AGENT, type StaffClient } from "../../support/staff.js";
-import { buildStaffApp } from "../../../src/server/app.js";
+import { staffedStore, type StaffedStore } from "../../support/staffed.js";
+import { TEST_USER_AGENT, type advancingClock, type StaffClient } from "../../support/staff.js";
 import { recordIntake } from "../../../src/server/cases/intake.js";
 import { appendInboundMessage } from "../../../src/server/cases/inbound.js";
 import { resolveMerged } from "../../../src/server/cases/merge.js";
@@ -12,7 +11,6 @@ import type { BaseApp } from "../../../src/server/http/base.js";
 
 let ctx: AppContext;
 let app: BaseApp;
-let cleanup: () => Promise<void>;
 let admin: StaffClient;
 let op1: StaffClient;
 let op2: StaffClient;
@@ -37,21 +35,13 @@ const inbox = async (who: StaffClient, query = ""): Promise<Summary[]> => {
   return r.json().items;
 };
 
+let store: StaffedStore<"op1" | "op2" | "ver1" | "sup1">;
 beforeAll(async () => {
-  ({ ctx, cleanup } = await freshContext());
-  clock = advancingClock(ctx);
-  app = await buildStaffApp(ctx);
-  admin = await createFirstAdmin(app, ctx, clock);
-  op1 = await createStaff(app, ctx, admin, "operator", "op1", clock);
-  op2 = await createStaff(app, ctx, admin, "operator", "op2", clock);
-  verifier = await createStaff(app, ctx, admin, "verifier", "ver1", clock);
-  supervisor = await createStaff(app, ctx, admin, "supervisor", "sup1", clock);
-  expect((await admin.request("GET", "/api/auth/session")).statusCode).toBe(200);
+  store = await staffedStore({ staff: { op1: "operator", op2: "operator", ver1: "verifier", sup1: "supervisor" } });
+  ({ ctx, app, admin, clock } = store);
+  ({ op1, op2, ver1: verifier, sup1: supervisor } = store.staff);
 });
-afterAll(async () => {
-  await app.close();
-  await cleanup();
-});
+afterAll(() => store.close());
 
 describe("inbox and response times", () => {
   it("lists waiting cases first, overdue at the top, and pages with a cursor", async () => {

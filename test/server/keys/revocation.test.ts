@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { freshContext } from "../../support/store.js";
-import { advancingClock, createFirstAdmin, createStaff, TEST_PASSWORD, type StaffClient } from "../../support/staff.js";
-import { buildStaffApp } from "../../../src/server/app.js";
+import { staffedStore, type StaffedStore } from "../../support/staffed.js";
+import { createStaff, TEST_PASSWORD, type advancingClock, type StaffClient } from "../../support/staff.js";
 import { recordIntake } from "../../../src/server/cases/intake.js";
 import { totpCodeAt } from "../../../src/server/auth/totp.js";
 import { unlockStaffKey } from "../../../src/server/keys/staff.js";
@@ -15,22 +14,17 @@ import type { BaseApp } from "../../../src/server/http/base.js";
 
 let ctx: AppContext;
 let app: BaseApp;
-let cleanup: () => Promise<void>;
 let clock: ReturnType<typeof advancingClock>;
 let admin: StaffClient;
 let op1: StaffClient;
 
+let store: StaffedStore<"op1">;
 beforeAll(async () => {
-  ({ ctx, cleanup } = await freshContext());
-  clock = advancingClock(ctx);
-  app = await buildStaffApp(ctx);
-  admin = await createFirstAdmin(app, ctx, clock);
-  op1 = await createStaff(app, ctx, admin, "operator", "op1", clock);
+  store = await staffedStore({ staff: { op1: "operator" } });
+  ({ ctx, app, admin, clock } = store);
+  ({ op1 } = store.staff);
 });
-afterAll(async () => {
-  await app.close();
-  await cleanup();
-});
+afterAll(() => store.close());
 
 const intake = (text: string) => recordIntake(ctx, { channel: "web", sections: { identity: { name: "Заявитель" } }, message: text });
 
