@@ -11,7 +11,7 @@ import { clearSessionCookie, setSessionCookie, staffOf } from "./guard.js";
 import { csrfTokenFor } from "./sessions.js";
 import { signOut, signOutEverywhere } from "./logout.js";
 import * as s from "./schema.js";
-import { sessionInfoSchema } from "../../shared/api/auth.js";
+import { passwordChangeBodySchema, sessionInfoSchema } from "../../shared/api/auth.js";
 import { capabilitiesOf } from "./capabilities.js";
 import { z } from "zod";
 
@@ -96,7 +96,7 @@ export function registerAuthRoutes(app: BaseApp, ctx: AppContext) {
     "/api/auth/password",
     {
       config: { rateLimit: AUTH_RATE },
-      schema: { tags: ["auth"], summary: "Change your password (your key is re-wrapped, nothing re-encrypted)", body: z.object({ current: z.string().min(1).max(256), next: s.passwordSchema }), response: { 200: s.csrfReply } },
+      schema: { tags: ["auth"], summary: "Change your password (your key is re-wrapped, nothing re-encrypted)", body: passwordChangeBodySchema, response: { 200: s.csrfReply } },
     },
     async (req, reply) => {
       const session = await changePassword(ctx, staffOf(req), req.body.current, req.body.next);

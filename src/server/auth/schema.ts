@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { ROLES } from "../../shared/roles.js";
 
-export const usernameSchema = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9._-]{3,40}$/, "3 to 40 letters, digits, dots, dashes or underscores");
-export const passwordSchema = z.string().min(12, "at least 12 characters").max(256);
+import { usernameSchema } from "../../shared/api/staff.js";
+import { passwordSchema } from "../../shared/api/auth.js";
+
+// Declared once in src/shared/api, where the console's forms read them too.
+export { usernameSchema, passwordSchema };
 export const totpCodeSchema = z.string().trim().regex(/^\d{6}$/, "six digits");
 
 export const loginBody = z.object({
