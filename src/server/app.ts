@@ -4,7 +4,7 @@ import { registerOpenApi, registerOpenApiRoutes } from "./http/openapi.js";
 import { staffGuard, wipeRequestKeys } from "./auth/guard.js";
 import { registerAuthRoutes } from "./auth/routes.js";
 import { registerStaffRoutes } from "./staff/routes.js";
-import { registerAuditRoutes } from "./audit/routes.js";
+import { registerAuditRoutes } from "./oversight/audit-routes.js";
 import { registerCaseRoutes } from "./cases/index.js";
 import { registerIntakeRoutes } from "./intake/routes.js";
 import { registerConsoleRoutes } from "./console/routes.js";

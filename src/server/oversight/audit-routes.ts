@@ -1,10 +1,14 @@
+/**
+ * The audit log as staff read it: the page, its filters and the CSV export, above auth (they check
+ * the reader's grant). The log itself, written by every command, stays below in audit/.
+ */
 import { Readable } from "node:stream";
 import type { BaseApp } from "../http/base.js";
 import type { AppContext } from "../context.js";
 import { authorize } from "../auth/policy.js";
 import { staffOf } from "../auth/guard.js";
-import { appendAudit, describeAuditProblem, verifyAuditChain } from "./log.js";
-import { auditCsv, readAuditPage } from "./query.js";
+import { appendAudit, describeAuditProblem, verifyAuditChain } from "../audit/log.js";
+import { auditCsv, readAuditPage } from "./audit-query.js";
 import { auditFilterSchema, auditPageQuerySchema, auditPageSchema, auditVerificationSchema } from "../../shared/api/audit.js";
 
 export function registerAuditRoutes(app: BaseApp, ctx: AppContext) {
