@@ -21,6 +21,14 @@ module.exports = {
       to: { path: "^src/", pathNot: "^src/server/crypto/" },
     },
     {
+      name: "keys-below-auth",
+      comment:
+        "The key layer (src/server/keys/) sits below sign-in (auth/ unlocks staff keys at login): it reads only the one policy module there, never sessions, routes or guards, so the two folders do not lean on each other.",
+      severity: "error",
+      from: { path: "^src/server/keys/" },
+      to: { path: "^src/server/(auth|staff|teams|http)/", pathNot: "^src/server/auth/policy\\.ts$" },
+    },
+    {
       name: "no-circular",
       comment: "No import circles anywhere in src.",
       severity: "error",

@@ -11,6 +11,7 @@ import { wipe } from "../src/server/crypto/secure.js";
 import { deriveApplicantKeyPair, generateApplicantSalt, generateReceiptCode, hashReceiptCode } from "../src/server/crypto/receipt.js";
 import { freshPostgresDatabase } from "../test/support/store.js";
 import { percentile, type BenchRow } from "./table.js";
+import { teamKeyMac } from "../src/server/keys/pinned.js";
 
 /**
  * The applicant site's figures:
@@ -70,7 +71,7 @@ async function intakeThroughput(store: Store, seconds: number) {
   const { config, drop } = await store.open();
   const ctx = await openContext(config);
   const pair = generateTeamKeyPair();
-  await ctx.db.insert(teams).values({ id: "intake", publicKey: pair.publicKey });
+  await ctx.db.insert(teams).values({ id: "intake", publicKey: pair.publicKey, mac: teamKeyMac(ctx.keys, "intake", pair.publicKey, 1) });
   wipe(pair.privateKey);
   const app = await buildPublicApp(ctx);
   app.intakeFlood!.setMode("off"); // the raw cost of a request; the switch is measured apart

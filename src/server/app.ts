@@ -10,7 +10,7 @@ import { registerIntakeRoutes } from "./intake/routes.js";
 import { registerConsoleRoutes } from "./console/routes.js";
 import { registerChannelStaffRoutes, registerChannelWebhooks } from "./channels/routes.js";
 import { registerTeamRoutes } from "./teams/routes.js";
-import { registerAdmissionRoutes } from "./keys/admission-routes.js";
+import { registerAdmissionRoutes } from "./teams/admission-routes.js";
 
 /**
  * The staff listener: console and staff API. Kept on its own port so it can stay off the public

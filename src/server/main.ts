@@ -12,7 +12,8 @@ import { describeAnchorCoverage, describeAuditProblem, verifyAuditChain } from "
 import { auditAnchorFile, readAuditAnchor, writeAuditAnchor } from "./audit/anchor.js";
 import { loadDemoData } from "./demo/load.js";
 import { backup } from "./backup.js";
-import { initEscrow, recoverStaffKey, resetStaffKeyWithLoss } from "./keys/recovery.js";
+import { initEscrow } from "./keys/recovery.js";
+import { recoverStaffKey, resetStaffKeyWithLoss } from "./staff/key-recovery.js";
 import { ROLES, type Role } from "../shared/roles.js";
 import type { AppContext } from "./context.js";
 import { registerTelegramCommands } from "./channels/telegram/cli.js";

@@ -3,6 +3,7 @@ import type { Config } from "./config.js";
 import type { AppContext } from "./context.js";
 import { migrate, openDatabase } from "./db/index.js";
 import { loadOrCreateServerKey } from "./crypto/server-key.js";
+import { pinKeyRowsOnce } from "./keys/pinned.js";
 import { createLogger } from "./log.js";
 import { useReplyDispatch } from "./cases/index.js";
 import { queueChannelReply, wakeOutbox } from "./channels/outbox/outbox.js";
@@ -13,10 +14,15 @@ export async function openContext(config: Config, opts: { migrate?: boolean } = 
   useReplyDispatch({ queue: queueChannelReply, wake: wakeOutbox });
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const log = createLogger({ level: config.logLevel, ...(process.env.SAFE_PASSAGE_LOG_FILE ? { destination: process.env.SAFE_PASSAGE_LOG_FILE } : {}) });
+  // The key file first: one with loose permissions is refused at once, not after the migrations.
+  const keys = loadOrCreateServerKey(config.keyFile);
   const database = await openDatabase({ dbDir: config.dbDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
   try {
-    if (opts.migrate !== false) await migrate(database);
-    const keys = loadOrCreateServerKey(config.keyFile);
+    if (opts.migrate !== false) {
+      await migrate(database);
+      const pinned = await pinKeyRowsOnce(database.db, keys);
+      if (pinned.pinned && pinned.staff + pinned.teams + pinned.escrow > 0) log.warn({ ...pinned }, "key rows from before MACs were pinned once (audited as keys.rows_pinned)");
+    }
     return { config, database, db: database.db, keys, log, now: () => new Date() };
   } catch (err) {
     await database.close();

@@ -48,6 +48,15 @@ describe("import boundaries", () => {
     expect(r.stdout).toContain("crypto-knows-no-domain");
   });
 
+  it("the key layer importing sign-in (other than the policy module) fails", () => {
+    const f = probe(`src/server/keys/probe-${process.pid}.ts`, 'import { endAllSessions } from "../auth/sessions.js";\nexport const x = endAllSessions;\n');
+    const r = depcruise([f]);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toContain("keys-below-auth");
+    fs.writeFileSync(path.resolve(f), 'import { allow } from "../auth/policy.js";\nexport const x = allow;\n');
+    expect(depcruise([f]).stdout).not.toContain("keys-below-auth");
+  });
+
   it("an import circle fails", () => {
     const dir = `src/server/probe-${process.pid}`;
     const a = probe(`${dir}/a.ts`, 'import { b } from "./b.js";\nexport const a = () => b;\n');

@@ -2,7 +2,6 @@ import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import { setupTokens, users } from "../db/schema.js";
 import { hashToken } from "../crypto/random.js";
-import { hashPassword } from "../crypto/password.js";
 import { openWithServerKey, sealWithServerKey } from "../crypto/server-key.js";
 import { appendAudit } from "../audit/log.js";
 import { AppError } from "../errors.js";
@@ -11,7 +10,8 @@ import type { Tx } from "../audit/log.js";
 import { endAllSessions, endSession, startSession, type StaffSession } from "./sessions.js";
 import { checkTotp, newTotpSecret, totpQrSvg, totpUri } from "./totp.js";
 import { findSetupLink } from "./setup-links.js";
-import { createStaffKeys } from "../keys/staff.js";
+import { createStaffKeys, hashStaffPassword } from "../keys/staff.js";
+import { assertStrongPassword } from "./password-policy.js";
 import { addTeamMember, bootstrapTeams, DEFAULT_TEAM } from "../keys/teams.js";
 import { wipe } from "../crypto/secure.js";
 import { TEAMS, type TeamId } from "../../shared/case-states.js";
@@ -29,7 +29,8 @@ export async function acceptSetupLink(ctx: AppContext, input: { token: string; u
   if (link.username && link.username.toLowerCase() !== input.username.toLowerCase()) {
     throw new AppError("validation_failed", "this invitation is for another username");
   }
-  const passwordHash = await hashPassword(input.password);
+  assertStrongPassword(input.password, "password", [input.username, input.displayName]);
+  const passwordHash = await hashStaffPassword(ctx.keys, input.password);
   return ctx.db.transaction(async (tx) => {
     // Consuming the link and creating the user commit together: a link works exactly once.
     const consumed = await tx
@@ -46,9 +47,9 @@ export async function acceptSetupLink(ctx: AppContext, input: { token: string; u
       subjectId: user.id,
       details: { role: user.role, invitation: link.id },
     });
-    const keys = await createStaffKeys(tx, user.id, input.password);
+    const keys = await createStaffKeys(tx, ctx.keys, user.id, input.password);
     try {
-      if (link.purpose === "first_admin") await bootstrapTeams(tx, user.id, keys.keyPair.publicKey);
+      if (link.purpose === "first_admin") await bootstrapTeams(tx, ctx.keys, user.id, keys.keyPair.publicKey);
       const role = user.role as Role;
       if (link.purpose !== "rekey") {
         const invited = (link.teams ?? (DEFAULT_TEAM[role] ? [DEFAULT_TEAM[role]] : [])).filter((t): t is TeamId => (TEAMS as readonly string[]).includes(t));

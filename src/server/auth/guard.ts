@@ -48,7 +48,7 @@ export function staffGuard(ctx: AppContext) {
     // A key holder online does what the server alone cannot: rotate a team key after a member
     // left, and (the first administrator, in trust) give a member-less team its founding member.
     // Admitting anyone else is a deliberate act of a team member (keys/admissions.ts).
-    if (session.stage === "full") await keepTeamKeys(ctx.db, ctx.keys.subkey("audit"), { userId: session.user.id, privateKey: session.privateKey });
+    if (session.stage === "full") await keepTeamKeys(ctx.db, ctx.keys, { userId: session.user.id, privateKey: session.privateKey });
   };
 }
 

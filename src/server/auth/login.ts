@@ -9,13 +9,13 @@ import { startSession } from "./sessions.js";
 import { checkTotp } from "./totp.js";
 import { sessionLimits, spendTotpStep, totpAd } from "./enrolment.js";
 import type { LoginThrottle } from "./throttle.js";
-import { unlockStaffKey } from "../keys/staff.js";
+import { pepperOf, unlockStaffKey, upgradeStaffSecrets } from "../keys/staff.js";
 import { ensureEscrowCopy } from "../keys/recovery.js";
 import { wipe } from "../crypto/secure.js";
 
 // A hash to verify against when the username is unknown, so both cases cost the same time.
 let dummyHash: Promise<string> | null = null;
-const getDummyHash = () => (dummyHash ??= hashPassword("not a real password, only for timing"));
+const getDummyHash = (pepper: Buffer) => (dummyHash ??= hashPassword("not a real password, only for timing", pepper));
 
 const INVALID = () => new AppError("unauthenticated", "wrong username, password or code");
 
@@ -31,7 +31,7 @@ export async function login(ctx: AppContext, throttle: LoginThrottle, input: { u
   if (wait > 0) throw new AppError("rate_limited", `too many failed attempts; try again in ${Math.ceil(wait / 1000)} s`, { retryAfterSeconds: Math.ceil(wait / 1000) });
 
   const [user] = await ctx.db.select().from(users).where(sql`lower(${users.username}) = lower(${input.username})`);
-  const passwordOk = await verifyPassword(user?.passwordHash ?? (await getDummyHash()), input.password);
+  const passwordOk = await verifyPassword(user?.passwordHash ?? (await getDummyHash(pepperOf(ctx.keys))), input.password, pepperOf(ctx.keys));
 
   const fail = async (reason: string) => {
     throttle.recordFailure(input.username, client, now.getTime());
@@ -64,9 +64,10 @@ export async function login(ctx: AppContext, throttle: LoginThrottle, input: { u
   }
 
   // The password also unwraps the staff private key; the session keeps it wrapped under a cookie secret.
-  const privateKey = await unlockStaffKey(ctx.db, user.id, input.password);
+  const privateKey = await unlockStaffKey(ctx.db, ctx.keys, user.id, input.password);
   if (!privateKey) throw await fail("key_unavailable");
   try {
+    await upgradeStaffSecrets(ctx.db, ctx.keys, user.id, input.password, privateKey);
     await ensureEscrowCopy(ctx, user.id, privateKey);
     const result = await ctx.db.transaction(async (tx) => {
       // One atomic check-and-set: of two parallel logins with the same code, only one moves the step.

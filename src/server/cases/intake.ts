@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
 import type { AppContext } from "../context.js";
-import { blindIndexes, caseGrants, caseSections, cases, messages, teams } from "../db/schema.js";
+import { blindIndexes, caseGrants, caseSections, cases, messages } from "../db/schema.js";
+import { trustedTeamKeys } from "../keys/pinned.js";
 import { generateCaseKey, sealCaseKey } from "../crypto/case-keys.js";
 import { encryptField } from "../crypto/fields.js";
 import { blindIndex, nameTokenIndexes, type BlindIndexKind } from "../crypto/blind-index.js";
@@ -44,7 +44,7 @@ export async function recordIntake(ctx: AppContext, input: IntakeInput): Promise
   const caseKey = generateCaseKey();
   try {
     const receipt = input.receipt ? await prepareReceipt(ctx, input.receipt) : null;
-    const [intake] = await ctx.db.select({ publicKey: teams.publicKey, keyVersion: teams.keyVersion }).from(teams).where(eq(teams.id, "intake"));
+    const [intake] = await trustedTeamKeys(ctx.db, ctx.keys, ["intake"]);
     if (!intake) throw new Error("the intake team has no key yet: create the first administrator first");
 
     const sectionRows: { caseId: string; section: string; ciphertext: Buffer }[] = encryptSectionRows(caseId, caseKey, input.sections);

@@ -1,14 +1,14 @@
 import { and, eq, inArray, ne } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import type { Tx } from "../audit/log.js";
-import { caseGrants, cases, teams, users } from "../db/schema.js";
+import { caseGrants, cases, users } from "../db/schema.js";
 import { sealCaseKey } from "../crypto/case-keys.js";
 import { allow, authorize } from "../auth/policy.js";
 import type { Role } from "../../shared/roles.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { AppError } from "../errors.js";
 import type { TeamId } from "../../shared/case-states.js";
-import { staffPublicKey } from "../keys/staff.js";
+import { trustedStaffKey, trustedTeamKeys } from "../keys/pinned.js";
 import { withCaseKey } from "./access.js";
 import { recordChange } from "./change.js";
 import { extendGrantsToMergedSources, mergedSources } from "./merge.js";
@@ -48,13 +48,13 @@ export async function assignCase(ctx: AppContext, session: StaffSession, caseId:
         if (target.userId) {
           const [u] = await tx.select({ id: users.id, role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, target.userId));
           // Only someone whose role reads cases can take one (not an administrator or a supervisor).
-          const pk = u && !u.disabledAt && allow(u.role as Role, "case", "read") ? await staffPublicKey(tx, u.id) : null;
+          const pk = u && !u.disabledAt && allow(u.role as Role, "case", "read") ? await trustedStaffKey(tx, ctx.keys, u.id) : null;
           if (!pk) throw new AppError("not_found", "no such staff member");
           await tx.insert(caseGrants).values({ caseId, recipientType: "staff", recipientId: u!.id, sealedKey: sealCaseKey(caseKey, pk) }).onConflictDoNothing();
           readers.push({ type: "staff", id: u!.id, publicKey: pk!, keyVersion: 1 });
         }
         if (target.teamId) {
-          const [t] = await tx.select().from(teams).where(eq(teams.id, target.teamId));
+          const [t] = await trustedTeamKeys(tx, ctx.keys, [target.teamId]);
           if (!t) throw new AppError("not_found", "no such team");
           await tx.insert(caseGrants).values({ caseId, recipientType: "team", recipientId: t.id, keyVersion: t.keyVersion, sealedKey: sealCaseKey(caseKey, t.publicKey) }).onConflictDoNothing();
           readers.push({ type: "team", id: t.id, publicKey: t.publicKey, keyVersion: t.keyVersion });

@@ -2,7 +2,9 @@ import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import type { Db } from "../db/index.js";
 import type { Tx } from "../audit/log.js";
-import { caseGrants, cases, staffKeys, teams } from "../db/schema.js";
+import { caseGrants, cases } from "../db/schema.js";
+import type { ServerKeys } from "../crypto/server-key.js";
+import { trustedStaffKeys, trustedTeamKeys } from "../keys/pinned.js";
 import { sealCaseKey } from "../crypto/case-keys.js";
 import { wipe } from "../crypto/secure.js";
 import { authorize } from "../auth/policy.js";
@@ -43,13 +45,13 @@ export async function mergedSources(db: Pick<Db, "execute">, targetId: string): 
 type Recipient = { type: "team" | "staff"; id: string; publicKey: Buffer; keyVersion: number };
 
 /** Who reads a case through a team or a personal grant, with the public keys to seal to. */
-async function staffRecipients(tx: Pick<Db, "select">, caseId: string): Promise<Recipient[]> {
+async function staffRecipients(tx: Pick<Db, "select">, keys: ServerKeys, caseId: string): Promise<Recipient[]> {
   const grants = await tx.select({ type: caseGrants.recipientType, id: caseGrants.recipientId }).from(caseGrants).where(and(eq(caseGrants.caseId, caseId), inArray(caseGrants.recipientType, ["team", "staff"])));
   const teamIds = grants.filter((g) => g.type === "team").map((g) => g.id);
   const staffIds = grants.filter((g) => g.type === "staff").map((g) => g.id);
   const out: Recipient[] = [];
-  if (teamIds.length) for (const t of await tx.select().from(teams).where(inArray(teams.id, teamIds))) out.push({ type: "team", id: t.id, publicKey: t.publicKey, keyVersion: t.keyVersion });
-  if (staffIds.length) for (const s of await tx.select().from(staffKeys).where(inArray(staffKeys.userId, staffIds))) out.push({ type: "staff", id: s.userId, publicKey: s.publicKey, keyVersion: 1 });
+  for (const t of await trustedTeamKeys(tx, keys, teamIds)) out.push({ type: "team", ...t });
+  for (const s of await trustedStaffKeys(tx, keys, staffIds)) out.push({ type: "staff", id: s.userId, publicKey: s.publicKey, keyVersion: 1 });
   return out;
 }
 
@@ -129,7 +131,7 @@ export async function mergeCase(ctx: AppContext, session: StaffSession, sourceId
         const kept = STATE_PROGRESS[source.state as CaseState] > STATE_PROGRESS[target.state as CaseState] ? (source.state as CaseState) : null;
         if (kept) await moveCase(ctx, tx, { caseId: targetId, row: target, to: kept, actorId: session.user.id, caseKey: targetKey, reason, via: "merge", eventKind: "merged_from" });
 
-        const readers = await staffRecipients(tx, targetId);
+        const readers = await staffRecipients(tx, ctx.keys, targetId);
         await sealToRecipients(tx, sourceId, sourceKey, readers);
         // Cases merged into the source earlier follow it.
         await extendGrantsToMergedSources(ctx, tx, session, sourceId, readers);

@@ -71,3 +71,14 @@ export async function deriveKey(
   }
   return out;
 }
+
+/**
+ * Keyed BLAKE2b-256 of a derived secret under a server sub-key (the pepper), into secure memory:
+ * the result depends on both the typed secret and the key file.
+ */
+export function keyedHash(input: Buffer, key: Buffer): Buffer {
+  if (key.length !== 32) throw new CryptoError("INVALID_INPUT", "key must be 32 bytes");
+  const out = secureAlloc(32);
+  sodium.crypto_generichash(out, input, key);
+  return out;
+}

@@ -9,12 +9,15 @@ import { randomBytes } from "./random.js";
  * one file serves TOTP secret wrapping, the audit chain MAC and the blind indexes, and none of
  * those keys can be computed from another.
  */
-export type ServerKeyPurpose = "totp" | "audit" | "index" | "ratelimit" | "csrf" | "channels";
+export type ServerKeyPurpose = "totp" | "audit" | "index" | "ratelimit" | "csrf" | "channels" | "keyrows" | "pepper";
 
 const CONTEXT = "SPserver"; // crypto_kdf contexts are exactly 8 bytes
 // "channels": channel addresses and outbox payloads the delivery job must read without any staff key,
 // and the keyed hashes of channel update and message ids (src/server/channels).
-const SUBKEY_IDS: Record<ServerKeyPurpose, number> = { totp: 1, audit: 2, index: 3, ratelimit: 4, csrf: 5, channels: 6 };
+// "keyrows": MACs of the public-key rows (staff, team, escrow), so a database writer cannot plant his own key.
+// "pepper": mixed into staff password hashes and password key-encryption keys, so a backup (which
+// leaves the key file out) gives nothing to guess passwords against offline.
+const SUBKEY_IDS: Record<ServerKeyPurpose, number> = { totp: 1, audit: 2, index: 3, ratelimit: 4, csrf: 5, channels: 6, keyrows: 7, pepper: 8 };
 
 export interface ServerKeys {
   subkey(purpose: ServerKeyPurpose): Buffer;
@@ -79,4 +82,24 @@ export function mac(key: Buffer, message: Buffer): Buffer {
   const out = Buffer.alloc(32);
   sodium.crypto_generichash(out, message, key);
   return out;
+}
+
+/**
+ * MAC of a key row: a kind tag and the row's fields, each length-prefixed so that no two rows
+ * encode alike ("ab"+"c" and "a"+"bc" differ). Only a holder of the server key can make one.
+ */
+export function keyRowMac(key: Buffer, kind: string, fields: (string | number | Buffer)[]): Buffer {
+  const parts = [kind, ...fields].map((f) => (Buffer.isBuffer(f) ? f : Buffer.from(String(f), "utf8")));
+  const framed = Buffer.concat(parts.flatMap((p) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(p.length);
+    return [len, p];
+  }));
+  return mac(key, framed);
+}
+
+/** Constant-time comparison of a stored MAC with the expected one; a missing MAC never matches. */
+export function keyRowMacMatches(key: Buffer, stored: Buffer | null, kind: string, fields: (string | number | Buffer)[]): boolean {
+  if (!stored || stored.length !== 32) return false;
+  return sodium.sodium_memcmp(stored, keyRowMac(key, kind, fields));
 }

@@ -4,7 +4,7 @@ import { assertKeyPairMatches, generateKeyPair, keyPairFromPrivateKey, openSeale
 import type { KeyPair } from "./box.js";
 import { fromBase64Url } from "./encoding.js";
 import { CryptoError } from "./errors.js";
-import { checkArgon2Params, deriveKey, KEY_DERIVATION_PARAMS, SALT_BYTES } from "./kdf.js";
+import { checkArgon2Params, deriveKey, KEY_DERIVATION_PARAMS, keyedHash, SALT_BYTES } from "./kdf.js";
 import type { Argon2Params } from "./kdf.js";
 import { randomBytes } from "./random.js";
 import { generateRecoveryKey, recoveryWrappingKey } from "./recovery-key.js";
@@ -15,7 +15,8 @@ import { secureCopy, wipe, withSecret } from "./secure.js";
  * under the password, under a recovery key printed once, and optionally sealed to the
  * organisation's escrow key. Each wrapped copy is one self-describing string, safe to store in
  * the database:
- *   spk1$pw$t=<passes>,m=<KiB>$<salt>$<nonce>$<ciphertext>   (password, Argon2id)
+ *   spk1$pwp$t=<passes>,m=<KiB>$<salt>$<nonce>$<ciphertext>  (password, Argon2id, peppered)
+ *   spk1$pw$t=<passes>,m=<KiB>$<salt>$<nonce>$<ciphertext>   (password alone: before the pepper)
  *   spk1$rk$<nonce>$<ciphertext>                              (recovery key)
  *   spk1$es$<sealed box>                                       (escrow public key)
  * Fields are base64url. The user id is bound into every copy (as AEAD associated data, or
@@ -25,7 +26,7 @@ import { secureCopy, wipe, withSecret } from "./secure.js";
  */
 const PREFIX = "spk1";
 
-function staffAd(method: "pw" | "rk" | "es", userId: string): Buffer {
+function staffAd(method: "pw" | "pwp" | "rk" | "es", userId: string): Buffer {
   if (userId.length === 0) throw new CryptoError("INVALID_INPUT", "userId is required");
   return Buffer.from(`staff-key:v1:${method}:${userId}`, "utf8");
 }
@@ -63,13 +64,26 @@ export function generateStaffKeyPair(): KeyPair {
 // ---------------------------------------------------------------- password
 
 /**
- * Wraps the private key under a key derived from the password (Argon2id, random salt). `params`
- * may raise the cost above KEY_DERIVATION_PARAMS, never lower it (not even in tests).
+ * The key-encryption key of a password copy: Argon2id of the password, then (with a pepper) a
+ * keyed BLAKE2b under the server's pepper sub-key. The pepper lives in the key file, never in the
+ * database, so a backup alone gives nothing to guess passwords against; the recovery key (and
+ * escrow) still open the private key when the key file is lost.
+ */
+async function passwordKek(password: string, salt: Buffer, params: Argon2Params, pepper: Buffer | null): Promise<Buffer> {
+  const derived = await deriveKey(password, salt, params, "staff-key/password");
+  if (!pepper) return derived;
+  return withSecret(derived, (d) => keyedHash(d, pepper));
+}
+
+/**
+ * Wraps the private key under a key derived from the password (Argon2id, random salt) and the
+ * pepper. `params` may raise the cost above KEY_DERIVATION_PARAMS, never lower it (not even in tests).
  */
 export async function wrapWithPassword(
   privateKey: Buffer,
   password: string,
   userId: string,
+  pepper: Buffer,
   params: Argon2Params = KEY_DERIVATION_PARAMS,
 ): Promise<string> {
   checkPrivateKey(privateKey);
@@ -77,40 +91,42 @@ export async function wrapWithPassword(
   if (params.opslimit < KEY_DERIVATION_PARAMS.opslimit || params.memlimit < KEY_DERIVATION_PARAMS.memlimit || params.memlimit % 1024 !== 0) {
     throw new CryptoError("INVALID_INPUT", "Argon2 parameters below the floor (or memory not in whole KiB)");
   }
+  if (pepper.length !== 32) throw new CryptoError("INVALID_INPUT", "pepper must be 32 bytes");
   const salt = randomBytes(SALT_BYTES);
-  const box = await withSecret(await deriveKey(password, salt, params, "staff-key/password"), (kek) =>
-    aeadEncrypt(kek, privateKey, staffAd("pw", userId)),
-  );
+  const box = await withSecret(await passwordKek(password, salt, params, pepper), (kek) => aeadEncrypt(kek, privateKey, staffAd("pwp", userId)));
   const kib = params.memlimit / 1024;
-  return [PREFIX, "pw", `t=${params.opslimit},m=${kib}`, salt, box.nonce, box.ciphertext]
+  return [PREFIX, "pwp", `t=${params.opslimit},m=${kib}`, salt, box.nonce, box.ciphertext]
     .map((p) => (Buffer.isBuffer(p) ? p.toString("base64url") : p))
     .join("$");
 }
 
-function parsePasswordWrapped(wrapped: string): { params: Argon2Params; salt: Buffer; nonce: Buffer; ciphertext: Buffer } {
-  const [paramText = "", saltText = "", nonceText = "", ctText = ""] = splitWrapped(wrapped, "pw", 4);
+function parsePasswordWrapped(wrapped: string): { method: "pw" | "pwp"; params: Argon2Params; salt: Buffer; nonce: Buffer; ciphertext: Buffer } {
+  const method = wrapped.startsWith(`${PREFIX}$pwp$`) ? "pwp" : "pw";
+  const [paramText = "", saltText = "", nonceText = "", ctText = ""] = splitWrapped(wrapped, method, 4);
   const m = /^t=(\d{1,3}),m=(\d{1,8})$/.exec(paramText);
   if (!m) throw new CryptoError("INVALID_FORMAT", "password wrapped key: bad parameters");
   const params = { opslimit: Number(m[1]), memlimit: Number(m[2]) * 1024 };
   checkArgon2Params(params);
   const salt = fromBase64Url(saltText, "salt");
   if (salt.length !== SALT_BYTES) throw new CryptoError("INVALID_FORMAT", "password wrapped key: bad salt");
-  return { params, salt, nonce: fromBase64Url(nonceText, "nonce"), ciphertext: fromBase64Url(ctText, "ciphertext") };
+  return { method, params, salt, nonce: fromBase64Url(nonceText, "nonce"), ciphertext: fromBase64Url(ctText, "ciphertext") };
 }
 
 /**
- * Opens the password-wrapped copy. A wrong password gives DECRYPT_FAILED; the parameters
- * stored in the string are used, so older copies stay readable after parameters are raised.
+ * Opens the password-wrapped copy. A wrong password (or pepper) gives DECRYPT_FAILED; the
+ * parameters stored in the string are used, so older copies stay readable after parameters are
+ * raised, and a copy from before the pepper opens with the password alone.
  */
 export async function unwrapWithPassword(
   wrapped: string,
   password: string,
   userId: string,
+  pepper: Buffer,
   expectedPublicKey?: Buffer,
 ): Promise<KeyPair> {
-  const { params, salt, nonce, ciphertext } = parsePasswordWrapped(wrapped);
-  const privateKey = await withSecret(await deriveKey(password, salt, params, "staff-key/password"), (kek) =>
-    aeadDecrypt(kek, { nonce, ciphertext }, staffAd("pw", userId), "password wrapped key", true),
+  const { method, params, salt, nonce, ciphertext } = parsePasswordWrapped(wrapped);
+  const privateKey = await withSecret(await passwordKek(password, salt, params, method === "pwp" ? pepper : null), (kek) =>
+    aeadDecrypt(kek, { nonce, ciphertext }, staffAd(method, userId), "password wrapped key", true),
   );
   checkPrivateKey(privateKey);
   return finish(privateKey, expectedPublicKey, "password wrapped key");
@@ -121,20 +137,15 @@ export async function unwrapWithPassword(
  * case key sealed to this staff member's public key stays valid), so no bulk re-encryption.
  * Throws DECRYPT_FAILED if `oldPassword` is wrong.
  */
-export async function rewrapWithPassword(
-  wrapped: string,
-  oldPassword: string,
-  newPassword: string,
-  userId: string,
-): Promise<string> {
-  const pair = await unwrapWithPassword(wrapped, oldPassword, userId);
-  return withSecret(pair.privateKey, (sk) => wrapWithPassword(sk, newPassword, userId));
+export async function rewrapWithPassword(wrapped: string, oldPassword: string, newPassword: string, userId: string, pepper: Buffer): Promise<string> {
+  const pair = await unwrapWithPassword(wrapped, oldPassword, userId, pepper);
+  return withSecret(pair.privateKey, (sk) => wrapWithPassword(sk, newPassword, userId, pepper));
 }
 
-/** True when the copy was made with weaker Argon2 parameters than today's: rewrap at next unlock. */
+/** True when the copy has no pepper or weaker Argon2 parameters than today's: rewrap at next unlock. */
 export function passwordWrapNeedsUpgrade(wrapped: string, params: Argon2Params = KEY_DERIVATION_PARAMS): boolean {
-  const stored = parsePasswordWrapped(wrapped).params;
-  return stored.opslimit < params.opslimit || stored.memlimit < params.memlimit;
+  const { method, params: stored } = parsePasswordWrapped(wrapped);
+  return method === "pw" || stored.opslimit < params.opslimit || stored.memlimit < params.memlimit;
 }
 
 // ---------------------------------------------------------------- recovery key
@@ -208,12 +219,12 @@ export interface StaffKeyEnrolment {
 }
 
 /** Everything a new staff account needs, in one call, so no path forgets the recovery copy. */
-export async function enrolStaffKeys(input: { userId: string; password: string; escrowPublicKey?: Buffer }): Promise<StaffKeyEnrolment> {
+export async function enrolStaffKeys(input: { userId: string; password: string; pepper: Buffer; escrowPublicKey?: Buffer }): Promise<StaffKeyEnrolment> {
   const keyPair = generateStaffKeyPair();
   const recoveryKey = generateRecoveryKey();
   return {
     keyPair,
-    passwordWrapped: await wrapWithPassword(keyPair.privateKey, input.password, input.userId),
+    passwordWrapped: await wrapWithPassword(keyPair.privateKey, input.password, input.userId, input.pepper),
     recoveryKey,
     recoveryWrapped: wrapWithRecoveryKey(keyPair.privateKey, recoveryKey, input.userId),
     escrowWrapped: input.escrowPublicKey ? wrapWithEscrow(keyPair.privateKey, input.escrowPublicKey, input.userId) : null,

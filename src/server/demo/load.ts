@@ -1,14 +1,13 @@
 import { sql } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import { users } from "../db/schema.js";
-import { hashPassword } from "../crypto/password.js";
 import { sealWithServerKey } from "../crypto/server-key.js";
 import { appendAudit } from "../audit/log.js";
 import { newTotpSecret } from "../auth/totp.js";
 import { totpAd } from "../auth/enrolment.js";
 import type { Role } from "../../shared/roles.js";
 import type { TeamId } from "../../shared/case-states.js";
-import { createStaffKeys } from "../keys/staff.js";
+import { createStaffKeys, hashStaffPassword } from "../keys/staff.js";
 import { addTeamMember, bootstrapTeams, DEFAULT_TEAM } from "../keys/teams.js";
 import { admitMember, foundTeams, pendingAdmissions } from "../keys/admissions.js";
 import { wipe } from "../crypto/secure.js";
@@ -38,7 +37,7 @@ function demoSession(user: StaffSession["user"], privateKey: Buffer, now: Date):
 export async function loadDemoData(ctx: AppContext, opts: { cases?: number } = {}): Promise<string> {
   const [{ n } = { n: 0 }] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(users);
   if (n > 0) throw new Error("the store already has staff accounts; demo data goes into an empty store only");
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const passwordHash = await hashStaffPassword(ctx.keys, DEMO_PASSWORD);
   const lines = [`Demo staff (password for all: ${DEMO_PASSWORD}); add each TOTP secret to an authenticator app:`];
   const sessions = new Map<string, StaffSession>();
   const admin = await ctx.db.transaction(async (tx) => {
@@ -47,9 +46,9 @@ export async function loadDemoData(ctx: AppContext, opts: { cases?: number } = {
       const totp = newTotpSecret();
       const [u] = await tx.insert(users).values({ ...s, passwordHash, totpEnabled: true }).returning({ id: users.id });
       await tx.update(users).set({ totpSecretEnc: sealWithServerKey(ctx.keys.subkey("totp"), totp.bytes, totpAd(u!.id)) }).where(sql`${users.id} = ${u!.id}`);
-      const keys = await createStaffKeys(tx, u!.id, DEMO_PASSWORD);
+      const keys = await createStaffKeys(tx, ctx.keys, u!.id, DEMO_PASSWORD);
       if (s.role === "admin") {
-        await bootstrapTeams(tx, u!.id, keys.keyPair.publicKey);
+        await bootstrapTeams(tx, ctx.keys, u!.id, keys.keyPair.publicKey);
         adminKey = { id: u!.id, privateKey: keys.keyPair.privateKey };
       } else sessions.set(s.username, demoSession({ id: u!.id, ...s }, keys.keyPair.privateKey, ctx.now()));
       const team = DEFAULT_TEAM[s.role];
@@ -60,11 +59,11 @@ export async function loadDemoData(ctx: AppContext, opts: { cases?: number } = {
     return adminKey!;
   });
   // The admin, custodian at the first start, gives each team its founding member; the founders admit the rest.
-  await foundTeams(ctx.db, ctx.keys.subkey("audit"), { userId: admin.id, privateKey: admin.privateKey });
+  await foundTeams(ctx.db, ctx.keys, { userId: admin.id, privateKey: admin.privateKey });
   wipe(admin.privateKey);
   for (const s of sessions.values()) {
     for (const p of await pendingAdmissions(ctx.db, s.user.id)) {
-      if (p.mayAdmit) await admitMember(ctx.db, ctx.keys.subkey("audit"), { userId: s.user.id, privateKey: s.privateKey }, p.teamId as TeamId, p.userId);
+      if (p.mayAdmit) await admitMember(ctx.db, ctx.keys, { userId: s.user.id, privateKey: s.privateKey }, p.teamId as TeamId, p.userId);
     }
   }
   try {

@@ -10,6 +10,8 @@ import { AppError } from "../errors.js";
 import type { Role } from "../../shared/roles.js";
 import type { TeamId } from "../../shared/case-states.js";
 import { openTeamKeyFor, rotateTeamKeyNow } from "./teams.js";
+import { trustedStaffKey } from "./pinned.js";
+import type { ServerKeys } from "../crypto/server-key.js";
 
 /**
  * Admission to a team, with four eyes (issue 10, item 2): account management and team-key
@@ -29,13 +31,13 @@ import { openTeamKeyFor, rotateTeamKeyNow } from "./teams.js";
 type Holder = { userId: string; privateKey: Buffer };
 
 /** Run on each signed-in request of a key holder: cheap (two queries) when there is nothing to do. */
-export async function keepTeamKeys(db: Db, auditKey: Buffer, holder: Holder): Promise<void> {
-  await foundTeams(db, auditKey, holder);
-  await rotateDueTeamKeys(db, auditKey, holder);
+export async function keepTeamKeys(db: Db, keys: ServerKeys, holder: Holder): Promise<void> {
+  await foundTeams(db, keys, holder);
+  await rotateDueTeamKeys(db, keys, holder);
 }
 
 /** As custodian: seal each member-less team's key to its earliest waiting member, rotate, and step down. */
-export async function foundTeams(db: Db, auditKey: Buffer, holder: Holder): Promise<number> {
+export async function foundTeams(db: Db, keys: ServerKeys, holder: Holder): Promise<number> {
   const held = await db
     .select({ teamId: teamMembers.teamId })
     .from(teamMembers)
@@ -66,9 +68,9 @@ export async function foundTeams(db: Db, auditKey: Buffer, holder: Holder): Prom
       if (!old) return 0;
       try {
         const [t] = await tx.select({ keyVersion: teams.keyVersion }).from(teams).where(eq(teams.id, teamId));
-        await tx.update(teamMembers).set({ sealedKey: sealTeamKeyForMember(old.privateKey, first.publicKey), keyVersion: t!.keyVersion }).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, first.userId)));
-        const r = await rotateTeamKeyNow(tx, teamId, old);
-        await appendAudit(tx, auditKey, { actorId: holder.userId, action: "team.founded", subjectType: "team", subjectId: teamId, details: { userId: first.userId, keyVersion: r.keyVersion, resealed: r.resealed } });
+        await tx.update(teamMembers).set({ sealedKey: sealTeamKeyForMember(old.privateKey, (await trustedStaffKey(tx, keys, first.userId))!), keyVersion: t!.keyVersion }).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, first.userId)));
+        const r = await rotateTeamKeyNow(tx, keys, teamId, old);
+        await appendAudit(tx, keys.subkey("audit"), { actorId: holder.userId, action: "team.founded", subjectType: "team", subjectId: teamId, details: { userId: first.userId, keyVersion: r.keyVersion, resealed: r.resealed } });
         return 1;
       } finally {
         wipe(old.privateKey);
@@ -79,7 +81,7 @@ export async function foundTeams(db: Db, auditKey: Buffer, holder: Holder): Prom
 }
 
 /** As a member: rotate the keys of his teams that lost a member (removed or disabled) since. */
-export async function rotateDueTeamKeys(db: Db, auditKey: Buffer, holder: Holder): Promise<number> {
+export async function rotateDueTeamKeys(db: Db, keys: ServerKeys, holder: Holder): Promise<number> {
   const due = await db
     .select({ teamId: teamMembers.teamId })
     .from(teamMembers)
@@ -94,8 +96,8 @@ export async function rotateDueTeamKeys(db: Db, auditKey: Buffer, holder: Holder
       const old = await openTeamKeyFor(tx, teamId, holder.userId, holder.privateKey);
       if (!old) return 0;
       try {
-        const r = await rotateTeamKeyNow(tx, teamId, old);
-        await appendAudit(tx, auditKey, { actorId: holder.userId, action: "team.key_rotated", subjectType: "team", subjectId: teamId, details: { keyVersion: r.keyVersion, resealed: r.resealed, holders: r.holders } });
+        const r = await rotateTeamKeyNow(tx, keys, teamId, old);
+        await appendAudit(tx, keys.subkey("audit"), { actorId: holder.userId, action: "team.key_rotated", subjectType: "team", subjectId: teamId, details: { keyVersion: r.keyVersion, resealed: r.resealed, holders: r.holders } });
         return 1;
       } finally {
         wipe(old.privateKey);
@@ -148,7 +150,7 @@ export async function pendingAdmissions(db: Pick<Db, "select">, holderId: string
  * member, and be neither the candidate nor his sponsor; the candidate must be active, enrolled
  * and in a role that does case work.
  */
-export async function admitMember(db: Db, auditKey: Buffer, admitter: Holder, teamId: TeamId, userId: string) {
+export async function admitMember(db: Db, keys: ServerKeys, admitter: Holder, teamId: TeamId, userId: string) {
   if (userId === admitter.userId) throw new AppError("forbidden", "nobody admits himself; ask a colleague of the team");
   await db.transaction(async (tx) => {
     const [candidate] = await tx
@@ -169,8 +171,8 @@ export async function admitMember(db: Db, auditKey: Buffer, admitter: Holder, te
     try {
       const [t] = await tx.select({ keyVersion: teams.keyVersion }).from(teams).where(eq(teams.id, teamId));
       if (candidate.sealedKey && candidate.keyVersion === t!.keyVersion) throw new AppError("conflict", "already admitted");
-      await tx.update(teamMembers).set({ sealedKey: sealTeamKeyForMember(team.privateKey, candidate.publicKey), keyVersion: t!.keyVersion }).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)));
-      await appendAudit(tx, auditKey, { actorId: admitter.userId, action: "team.member_admitted", subjectType: "team", subjectId: teamId, details: { userId, sponsorId: candidate.sponsorId } });
+      await tx.update(teamMembers).set({ sealedKey: sealTeamKeyForMember(team.privateKey, (await trustedStaffKey(tx, keys, userId))!), keyVersion: t!.keyVersion }).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)));
+      await appendAudit(tx, keys.subkey("audit"), { actorId: admitter.userId, action: "team.member_admitted", subjectType: "team", subjectId: teamId, details: { userId, sponsorId: candidate.sponsorId } });
     } finally {
       wipe(team.privateKey);
     }
@@ -178,12 +180,12 @@ export async function admitMember(db: Db, auditKey: Buffer, admitter: Holder, te
 }
 
 /** A member turns a waiting account away: it leaves the admission list (audited). */
-export async function declineAdmission(db: Db, auditKey: Buffer, memberId: string, teamId: TeamId, userId: string) {
+export async function declineAdmission(db: Db, keys: ServerKeys, memberId: string, teamId: TeamId, userId: string) {
   await db.transaction(async (tx) => {
     const [mine] = await tx.select({ custodian: teamMembers.custodian }).from(teamMembers).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, memberId), isNotNull(teamMembers.sealedKey)));
     if (!mine || mine.custodian) throw new AppError("forbidden", "only a member of this team can decide on admissions");
     const gone = await tx.delete(teamMembers).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId), isNull(teamMembers.sealedKey), eq(teamMembers.custodian, false))).returning({ userId: teamMembers.userId });
     if (gone.length === 0) throw new AppError("not_found", "nobody waits for admission to this team under that id");
-    await appendAudit(tx, auditKey, { actorId: memberId, action: "team.admission_declined", subjectType: "team", subjectId: teamId, details: { userId } });
+    await appendAudit(tx, keys.subkey("audit"), { actorId: memberId, action: "team.admission_declined", subjectType: "team", subjectId: teamId, details: { userId } });
   });
 }

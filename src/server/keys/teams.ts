@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { Tx } from "../audit/log.js";
 import type { Db } from "../db/index.js";
 import { caseGrants, staffKeys, teamMembers, teams, users } from "../db/schema.js";
@@ -8,6 +8,8 @@ import { wipe } from "../crypto/secure.js";
 import { TEAMS, type TeamId } from "../../shared/case-states.js";
 import type { Role } from "../../shared/roles.js";
 import { AppError } from "../errors.js";
+import type { ServerKeys } from "../crypto/server-key.js";
+import { teamKeyMac, trustedStaffKeys } from "./pinned.js";
 
 /** The team a role works in by default; supervisors and admins belong to none. */
 export const DEFAULT_TEAM: Record<Role, TeamId | null> = {
@@ -28,10 +30,10 @@ const me = (privateKey: Buffer): KeyPair => ({ publicKey: publicKeyOf(privateKey
  * until each team has its founding member (foundTeams): intake works before any operator
  * exists, and the custodian is no member, so no case falls into his scope.
  */
-export async function bootstrapTeams(tx: Tx, custodianId: string, custodianPublicKey: Buffer) {
+export async function bootstrapTeams(tx: Tx, keys: ServerKeys, custodianId: string, custodianPublicKey: Buffer) {
   for (const id of TEAMS) {
     const pair = generateTeamKeyPair();
-    await tx.insert(teams).values({ id, publicKey: pair.publicKey }).onConflictDoNothing();
+    await tx.insert(teams).values({ id, publicKey: pair.publicKey, keyVersion: 1, mac: teamKeyMac(keys, id, pair.publicKey, 1) }).onConflictDoNothing();
     await tx.insert(teamMembers).values({ teamId: id, userId: custodianId, sealedKey: sealTeamKeyForMember(pair.privateKey, custodianPublicKey), keyVersion: 1, custodian: true });
     wipe(pair.privateKey);
   }
@@ -87,22 +89,24 @@ export async function retireKeysOfDisabled(tx: Tx, userId: string) {
  * key sealed to the remaining active holders only (disabled accounts wait for re-admission).
  * Whoever kept a copy of the old key opens nothing stored after this.
  */
-export async function rotateTeamKeyNow(tx: Tx, teamId: string, old: KeyPair) {
+export async function rotateTeamKeyNow(tx: Tx, keys: ServerKeys, teamId: string, old: KeyPair) {
   const grants = await tx.select({ caseId: caseGrants.caseId, sealedKey: caseGrants.sealedKey }).from(caseGrants).where(and(eq(caseGrants.recipientType, "team"), eq(caseGrants.recipientId, teamId)));
   const rotation = rotateTeamKey(old, grants.map((g) => g.sealedKey));
   try {
     const [t] = await tx.update(teams).set({ publicKey: rotation.teamKeyPair.publicKey, keyVersion: sql`${teams.keyVersion} + 1`, rotationDue: false }).where(eq(teams.id, teamId)).returning({ keyVersion: teams.keyVersion });
+    await tx.update(teams).set({ mac: teamKeyMac(keys, teamId, rotation.teamKeyPair.publicKey, t!.keyVersion) }).where(eq(teams.id, teamId));
     for (let i = 0; i < grants.length; i++) {
       await tx.update(caseGrants).set({ sealedKey: rotation.resealedCaseKeys[i]!, keyVersion: t!.keyVersion }).where(and(eq(caseGrants.caseId, grants[i]!.caseId), eq(caseGrants.recipientType, "team"), eq(caseGrants.recipientId, teamId)));
     }
     const holders = await tx
-      .select({ userId: teamMembers.userId, publicKey: staffKeys.publicKey, disabledAt: users.disabledAt })
+      .select({ userId: teamMembers.userId, disabledAt: users.disabledAt })
       .from(teamMembers)
       .innerJoin(staffKeys, eq(staffKeys.userId, teamMembers.userId))
       .innerJoin(users, eq(users.id, teamMembers.userId))
       .where(and(eq(teamMembers.teamId, teamId), isNotNull(teamMembers.sealedKey), eq(teamMembers.custodian, false)));
+    const pinned = new Map((await trustedStaffKeys(tx, keys, holders.map((h) => h.userId))).map((k) => [k.userId, k.publicKey]));
     for (const h of holders) {
-      const sealedKey = h.disabledAt ? null : sealTeamKeyForMember(rotation.teamKeyPair.privateKey, h.publicKey);
+      const sealedKey = h.disabledAt ? null : sealTeamKeyForMember(rotation.teamKeyPair.privateKey, pinned.get(h.userId)!);
       await tx.update(teamMembers).set({ sealedKey, keyVersion: sealedKey ? t!.keyVersion : null }).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, h.userId)));
     }
     // A custodian held the key in trust only until the team had a member: his copy is not renewed.
@@ -117,9 +121,4 @@ export async function rotateTeamKeyNow(tx: Tx, teamId: string, old: KeyPair) {
 export async function memberTeamIds(db: Pick<Db, "select">, userId: string): Promise<string[]> {
   const rows = await db.select({ teamId: teamMembers.teamId }).from(teamMembers).where(and(eq(teamMembers.userId, userId), eq(teamMembers.custodian, false), isNotNull(teamMembers.sealedKey)));
   return rows.map((r) => r.teamId);
-}
-
-export async function teamPublicKeys(db: Pick<Db, "select">, ids: string[]) {
-  if (ids.length === 0) return [];
-  return db.select({ id: teams.id, publicKey: teams.publicKey, keyVersion: teams.keyVersion }).from(teams).where(inArray(teams.id, ids));
 }

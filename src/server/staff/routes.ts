@@ -10,7 +10,7 @@ import { invitationLinkSchema, inviteBodySchema, keyResetSchema, pendingInvitati
 import { changeStaffRole, disableStaff, enableStaff, listStaff } from "./commands.js";
 import { listPendingInvitations, revokeInvitation } from "./invitations.js";
 import { presentInvitation, presentStaff, staffSchema } from "./present.js";
-import { resetStaffKeyByAdmin } from "../keys/recovery.js";
+import { resetStaffKeyByAdmin } from "./key-recovery.js";
 
 const idParams = z.object({ id: z.string().uuid() });
 

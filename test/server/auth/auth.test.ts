@@ -42,9 +42,10 @@ describe("first admin and enrolment", () => {
     expect(await actions()).toEqual(expect.arrayContaining(["staff.first_admin_link_issued", "staff.first_admin_created", "staff.totp_enrolled"]));
   });
 
-  it("passwords are stored as Argon2id with at least 64 MiB", async () => {
+  it("passwords are stored peppered, as Argon2id with at least 64 MiB", async () => {
     const [u] = await ctx.db.select().from(users).where(eq(users.username, "admin"));
-    expect(u!.passwordHash).toMatch(/^\$argon2id\$v=19\$m=(\d+),t=\d+,p=1\$/);
+    // Peppered (pp1$): the Argon2id input is a keyed hash of the password under the key file.
+    expect(u!.passwordHash).toMatch(/^pp1\$\$argon2id\$v=19\$m=(\d+),t=\d+,p=1\$/);
     expect(Number(/m=(\d+)/.exec(u!.passwordHash)![1])).toBeGreaterThanOrEqual(65536);
     expect(u!.totpSecretEnc!.length).toBeGreaterThan(20);
   });

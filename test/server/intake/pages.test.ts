@@ -11,6 +11,7 @@ import { get } from "./helpers.js";
 import { teams } from "../../../src/server/db/schema.js";
 import { generateTeamKeyPair } from "../../../src/server/crypto/team-keys.js";
 import { wipe } from "../../../src/server/crypto/secure.js";
+import { teamKeyMac } from "../../../src/server/keys/pinned.js";
 
 let ctx: AppContext;
 let app: BaseApp;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   ({ ctx, cleanup } = await freshContext());
   // The hotline is open: the intake team has its key (as after the first administrator's setup).
   const pair = generateTeamKeyPair();
-  await ctx.db.insert(teams).values({ id: "intake", publicKey: pair.publicKey });
+  await ctx.db.insert(teams).values({ id: "intake", publicKey: pair.publicKey, mac: teamKeyMac(ctx.keys, "intake", pair.publicKey, 1) });
   wipe(pair.privateKey);
   app = await buildPublicApp(ctx);
 });

@@ -31,7 +31,7 @@ const intake = (text: string) => recordIntake(ctx, { channel: "web", sections: {
 /** What a member who kept his copy could open offline: his sealed team key, with his own private key. */
 async function keptTeamKey(userId: string) {
   const [row] = await ctx.db.select().from(teamMembers).where(and(eq(teamMembers.teamId, "intake"), eq(teamMembers.userId, userId)));
-  const privateKey = (await unlockStaffKey(ctx.db, userId, TEST_PASSWORD))!;
+  const privateKey = (await unlockStaffKey(ctx.db, ctx.keys, userId, TEST_PASSWORD))!;
   return openTeamKey(row!.sealedKey!, { publicKey: publicKeyOf(privateKey), privateKey });
 }
 

@@ -5,7 +5,7 @@ import { authorize } from "../auth/policy.js";
 import { staffOf } from "../auth/guard.js";
 import { TEAMS } from "../../shared/case-states.js";
 import { ROLES, type Role } from "../../shared/roles.js";
-import { admitMember, declineAdmission, pendingAdmissions } from "./admissions.js";
+import { admitMember, declineAdmission, pendingAdmissions } from "../keys/admissions.js";
 
 const admissionSchema = z.object({
   teamId: z.enum(TEAMS),
@@ -44,14 +44,14 @@ export function registerAdmissionRoutes(app: BaseApp, ctx: AppContext) {
   app.post("/api/admissions/:teamId/:userId/admit", { schema: { tags: ["teams"], summary: "Admit a waiting member: the team key is sealed to him", params } }, async (req, reply) => {
     const session = staffOf(req);
     authorize(session.user, "team", "admit");
-    await admitMember(ctx.db, ctx.keys.subkey("audit"), { userId: session.user.id, privateKey: session.privateKey }, req.params.teamId, req.params.userId);
+    await admitMember(ctx.db, ctx.keys, { userId: session.user.id, privateKey: session.privateKey }, req.params.teamId, req.params.userId);
     return reply.status(204).send();
   });
 
   app.post("/api/admissions/:teamId/:userId/decline", { schema: { tags: ["teams"], summary: "Turn a waiting account away from the team", params } }, async (req, reply) => {
     const session = staffOf(req);
     authorize(session.user, "team", "admit");
-    await declineAdmission(ctx.db, ctx.keys.subkey("audit"), session.user.id, req.params.teamId, req.params.userId);
+    await declineAdmission(ctx.db, ctx.keys, session.user.id, req.params.teamId, req.params.userId);
     return reply.status(204).send();
   });
 }
