@@ -13,6 +13,7 @@ import { auditAnchorFile, readAuditAnchor, writeAuditAnchor } from "./audit/anch
 import { loadDemoData } from "./demo/load.js";
 import { backup } from "./backup.js";
 import { initEscrow } from "./keys/recovery.js";
+import { checkKeyRows } from "./keys/pinned.js";
 import { recoverStaffKey, resetStaffKeyWithLoss } from "./staff/key-recovery.js";
 import { ROLES, type Role } from "../shared/roles.js";
 import type { AppContext } from "./context.js";
@@ -131,7 +132,7 @@ withStorage(audit.command("verify").description("check the hash chain against th
     }),
   );
 
-const keys = program.command("keys").description("staff key escrow and recovery");
+const keys = program.command("keys").description("staff key escrow, recovery and integrity");
 const escrow = keys.command("escrow").description("the organisation escrow key");
 withStorage(escrow.command("init").description("create the escrow key pair and print its private key as threshold shares (never stored)"))
   .option("--shares <n>", "number of shares to print", "3")
@@ -144,6 +145,16 @@ withStorage(escrow.command("init").description("create the escrow key pair and p
       console.log("Each staff key gets an escrow copy at its owner's next sign-in.");
     }),
   );
+withStorage(keys.command("check").description("check the MAC of every public-key row (staff, team, escrow): a row planted by a database writer shows here")).action(async (flags: ConfigFlags) =>
+  withContext(flags, async (ctx) => {
+    const r = await checkKeyRows(ctx.db, ctx.keys);
+    if (r.ok) console.log("key rows intact: every staff, team and escrow public key carries a valid MAC");
+    else {
+      console.log(`key rows TAMPERED: ${r.bad.join(", ")}. Nothing is sealed to these keys; restore the rows from a backup made before the break-in, or rotate the team keys.`);
+      process.exitCode = 1;
+    }
+  }),
+);
 withStorage(keys.command("recover").description("restore a staff member's key after a forgotten password, with his recovery key or escrow shares"))
   .requiredOption("--user <username>", "whose key")
   .option("--recovery-key <key>", "the printed recovery key")

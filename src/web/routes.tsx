@@ -18,6 +18,7 @@ import { TeamsPage } from "./pages/admin/TeamsPage";
 import { CannedRepliesPage } from "./pages/admin/CannedRepliesPage";
 import { SettingsPage } from "./pages/admin/SettingsPage";
 import { AccountPage } from "./pages/account/AccountPage";
+import { AdmissionsPage } from "./pages/admissions/AdmissionsPage";
 import { QUEUE, type Requirement } from "./auth/permissions";
 import type { ReactNode } from "react";
 
@@ -35,6 +36,7 @@ const sections: RouteObject[] = [
   { path: "calls", element: guarded("case.create", <CallsPage />) },
   { path: "queue", element: guarded(QUEUE, <QueuePage />) },
   { path: "teams", element: guarded("team.read", <TeamsPage />) },
+  { path: "admissions", element: guarded("team.admit", <AdmissionsPage />) },
   { path: "canned-replies", element: guarded("canned_reply.manage", <CannedRepliesPage />) },
   { path: "settings", element: guarded("settings.manage", <SettingsPage />) },
   { path: "staff", element: guarded("staff.list", <StaffPage />) },

@@ -4,27 +4,15 @@ import type { AppContext } from "../context.js";
 import { authorize } from "../auth/policy.js";
 import { staffOf } from "../auth/guard.js";
 import { TEAMS } from "../../shared/case-states.js";
-import { ROLES, type Role } from "../../shared/roles.js";
+import type { Role } from "../../shared/roles.js";
+import { pendingAdmissionSchema } from "../../shared/api/staff.js";
 import { admitMember, declineAdmission, pendingAdmissions } from "../keys/admissions.js";
 
-const admissionSchema = z.object({
-  teamId: z.enum(TEAMS),
-  userId: z.string(),
-  username: z.string(),
-  displayName: z.string(),
-  role: z.enum(ROLES),
-  /** new account, or an account whose key was reset after it had joined */
-  reason: z.enum(["new", "key_reset"]),
-  since: z.string(),
-  sponsor: z.object({ id: z.string(), displayName: z.string() }).nullable(),
-  /** false when you are his sponsor, or his set-up is not finished */
-  mayAdmit: z.boolean(),
-});
 const params = z.object({ teamId: z.enum(TEAMS), userId: z.string().uuid() });
 
 /** Pending admissions to the teams whose key the signed-in member holds (four eyes: keys/admissions.ts). */
 export function registerAdmissionRoutes(app: BaseApp, ctx: AppContext) {
-  app.get("/api/admissions", { schema: { tags: ["teams"], summary: "Accounts waiting for admission to your teams", response: { 200: z.array(admissionSchema) } } }, async (req) => {
+  app.get("/api/admissions", { schema: { tags: ["teams"], summary: "Accounts waiting for admission to your teams", response: { 200: z.array(pendingAdmissionSchema) } } }, async (req) => {
     const session = staffOf(req);
     authorize(session.user, "team", "admit");
     const rows = await pendingAdmissions(ctx.db, session.user.id);

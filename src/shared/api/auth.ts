@@ -15,6 +15,7 @@ export const CONSOLE_PERMISSIONS = [
   "staff.reset_2fa",
   "team.read",
   "team.manage",
+  "team.admit",
   "audit.read",
   "audit.verify",
   "case.list",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ROLES } from "../roles.js";
+import { TEAMS } from "../case-states.js";
 
 /** What leaves the server about a staff member: never the password hash or TOTP secret. */
 export const staffSchema = z.object({
@@ -37,3 +38,19 @@ export type PendingInvitation = z.infer<typeof pendingInvitationSchema>;
 
 export const keyResetSchema = z.object({ link: z.string(), expiresAt: z.string(), personalGrantsLost: z.number() });
 export type KeyReset = z.infer<typeof keyResetSchema>;
+
+/** An account waiting for a team member's admission (four eyes: the team key is sealed by a member, never by the administrator). */
+export const pendingAdmissionSchema = z.object({
+  teamId: z.enum(TEAMS),
+  userId: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(ROLES),
+  /** new account, or an account whose key was reset after it had joined */
+  reason: z.enum(["new", "key_reset"]),
+  since: z.string(),
+  sponsor: z.object({ id: z.string(), displayName: z.string() }).nullable(),
+  /** false when you are his sponsor, or his set-up is not finished */
+  mayAdmit: z.boolean(),
+});
+export type PendingAdmission = z.infer<typeof pendingAdmissionSchema>;

@@ -33,6 +33,7 @@ export const keys = {
   audit: (filters: unknown) => ["audit", filters] as const,
   staff: ["staff"] as const,
   invitations: ["staff", "invitations"] as const,
+  admissions: ["admissions"] as const,
   teams: ["teams"] as const,
   canned: ["canned"] as const,
   sla: ["sla"] as const,

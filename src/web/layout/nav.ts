@@ -18,6 +18,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/calls", label: "calls", requires: "case.create" },
   { to: "/queue", label: "queue", requires: QUEUE },
   { to: "/teams", label: "teams", requires: "team.read" },
+  { to: "/admissions", label: "admissions", requires: "team.admit" },
   { to: "/canned-replies", label: "canned", requires: "canned_reply.manage" },
   { to: "/settings", label: "settings", requires: "settings.manage" },
   { to: "/staff", label: "staff", requires: "staff.list" },

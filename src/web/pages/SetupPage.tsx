@@ -8,6 +8,7 @@ import { useSession } from "../auth/session";
 import { errorText, invalidFields } from "../components/errorText";
 import { PublicLayout } from "../layout/PublicLayout";
 import { RecoveryKeyStep } from "./RecoveryKeyStep";
+import { isWeakPasswordError, PasswordStrengthMeter } from "../components/PasswordStrengthMeter";
 
 const USERNAME = /^[A-Za-z0-9._-]{3,40}$/;
 const MIN_PASSWORD = 12;
@@ -125,6 +126,7 @@ function SetupForm({ token, info }: { token: string; info: SetupLinkInfo }) {
     } catch (err) {
       if (err instanceof ApiError && err.code === "conflict") setUsernameError(t("setup.usernameTaken"));
       else if (invalidFields(err).includes("username")) setUsernameError(t("form.usernameInvalid"));
+      else if (isWeakPasswordError(err, "password")) setError(t("form.passwordWeak"));
       else if (err instanceof ApiError && err.code === "validation_failed" && info.username) setUsernameError(t("setup.usernameMismatch"));
       else setError(errorText(t, err, { not_found: t("setup.invalidLink") }));
     } finally {
@@ -171,6 +173,7 @@ function SetupForm({ token, info }: { token: string; info: SetupLinkInfo }) {
             error={show(problems.password)}
             data-testid="setup-password"
           />
+          <PasswordStrengthMeter value={password} personal={[username, displayName]} />
           <PasswordInput
             label={t("form.passwordRepeat")}
             value={repeat}

@@ -6,6 +6,7 @@ import { passwordChangeBodySchema } from "../../../shared/api/auth";
 import { authApi } from "../../api/auth";
 import { ApiError, setCsrfToken } from "../../api/client";
 import { errorText } from "../../components/errorText";
+import { isWeakPasswordError, PasswordStrengthMeter } from "../../components/PasswordStrengthMeter";
 
 /**
  * Change one's own password: the server re-wraps the private key under the new one (nothing is
@@ -30,7 +31,8 @@ export function ChangePasswordCard() {
       form.reset();
     },
   });
-  const wrongCurrent = change.error instanceof ApiError && (change.error.code === "unauthenticated" || change.error.code === "validation_failed" || change.error.code === "forbidden");
+  const weak = isWeakPasswordError(change.error, "next");
+  const wrongCurrent = !weak && change.error instanceof ApiError && (change.error.code === "unauthenticated" || change.error.code === "validation_failed" || change.error.code === "forbidden");
 
   return (
     <Card withBorder padding="md" data-testid="change-password">
@@ -46,9 +48,17 @@ export function ChangePasswordCard() {
             {...form.getInputProps("current")}
             error={form.errors.current ?? (wrongCurrent ? t("account.password.wrongCurrent") : undefined)}
           />
-          <PasswordInput label={t("account.password.next")} description={t("form.passwordHint")} autoComplete="new-password" data-testid="password-next" {...form.getInputProps("next")} />
+          <PasswordInput
+            label={t("account.password.next")}
+            description={t("form.passwordHint")}
+            autoComplete="new-password"
+            data-testid="password-next"
+            {...form.getInputProps("next")}
+            error={form.errors.next ?? (weak ? t("form.passwordWeak") : undefined)}
+          />
+          <PasswordStrengthMeter value={form.values.next} personal={[]} />
           <PasswordInput label={t("account.password.repeat")} autoComplete="new-password" data-testid="password-repeat" {...form.getInputProps("repeat")} />
-          {change.error && !wrongCurrent && <Alert color="red">{errorText(t, change.error)}</Alert>}
+          {change.error && !wrongCurrent && !weak && <Alert color="red">{errorText(t, change.error)}</Alert>}
           {change.isSuccess && (
             <Alert color="teal" data-testid="password-changed">
               {t("account.password.done")}

@@ -1,3 +1,4 @@
+import type { TFunction } from "i18next";
 import { Alert, Badge, Button, Group, Paper, Stack, Text } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -106,7 +107,7 @@ export function Timeline({ c, canRetry = false, onRetried }: { c: CaseDetail; ca
   );
 }
 
-function eventText(t: ReturnType<typeof useTranslation>["t"], e: TimelineEvent): string {
+function eventText(t: TFunction, e: TimelineEvent): string {
   const state = (s: string | null) => (s ? translateKnown(t, `states.${s}`, s) : "");
   if (e.kind === "transition") return t("case.timeline.transition", { from: state(e.fromState), to: state(e.toState) });
   if (e.kind === "merged_into") return t("case.timeline.mergedInto");
