@@ -34,8 +34,22 @@ import { RECEIPT_WORDS } from "./wordlist.js";
  */
 export { normaliseReceiptCode } from "./normalise.js";
 
-/** Argon2id cost for receipt hashes and applicant keys (same floor as staff keys: 64 MiB, t=3). */
-export const RECEIPT_HASH_PARAMS: Readonly<Argon2Params> = KEY_DERIVATION_PARAMS;
+/**
+ * Argon2id cost for receipt hashes and applicant keys: 16 MiB, one pass (about 23 ms a run here).
+ * Lower than a staff password's 64 MiB × 3 on purpose. A password is chosen by a person and may
+ * be guessed from a dictionary; a receipt code is drawn at random with 53 bits (digits) or 85
+ * (words), so a thief of the database needs about 2^52 runs per case even at this cost:
+ * thousands of years on a GPU farm. What the cost does buy is the server's own price per
+ * accepted request, which the proof of work must exceed tenfold for an attacker (issue 10, item
+ * 3): at 64 MiB × 3 these two runs were 410 of the 431 ms, and the proof of work had to be so
+ * long that a phone waited 17 s.
+ */
+export const RECEIPT_HASH_PARAMS: Readonly<Argon2Params> = Object.freeze({ opslimit: 1, memlimit: 16 * 1024 * 1024 });
+
+/** What applicant salts made before RECEIPT_HASH_PARAMS were derived with (a bare 16-byte salt). */
+const LEGACY_APPLICANT_PARAMS: Readonly<Argon2Params> = KEY_DERIVATION_PARAMS;
+/** A versioned applicant salt: this byte, then the 16 salt bytes; the version names the parameters. */
+const APPLICANT_SALT_V2 = 0x02;
 
 const HASH_DOMAIN = "safe-passage/receipt-hash/v1\0";
 
@@ -130,9 +144,16 @@ export function receiptLookupKey(code: string, indexKey: Buffer): string | null 
   return blindIndex(indexKey, "receipt", code);
 }
 
-/** A fresh salt for deriveApplicantKeyPair, stored with the case. */
+/** A fresh salt for deriveApplicantKeyPair, stored with the case (with its parameter version). */
 export function generateApplicantSalt(): Buffer {
-  return randomBytes(SALT_BYTES);
+  return Buffer.concat([Buffer.from([APPLICANT_SALT_V2]), randomBytes(SALT_BYTES)]);
+}
+
+/** The salt and parameters a stored applicant salt stands for: a bare salt is from before versions. */
+function applicantKdf(stored: Buffer): { salt: Buffer; params: Argon2Params } {
+  if (stored.length === SALT_BYTES) return { salt: stored, params: LEGACY_APPLICANT_PARAMS };
+  if (stored.length === SALT_BYTES + 1 && stored[0] === APPLICANT_SALT_V2) return { salt: stored.subarray(1), params: RECEIPT_HASH_PARAMS };
+  throw new CryptoError("INVALID_FORMAT", "unknown applicant salt format");
 }
 
 /**
@@ -140,8 +161,9 @@ export function generateApplicantSalt(): Buffer {
  * crypto_box_seed_keypair. Same code and salt always give the same pair, so replies sealed to
  * the public key (stored at intake) are readable again whenever he brings his code.
  */
-export async function deriveApplicantKeyPair(code: string, salt: Buffer): Promise<KeyPair> {
-  const seed = await deriveKey(canonical(code), salt, RECEIPT_HASH_PARAMS, "safe-passage/applicant-key/v1");
+export async function deriveApplicantKeyPair(code: string, storedSalt: Buffer): Promise<KeyPair> {
+  const { salt, params } = applicantKdf(storedSalt);
+  const seed = await deriveKey(canonical(code), salt, params, "safe-passage/applicant-key/v1");
   try {
     const publicKey = Buffer.alloc(PUBLIC_KEY_BYTES);
     const privateKey = secureAlloc(PRIVATE_KEY_BYTES);

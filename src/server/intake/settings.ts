@@ -21,7 +21,7 @@ const schema = z.object({
    * run. The defaults make an accepted fake request cost native code ten times what it costs the
    * server (bench/pow.bench.ts measures it).
    */
-  powBaseBits: z.coerce.number().int().min(1).max(20).default(8),
+  powBaseBits: z.coerce.number().int().min(1).max(20).default(6),
   powMaxBits: z.coerce.number().int().min(1).max(20).default(12),
   powMemoryKiB: z.coerce.number().int().min(8).max(256 * 1024).default(16 * 1024),
   /** Requests and code checks that may run their Argon2 work at once; more get "busy, try again". */
