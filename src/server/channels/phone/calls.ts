@@ -6,11 +6,10 @@ import { cases } from "../../db/schema.js";
 import { decryptJson, encryptJson } from "../../crypto/fields.js";
 import { normalisePhone } from "../../crypto/normalise.js";
 import { wipe } from "../../crypto/secure.js";
-import { appendAudit } from "../../audit/log.js";
 import { authorize } from "../../auth/policy.js";
 import type { SessionUser, StaffSession } from "../../auth/sessions.js";
 import { AppError } from "../../errors.js";
-import { recordIntake, caseScope, findVisibleCase, caseKeyring, sealedWriteKey, resolveMerged, withCaseKey } from "../../cases/index.js";
+import { recordIntake, recordChange, caseScope, findVisibleCase, caseKeyring, sealedWriteKey, resolveMerged, withCaseKey } from "../../cases/index.js";
 import { CONTACTS, DEPLOYED, EQUIPMENT_CODES, REGIONS, TIMINGS } from "../../intake/choices.js";
 import { appendChannelRecord, claimVerifiedPhone } from "../conversation.js";
 import { caseForWriting, findContact, identityIndex, lockIdentity } from "../identity.js";
@@ -92,14 +91,14 @@ export async function logCall(ctx: AppContext, session: StaffSession, input: Log
     } finally {
       wipe(key);
     }
-    await appendChannelRecord(tx, { caseId, casePublicKey: target.publicKey, channel: "phone", direction: "note", text: input.summary, at, authorUserId: session.user.id });
+    await appendChannelRecord(ctx, tx, { caseId, casePublicKey: target.publicKey, channel: "phone", direction: "note", text: input.summary, at, authorUserId: session.user.id });
     await tx.update(cases).set({ updatedAt: at }).where(eq(cases.id, caseId));
     let callbackId: string | null = null;
     if (input.callback) {
       callbackId = randomUUID();
       await tx.insert(callbacks).values({ id: callbackId, caseId, callId, dueAt: new Date(input.callback.dueAt), assignedUserId: input.callback.assign === "me" ? session.user.id : null, createdBy: session.user.id, createdAt: at });
     }
-    await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "call.logged", subjectType: "case", subjectId: caseId, details: { call: callId, joined, callback: callbackId } });
+    await recordChange(ctx, tx, { actorId: session.user.id, action: "call.logged", caseId, details: { call: callId, joined, callback: callbackId }, notify: null });
     return { caseId, joined, callbackId };
   });
   return { callId, caseId: out.caseId, joined: out.joined, callbackId: out.callbackId };
@@ -117,7 +116,7 @@ export async function listCalls(ctx: AppContext, session: StaffSession, caseId: 
         const rec = decryptJson(await keyring.rowKey(r.sealedKey), recordContext(caseId, r.id), r.record) as CallRecord;
         out.push({ id: r.id, calledAt: r.calledAt.toISOString(), operatorId: r.operatorId, ...rec });
       }
-      await ctx.db.transaction((tx) => appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "case.calls_read", subjectType: "case", subjectId: caseId, details: { calls: rows.length } }));
+      await ctx.db.transaction((tx) => recordChange(ctx, tx, { actorId: session.user.id, action: "case.calls_read", caseId, details: { calls: rows.length }, notify: null }));
       return out.reverse();
     } finally {
       keyring.close();
@@ -159,7 +158,7 @@ export async function completeCallback(ctx: AppContext, session: StaffSession, c
   if (row.doneAt) return;
   await ctx.db.transaction(async (tx) => {
     await tx.update(callbacks).set({ doneAt: ctx.now(), doneBy: session.user.id }).where(and(eq(callbacks.id, callbackId), isNull(callbacks.doneAt)));
-    await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "callback.done", subjectType: "case", subjectId: row.caseId, details: { callback: callbackId } });
+    await recordChange(ctx, tx, { actorId: session.user.id, action: "callback.done", caseId: row.caseId, details: { callback: callbackId }, notify: null });
   });
 }
 
