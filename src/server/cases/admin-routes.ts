@@ -4,15 +4,11 @@ import type { AppContext } from "../context.js";
 import { needs, staffOf } from "../auth/guard.js";
 import { createCannedReply, deleteCannedReply, listCannedReplies, updateCannedReply } from "./canned.js";
 import { readSla, updateSla } from "./sla.js";
+import { cannedBodySchema, slaBodySchema } from "../../shared/api/cases.js";
 
 const cannedSchema = z.object({ id: z.string(), title: z.string(), body: z.string(), language: z.string(), position: z.number(), updatedAt: z.string() });
-const cannedBody = z.object({
-  title: z.string().trim().min(1).max(120),
-  body: z.string().trim().min(1).max(4000),
-  language: z.enum(["ru", "uk", "en"]).default("ru"),
-  position: z.number().int().min(0).max(10_000).default(0),
-});
-const slaSchema = z.object({ firstResponseMinutes: z.number().int().min(1).max(24 * 60), nextResponseMinutes: z.number().int().min(1).max(24 * 60) });
+const cannedBody = cannedBodySchema;
+const slaSchema = slaBodySchema;
 const present = (r: Awaited<ReturnType<typeof listCannedReplies>>[number]) => ({ id: r.id, title: r.title, body: r.body, language: r.language, position: r.position, updatedAt: r.updatedAt.toISOString() });
 const idParams = z.object({ id: z.string().uuid() });
 

@@ -2,9 +2,8 @@ import { z } from "zod";
 import type { BaseApp } from "../http/base.js";
 import type { AppContext } from "../context.js";
 import { needs, staffOf } from "../auth/guard.js";
-import { CASE_STATES, TEAMS } from "../../shared/case-states.js";
 import { SECTION_NAMES } from "../../shared/sections.js";
-import { assigneeSchema, sectionWriteReply, transitionReply } from "../../shared/api/case-core.js";
+import { assignBodySchema, assigneeSchema, mergeBodySchema, sectionWriteReply, staffTextBodySchema, transitionBodySchema, transitionReply } from "../../shared/api/case-core.js";
 import { addStaffMessage } from "./thread.js";
 import { assignCase } from "./lifecycle.js";
 import { transitionCase } from "./transitions.js";
@@ -21,8 +20,7 @@ import { registerEventStream } from "./sse.js";
 import { registerCaseAdminRoutes } from "./admin-routes.js";
 
 const idParams = z.object({ id: z.string().uuid() });
-const textBody = z.object({ text: z.string().trim().min(1).max(10_000) });
-const reasonSchema = z.string().trim().min(1).max(2000);
+const textBody = staffTextBodySchema;
 
 /** Every case route of the staff API: the inbox, one case, its work, attachments, live events, admin data. */
 export function registerCaseRoutes(app: BaseApp, ctx: AppContext) {
@@ -61,7 +59,7 @@ export function registerCaseRoutes(app: BaseApp, ctx: AppContext) {
         tags: ["cases"],
         summary: "Move a case to another state, with a reason",
         params: idParams,
-        body: z.object({ to: z.enum(CASE_STATES), reason: reasonSchema }),
+        body: transitionBodySchema,
         response: { 200: transitionReply },
       },
     },
@@ -75,7 +73,7 @@ export function registerCaseRoutes(app: BaseApp, ctx: AppContext) {
         tags: ["cases"],
         summary: "Assign to a person (or nobody) and/or hand over to a team",
         params: idParams,
-        body: z.object({ userId: z.string().uuid().nullable().optional(), teamId: z.enum(TEAMS).optional() }),
+        body: assignBodySchema,
       },
     },
     async (req, reply) => {
@@ -97,7 +95,7 @@ export function registerCaseRoutes(app: BaseApp, ctx: AppContext) {
         tags: ["cases"],
         summary: "Merge this case (a duplicate) into another; both histories are kept",
         params: idParams,
-        body: z.object({ into: z.string().uuid(), reason: reasonSchema }),
+        body: mergeBodySchema,
         response: { 200: z.object({ source: z.string(), target: z.string() }) },
       },
     },
