@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, isNull, lte } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { AppContext } from "../../context.js";
 import { cases } from "../../db/schema.js";
 import { decryptJson, encryptJson } from "../../crypto/fields.js";
@@ -10,34 +10,15 @@ import { authorize } from "../../auth/policy.js";
 import type { SessionUser, StaffSession } from "../../auth/sessions.js";
 import { AppError } from "../../errors.js";
 import { recordIntake, recordChange, caseScope, findVisibleCase, caseKeyring, sealedWriteKey, resolveMerged, withCaseKey } from "../../cases/index.js";
-import { CONTACTS, DEPLOYED, EQUIPMENT_CODES, REGIONS, TIMINGS } from "../../intake/choices.js";
+import { EQUIPMENT_CODES } from "../../intake/choices.js";
+import { logCallBodySchemaFor, questionnaireSchemaFor } from "../../../shared/api/calls.js";
 import { appendChannelRecord, claimVerifiedPhone } from "../conversation.js";
 import { caseForWriting, findContact, identityIndex, lockIdentity } from "../identity.js";
 import { callbacks, calls } from "../tables.js";
 
 /** The web form's questionnaire, same codes (intake/choices.ts), as an operator fills it in on a call. */
-export const questionnaireSchema = z
-  .object({
-    groupSize: z.number().int().min(1).max(500),
-    deployed: z.enum(DEPLOYED),
-    region: z.enum(REGIONS),
-    timing: z.enum(TIMINGS),
-    equipment: z.array(z.enum(EQUIPMENT_CODES)).max(20),
-    contact: z.enum(CONTACTS),
-  })
-  .partial()
-  .strict();
-
-export const logCallSchema = z.object({
-  calledAt: z.string().datetime({ offset: true }),
-  direction: z.enum(["in", "out"]).default("in"),
-  callbackNumber: z.string().trim().min(1).max(32).optional(),
-  summary: z.string().trim().min(1).max(10_000),
-  questionnaire: questionnaireSchema.default({}),
-  /** Join this case (the operator opened it); otherwise the caller's number decides, or a new case is opened. */
-  caseId: z.string().uuid().optional(),
-  callback: z.object({ dueAt: z.string().datetime({ offset: true }), assign: z.enum(["me", "team"]).default("me") }).optional(),
-});
+export const questionnaireSchema = questionnaireSchemaFor(EQUIPMENT_CODES);
+export const logCallSchema = logCallBodySchemaFor(EQUIPMENT_CODES);
 export type LogCallInput = z.infer<typeof logCallSchema>;
 
 const recordContext = (caseId: string, callId: string) => ({ caseId, table: "calls", field: "record", rowId: callId });
