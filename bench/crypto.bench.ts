@@ -77,7 +77,7 @@ export async function benchCrypto(): Promise<BenchRow[]> {
     });
     const [row] = await ctx.db.select().from(cases).where(eq(cases.id, caseId));
     for (let i = 0; i < 199; i++) {
-      await ctx.db.transaction((tx) => appendInboundMessage(tx, { caseId, casePublicKey: row!.publicKey!, channel: "telegram", text: `сообщение ${i}: ${text}`, at: ctx.now() }));
+      await ctx.db.transaction((tx) => appendInboundMessage(ctx, tx, { caseId, casePublicKey: row!.publicKey!, channel: "telegram", text: `сообщение ${i}: ${text}`, at: ctx.now() }));
     }
     const openMs = await timed(async () => {
       const r = await op.request("GET", `/api/cases/${caseId}`);

@@ -1,7 +1,7 @@
 import type { AppContext } from "./context.js";
 import { createBaseApp } from "./http/base.js";
 import { registerOpenApi, registerOpenApiRoutes } from "./http/openapi.js";
-import { staffGuard, wipeRequestKeys } from "./auth/guard.js";
+import { requireDeclaredAccess, staffGuard, wipeRequestKeys } from "./auth/guard.js";
 import { registerAuthRoutes } from "./auth/routes.js";
 import { registerStaffRoutes } from "./staff/routes.js";
 import { registerAuditRoutes } from "./oversight/audit-routes.js";
@@ -19,6 +19,7 @@ import { registerAdmissionRoutes } from "./teams/admission-routes.js";
 export async function buildStaffApp(ctx: AppContext) {
   const app = await createBaseApp({ log: ctx.log, db: ctx.db, imgSrc: ["data:"] });
   await registerOpenApi(app);
+  requireDeclaredAccess(app);
   app.addHook("onRequest", async (req, reply) => {
     if (req.routeOptions.url?.startsWith("/api/")) await staffGuard(ctx)(req, reply);
   });

@@ -2,10 +2,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshContext, LOG_FILE, onPostgres } from "../support/store.js";
-import { advancingClock, createFirstAdmin, createStaff, type StaffClient } from "../support/staff.js";
+import { LOG_FILE, onPostgres } from "../support/store.js";
+import type { StaffClient } from "../support/staff.js";
+import { staffedStore, type StaffedStore } from "../support/staffed.js";
 import { canary, canaryNeedles, searchForCanaries } from "../support/canary.js";
-import { buildPublicApp, buildStaffApp } from "../../src/server/app.js";
 import { applicantCookie, post, receiptCodeOf } from "./intake/helpers.js";
 import { backup } from "../../src/server/backup.js";
 import type { AppContext } from "../../src/server/context.js";
@@ -28,7 +28,8 @@ let api: RecordingApi;
 let ctx: AppContext;
 let staffApp: BaseApp;
 let publicApp: BaseApp;
-let cleanup: () => Promise<void>;
+let store: StaffedStore<"seizure_op">;
+let admin: StaffClient;
 let op: StaffClient;
 const backupDir = fs.mkdtempSync(path.join(os.tmpdir(), "sp-seize-backup-"));
 
@@ -39,23 +40,26 @@ const backupDir = fs.mkdtempSync(path.join(os.tmpdir(), "sp-seize-backup-"));
  */
 beforeAll(async () => {
   api = await new RecordingApi().start();
-  ({ ctx, cleanup } = await freshContext({
-    TELEGRAM_BOT_TOKEN: BOT_TOKEN,
-    TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    TELEGRAM_API_BASE: api.url,
-    WHATSAPP_APP_SECRET: WA_APP_SECRET,
-    WHATSAPP_VERIFY_TOKEN: WA_VERIFY_TOKEN,
-    WHATSAPP_ACCESS_TOKEN: WA_ACCESS_TOKEN,
-    WHATSAPP_API_BASE: api.url,
-  }));
-  const clock = advancingClock(ctx);
-  staffApp = await buildStaffApp(ctx);
   // 200 requests in a minute or two is exactly what the flood switch is for; this test is about
   // storage, not flood defence (tested in test/server/intake/flood.test.ts), so it is off here.
   process.env.INTAKE_FLOOD_MODE = "off";
-  publicApp = await buildPublicApp(ctx);
-  const admin = await createFirstAdmin(staffApp, ctx, clock);
-  op = await createStaff(staffApp, ctx, admin, "operator", "seizure_op", clock);
+  store = await staffedStore({
+    env: {
+      TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+      TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      TELEGRAM_API_BASE: api.url,
+      WHATSAPP_APP_SECRET: WA_APP_SECRET,
+      WHATSAPP_VERIFY_TOKEN: WA_VERIFY_TOKEN,
+      WHATSAPP_ACCESS_TOKEN: WA_ACCESS_TOKEN,
+      WHATSAPP_API_BASE: api.url,
+    },
+    publicApp: true,
+    staff: { seizure_op: "operator" },
+  });
+  const { clock } = store;
+  ({ ctx, app: staffApp, admin } = store);
+  publicApp = store.publicApp!;
+  op = store.staff.seizure_op;
   await admin.request("GET", "/api/auth/session"); // seals the intake team key to the operator
 
   const one = async (i: number) => {
@@ -137,9 +141,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api.close();
-  await staffApp.close();
-  await publicApp.close();
-  await cleanup();
+  await store.close();
   fs.rmSync(backupDir, { recursive: true, force: true });
 });
 

@@ -24,9 +24,12 @@ export interface StaffedStore<S extends string> {
  * administrator and the staff a test names, all through the real set-up, enrolment and four-eyes
  * admission over HTTP: what a dozen test files used to repeat in their `beforeAll`.
  */
-export async function staffedStore<S extends string = never>(opts: { staff?: Record<S, Role>; publicApp?: boolean; env?: Record<string, string> } = {}): Promise<StaffedStore<S>> {
+export async function staffedStore<S extends string = never>(
+  opts: { staff?: Record<S, Role>; publicApp?: boolean; env?: Record<string, string>; /** the day the store lives on (recorded updates are dated) */ startAt?: Date } = {},
+): Promise<StaffedStore<S>> {
   const { ctx, cleanup, dataDir } = await freshContext(opts.env);
   const clock = advancingClock(ctx);
+  if (opts.startAt) clock.tick(opts.startAt.getTime() - clock.now().getTime());
   const app = await buildStaffApp(ctx);
   const publicApp = opts.publicApp ? await buildPublicApp(ctx) : null;
   const admin = await createFirstAdmin(app, ctx, clock);

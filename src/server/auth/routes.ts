@@ -95,7 +95,7 @@ export function registerAuthRoutes(app: BaseApp, ctx: AppContext) {
   app.post(
     "/api/auth/password",
     {
-      config: { rateLimit: AUTH_RATE },
+      config: { grant: "session", rateLimit: AUTH_RATE },
       schema: { tags: ["auth"], summary: "Change your password (your key is re-wrapped, nothing re-encrypted)", body: passwordChangeBodySchema, response: { 200: s.csrfReply } },
     },
     async (req, reply) => {

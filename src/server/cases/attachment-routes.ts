@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { BaseApp } from "../http/base.js";
 import type { AppContext } from "../context.js";
-import { staffOf } from "../auth/guard.js";
+import { needs, staffOf } from "../auth/guard.js";
 import { attachFile, listCaseAttachments, MAX_ATTACHMENT_BYTES, openCaseAttachment } from "./attachments.js";
 
 const idParams = z.object({ id: z.string().uuid() });
@@ -14,7 +14,7 @@ export function registerAttachmentRoutes(app: BaseApp, ctx: AppContext) {
   app.post(
     "/api/cases/:id/attachments",
     {
-      bodyLimit: MAX_ATTACHMENT_BYTES,
+      config: { grant: needs("case", "note") }, bodyLimit: MAX_ATTACHMENT_BYTES,
       schema: {
         tags: ["cases"],
         summary: "Attach a file (raw body, application/octet-stream; name in X-File-Name, URL-encoded)",
@@ -33,7 +33,7 @@ export function registerAttachmentRoutes(app: BaseApp, ctx: AppContext) {
   app.get(
     "/api/cases/:id/attachments",
     {
-      schema: {
+      config: { grant: needs("case", "read") }, schema: {
         tags: ["cases"],
         summary: "List a case's attachments (audited)",
         params: idParams,
@@ -45,7 +45,7 @@ export function registerAttachmentRoutes(app: BaseApp, ctx: AppContext) {
 
   app.get(
     "/api/cases/:id/attachments/:attachmentId",
-    { schema: { tags: ["cases"], summary: "Download an attachment (always as a download, sandboxed; audited)", params: idParams.extend({ attachmentId: z.string().uuid() }) } },
+    { config: { grant: needs("case", "read") }, schema: { tags: ["cases"], summary: "Download an attachment (always as a download, sandboxed; audited)", params: idParams.extend({ attachmentId: z.string().uuid() }) } },
     async (req, reply) => {
       const file = await openCaseAttachment(ctx, staffOf(req), req.params.id, req.params.attachmentId);
       // Never rendered by the console's origin: a download, in a sandbox, with no sniffing.

@@ -8,8 +8,12 @@ import { eventReasonContext } from "./sections.js";
 
 export interface CaseChange {
   actorId: string | null;
-  /** The audit action, e.g. "case.transitioned". */
-  action: string;
+  /**
+   * The audit action, e.g. "case.transitioned"; null for what the system does on its own and the
+   * case already keeps (a message arriving on a channel, a delivery moving on): the message row is
+   * its record, and an audit row per message would drown the log.
+   */
+  action: string | null;
   caseId: string;
   /** Ids and codes only (the audit log carries no applicant data). */
   details?: AuditEvent["details"];
@@ -40,6 +44,6 @@ export async function recordChange(ctx: Pick<AppContext, "keys" | "now">, tx: Tx
       reason: e.reason ? encryptField(e.caseKey!, eventReasonContext(change.caseId, id), e.reason) : null,
     });
   }
-  await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: change.actorId, action: change.action, subjectType: "case", subjectId: change.caseId, ...(change.details ? { details: change.details } : {}) });
+  if (change.action) await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: change.actorId, action: change.action, subjectType: "case", subjectId: change.caseId, ...(change.details ? { details: change.details } : {}) });
   if (change.notify) await notifyCase(tx, change.notify, change.caseId);
 }

@@ -7,7 +7,8 @@ import { wipe } from "../crypto/secure.js";
 import type { Channel } from "../../shared/case-states.js";
 import { messageContext } from "./sections.js";
 import { sealedWriteKey } from "./case-cipher.js";
-import { notifyCase } from "./events.js";
+import type { AppContext } from "../context.js";
+import { recordChange } from "./change.js";
 import { resolveMerged } from "./merge.js";
 
 /**
@@ -47,7 +48,7 @@ export async function insertSealedMessage(
  * A caller that found the case by a channel identity passes `resolveMerged(db, id)` (merge.ts),
  * so a person whose case was merged keeps writing into the case that goes on.
  */
-export async function appendInboundMessage(tx: Tx, input: { caseId: string; casePublicKey: Buffer; channel: Channel; text: string; at: Date; replacesId?: string }) {
+export async function appendInboundMessage(ctx: Pick<AppContext, "keys" | "now">, tx: Tx, input: { caseId: string; casePublicKey: Buffer; channel: Channel; text: string; at: Date; replacesId?: string }) {
   // Should a caller still hold a merged case, the message goes on into the case it was merged into.
   const caseId = await resolveMerged(tx, input.caseId);
   if (caseId !== input.caseId) {
@@ -61,6 +62,6 @@ export async function appendInboundMessage(tx: Tx, input: { caseId: string; case
     .set({ unreadCount: sql`${cases.unreadCount} + 1`, lastInboundAt: input.at, updatedAt: input.at })
     .where(eq(cases.id, input.caseId));
   // Delivered to the consoles when the caller's transaction commits.
-  await notifyCase(tx, "case.message", input.caseId);
+  await recordChange(ctx, tx, { actorId: null, action: null, caseId: input.caseId, notify: "case.message" });
   return { id, caseId: input.caseId };
 }

@@ -11,6 +11,7 @@ import { allow } from "../auth/policy.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { appendAudit } from "../audit/log.js";
 import { caseKeyring } from "./case-cipher.js";
+import { alreadyAudited, rememberAudited } from "./inbox-read-log.js";
 import { messageContext, sectionContext } from "./sections.js";
 
 export interface InboxPreview {
@@ -68,7 +69,8 @@ async function openCaseKeys(ctx: AppContext, session: StaffSession, caseIds: str
  * key the viewer holds and only if his role may read the case (a supervisor's list stays numbers).
  * The name comes from the identity section when the role may read it, else from the channel's
  * display name when it may read contacts, else from the first words of the last applicant message.
- * One audit entry records which cases were read this way.
+ * One audit entry records which cases were read this way, once per change of what was read
+ * (inbox-read-log.ts), not once per refetch.
  */
 export async function inboxPreviews(ctx: AppContext, session: StaffSession, rows: { id: string; publicKey: Buffer | null }[]): Promise<Map<string, InboxPreview>> {
   const out = new Map<string, InboxPreview>();
@@ -106,6 +108,12 @@ export async function inboxPreviews(ctx: AppContext, session: StaffSession, rows
       const last = texts[0];
       out.set(r.id, { who: named ? shorten(named, 60) : inbound ? firstWords(inbound.text) : null, preview: last ? { direction: last.direction, text: shorten(last.text, PREVIEW_CHARS) } : null });
     }
+    // What was read: the cases, their sections as last written, the messages previewed.
+    const fingerprint = [
+      sectionsWanted.join(","),
+      ...[...ids].sort().map((id) => [id, ...sections.filter((x) => x.caseId === id).map((x) => `${x.section}@${x.updatedAt.getTime()}`), ...latest.filter((m) => m.caseId === id).map((m) => m.id)].join(" ")),
+    ].join("|");
+    if (alreadyAudited(ctx, session.idHash, fingerprint)) return out;
     await ctx.db.transaction((tx) =>
       appendAudit(tx, ctx.keys.subkey("audit"), {
         actorId: session.user.id,
@@ -114,6 +122,7 @@ export async function inboxPreviews(ctx: AppContext, session: StaffSession, rows
         details: { cases: ids.length, ids: ids.join(","), sections: sectionsWanted.join(",") },
       }),
     );
+    rememberAudited(ctx, session.idHash, fingerprint);
     return out;
   } finally {
     for (const k of keys.values()) wipe(k);

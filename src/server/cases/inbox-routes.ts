@@ -1,8 +1,7 @@
 import { z } from "zod";
 import type { BaseApp } from "../http/base.js";
 import type { AppContext } from "../context.js";
-import { authorize } from "../auth/policy.js";
-import { staffOf } from "../auth/guard.js";
+import { needs, staffOf } from "../auth/guard.js";
 import { CASE_STATES, CHANNELS, TEAMS, type CaseState, type TeamId } from "../../shared/case-states.js";
 import { caseSummarySchema, inboxCountsSchema, inboxPageSchema, queueSchema, SEARCH_PAGE_SIZE } from "../../shared/api/cases.js";
 import { presentInboxRow } from "./present.js";
@@ -19,7 +18,7 @@ export function registerInboxRoutes(app: BaseApp, ctx: AppContext) {
   app.get(
     "/api/cases",
     {
-      schema: {
+      config: { grant: needs("case", "list") }, schema: {
         tags: ["cases"],
         summary: "The inbox: cases in your scope (closed, rejected and merged only when asked for by state); overdue and waiting first, then by latest activity; who and the last message for cases whose key you hold (audited)",
         querystring: z.object({
@@ -38,7 +37,6 @@ export function registerInboxRoutes(app: BaseApp, ctx: AppContext) {
     async (req) => {
       const session = staffOf(req);
       const me = session.user;
-      authorize(me, "case", "list");
       const q = req.query;
       const page = await listInbox(ctx, me, {
         assigned: q.assigned,
@@ -58,7 +56,7 @@ export function registerInboxRoutes(app: BaseApp, ctx: AppContext) {
   app.get(
     "/api/cases/counts",
     {
-      schema: {
+      config: { grant: needs("case", "list") }, schema: {
         tags: ["cases"],
         summary: "Inbox counters: waiting, overdue, waiting on me, unread",
         response: { 200: inboxCountsSchema },
@@ -66,7 +64,6 @@ export function registerInboxRoutes(app: BaseApp, ctx: AppContext) {
     },
     async (req) => {
       const me = staffOf(req).user;
-      authorize(me, "case", "list");
       return inboxCounts(ctx, me);
     },
   );
@@ -74,7 +71,7 @@ export function registerInboxRoutes(app: BaseApp, ctx: AppContext) {
   app.get(
     "/api/cases/queue",
     {
-      schema: {
+      config: { grant: needs("case", "list") }, schema: {
         tags: ["cases"],
         summary: "The queue in numbers by team and state (no identities): the supervisor's view",
         response: { 200: queueSchema },
@@ -82,7 +79,6 @@ export function registerInboxRoutes(app: BaseApp, ctx: AppContext) {
     },
     async (req) => {
       const me = staffOf(req).user;
-      authorize(me, "case", "list");
       const sla = await readSla(ctx.db);
       const rows = await queueStats(ctx, me, sla);
       return { sla, rows: rows.map(({ oldestOverdueMs, ...r }) => ({ ...r, teamId: r.teamId as TeamId, state: r.state as CaseState, oldestOverdueAt: oldestOverdueMs === null ? null : new Date(oldestOverdueMs).toISOString() })) };
@@ -92,7 +88,7 @@ export function registerInboxRoutes(app: BaseApp, ctx: AppContext) {
   app.get(
     "/api/cases/search",
     {
-      schema: {
+      config: { grant: needs("case", "list") }, schema: {
         tags: ["cases"],
         summary: "Search by receipt code, blind-indexed identity (name, phone, service number, Telegram), state, channel, team, dates (audited); X-Total-Count says how many matched, offset pages on",
         querystring: z.object({

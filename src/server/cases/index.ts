@@ -15,7 +15,7 @@ export { caseKeyring, sealedWriteKey } from "./case-cipher.js";
 export { SECTIONS, readSections, readApplicantSection, readableSections, applicantFields, writeSection, type SectionValues } from "./section-registry.js";
 export { transitionCase, moveCase, registerGuard, registerEffect, type Guard, type Effect, type MoveContext } from "./transitions.js";
 export { recordChange, type CaseChange } from "./change.js";
-export { notifyCase, caseEventBus, stopCaseEventBus, type CaseEventType } from "./events.js";
+export { caseEventBus, stopCaseEventBus, type CaseEventType } from "./events.js";
 export { messageContext, type Sections, type SectionName } from "./sections.js";
 
 // Commands of the case work itself.

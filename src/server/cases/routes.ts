@@ -1,10 +1,9 @@
 import { z } from "zod";
 import type { BaseApp } from "../http/base.js";
 import type { AppContext } from "../context.js";
-import { staffOf } from "../auth/guard.js";
-import { CASE_STATES, TEAMS } from "../../shared/case-states.js";
+import { needs, staffOf } from "../auth/guard.js";
 import { SECTION_NAMES } from "../../shared/sections.js";
-import { assigneeSchema, sectionWriteReply, transitionReply } from "../../shared/api/case-core.js";
+import { assignBodySchema, assigneeSchema, mergeBodySchema, sectionWriteReply, staffTextBodySchema, transitionBodySchema, transitionReply } from "../../shared/api/case-core.js";
 import { addStaffMessage } from "./thread.js";
 import { assignCase } from "./lifecycle.js";
 import { transitionCase } from "./transitions.js";
@@ -21,8 +20,7 @@ import { registerEventStream } from "./sse.js";
 import { registerCaseAdminRoutes } from "./admin-routes.js";
 
 const idParams = z.object({ id: z.string().uuid() });
-const textBody = z.object({ text: z.string().trim().min(1).max(10_000) });
-const reasonSchema = z.string().trim().min(1).max(2000);
+const textBody = staffTextBodySchema;
 
 /** Every case route of the staff API: the inbox, one case, its work, attachments, live events, admin data. */
 export function registerCaseRoutes(app: BaseApp, ctx: AppContext) {
@@ -31,14 +29,14 @@ export function registerCaseRoutes(app: BaseApp, ctx: AppContext) {
   registerEventStream(app, ctx);
   registerCaseAdminRoutes(app, ctx);
 
-  app.get("/api/cases/:id", { schema: { tags: ["cases"], summary: "Open a case: sections, timeline, merged threads (audited)", params: idParams, response: { 200: caseDetailSchema } } }, async (req) => {
+  app.get("/api/cases/:id", { config: { grant: needs("case", "read") }, schema: { tags: ["cases"], summary: "Open a case: sections, timeline, merged threads (audited)", params: idParams, response: { 200: caseDetailSchema } } }, async (req) => {
     const view = await openCaseView(ctx, staffOf(req), req.params.id);
     return presentCaseDetail(view, dueAtMsFor(view.row, await readSla(ctx.db)), ctx.now());
   });
 
   app.post(
     "/api/cases/:id/replies",
-    { schema: { tags: ["cases"], summary: "Reply to the applicant on his channel", params: idParams, body: textBody, response: { 201: z.object({ id: z.string(), createdAt: z.string() }) } } },
+    { config: { grant: needs("case", "reply") }, schema: { tags: ["cases"], summary: "Reply to the applicant on his channel", params: idParams, body: textBody, response: { 201: z.object({ id: z.string(), createdAt: z.string() }) } } },
     async (req, reply) => {
       const r = await addStaffMessage(ctx, staffOf(req), req.params.id, "reply", req.body.text);
       return reply.status(201).send({ id: r.id, createdAt: r.createdAt.toISOString() });
@@ -47,7 +45,7 @@ export function registerCaseRoutes(app: BaseApp, ctx: AppContext) {
 
   app.post(
     "/api/cases/:id/notes",
-    { schema: { tags: ["cases"], summary: "Add an internal note (never shown to the applicant)", params: idParams, body: textBody, response: { 201: z.object({ id: z.string(), createdAt: z.string() }) } } },
+    { config: { grant: needs("case", "note") }, schema: { tags: ["cases"], summary: "Add an internal note (never shown to the applicant)", params: idParams, body: textBody, response: { 201: z.object({ id: z.string(), createdAt: z.string() }) } } },
     async (req, reply) => {
       const r = await addStaffMessage(ctx, staffOf(req), req.params.id, "note", req.body.text);
       return reply.status(201).send({ id: r.id, createdAt: r.createdAt.toISOString() });
@@ -57,11 +55,11 @@ export function registerCaseRoutes(app: BaseApp, ctx: AppContext) {
   app.post(
     "/api/cases/:id/transition",
     {
-      schema: {
+      config: { grant: needs("case", "transition") }, schema: {
         tags: ["cases"],
         summary: "Move a case to another state, with a reason",
         params: idParams,
-        body: z.object({ to: z.enum(CASE_STATES), reason: reasonSchema }),
+        body: transitionBodySchema,
         response: { 200: transitionReply },
       },
     },
@@ -71,11 +69,11 @@ export function registerCaseRoutes(app: BaseApp, ctx: AppContext) {
   app.post(
     "/api/cases/:id/assign",
     {
-      schema: {
+      config: { grant: needs("case", "assign") }, schema: {
         tags: ["cases"],
         summary: "Assign to a person (or nobody) and/or hand over to a team",
         params: idParams,
-        body: z.object({ userId: z.string().uuid().nullable().optional(), teamId: z.enum(TEAMS).optional() }),
+        body: assignBodySchema,
       },
     },
     async (req, reply) => {
@@ -86,18 +84,18 @@ export function registerCaseRoutes(app: BaseApp, ctx: AppContext) {
 
   app.get(
     "/api/cases/:id/duplicates",
-    { schema: { tags: ["cases"], summary: "Cases sharing a blind index with this one (suggested duplicates)", params: idParams, response: { 200: z.array(duplicateSchema) } } },
+    { config: { grant: needs("case", "read") }, schema: { tags: ["cases"], summary: "Cases sharing a blind index with this one (suggested duplicates)", params: idParams, response: { 200: z.array(duplicateSchema) } } },
     async (req) => (await findDuplicates(ctx, staffOf(req).user, req.params.id)).map(presentDuplicate),
   );
 
   app.post(
     "/api/cases/:id/merge",
     {
-      schema: {
+      config: { grant: needs("case", "merge") }, schema: {
         tags: ["cases"],
         summary: "Merge this case (a duplicate) into another; both histories are kept",
         params: idParams,
-        body: z.object({ into: z.string().uuid(), reason: reasonSchema }),
+        body: mergeBodySchema,
         response: { 200: z.object({ source: z.string(), target: z.string() }) },
       },
     },
@@ -107,7 +105,7 @@ export function registerCaseRoutes(app: BaseApp, ctx: AppContext) {
   app.put(
     "/api/cases/:id/sections/:section",
     {
-      schema: {
+      config: { grant: "session" }, schema: {
         tags: ["cases"],
         summary: "Write one section of a case (replaces it; the section registry checks the grant and the fields; audited without values)",
         params: idParams.extend({ section: z.enum(SECTION_NAMES as [string, ...string[]]) }),
@@ -120,7 +118,7 @@ export function registerCaseRoutes(app: BaseApp, ctx: AppContext) {
 
   app.get(
     "/api/cases/assignees",
-    { schema: { tags: ["cases"], summary: "Staff a case can be assigned to, with their teams", response: { 200: z.array(assigneeSchema) } } },
+    { config: { grant: needs("case", "assign") }, schema: { tags: ["cases"], summary: "Staff a case can be assigned to, with their teams", response: { 200: z.array(assigneeSchema) } } },
     async (req) => listAssignees(ctx, staffOf(req).user),
   );
 }

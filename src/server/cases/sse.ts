@@ -2,8 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { ServerResponse } from "node:http";
 import type { BaseApp } from "../http/base.js";
 import type { AppContext } from "../context.js";
-import { authorize } from "../auth/policy.js";
-import { staffOf } from "../auth/guard.js";
+import { needs, staffOf } from "../auth/guard.js";
 import { sessionLimits } from "../auth/enrolment.js";
 import type { SessionUser } from "../auth/sessions.js";
 import { cases, sessions, users } from "../db/schema.js";
@@ -50,9 +49,8 @@ export function registerEventStream(app: BaseApp, ctx: AppContext) {
   });
   app.addHook("onClose", async () => stopCaseEventBus(ctx));
 
-  app.get("/api/events", { schema: { tags: ["cases"], summary: "Live updates (text/event-stream): ids and kinds of changed cases in your scope" } }, async (req, reply) => {
+  app.get("/api/events", { config: { grant: needs("case", "list") }, schema: { tags: ["cases"], summary: "Live updates (text/event-stream): ids and kinds of changed cases in your scope" } }, async (req, reply) => {
     const session = staffOf(req);
-    authorize(session.user, "case", "list");
     // The stream needs no key: drop it now rather than when the (long) response ends.
     wipe(session.privateKey);
     const user = session.user;

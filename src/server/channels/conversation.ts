@@ -1,7 +1,7 @@
 import type { AppContext } from "../context.js";
 import type { Db } from "../db/index.js";
 import type { Tx } from "../audit/log.js";
-import { recordIntake, type IntakeInput, notifyCase, insertSealedMessage } from "../cases/index.js";
+import { recordIntake, type IntakeInput, recordChange, insertSealedMessage } from "../cases/index.js";
 import { eq } from "drizzle-orm";
 import { channelUpdates } from "./tables.js";
 import { caseForWriting, claimIdentity, findContact, identityIndex, lockIdentity, touchContact, type IdentityChannel } from "./identity.js";
@@ -83,11 +83,12 @@ export async function openConversation(
  * case public key like inbound messages; the unread count does not move.
  */
 export async function appendChannelRecord(
+  ctx: Pick<AppContext, "keys" | "now">,
   tx: Tx,
   input: { caseId: string; casePublicKey: Buffer; channel: IdentityChannel; direction: "out" | "note"; text: string; at: Date; authorUserId?: string },
 ): Promise<{ id: string }> {
   const { id } = await insertSealedMessage(tx, input);
-  await notifyCase(tx, "case.message", input.caseId);
+  await recordChange(ctx, tx, { actorId: input.authorUserId ?? null, action: null, caseId: input.caseId, notify: "case.message" });
   return { id };
 }
 
@@ -110,7 +111,7 @@ export async function claimVerifiedPhone(
   if (claim.outcome !== "elsewhere") return;
   const other = await caseForWriting(tx, claim.otherCaseId);
   const told = input.mayKnow ? await input.mayKnow(other.id) : true;
-  const note = (caseId: string, publicKey: Buffer, text: string) => appendChannelRecord(tx, { caseId, casePublicKey: publicKey, channel: input.channel, direction: "note", text, at: input.at });
+  const note = (caseId: string, publicKey: Buffer, text: string) => appendChannelRecord(ctx, tx, { caseId, casePublicKey: publicKey, channel: input.channel, direction: "note", text, at: input.at });
   if (told) await note(input.caseId, input.casePublicKey, fill(texts.notes.identityElsewhere, { number: other.number }));
   await note(other.id, other.publicKey, fill(told ? texts.notes.identityElsewhere : texts.notes.callElsewhere, { number: input.caseNumber }));
 }

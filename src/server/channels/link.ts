@@ -3,7 +3,7 @@ import type { AppContext } from "../context.js";
 import type { Tx } from "../audit/log.js";
 import { cases } from "../db/schema.js";
 import { normaliseReceiptCode, receiptLookupKey, verifyReceiptCandidates } from "../crypto/receipt.js";
-import { appendAudit } from "../audit/log.js";
+import { recordChange } from "../cases/index.js";
 import { appendChannelRecord } from "./conversation.js";
 import { caseForWriting, claimIdentity, findContact, moveContact, type IdentityChannel } from "./identity.js";
 import { fill, texts } from "./telegram/catalog.js";
@@ -94,11 +94,11 @@ export async function linkIdentity(
   if (before) {
     const old = await caseForWriting(tx, before.home);
     await moveContact(tx, before.id, input.channel, input.identity, target.id, input.address);
-    await appendChannelRecord(tx, { caseId: old.id, casePublicKey: old.publicKey, channel: input.channel, direction: "note", text: fill(texts.notes.linkedAway, { number: target.number, channel: name }), at: input.at });
-    await appendChannelRecord(tx, { caseId: target.id, casePublicKey: target.publicKey, channel: input.channel, direction: "note", text: fill(texts.notes.linkedFrom, { number: old.number, channel: name }), at: input.at });
+    await appendChannelRecord(ctx, tx, { caseId: old.id, casePublicKey: old.publicKey, channel: input.channel, direction: "note", text: fill(texts.notes.linkedAway, { number: target.number, channel: name }), at: input.at });
+    await appendChannelRecord(ctx, tx, { caseId: target.id, casePublicKey: target.publicKey, channel: input.channel, direction: "note", text: fill(texts.notes.linkedFrom, { number: old.number, channel: name }), at: input.at });
   } else {
     await claimIdentity(ctx, tx, { caseId: target.id, channel: input.channel, identity: input.identity, address: input.address, at: input.at });
   }
-  await appendChannelRecord(tx, { caseId: target.id, casePublicKey: target.publicKey, channel: input.channel, direction: "note", text: fill(texts.notes.linkedHere, { channel: name }), at: input.at });
-  await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: null, action: "channel.linked", subjectType: "case", subjectId: target.id, details: { channel: input.channel, ...(before ? { from: before.home } : {}) } });
+  await appendChannelRecord(ctx, tx, { caseId: target.id, casePublicKey: target.publicKey, channel: input.channel, direction: "note", text: fill(texts.notes.linkedHere, { channel: name }), at: input.at });
+  await recordChange(ctx, tx, { actorId: null, action: "channel.linked", caseId: target.id, details: { channel: input.channel, ...(before ? { from: before.home } : {}) }, notify: null });
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { AppContext } from "../context.js";
 import type { BaseApp } from "../http/base.js";
-import { staffOf } from "../auth/guard.js";
+import { needs, staffOf } from "../auth/guard.js";
 import { registerTelegramWebhook } from "./telegram/webhook.js";
 import { registerWhatsAppWebhook } from "./whatsapp/webhook.js";
 import { completeCallback, listCallbacks, listCalls, logCall, logCallSchema, questionnaireSchema } from "./phone/calls.js";
@@ -52,7 +52,7 @@ export function registerChannelStaffRoutes(app: BaseApp, ctx: AppContext): void 
   app.post(
     "/api/calls",
     {
-      schema: {
+      config: { grant: needs("case", "create") }, schema: {
         tags: ["channels"],
         summary: "Log a phone call: joins the named case, or the caller's known number's case, or opens a new one; optionally a callback task",
         body: logCallSchema,
@@ -62,14 +62,14 @@ export function registerChannelStaffRoutes(app: BaseApp, ctx: AppContext): void 
     async (req, reply) => reply.status(201).send(await logCall(ctx, staffOf(req), req.body)),
   );
 
-  app.get("/api/calls", { schema: { tags: ["channels"], summary: "A case's calls (decrypted; audited)", querystring: caseQuery, response: { 200: z.array(callSchema) } } }, async (req) =>
+  app.get("/api/calls", { config: { grant: needs("case", "read") }, schema: { tags: ["channels"], summary: "A case's calls (decrypted; audited)", querystring: caseQuery, response: { 200: z.array(callSchema) } } }, async (req) =>
     listCalls(ctx, staffOf(req), req.query.caseId),
   );
 
   app.get(
     "/api/callbacks",
     {
-      schema: {
+      config: { grant: needs("case", "list") }, schema: {
         tags: ["channels"],
         summary: "Open callback tasks in your scope, soonest first",
         querystring: z.object({ due: z.enum(["now", "all"]).default("all") }),
@@ -79,20 +79,20 @@ export function registerChannelStaffRoutes(app: BaseApp, ctx: AppContext): void 
     async (req) => listCallbacks(ctx, staffOf(req).user, { dueOnly: req.query.due === "now" }),
   );
 
-  app.post("/api/callbacks/:id/done", { schema: { tags: ["channels"], summary: "Mark a callback done", params: idParams } }, async (req, reply) => {
+  app.post("/api/callbacks/:id/done", { config: { grant: needs("case", "note") }, schema: { tags: ["channels"], summary: "Mark a callback done", params: idParams } }, async (req, reply) => {
     await completeCallback(ctx, staffOf(req), req.params.id);
     return reply.status(204).send();
   });
 
   app.get(
     "/api/channels/deliveries",
-    { schema: { tags: ["channels"], summary: "Delivery state of a case's outgoing messages and fetched files", querystring: caseQuery, response: { 200: z.array(deliverySchema) } } },
+    { config: { grant: needs("case", "read") }, schema: { tags: ["channels"], summary: "Delivery state of a case's outgoing messages and fetched files", querystring: caseQuery, response: { 200: z.array(deliverySchema) } } },
     async (req) => listDeliveries(ctx, staffOf(req).user, req.query.caseId),
   );
 
   app.post(
     "/api/channels/deliveries/:messageId/retry",
-    { schema: { tags: ["channels"], summary: "Send a failed reply again", params: z.object({ messageId: z.string().uuid() }), body: caseQuery } },
+    { config: { grant: needs("case", "reply") }, schema: { tags: ["channels"], summary: "Send a failed reply again", params: z.object({ messageId: z.string().uuid() }), body: caseQuery } },
     async (req, reply) => {
       await redeliverReply(ctx, staffOf(req), req.body.caseId, req.params.messageId);
       return reply.status(202).send();

@@ -130,7 +130,7 @@ export async function loadDemoCases(ctx: AppContext, staff: DemoStaff, count = 3
 
   async function inbound(caseId: string, channel: Channel, text: string) {
     const [row] = await ctx.db.select({ publicKey: cases.publicKey }).from(cases).where(eq(cases.id, caseId));
-    await dctx.db.transaction((tx) => appendInboundMessage(tx, { caseId, casePublicKey: row!.publicKey!, channel, text, at: dctx.now() }));
+    await dctx.db.transaction((tx) => appendInboundMessage(dctx, tx, { caseId, casePublicKey: row!.publicKey!, channel, text, at: dctx.now() }));
   }
 
   async function move(who: StaffSession, caseId: string, to: CaseState) {

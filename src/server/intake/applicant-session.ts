@@ -6,7 +6,7 @@ import { openCaseKey } from "../crypto/case-keys.js";
 import { resumeSession, startSession } from "../crypto/session-keys.js";
 import { isCryptoError } from "../crypto/errors.js";
 import { wipe } from "../crypto/secure.js";
-import { appendAudit } from "../audit/log.js";
+import { recordChange } from "../cases/index.js";
 import { applicantSessions } from "./tables.js";
 
 export const APPLICANT_COOKIE = "sp_applicant";
@@ -112,7 +112,7 @@ export async function openCaseWithReceipt(ctx: AppContext, code: string): Promis
   }
   try {
     await ctx.db.transaction((tx) =>
-      appendAudit(tx, ctx.keys.subkey("audit"), { actorId: null, action: "case.applicant_signed_in", subjectType: "case", subjectId: match.id, details: { channel: "web" } }),
+      recordChange(ctx, tx, { actorId: null, action: "case.applicant_signed_in", caseId: match.id, details: { channel: "web" }, notify: null }),
     );
   } catch (err) {
     wipe(caseKey);

@@ -3,8 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import { cases, messages } from "../db/schema.js";
 import { encryptField } from "../crypto/fields.js";
-import { appendAudit } from "../audit/log.js";
-import { messageContext, readApplicantSection, readThread, appendInboundMessage, notifyCase } from "../cases/index.js";
+import { messageContext, readApplicantSection, readThread, appendInboundMessage, recordChange } from "../cases/index.js";
 import type { ApplicantSession } from "./applicant-session.js";
 
 export interface ApplicantMessage {
@@ -68,7 +67,7 @@ export async function addApplicantReply(ctx: AppContext, session: Pick<Applicant
     let id: string;
     let caseId = session.caseId;
     if (row.state === "merged" && row.publicKey) {
-      ({ id, caseId } = await appendInboundMessage(tx, { caseId: session.caseId, casePublicKey: row.publicKey, channel: "web", text, at: now }));
+      ({ id, caseId } = await appendInboundMessage(ctx, tx, { caseId: session.caseId, casePublicKey: row.publicKey, channel: "web", text, at: now }));
     } else {
       id = randomUUID();
       await tx.insert(messages).values({ id, caseId, direction: "in", channel: "web", body: encryptField(session.caseKey, messageContext(caseId, id), text), createdAt: now });
@@ -76,8 +75,8 @@ export async function addApplicantReply(ctx: AppContext, session: Pick<Applicant
         .update(cases)
         .set({ unreadCount: sql`${cases.unreadCount} + 1`, lastInboundAt: now, updatedAt: now })
         .where(eq(cases.id, caseId));
-      await notifyCase(tx, "case.message", caseId);
     }
-    await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: null, action: "case.applicant_replied", subjectType: "case", subjectId: caseId, details: { message: id, channel: "web" } });
+    // The merged path has already told the consoles (appendInboundMessage); told twice, they would refetch twice.
+    await recordChange(ctx, tx, { actorId: null, action: "case.applicant_replied", caseId, details: { message: id, channel: "web" }, notify: row.state === "merged" && row.publicKey ? null : "case.message" });
   });
 }

@@ -5,8 +5,7 @@
 import { Readable } from "node:stream";
 import type { BaseApp } from "../http/base.js";
 import type { AppContext } from "../context.js";
-import { authorize } from "../auth/policy.js";
-import { staffOf } from "../auth/guard.js";
+import { needs, staffOf } from "../auth/guard.js";
 import { appendAudit, describeAuditProblem, verifyAuditChain } from "../audit/log.js";
 import { auditCsv, readAuditPage } from "./audit-query.js";
 import { auditFilterSchema, auditPageQuerySchema, auditPageSchema, auditVerificationSchema } from "../../shared/api/audit.js";
@@ -15,7 +14,7 @@ export function registerAuditRoutes(app: BaseApp, ctx: AppContext) {
   app.get(
     "/api/audit",
     {
-      schema: {
+      config: { grant: needs("audit", "read") }, schema: {
         tags: ["audit"],
         summary: "Read the audit log, newest first, filtered by actor, action, case number and days; `before` pages on",
         querystring: auditPageQuerySchema,
@@ -23,17 +22,15 @@ export function registerAuditRoutes(app: BaseApp, ctx: AppContext) {
       },
     },
     async (req) => {
-      authorize(staffOf(req).user, "audit", "read");
       return readAuditPage(ctx, req.query);
     },
   );
 
   app.get(
     "/api/audit/export.csv",
-    { schema: { tags: ["audit"], summary: "The audit log as CSV, with the same filters as the page (the export itself is audited)", querystring: auditFilterSchema } },
+    { config: { grant: needs("audit", "read") }, schema: { tags: ["audit"], summary: "The audit log as CSV, with the same filters as the page (the export itself is audited)", querystring: auditFilterSchema } },
     async (req, reply) => {
       const me = staffOf(req).user;
-      authorize(me, "audit", "read");
       const filters = Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
       await ctx.db.transaction((tx) => appendAudit(tx, ctx.keys.subkey("audit"), { actorId: me.id, action: "audit.exported", subjectType: "audit", details: filters }));
       const day = ctx.now().toISOString().slice(0, 10);
@@ -44,9 +41,8 @@ export function registerAuditRoutes(app: BaseApp, ctx: AppContext) {
 
   app.get(
     "/api/audit/verify",
-    { schema: { tags: ["audit"], summary: "Check the audit chain", response: { 200: auditVerificationSchema } } },
-    async (req) => {
-      authorize(staffOf(req).user, "audit", "verify");
+    { config: { grant: needs("audit", "verify") }, schema: { tags: ["audit"], summary: "Check the audit chain", response: { 200: auditVerificationSchema } } },
+    async () => {
       const r = await verifyAuditChain(ctx.db, ctx.keys.subkey("audit"));
       return { ok: r.problem === null, rows: r.rows, problem: r.problem ? describeAuditProblem(r.problem) : null };
     },

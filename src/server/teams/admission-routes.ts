@@ -1,8 +1,7 @@
 import { z } from "zod";
 import type { BaseApp } from "../http/base.js";
 import type { AppContext } from "../context.js";
-import { authorize } from "../auth/policy.js";
-import { staffOf } from "../auth/guard.js";
+import { needs, staffOf } from "../auth/guard.js";
 import { TEAMS } from "../../shared/case-states.js";
 import type { Role } from "../../shared/roles.js";
 import { pendingAdmissionSchema } from "../../shared/api/staff.js";
@@ -12,9 +11,8 @@ const params = z.object({ teamId: z.enum(TEAMS), userId: z.string().uuid() });
 
 /** Pending admissions to the teams whose key the signed-in member holds (four eyes: keys/admissions.ts). */
 export function registerAdmissionRoutes(app: BaseApp, ctx: AppContext) {
-  app.get("/api/admissions", { schema: { tags: ["teams"], summary: "Accounts waiting for admission to your teams", response: { 200: z.array(pendingAdmissionSchema) } } }, async (req) => {
+  app.get("/api/admissions", { config: { grant: needs("team", "admit") }, schema: { tags: ["teams"], summary: "Accounts waiting for admission to your teams", response: { 200: z.array(pendingAdmissionSchema) } } }, async (req) => {
     const session = staffOf(req);
-    authorize(session.user, "team", "admit");
     const rows = await pendingAdmissions(ctx.db, session.user.id);
     return rows.map((r) => ({
       teamId: r.teamId as (typeof TEAMS)[number],
@@ -29,16 +27,14 @@ export function registerAdmissionRoutes(app: BaseApp, ctx: AppContext) {
     }));
   });
 
-  app.post("/api/admissions/:teamId/:userId/admit", { schema: { tags: ["teams"], summary: "Admit a waiting member: the team key is sealed to him", params } }, async (req, reply) => {
+  app.post("/api/admissions/:teamId/:userId/admit", { config: { grant: needs("team", "admit") }, schema: { tags: ["teams"], summary: "Admit a waiting member: the team key is sealed to him", params } }, async (req, reply) => {
     const session = staffOf(req);
-    authorize(session.user, "team", "admit");
     await admitMember(ctx.db, ctx.keys, { userId: session.user.id, privateKey: session.privateKey }, req.params.teamId, req.params.userId);
     return reply.status(204).send();
   });
 
-  app.post("/api/admissions/:teamId/:userId/decline", { schema: { tags: ["teams"], summary: "Turn a waiting account away from the team", params } }, async (req, reply) => {
+  app.post("/api/admissions/:teamId/:userId/decline", { config: { grant: needs("team", "admit") }, schema: { tags: ["teams"], summary: "Turn a waiting account away from the team", params } }, async (req, reply) => {
     const session = staffOf(req);
-    authorize(session.user, "team", "admit");
     await declineAdmission(ctx.db, ctx.keys, session.user.id, req.params.teamId, req.params.userId);
     return reply.status(204).send();
   });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { BaseApp } from "../http/base.js";
 import type { AppContext } from "../context.js";
-import { staffOf } from "../auth/guard.js";
+import { needs, staffOf } from "../auth/guard.js";
 import { TEAMS } from "../../shared/case-states.js";
 import { ROLES } from "../../shared/roles.js";
 import { addMemberToTeam, listTeams, removeMemberFromTeam } from "./commands.js";
@@ -25,16 +25,16 @@ const teamParams = z.object({ id: z.enum(TEAMS) });
  * access at once; the next key holder online rotates the team key.
  */
 export function registerTeamRoutes(app: BaseApp, ctx: AppContext) {
-  app.get("/api/teams", { schema: { tags: ["teams"], summary: "Teams with their members and pending grants", response: { 200: z.array(teamSchema) } } }, async (req) => listTeams(ctx, staffOf(req).user));
+  app.get("/api/teams", { config: { grant: needs("team", "read") }, schema: { tags: ["teams"], summary: "Teams with their members and pending grants", response: { 200: z.array(teamSchema) } } }, async (req) => listTeams(ctx, staffOf(req).user));
 
-  app.post("/api/teams/:id/members", { schema: { tags: ["teams"], summary: "Add a staff member to a team", params: teamParams, body: z.object({ userId: z.string().uuid() }) } }, async (req, reply) => {
+  app.post("/api/teams/:id/members", { config: { grant: needs("team", "manage") }, schema: { tags: ["teams"], summary: "Add a staff member to a team", params: teamParams, body: z.object({ userId: z.string().uuid() }) } }, async (req, reply) => {
     await addMemberToTeam(ctx, staffOf(req), req.params.id, req.body.userId);
     return reply.status(204).send();
   });
 
   app.delete(
     "/api/teams/:id/members/:userId",
-    { schema: { tags: ["teams"], summary: "Remove a member: access ends now, the next key holder online rotates the team key", params: teamParams.extend({ userId: z.string().uuid() }) } },
+    { config: { grant: needs("team", "manage") }, schema: { tags: ["teams"], summary: "Remove a member: access ends now, the next key holder online rotates the team key", params: teamParams.extend({ userId: z.string().uuid() }) } },
     async (req, reply) => {
       await removeMemberFromTeam(ctx, staffOf(req), req.params.id, req.params.userId);
       return reply.status(204).send();

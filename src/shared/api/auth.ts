@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ROLES } from "../roles.js";
+import { usernameSchema } from "./staff.js";
 
 /**
  * The permissions the console asks about, as `resource.action` of the server's policy table
@@ -55,3 +56,18 @@ export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 export const passwordSchema = z.string().min(12, "at least 12 characters").max(256);
 export const passwordChangeBodySchema = z.object({ current: z.string().min(1).max(256), next: passwordSchema });
 export const totpCodeSchema = z.string().trim().regex(/^\d{6}$/, "six digits");
+
+/** The bodies of the sign-in, set-up and enrolment requests: the server validates with these, the console's forms too. */
+export const loginBodySchema = z.object({
+  username: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(256),
+  totp: z.string().trim().max(12).optional(),
+});
+export const displayNameSchema = z.string().trim().min(1).max(80);
+export const totpConfirmBodySchema = z.object({ code: totpCodeSchema });
+export const setupAcceptBodySchema = z.object({
+  token: z.string().min(20).max(100),
+  username: usernameSchema,
+  displayName: displayNameSchema,
+  password: passwordSchema,
+});

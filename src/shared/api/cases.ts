@@ -97,3 +97,12 @@ export const caseDetailSchema = caseSummarySchema.extend({
   mergedIntoNumber: z.number().nullable(),
 });
 export type CaseDetail = z.infer<typeof caseDetailSchema>;
+
+/** What an administrator sends for the response-time targets and a canned reply. */
+export const slaBodySchema = z.object({ firstResponseMinutes: z.number().int().min(1).max(24 * 60), nextResponseMinutes: z.number().int().min(1).max(24 * 60) });
+export const cannedBodySchema = z.object({
+  title: z.string().trim().min(1).max(120),
+  body: z.string().trim().min(1).max(4000),
+  language: z.enum(["ru", "uk", "en"]).default("ru"),
+  position: z.number().int().min(0).max(10_000).default(0),
+});

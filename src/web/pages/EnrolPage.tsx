@@ -1,15 +1,16 @@
 import { Alert, Button, Code, CopyButton, Group, Loader, Stack, Text, TextInput } from "@mantine/core";
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useForm } from "@mantine/form";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
+import { totpConfirmBodySchema } from "../../shared/api/auth";
 import { authApi, type TotpEnrolment } from "../api/auth";
 import { ApiError } from "../api/client";
 import { useSession } from "../auth/session";
 import { errorText } from "../components/errorText";
+import { schemaValidate } from "../components/schemaValidate";
 import { QrImage } from "../components/QrImage";
 import { PublicLayout } from "../layout/PublicLayout";
-
-const CODE = /^\d{6}$/;
 
 /** Groups of four, as authenticator apps show keys: easier to type without losing one's place. */
 function groupSecret(secret: string): string {
@@ -22,7 +23,6 @@ export function EnrolPage() {
   const navigate = useNavigate();
   const [enrolment, setEnrolment] = useState<TotpEnrolment | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
-  const [code, setCode] = useState("");
   const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -35,21 +35,20 @@ export function EnrolPage() {
     authApi.beginTotp().then(setEnrolment, setLoadError);
   }, []);
 
-  const codeProblem = CODE.test(code.trim()) ? null : t("form.totpInvalid");
+  // The confirmation body as the server validates it (six digits).
+  const validate = schemaValidate(totpConfirmBodySchema, (v: { code: string }) => ({ code: v.code.trim() }), () => t("form.totpInvalid"));
+  const form = useForm({ initialValues: { code: "" }, validate });
+  const codeProblem = (validate(form.values).code as string | undefined) ?? null;
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setTouched(true);
-    setError(null);
-    if (codeProblem) return;
+  const submit = async (v: { code: string }) => {
     setBusy(true);
     try {
-      await authApi.confirmTotp(code.trim());
+      await authApi.confirmTotp(v.code.trim());
       await refresh();
       void navigate("/", { replace: true });
     } catch (err) {
       setError(err instanceof ApiError && err.code === "validation_failed" ? t("enrol.wrongCode") : errorText(t, err));
-      setCode("");
+      form.setFieldValue("code", "");
       setTouched(false);
     } finally {
       setBusy(false);
@@ -88,15 +87,28 @@ export function EnrolPage() {
                 </Button>
               )}
             </CopyButton>
-            <form onSubmit={(e) => void submit(e)} noValidate>
+            <form
+              onSubmit={form.onSubmit(
+                (v) => {
+                  setTouched(true);
+                  setError(null);
+                  void submit(v);
+                },
+                () => {
+                  setTouched(true);
+                  setError(null);
+                },
+              )}
+              noValidate
+            >
               <Stack>
                 <Text fw={500}>{t("enrol.step2")}</Text>
                 <TextInput
                   label={t("form.totp")}
                   description={t("form.totpHint")}
-                  value={code}
+                  {...form.getInputProps("code")}
                   onChange={(e) => {
-                    setCode(e.currentTarget.value.replace(/\s/g, ""));
+                    form.setFieldValue("code", e.currentTarget.value.replace(/\s/g, ""));
                     setError(null);
                   }}
                   inputMode="numeric"

@@ -1,10 +1,13 @@
 import { Alert, Button, PasswordInput, Stack, Text, TextInput } from "@mantine/core";
-import { useState, type FormEvent } from "react";
+import { useForm } from "@mantine/form";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Navigate, useLocation, useNavigate } from "react-router";
+import { loginBodySchema } from "../../shared/api/auth";
 import { authApi } from "../api/auth";
 import { useSession } from "../auth/session";
 import { errorText } from "../components/errorText";
+import { schemaValidate } from "../components/schemaValidate";
 import { FullPageLoader } from "../components/FullPage";
 import { PublicLayout } from "../layout/PublicLayout";
 
@@ -14,35 +17,36 @@ function returnPath(state: unknown): string {
   return typeof from === "string" && from.startsWith("/") && !from.startsWith("//") && !from.startsWith("/login") ? from : "/";
 }
 
+interface LoginForm {
+  username: string;
+  password: string;
+  totp: string;
+}
+const body = (v: LoginForm) => ({ username: v.username.trim(), password: v.password, ...(v.totp.trim() ? { totp: v.totp.trim() } : {}) });
+
 export function LoginPage() {
   const { t } = useTranslation();
   const { state, signedIn } = useSession();
   const location = useLocation();
   const navigate = useNavigate();
-  const [username, setUsername] = useState("");
-  const [password, setPassword] = useState("");
-  const [totp, setTotp] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // The sign-in body as the server validates it; a refused form says only "wrong", as the server does.
+  const form = useForm<LoginForm>({ initialValues: { username: "", password: "", totp: "" }, validate: schemaValidate(loginBodySchema, body, () => "") });
 
   if (state.status === "loading") return <FullPageLoader />;
   if (state.status === "signedIn" && !busy) return <Navigate to={state.session.stage === "enrol" ? "/enrol" : returnPath(location.state)} replace />;
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async (v: LoginForm) => {
     setError(null);
-    if (!username.trim() || !password) {
-      setError(t("login.failed"));
-      return;
-    }
     setBusy(true);
     try {
-      const session = await authApi.login({ username: username.trim(), password, ...(totp.trim() ? { totp: totp.trim() } : {}) });
+      const session = await authApi.login(body(v));
       await signedIn(session);
       void navigate(session.stage === "enrol" ? "/enrol" : returnPath(location.state), { replace: true });
     } catch (err) {
       setError(errorText(t, err, { unauthenticated: t("login.failed"), validation_failed: t("login.failed") }));
-      setTotp("");
+      form.setFieldValue("totp", "");
     } finally {
       setBusy(false);
     }
@@ -50,23 +54,24 @@ export function LoginPage() {
 
   return (
     <PublicLayout title={t("login.title")}>
-      <form onSubmit={(e) => void submit(e)} noValidate>
+      <form onSubmit={form.onSubmit((v) => void submit(v), () => setError(t("login.failed")))} noValidate>
         <Stack>
           <TextInput
             label={t("form.username")}
-            value={username}
-            onChange={(e) => setUsername(e.currentTarget.value)}
+            {...form.getInputProps("username")}
+            error={undefined}
             autoComplete="username"
             autoCapitalize="none"
             spellCheck={false}
             data-testid="login-username"
           />
-          <PasswordInput label={t("form.password")} value={password} onChange={(e) => setPassword(e.currentTarget.value)} autoComplete="current-password" data-testid="login-password" />
+          <PasswordInput label={t("form.password")} {...form.getInputProps("password")} error={undefined} autoComplete="current-password" data-testid="login-password" />
           <TextInput
             label={t("form.totp")}
             description={t("login.totpOptional")}
-            value={totp}
-            onChange={(e) => setTotp(e.currentTarget.value.replace(/\s/g, ""))}
+            {...form.getInputProps("totp")}
+            error={undefined}
+            onChange={(e) => form.setFieldValue("totp", e.currentTarget.value.replace(/\s/g, ""))}
             inputMode="numeric"
             autoComplete="one-time-code"
             maxLength={6}

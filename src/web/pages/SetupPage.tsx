@@ -1,17 +1,18 @@
 import { Alert, Button, Loader, Group, PasswordInput, Stack, Text, TextInput } from "@mantine/core";
-import { useEffect, useState, type FormEvent } from "react";
+import { useForm } from "@mantine/form";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
+import { setupAcceptBodySchema } from "../../shared/api/auth";
 import { authApi, type SetupLinkInfo } from "../api/auth";
 import { ApiError } from "../api/client";
 import { useSession } from "../auth/session";
 import { errorText, invalidFields } from "../components/errorText";
+import { schemaValidate } from "../components/schemaValidate";
 import { PublicLayout } from "../layout/PublicLayout";
 import { RecoveryKeyStep } from "./RecoveryKeyStep";
 import { isWeakPasswordError, PasswordStrengthMeter } from "../components/PasswordStrengthMeter";
 
-const USERNAME = /^[A-Za-z0-9._-]{3,40}$/;
-const MIN_PASSWORD = 12;
 const TOKEN_KEY = "safe-passage.setup-token";
 
 /**
@@ -88,37 +89,39 @@ export function SetupPage() {
   );
 }
 
+interface SetupValues {
+  username: string;
+  displayName: string;
+  password: string;
+  repeat: string;
+}
+const body = (token: string, v: SetupValues) => ({ token, username: v.username.trim(), displayName: v.displayName.trim(), password: v.password });
+const PROBLEM = { username: "form.usernameInvalid", displayName: "form.displayNameRequired", password: "form.passwordTooShort" } as const;
+
 function SetupForm({ token, info }: { token: string; info: SetupLinkInfo }) {
   const { t } = useTranslation();
   const { refresh } = useSession();
   const navigate = useNavigate();
-  const [username, setUsername] = useState(info.username ?? "");
-  const [displayName, setDisplayName] = useState("");
-  const [password, setPassword] = useState("");
-  const [repeat, setRepeat] = useState("");
   const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [usernameError, setUsernameError] = useState<string | null>(null);
   const [recoveryKey, setRecoveryKey] = useState<string | null>(null);
 
-  const problems = {
-    username: USERNAME.test(username.trim()) ? null : t("form.usernameInvalid"),
-    displayName: displayName.trim() ? null : t("form.displayNameRequired"),
-    password: password.length >= MIN_PASSWORD ? null : t("form.passwordTooShort"),
-    repeat: repeat === password ? null : t("form.passwordMismatch"),
-  };
-  const show = (p: string | null) => (touched ? p : null);
+  // The set-up body as the server validates it; once he has tried to send, the problems show as he types.
+  const validate = schemaValidate(setupAcceptBodySchema, (v: SetupValues) => body(token, v), (f) => t(PROBLEM[f as keyof typeof PROBLEM] ?? "form.invalid"), (v, e) => {
+    if (v.repeat !== v.password) e.repeat = t("form.passwordMismatch");
+  });
+  const form = useForm<SetupValues>({ initialValues: { username: info.username ?? "", displayName: "", password: "", repeat: "" }, validate });
+  const problems = touched ? validate(form.values) : {};
+  const show = (field: keyof SetupValues) => (problems[field] as string | undefined) ?? null;
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setTouched(true);
+  const submit = async (v: SetupValues) => {
     setError(null);
     setUsernameError(null);
-    if (Object.values(problems).some(Boolean)) return;
     setBusy(true);
     try {
-      const accepted = await authApi.acceptSetupLink({ token, username: username.trim(), displayName: displayName.trim(), password });
+      const accepted = await authApi.acceptSetupLink(body(token, v));
       forgetSetupToken();
       await refresh();
       if (accepted.recoveryKey) setRecoveryKey(accepted.recoveryKey);
@@ -139,47 +142,56 @@ function SetupForm({ token, info }: { token: string; info: SetupLinkInfo }) {
   const roleName = t(`roles.${info.role}`);
   return (
     <PublicLayout title={info.firstAdmin ? t("setup.titleFirstAdmin") : t("setup.titleInvite")}>
-      <form onSubmit={(e) => void submit(e)} noValidate>
+      <form
+        onSubmit={form.onSubmit(
+          (v) => {
+            setTouched(true);
+            void submit(v);
+          },
+          () => {
+            setTouched(true);
+            setError(null);
+            setUsernameError(null);
+          },
+        )}
+        noValidate
+      >
         <Stack>
           <Text>{info.firstAdmin ? t("setup.introFirstAdmin") : t("setup.introInvite", { role: roleName })}</Text>
           <TextInput
             label={t("form.username")}
             description={info.username === null ? t("form.usernameHint") : undefined}
-            value={username}
-            onChange={(e) => setUsername(e.currentTarget.value)}
+            {...form.getInputProps("username")}
             readOnly={info.username !== null}
             variant={info.username === null ? "default" : "filled"}
             autoComplete="username"
             autoCapitalize="none"
             spellCheck={false}
-            error={usernameError ?? show(problems.username)}
+            error={usernameError ?? show("username")}
             data-testid="setup-username"
           />
           <TextInput
             label={t("form.displayName")}
             description={t("form.displayNameHint")}
-            value={displayName}
-            onChange={(e) => setDisplayName(e.currentTarget.value)}
+            {...form.getInputProps("displayName")}
             autoComplete="name"
-            error={show(problems.displayName)}
+            error={show("displayName")}
             data-testid="setup-display-name"
           />
           <PasswordInput
             label={t("form.password")}
             description={t("form.passwordHint")}
-            value={password}
-            onChange={(e) => setPassword(e.currentTarget.value)}
+            {...form.getInputProps("password")}
             autoComplete="new-password"
-            error={show(problems.password)}
+            error={show("password")}
             data-testid="setup-password"
           />
-          <PasswordStrengthMeter value={password} personal={[username, displayName]} />
+          <PasswordStrengthMeter value={form.values.password} personal={[form.values.username, form.values.displayName]} />
           <PasswordInput
             label={t("form.passwordRepeat")}
-            value={repeat}
-            onChange={(e) => setRepeat(e.currentTarget.value)}
+            {...form.getInputProps("repeat")}
             autoComplete="new-password"
-            error={show(problems.repeat)}
+            error={show("repeat")}
             data-testid="setup-password-repeat"
           />
           {error && <Alert color="red">{error}</Alert>}

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { freshContext } from "../../support/store.js";
-import { advancingClock, cookieFrom, createFirstAdmin, createStaff, StaffClient, TEST_PASSWORD, TEST_USER_AGENT } from "../../support/staff.js";
-import { buildStaffApp } from "../../../src/server/app.js";
+import { staffedStore, type StaffedStore } from "../../support/staffed.js";
+import { cookieFrom, createStaff, StaffClient, TEST_PASSWORD, TEST_USER_AGENT } from "../../support/staff.js";
 import { totpCodeAt } from "../../../src/server/auth/totp.js";
 import { issueFirstAdminLink } from "../../../src/server/auth/setup-links.js";
 import { auditLog, sessions, users } from "../../../src/server/db/schema.js";
@@ -11,20 +10,15 @@ import type { BaseApp } from "../../../src/server/http/base.js";
 
 let ctx: AppContext;
 let app: BaseApp;
-let cleanup: () => Promise<void>;
-let clock: ReturnType<typeof advancingClock>;
+let store: StaffedStore<never>;
+let clock: StaffedStore<never>["clock"];
 let admin: StaffClient;
 
 beforeAll(async () => {
-  ({ ctx, cleanup } = await freshContext());
-  clock = advancingClock(ctx);
-  app = await buildStaffApp(ctx);
-  admin = await createFirstAdmin(app, ctx, clock);
+  store = await staffedStore();
+  ({ ctx, app, clock, admin } = store);
 });
-afterAll(async () => {
-  await app.close();
-  await cleanup();
-});
+afterAll(async () => store.close());
 
 const login = (username: string, password: string, totp?: string, ua = TEST_USER_AGENT, remoteAddress = "127.0.0.1") =>
   app.inject({ method: "POST", url: "/api/auth/login", headers: { "user-agent": ua }, remoteAddress, payload: { username, password, ...(totp !== undefined ? { totp } : {}) } });

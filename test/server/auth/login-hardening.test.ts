@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { freshContext } from "../../support/store.js";
-import { advancingClock, createFirstAdmin, createStaff, TEST_PASSWORD, type StaffClient } from "../../support/staff.js";
-import { buildStaffApp } from "../../../src/server/app.js";
+import { staffedStore, type StaffedStore } from "../../support/staffed.js";
+import { createStaff, TEST_PASSWORD, type StaffClient } from "../../support/staff.js";
 import { totpCodeAt } from "../../../src/server/auth/totp.js";
 import { auditLog } from "../../../src/server/db/schema.js";
 import type { AppContext } from "../../../src/server/context.js";
@@ -10,20 +9,15 @@ import type { BaseApp } from "../../../src/server/http/base.js";
 
 let ctx: AppContext;
 let app: BaseApp;
-let cleanup: () => Promise<void>;
-let clock: ReturnType<typeof advancingClock>;
+let store: StaffedStore<never>;
+let clock: StaffedStore<never>["clock"];
 let admin: StaffClient;
 
 beforeAll(async () => {
-  ({ ctx, cleanup } = await freshContext());
-  clock = advancingClock(ctx);
-  app = await buildStaffApp(ctx);
-  admin = await createFirstAdmin(app, ctx, clock);
+  store = await staffedStore();
+  ({ ctx, app, clock, admin } = store);
 });
-afterAll(async () => {
-  await app.close();
-  await cleanup();
-});
+afterAll(async () => store.close());
 
 const login = (username: string, password: string, totp: string, remoteAddress: string) =>
   app.inject({ method: "POST", url: "/api/auth/login", remoteAddress, payload: { username, password, totp } });

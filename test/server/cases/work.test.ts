@@ -83,7 +83,7 @@ describe("inbox and response times", () => {
     expect((await inbox(op1)).find((c) => c.id === r.caseId)!.dueAt).toBeNull();
     clock.tick(1000);
     const [row] = await ctx.db.select().from(cases).where(eq(cases.id, r.caseId));
-    await ctx.db.transaction((tx) => appendInboundMessage(tx, { caseId: r.caseId, casePublicKey: row!.publicKey!, channel: "web", text: "А когда?", at: ctx.now() }));
+    await ctx.db.transaction((tx) => appendInboundMessage(ctx, tx, { caseId: r.caseId, casePublicKey: row!.publicKey!, channel: "web", text: "А когда?", at: ctx.now() }));
     const c = (await inbox(op1)).find((x) => x.id === r.caseId)!;
     expect(new Date(c.dueAt!).getTime()).toBe(ctx.now().getTime() + 15 * 60_000);
   });
@@ -177,7 +177,7 @@ describe("duplicates and merging", () => {
     // Channels that still hold the old case land in the target.
     expect(await resolveMerged(ctx.db, first.caseId)).toBe(second.caseId);
     const [row] = await ctx.db.select().from(cases).where(eq(cases.id, first.caseId));
-    const r = await ctx.db.transaction((tx) => appendInboundMessage(tx, { caseId: first.caseId, casePublicKey: row!.publicKey!, channel: "telegram", text: "Я снова тут", at: ctx.now() }));
+    const r = await ctx.db.transaction((tx) => appendInboundMessage(ctx, tx, { caseId: first.caseId, casePublicKey: row!.publicKey!, channel: "telegram", text: "Я снова тут", at: ctx.now() }));
     expect(r.caseId).toBe(second.caseId);
     const idx = await ctx.db.select().from(blindIndexes).where(and(eq(blindIndexes.caseId, second.caseId), eq(blindIndexes.kind, "phone")));
     expect(idx.length).toBe(1);

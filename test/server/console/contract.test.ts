@@ -6,6 +6,7 @@ import { freshContext } from "../../support/store.js";
 import { advancingClock, createFirstAdmin, createStaff, type StaffClient } from "../../support/staff.js";
 import { buildStaffApp } from "../../../src/server/app.js";
 import { recordIntake } from "../../../src/server/cases/intake.js";
+import { appendInboundMessage } from "../../../src/server/cases/index.js";
 import { auditLog, cases } from "../../../src/server/db/schema.js";
 import { allow, type Resource } from "../../../src/server/auth/policy.js";
 import { capabilitiesOf } from "../../../src/server/auth/capabilities.js";
@@ -112,6 +113,26 @@ describe("inbox rows", () => {
     expect(JSON.stringify(sup)).not.toMatch(/Кравцов|Токмак|помогите/);
     const after = await ctx.db.select().from(auditLog).where(eq(auditLog.action, "case.inbox_read"));
     expect(after.filter((x) => x.actorId === supervisor.userId).length).toBe(supReads);
+  });
+});
+
+describe("inbox read audit", () => {
+  it("is written once per change of what was read, not on every refetch", async () => {
+    const reader = await createStaff(app, ctx, admin, "operator", "op.polling", clock);
+    const mine = () => ctx.db.select().from(auditLog).where(eq(auditLog.action, "case.inbox_read")).then((rows) => rows.filter((x) => x.actorId === reader.userId));
+    const c = await recordIntake(ctx, { channel: "web", sections: { identity: { name: NAME } }, message: "первое", identifiers: {} });
+    expect((await reader.request("GET", "/api/cases")).statusCode).toBe(200);
+    expect((await reader.request("GET", "/api/cases")).statusCode).toBe(200);
+    expect(await mine()).toHaveLength(1);
+    // A new message in a case he reads is a new read: one more row, and again only one.
+    const [row] = await ctx.db.select().from(cases).where(eq(cases.id, c.caseId));
+    await ctx.db.transaction((tx) => appendInboundMessage(ctx, tx, { caseId: c.caseId, casePublicKey: row!.publicKey!, channel: "web", text: "второе", at: ctx.now() }));
+    const third = inboxPageSchema.parse((await reader.request("GET", "/api/cases")).json()).items;
+    expect(third.find((x) => x.id === c.caseId)?.preview).toEqual({ direction: "in", text: "второе" });
+    await reader.request("GET", "/api/cases");
+    const rows = await mine();
+    expect(rows).toHaveLength(2);
+    expect(String(rows[1]!.details.ids)).toContain(c.caseId);
   });
 });
 

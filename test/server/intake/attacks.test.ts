@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshContext } from "../../support/store.js";
-import { advancingClock, createFirstAdmin } from "../../support/staff.js";
-import { buildPublicApp, buildStaffApp } from "../../../src/server/app.js";
+import { staffedStore, type StaffedStore } from "../../support/staffed.js";
+import { buildPublicApp } from "../../../src/server/app.js";
 import { parsePublicTrustProxy } from "../../../src/server/config.js";
 import type { AppContext } from "../../../src/server/context.js";
 import type { BaseApp } from "../../../src/server/http/base.js";
@@ -14,8 +13,7 @@ import { TEST_POW_ENV, applicantCookie, caseCount, fetchToken, post, receiptCode
  * (or a confused applicant) would, over HTTP into the real public app, on PGlite and PostgreSQL.
  */
 let ctx: AppContext;
-let staffApp: BaseApp;
-let cleanup: () => Promise<void>;
+let store: StaffedStore<never>;
 const apps: BaseApp[] = [];
 
 /** A public app as a deployment would run it: a trusted-proxy setting and intake settings from the environment. */
@@ -34,14 +32,12 @@ const REQUEST = { message: "Хочу сдаться. Настоящая заяв
 const SAME_ORIGIN = { "sec-fetch-site": "same-origin", origin: "null" };
 
 beforeAll(async () => {
-  ({ ctx, cleanup } = await freshContext());
-  staffApp = await buildStaffApp(ctx);
-  await createFirstAdmin(staffApp, ctx, advancingClock(ctx));
+  store = await staffedStore();
+  ({ ctx } = store);
 });
 afterAll(async () => {
   for (const app of apps) await app.close();
-  await staffApp.close();
-  await cleanup();
+  await store.close();
 });
 
 describe("point 3: rate limits behind a proxy or an onion service", () => {

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshContext } from "../../support/store.js";
-import { advancingClock, createFirstAdmin } from "../../support/staff.js";
-import { buildPublicApp, buildStaffApp } from "../../../src/server/app.js";
+import { staffedStore, type StaffedStore } from "../../support/staffed.js";
 import type { AppContext } from "../../../src/server/context.js";
 import type { BaseApp } from "../../../src/server/http/base.js";
 import { CATALOGS } from "../../../src/server/intake/i18n.js";
@@ -103,22 +101,20 @@ describe("the flood switch (unit)", () => {
 describe("proof of work on the public site", () => {
   let ctx: AppContext;
   let app: BaseApp;
-  let staffApp: BaseApp;
-  let cleanup: () => Promise<void>;
+  let store: StaffedStore<never>;
 
   beforeAll(async () => {
-    ({ ctx, cleanup } = await freshContext());
-    staffApp = await buildStaffApp(ctx);
+    // The small work settings are read when the public app is built.
     const restore = withEnv(TEST_POW_ENV);
-    app = await buildPublicApp(ctx);
-    restore();
-    await createFirstAdmin(staffApp, ctx, advancingClock(ctx));
+    try {
+      store = await staffedStore({ publicApp: true });
+    } finally {
+      restore();
+    }
+    ({ ctx } = store);
+    app = store.publicApp!;
   });
-  afterAll(async () => {
-    await app.close();
-    await staffApp.close();
-    await cleanup();
-  });
+  afterAll(async () => store.close());
 
   it("with the switch off, no challenge and no script; a plain submit goes through", async () => {
     app.intakeFlood!.setMode("off");

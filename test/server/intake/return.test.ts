@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { freshContext } from "../../support/store.js";
-import { advancingClock, createFirstAdmin, createStaff, type StaffClient } from "../../support/staff.js";
-import { buildPublicApp, buildStaffApp } from "../../../src/server/app.js";
+import { staffedStore, type StaffedStore } from "../../support/staffed.js";
+import type { StaffClient } from "../../support/staff.js";
 import type { AppContext } from "../../../src/server/context.js";
 import type { BaseApp } from "../../../src/server/http/base.js";
 import { auditLog, caseSections, cases } from "../../../src/server/db/schema.js";
@@ -17,26 +16,19 @@ import { applicantCookie, databaseContains, fetchToken, get, latestCaseId, media
 
 let ctx: AppContext;
 let app: BaseApp;
-let staffApp: BaseApp;
 let operator: StaffClient;
-let clock: ReturnType<typeof advancingClock>;
-let cleanup: () => Promise<void>;
+let clock: StaffedStore<"op1">["clock"];
+let store: StaffedStore<"op1">;
 
 beforeAll(async () => {
-  ({ ctx, cleanup } = await freshContext());
-  clock = advancingClock(ctx);
-  staffApp = await buildStaffApp(ctx);
-  app = await buildPublicApp(ctx);
-  const admin = await createFirstAdmin(staffApp, ctx, clock);
-  operator = await createStaff(staffApp, ctx, admin, "operator", "op1", clock);
+  store = await staffedStore({ publicApp: true, staff: { op1: "operator" } });
+  ({ ctx, clock } = store);
+  app = store.publicApp!;
+  operator = store.staff.op1;
   // The admin, custodian of the team keys, admits the operator on his next request.
-  expect((await admin.request("GET", "/api/auth/session")).statusCode).toBe(200);
+  expect((await store.admin.request("GET", "/api/auth/session")).statusCode).toBe(200);
 });
-afterAll(async () => {
-  await app.close();
-  await staffApp.close();
-  await cleanup();
-});
+afterAll(async () => store.close());
 
 async function submit(message: string, extra: Record<string, string> = {}) {
   const r = await post(app, "/request", { name: "Петров Пётр", message, ...extra });

@@ -2,11 +2,10 @@ import { and, asc, eq } from "drizzle-orm";
 import type { AppContext } from "../../context.js";
 import { messages } from "../../db/schema.js";
 import { decryptFieldText } from "../../crypto/fields.js";
-import { appendAudit } from "../../audit/log.js";
 import { authorize } from "../../auth/policy.js";
 import type { SessionUser, StaffSession } from "../../auth/sessions.js";
 import { AppError } from "../../errors.js";
-import { findVisibleCase, caseKeyring, messageContext, withCaseKey } from "../../cases/index.js";
+import { findVisibleCase, recordChange, caseKeyring, messageContext, withCaseKey } from "../../cases/index.js";
 import { channelOutbox } from "../tables.js";
 import { queueChannelReply, wakeOutbox } from "./outbox.js";
 
@@ -51,7 +50,7 @@ export async function redeliverReply(ctx: AppContext, session: StaffSession, cas
       await tx.update(channelOutbox).set({ state: "replaced" }).where(and(eq(channelOutbox.messageId, messageId), eq(channelOutbox.state, "failed")));
       await tx.update(messages).set({ deliveryState: "queued" }).where(eq(messages.id, messageId));
       await queueChannelReply(ctx, tx, { caseId, messageId, text, caseKey, casePublicKey: row.publicKey });
-      await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "case.reply_redelivered", subjectType: "case", subjectId: caseId, details: { message: messageId } });
+      await recordChange(ctx, tx, { actorId: session.user.id, action: "case.reply_redelivered", caseId, details: { message: messageId }, notify: null });
     });
   });
   wakeOutbox();

@@ -5,7 +5,7 @@ import { alias } from "drizzle-orm/pg-core";
 import type { AppContext } from "../../context.js";
 import type { Tx } from "../../audit/log.js";
 import { cases, messages } from "../../db/schema.js";
-import { storeAttachment, sealedWriteKey, notifyCase } from "../../cases/index.js";
+import { storeAttachment, sealedWriteKey, recordChange } from "../../cases/index.js";
 import { wipe } from "../../crypto/secure.js";
 import { isCryptoError } from "../../crypto/errors.js";
 import { channelDialogs, channelOutbox, channelUpdates } from "../tables.js";
@@ -142,7 +142,7 @@ async function storeFetchedFile(ctx: AppContext, tx: Tx, row: Row, data: Buffer,
   } finally {
     wipe(writeKey.key);
   }
-  await notifyCase(tx, "case.message", row.caseId);
+  await recordChange(ctx, tx, { actorId: null, action: null, caseId: row.caseId, notify: "case.message" });
 }
 
 function safeType(type: string): string {
@@ -168,7 +168,7 @@ async function recordOutcome(ctx: AppContext, tx: Tx, row: Row, outcome: Outcome
   if (isSend && row.messageId) {
     const parts = await tx.select({ state: channelOutbox.state }).from(channelOutbox).where(eq(channelOutbox.messageId, row.messageId));
     await tx.update(messages).set({ deliveryState: messageDeliveryState(parts.map((p) => p.state)) }).where(eq(messages.id, row.messageId));
-    if (row.caseId) await notifyCase(tx, "case.updated", row.caseId);
+    if (row.caseId) await recordChange(ctx, tx, { actorId: null, action: null, caseId: row.caseId, notify: "case.updated" });
   }
   if (!outcome.ok) ctx.log.warn({ event: "channels.delivery_failed", outboxId: row.id, kind: row.kind, code: outcome.code, attempt: row.attempts, final }, "delivery attempt failed");
 }

@@ -1,44 +1,24 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, isNull, lte } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { AppContext } from "../../context.js";
 import { cases } from "../../db/schema.js";
 import { decryptJson, encryptJson } from "../../crypto/fields.js";
 import { normalisePhone } from "../../crypto/normalise.js";
 import { wipe } from "../../crypto/secure.js";
-import { appendAudit } from "../../audit/log.js";
 import { authorize } from "../../auth/policy.js";
 import type { SessionUser, StaffSession } from "../../auth/sessions.js";
 import { AppError } from "../../errors.js";
-import { recordIntake, caseScope, findVisibleCase, caseKeyring, sealedWriteKey, resolveMerged, withCaseKey } from "../../cases/index.js";
-import { CONTACTS, DEPLOYED, EQUIPMENT_CODES, REGIONS, TIMINGS } from "../../intake/choices.js";
+import { recordIntake, recordChange, caseScope, findVisibleCase, caseKeyring, sealedWriteKey, resolveMerged, withCaseKey } from "../../cases/index.js";
+import { EQUIPMENT_CODES } from "../../intake/choices.js";
+import { logCallBodySchemaFor, questionnaireSchemaFor } from "../../../shared/api/calls.js";
 import { appendChannelRecord, claimVerifiedPhone } from "../conversation.js";
 import { caseForWriting, findContact, identityIndex, lockIdentity } from "../identity.js";
 import { callbacks, calls } from "../tables.js";
 
 /** The web form's questionnaire, same codes (intake/choices.ts), as an operator fills it in on a call. */
-export const questionnaireSchema = z
-  .object({
-    groupSize: z.number().int().min(1).max(500),
-    deployed: z.enum(DEPLOYED),
-    region: z.enum(REGIONS),
-    timing: z.enum(TIMINGS),
-    equipment: z.array(z.enum(EQUIPMENT_CODES)).max(20),
-    contact: z.enum(CONTACTS),
-  })
-  .partial()
-  .strict();
-
-export const logCallSchema = z.object({
-  calledAt: z.string().datetime({ offset: true }),
-  direction: z.enum(["in", "out"]).default("in"),
-  callbackNumber: z.string().trim().min(1).max(32).optional(),
-  summary: z.string().trim().min(1).max(10_000),
-  questionnaire: questionnaireSchema.default({}),
-  /** Join this case (the operator opened it); otherwise the caller's number decides, or a new case is opened. */
-  caseId: z.string().uuid().optional(),
-  callback: z.object({ dueAt: z.string().datetime({ offset: true }), assign: z.enum(["me", "team"]).default("me") }).optional(),
-});
+export const questionnaireSchema = questionnaireSchemaFor(EQUIPMENT_CODES);
+export const logCallSchema = logCallBodySchemaFor(EQUIPMENT_CODES);
 export type LogCallInput = z.infer<typeof logCallSchema>;
 
 const recordContext = (caseId: string, callId: string) => ({ caseId, table: "calls", field: "record", rowId: callId });
@@ -92,14 +72,14 @@ export async function logCall(ctx: AppContext, session: StaffSession, input: Log
     } finally {
       wipe(key);
     }
-    await appendChannelRecord(tx, { caseId, casePublicKey: target.publicKey, channel: "phone", direction: "note", text: input.summary, at, authorUserId: session.user.id });
+    await appendChannelRecord(ctx, tx, { caseId, casePublicKey: target.publicKey, channel: "phone", direction: "note", text: input.summary, at, authorUserId: session.user.id });
     await tx.update(cases).set({ updatedAt: at }).where(eq(cases.id, caseId));
     let callbackId: string | null = null;
     if (input.callback) {
       callbackId = randomUUID();
       await tx.insert(callbacks).values({ id: callbackId, caseId, callId, dueAt: new Date(input.callback.dueAt), assignedUserId: input.callback.assign === "me" ? session.user.id : null, createdBy: session.user.id, createdAt: at });
     }
-    await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "call.logged", subjectType: "case", subjectId: caseId, details: { call: callId, joined, callback: callbackId } });
+    await recordChange(ctx, tx, { actorId: session.user.id, action: "call.logged", caseId, details: { call: callId, joined, callback: callbackId }, notify: null });
     return { caseId, joined, callbackId };
   });
   return { callId, caseId: out.caseId, joined: out.joined, callbackId: out.callbackId };
@@ -117,7 +97,7 @@ export async function listCalls(ctx: AppContext, session: StaffSession, caseId: 
         const rec = decryptJson(await keyring.rowKey(r.sealedKey), recordContext(caseId, r.id), r.record) as CallRecord;
         out.push({ id: r.id, calledAt: r.calledAt.toISOString(), operatorId: r.operatorId, ...rec });
       }
-      await ctx.db.transaction((tx) => appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "case.calls_read", subjectType: "case", subjectId: caseId, details: { calls: rows.length } }));
+      await ctx.db.transaction((tx) => recordChange(ctx, tx, { actorId: session.user.id, action: "case.calls_read", caseId, details: { calls: rows.length }, notify: null }));
       return out.reverse();
     } finally {
       keyring.close();
@@ -159,7 +139,7 @@ export async function completeCallback(ctx: AppContext, session: StaffSession, c
   if (row.doneAt) return;
   await ctx.db.transaction(async (tx) => {
     await tx.update(callbacks).set({ doneAt: ctx.now(), doneBy: session.user.id }).where(and(eq(callbacks.id, callbackId), isNull(callbacks.doneAt)));
-    await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "callback.done", subjectType: "case", subjectId: row.caseId, details: { callback: callbackId } });
+    await recordChange(ctx, tx, { actorId: session.user.id, action: "callback.done", caseId: row.caseId, details: { callback: callbackId }, notify: null });
   });
 }
 

@@ -163,14 +163,14 @@ class Turn {
   /** The bot speaks: into the thread when there is a case, and always into the outbox. */
   private async say(text: string, keyboard?: InlineKeyboardMarkup) {
     const c = this.conv;
-    const msg = c ? await appendChannelRecord(this.tx, { caseId: c.caseId, casePublicKey: c.casePublicKey, channel: "telegram", direction: "out", text, at: this.at }) : null;
+    const msg = c ? await appendChannelRecord(this.ctx, this.tx, { caseId: c.caseId, casePublicKey: c.casePublicKey, channel: "telegram", direction: "out", text, at: this.at }) : null;
     await queueText(this.ctx, this.tx, { address: this.address, identity: this.identity }, { ...(c ? { caseId: c.caseId } : {}), ...(msg ? { messageId: msg.id } : {}), text, ...(keyboard ? { replyMarkup: keyboard } : {}) });
   }
 
   /** The applicant speaks: an inbound message sealed to the case; a Telegram message id is remembered for edits. */
   private async hear(text: string, telegramMessageId?: number, replacesId?: string): Promise<string> {
     const c = await this.open();
-    const { id } = await appendInboundMessage(this.tx, { caseId: c.caseId, casePublicKey: c.casePublicKey, channel: "telegram", text, at: this.at, ...(replacesId ? { replacesId } : {}) });
+    const { id } = await appendInboundMessage(this.ctx, this.tx, { caseId: c.caseId, casePublicKey: c.casePublicKey, channel: "telegram", text, at: this.at, ...(replacesId ? { replacesId } : {}) });
     if (telegramMessageId !== undefined) {
       const key = this.refKey(telegramMessageId);
       await this.tx.insert(channelMessageRefs).values({ key, messageId: id }).onConflictDoUpdate({ target: channelMessageRefs.key, set: { messageId: id } });
@@ -249,7 +249,7 @@ class Turn {
   private async advance(step: Step) {
     const c = await this.open();
     if (step.next === "done") {
-      await appendChannelRecord(this.tx, { caseId: c.caseId, casePublicKey: c.casePublicKey, channel: "telegram", direction: "note", text: summarise(step.answers), at: this.at });
+      await appendChannelRecord(this.ctx, this.tx, { caseId: c.caseId, casePublicKey: c.casePublicKey, channel: "telegram", direction: "note", text: summarise(step.answers), at: this.at });
       await endDialog(this.tx, c.contactId);
       await this.say(texts.questions.done);
       return;

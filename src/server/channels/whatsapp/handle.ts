@@ -56,7 +56,7 @@ export async function handleWhatsAppMessage(ctx: AppContext, via: string, profil
       const known = await findContact(tx, "whatsapp", identity);
       const conv = known ? await openConversation(ctx, tx, { channel: "whatsapp", identity, address, at, newCase }) : null;
       const reply = { throttled: texts.link.tooMany, linked: texts.link.linked, wrong: texts.link.notRecognised }[receipt.kind];
-      const out = conv ? await appendChannelRecord(tx, { caseId: conv.caseId, casePublicKey: conv.casePublicKey, channel: "whatsapp", direction: "out", text: reply, at }) : null;
+      const out = conv ? await appendChannelRecord(ctx, tx, { caseId: conv.caseId, casePublicKey: conv.casePublicKey, channel: "whatsapp", direction: "out", text: reply, at }) : null;
       await queueText(ctx, tx, to, { ...(conv ? { caseId: conv.caseId } : {}), ...(out ? { messageId: out.id } : {}), text: reply });
       return;
     }
@@ -64,7 +64,7 @@ export async function handleWhatsAppMessage(ctx: AppContext, via: string, profil
     if (line === null) return;
     const conv = await openConversation(ctx, tx, { channel: "whatsapp", identity, address, at, newCase });
     if (conv.created) await claimVerifiedPhone(ctx, tx, { caseId: conv.caseId, casePublicKey: conv.casePublicKey, caseNumber: conv.caseNumber, phone: number, channel: "whatsapp", at });
-    const { id } = await appendInboundMessage(tx, { caseId: conv.caseId, casePublicKey: conv.casePublicKey, channel: "whatsapp", text: line, at });
+    const { id } = await appendInboundMessage(ctx, tx, { caseId: conv.caseId, casePublicKey: conv.casePublicKey, channel: "whatsapp", text: line, at });
     const media = isMediaType(m.type) ? m[m.type] : undefined;
     if (media) {
       const type = media.mime_type?.split(";")[0]?.trim() || "application/octet-stream";

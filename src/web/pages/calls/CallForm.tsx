@@ -1,8 +1,11 @@
 import { Alert, Button, Checkbox, Fieldset, Group, MultiSelect, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput, Textarea } from "@mantine/core";
-import { useState, type FormEvent } from "react";
+import { useForm } from "@mantine/form";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { CONTACTS, DEPLOYED, EQUIPMENT, REGIONS, TIMINGS, callsApi, type LogCallInput, type LoggedCall, type Questionnaire } from "../../api/calls";
+import { logCallBodySchemaFor } from "../../../shared/api/calls";
 import { errorText, invalidFields } from "../../components/errorText";
+import { schemaValidate } from "../../components/schemaValidate";
 
 /** "2026-11-25T14:05" for a datetime-local field, in the browser's time zone. */
 export function localInputValue(d: Date): string {
@@ -16,6 +19,30 @@ function toIso(local: string): string | null {
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
+interface CallValues {
+  calledAt: string;
+  direction: "in" | "out";
+  number: string;
+  summary: string;
+  q: Questionnaire;
+  withCallback: boolean;
+  dueAt: string;
+  assign: "me" | "team";
+}
+
+/** The call as the staff API takes it: the server's schema checks it here first. */
+const logCallBody = logCallBodySchemaFor(EQUIPMENT);
+const toInput = (v: CallValues, caseId: string | undefined): LogCallInput => ({
+  calledAt: toIso(v.calledAt) ?? "",
+  direction: v.direction,
+  summary: v.summary.trim(),
+  questionnaire: v.q,
+  ...(v.number.trim() ? { callbackNumber: v.number.trim() } : {}),
+  ...(caseId ? { caseId } : {}),
+  ...(v.withCallback ? { callback: { dueAt: toIso(v.dueAt) ?? "", assign: v.assign } } : {}),
+});
+const PROBLEM = { calledAt: "calls.invalidTime", callback: "calls.invalidTime", summary: "calls.summaryRequired", callbackNumber: "calls.numberInvalid" } as const;
+
 /**
  * One phone call, as the operator fills it in while or after talking: time, direction, the
  * caller's number, a summary, the web form's questionnaire and, optionally, a callback task.
@@ -23,20 +50,26 @@ function toIso(local: string): string | null {
  */
 export function CallForm({ caseId, onLogged }: { caseId?: string; onLogged: (r: LoggedCall) => void }) {
   const { t } = useTranslation();
-  const [calledAt, setCalledAt] = useState(() => localInputValue(new Date()));
-  const [direction, setDirection] = useState<"in" | "out">("in");
-  const [number, setNumber] = useState("");
-  const [summary, setSummary] = useState("");
-  const [q, setQ] = useState<Questionnaire>({});
-  const [withCallback, setWithCallback] = useState(false);
-  const [dueAt, setDueAt] = useState(() => localInputValue(new Date()));
-  const [assign, setAssign] = useState<"me" | "team">("me");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const form = useForm<CallValues>({
+    initialValues: { calledAt: localInputValue(new Date()), direction: "in", number: "", summary: "", q: {}, withCallback: false, dueAt: localInputValue(new Date()), assign: "me" },
+    validate: schemaValidate(
+      logCallBody,
+      (v: CallValues) => toInput(v, caseId),
+      (f) => t(PROBLEM[f as keyof typeof PROBLEM] ?? "form.invalid"),
+      (_v, e) => {
+        // The callback's time is shown by its own field.
+        if (e.callback) e.dueAt = e.callback;
+        delete e.callback;
+      },
+    ),
+  });
+  const { calledAt, direction, number, summary, q, withCallback, dueAt, assign } = form.values;
+  const fieldErrors = form.errors as Record<string, string | undefined>;
 
   const set = <K extends keyof Questionnaire>(k: K, v: Questionnaire[K] | null) =>
-    setQ((prev) => {
+    form.setFieldValue("q", (prev) => {
       const next = { ...prev };
       if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) delete next[k];
       else next[k] = v;
@@ -45,36 +78,14 @@ export function CallForm({ caseId, onLogged }: { caseId?: string; onLogged: (r: 
   const options = <C extends string>(codes: readonly C[], group: "deployed" | "timing" | "regions" | "contact" | "equipment") =>
     codes.map((c) => ({ value: c, label: (t as unknown as (k: string) => string)(`choices.${group}.${c}`) }));
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    const errors: Record<string, string> = {};
-    const at = toIso(calledAt);
-    const due = withCallback ? toIso(dueAt) : null;
-    if (!at) errors.calledAt = t("calls.invalidTime");
-    if (withCallback && !due) errors.dueAt = t("calls.invalidTime");
-    if (!summary.trim()) errors.summary = t("calls.summaryRequired");
-    setFieldErrors(errors);
-    if (Object.keys(errors).length > 0 || !at) return;
-    const input: LogCallInput = {
-      calledAt: at,
-      direction,
-      summary: summary.trim(),
-      questionnaire: q,
-      ...(number.trim() ? { callbackNumber: number.trim() } : {}),
-      ...(caseId ? { caseId } : {}),
-      ...(withCallback && due ? { callback: { dueAt: due, assign } } : {}),
-    };
+  const submit = async (v: CallValues) => {
     setBusy(true);
     try {
-      const r = await callsApi.log(input);
-      setSummary("");
-      setNumber("");
-      setQ({});
-      setWithCallback(false);
+      const r = await callsApi.log(toInput(v, caseId));
+      form.setValues({ summary: "", number: "", q: {}, withCallback: false });
       onLogged(r);
     } catch (err) {
-      if (invalidFields(err).includes("callbackNumber")) setFieldErrors({ callbackNumber: t("calls.numberInvalid") });
+      if (invalidFields(err).includes("callbackNumber")) form.setErrors({ callbackNumber: t("calls.numberInvalid") });
       else setError(errorText(t, err));
     } finally {
       setBusy(false);
@@ -82,17 +93,27 @@ export function CallForm({ caseId, onLogged }: { caseId?: string; onLogged: (r: 
   };
 
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate data-testid="call-form">
+    <form
+      onSubmit={form.onSubmit(
+        (v) => {
+          setError(null);
+          void submit(v);
+        },
+        () => setError(null),
+      )}
+      noValidate
+      data-testid="call-form"
+    >
       <Stack>
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
-          <TextInput type="datetime-local" label={t("calls.calledAt")} value={calledAt} onChange={(e) => setCalledAt(e.currentTarget.value)} error={fieldErrors.calledAt} required data-testid="call-at" />
+          <TextInput type="datetime-local" label={t("calls.calledAt")} value={calledAt} onChange={(e) => form.setFieldValue("calledAt", e.currentTarget.value)} error={fieldErrors.calledAt} required data-testid="call-at" />
           <Stack gap={4}>
             <Text size="sm" fw={500}>
               {t("calls.direction")}
             </Text>
             <SegmentedControl
               value={direction}
-              onChange={(v) => setDirection(v as "in" | "out")}
+              onChange={(v) => form.setFieldValue("direction", v as "in" | "out")}
               data={[
                 { value: "in", label: t("calls.in") },
                 { value: "out", label: t("calls.out") },
@@ -105,7 +126,7 @@ export function CallForm({ caseId, onLogged }: { caseId?: string; onLogged: (r: 
             label={t("calls.callbackNumber")}
             description={caseId ? undefined : t("calls.callbackNumberHint")}
             value={number}
-            onChange={(e) => setNumber(e.currentTarget.value)}
+            onChange={(e) => form.setFieldValue("number", e.currentTarget.value)}
             error={fieldErrors.callbackNumber}
             maxLength={32}
             autoComplete="off"
@@ -116,7 +137,7 @@ export function CallForm({ caseId, onLogged }: { caseId?: string; onLogged: (r: 
           label={t("calls.summary")}
           description={t("calls.summaryHint")}
           value={summary}
-          onChange={(e) => setSummary(e.currentTarget.value)}
+          onChange={(e) => form.setFieldValue("summary", e.currentTarget.value)}
           error={fieldErrors.summary}
           required
           autosize
@@ -150,17 +171,17 @@ export function CallForm({ caseId, onLogged }: { caseId?: string; onLogged: (r: 
             <Select label={t("calls.contact")} placeholder={t("calls.notAnswered")} data={options(CONTACTS, "contact")} value={q.contact ?? null} onChange={(v) => set("contact", v as Questionnaire["contact"] | null)} clearable />
           </SimpleGrid>
         </Fieldset>
-        <Checkbox label={t("calls.scheduleCallback")} checked={withCallback} onChange={(e) => setWithCallback(e.currentTarget.checked)} data-testid="call-schedule" />
+        <Checkbox label={t("calls.scheduleCallback")} checked={withCallback} onChange={(e) => form.setFieldValue("withCallback", e.currentTarget.checked)} data-testid="call-schedule" />
         {withCallback && (
           <Group align="flex-end">
-            <TextInput type="datetime-local" label={t("calls.dueAt")} value={dueAt} onChange={(e) => setDueAt(e.currentTarget.value)} error={fieldErrors.dueAt} data-testid="call-due" />
+            <TextInput type="datetime-local" label={t("calls.dueAt")} value={dueAt} onChange={(e) => form.setFieldValue("dueAt", e.currentTarget.value)} error={fieldErrors.dueAt} data-testid="call-due" />
             <Stack gap={4}>
               <Text size="sm" fw={500}>
                 {t("calls.assign")}
               </Text>
               <SegmentedControl
                 value={assign}
-                onChange={(v) => setAssign(v as "me" | "team")}
+                onChange={(v) => form.setFieldValue("assign", v as "me" | "team")}
                 data={[
                   { value: "me", label: t("calls.assignMe") },
                   { value: "team", label: t("calls.assignTeam") },

@@ -1,11 +1,14 @@
 import { Alert, Button, Group, Modal, Radio, Select, Stack, Text, Textarea } from "@mantine/core";
+import { useForm } from "@mantine/form";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { TEAMS, TRANSITIONS, type CaseState, type TeamId } from "../../../shared/case-states";
+import { assignBodySchema, mergeBodySchema, transitionBodySchema } from "../../../shared/api/case-core";
 import { useQuery } from "@tanstack/react-query";
 import { casesApi, type CaseDetail, type Duplicate } from "../../api/cases";
 import { keys } from "../../api/queryClient";
 import { errorText } from "../../components/errorText";
+import { schemaValidate } from "../../components/schemaValidate";
 
 function useRun(onDone: () => void) {
   const [busy, setBusy] = useState(false);
@@ -29,11 +32,14 @@ function useRun(onDone: () => void) {
 export function TransitionModal({ c, opened, onClose, onDone }: { c: CaseDetail; opened: boolean; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
   const next = TRANSITIONS[c.state] as readonly CaseState[];
-  const [to, setTo] = useState<CaseState | null>(null);
-  const [reason, setReason] = useState("");
+  // The move as the server validates it: a state of the table and a reason.
+  const form = useForm<{ to: CaseState | null; reason: string }>({
+    initialValues: { to: null, reason: "" },
+    validate: schemaValidate(transitionBodySchema, (v: { to: CaseState | null; reason: string }) => ({ to: v.to, reason: v.reason.trim() }), () => ""),
+  });
+  const { to, reason } = form.values;
   const { busy, error, run } = useRun(() => {
-    setReason("");
-    setTo(null);
+    form.reset();
     onDone();
   });
   return (
@@ -46,18 +52,18 @@ export function TransitionModal({ c, opened, onClose, onDone }: { c: CaseDetail;
             label={t("case.transition.to")}
             data={next.map((s) => ({ value: s, label: t(`states.${s}`) }))}
             value={to}
-            onChange={(v) => setTo(v as CaseState)}
+            onChange={(v) => form.setFieldValue("to", v as CaseState)}
             comboboxProps={{ withinPortal: true }}
             data-autofocus
             data-testid="transition-to"
           />
-          <Textarea label={t("case.transition.reason")} description={t("case.transition.reasonHint")} value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={2} data-testid="transition-reason" />
+          <Textarea label={t("case.transition.reason")} description={t("case.transition.reasonHint")} {...form.getInputProps("reason")} error={undefined} autosize minRows={2} data-testid="transition-reason" />
           {error !== null && <Alert color="red">{errorText(t, error)}</Alert>}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t("common.cancel")}
             </Button>
-            <Button loading={busy} disabled={!to || !reason.trim()} onClick={() => void run(() => casesApi.transition(c.id, to!, reason.trim()))} data-testid="transition-submit">
+            <Button loading={busy} disabled={!form.isValid()} onClick={() => void run(() => casesApi.transition(c.id, to!, reason.trim()))} data-testid="transition-submit">
               {t("case.transition.submit")}
             </Button>
           </Group>
@@ -71,21 +77,17 @@ export function TransitionModal({ c, opened, onClose, onDone }: { c: CaseDetail;
 export function AssignModal({ c, opened, onClose, onDone }: { c: CaseDetail; opened: boolean; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
   const { data: people = [] } = useQuery({ queryKey: keys.assignees, queryFn: casesApi.assignees, enabled: opened });
-  const [userId, setUserId] = useState<string | null>(c.assignedUserId);
-  const [team, setTeam] = useState<TeamId>(c.teamId);
+  const body = (v: { userId: string | null; team: TeamId }) => ({ ...(v.userId !== c.assignedUserId ? { userId: v.userId } : {}), ...(v.team !== c.teamId ? { teamId: v.team } : {}) });
+  const form = useForm<{ userId: string | null; team: TeamId }>({ initialValues: { userId: c.assignedUserId, team: c.teamId }, validate: schemaValidate(assignBodySchema, body, () => "") });
+  const { userId, team } = form.values;
   const { busy, error, run } = useRun(onDone);
+  const { setValues } = form;
   useEffect(() => {
     if (!opened) return;
-    setUserId(c.assignedUserId);
-    setTeam(c.teamId);
+    setValues({ userId: c.assignedUserId, team: c.teamId });
+    // Reset when the dialog opens or the case changes (not on every render of the form).
   }, [opened, c.assignedUserId, c.teamId]);
-  const submit = () =>
-    run(() =>
-      casesApi.assign(c.id, {
-        ...(userId !== c.assignedUserId ? { userId } : {}),
-        ...(team !== c.teamId ? { teamId: team } : {}),
-      }),
-    );
+  const submit = () => form.isValid() && run(() => casesApi.assign(c.id, body(form.values)));
   return (
     <Modal opened={opened} onClose={onClose} title={t("case.assign.title")}>
       <Stack>
@@ -95,7 +97,7 @@ export function AssignModal({ c, opened, onClose, onDone }: { c: CaseDetail; ope
           clearable
           searchable
           value={userId}
-          onChange={setUserId}
+          onChange={(v) => form.setFieldValue("userId", v)}
           data={people.map((p) => ({ value: p.id, label: `${p.displayName} · ${t(`roles.${p.role}`)}${p.teams.length ? ` · ${p.teams.map((x) => t(`teamNames.${x}`)).join(", ")}` : ""}` }))}
           comboboxProps={{ withinPortal: true }}
           data-testid="assign-person"
@@ -104,7 +106,7 @@ export function AssignModal({ c, opened, onClose, onDone }: { c: CaseDetail; ope
           label={t("case.assign.team")}
           description={t("case.assign.teamHint")}
           value={team}
-          onChange={(v) => v && setTeam(v as TeamId)}
+          onChange={(v) => v && form.setFieldValue("team", v as TeamId)}
           allowDeselect={false}
           data={TEAMS.map((x) => ({ value: x, label: t(`teamNames.${x}`) }))}
           comboboxProps={{ withinPortal: true }}
@@ -128,10 +130,12 @@ export function AssignModal({ c, opened, onClose, onDone }: { c: CaseDetail; ope
 export function MergeModal({ c, other, onClose, onDone }: { c: CaseDetail; other: Duplicate | null; onClose: () => void; onDone: (targetId: string) => void }) {
   const { t } = useTranslation();
   const [direction, setDirection] = useState<"into-this" | "into-other">("into-this");
-  const [reason, setReason] = useState("");
   const target = direction === "into-this" ? c.id : (other?.id ?? "");
+  // The merge as the server validates it: the case that goes on, and why.
+  const form = useForm({ initialValues: { reason: "" }, validate: schemaValidate(mergeBodySchema, (v: { reason: string }) => ({ into: target, reason: v.reason.trim() }), () => "") });
+  const reason = form.values.reason;
   const { busy, error, run } = useRun(() => {
-    setReason("");
+    form.reset();
     onDone(target);
   });
   if (!other) return null;
@@ -146,13 +150,13 @@ export function MergeModal({ c, other, onClose, onDone }: { c: CaseDetail; other
             <Radio value="into-other" label={t("case.merge.intoOther", { other: other.number, self: c.number })} />
           </Stack>
         </Radio.Group>
-        <Textarea label={t("case.merge.reason")} value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={2} data-testid="merge-reason" />
+        <Textarea label={t("case.merge.reason")} {...form.getInputProps("reason")} error={undefined} autosize minRows={2} data-testid="merge-reason" />
         {error !== null && <Alert color="red">{errorText(t, error)}</Alert>}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
             {t("common.cancel")}
           </Button>
-          <Button color="grape" loading={busy} disabled={!reason.trim()} onClick={() => void run(() => casesApi.merge(source, target, reason.trim()))} data-testid="merge-submit">
+          <Button color="grape" loading={busy} disabled={!form.isValid()} onClick={() => void run(() => casesApi.merge(source, target, reason.trim()))} data-testid="merge-submit">
             {t("case.merge.submit")}
           </Button>
         </Group>

@@ -1,9 +1,12 @@
 import { Alert, Button, Group, Menu, SegmentedControl, Stack, Text, Textarea } from "@mantine/core";
+import { useForm } from "@mantine/form";
 import { getHotkeyHandler } from "@mantine/hooks";
 import { forwardRef, useImperativeHandle, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { staffTextBodySchema } from "../../../shared/api/case-core";
 import { casesApi, cannedApi, type CannedReply, type CaseDetail } from "../../api/cases";
 import { errorText } from "../../components/errorText";
+import { schemaValidate } from "../../components/schemaValidate";
 
 export interface ComposerHandle {
   focus(mode: "reply" | "note"): void;
@@ -16,7 +19,9 @@ export interface ComposerHandle {
 export const Composer = forwardRef<ComposerHandle, { c: CaseDetail; canReply: boolean; canNote: boolean; onSent: () => void }>(function Composer({ c, canReply, canNote, onSent }, ref) {
   const { t } = useTranslation();
   const [mode, setMode] = useState<"reply" | "note">(canReply ? "reply" : "note");
-  const [text, setText] = useState("");
+  // The reply or note body as the server validates it; an empty box simply cannot be sent.
+  const form = useForm({ initialValues: { text: "" }, validate: schemaValidate(staffTextBodySchema, (v: { text: string }) => v, () => "") });
+  const text = form.values.text;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [canned, setCanned] = useState<CannedReply[] | null>(null);
@@ -33,12 +38,12 @@ export const Composer = forwardRef<ComposerHandle, { c: CaseDetail; canReply: bo
 
   const send = async () => {
     const body = text.trim();
-    if (!body || busy) return;
+    if (!form.isValid() || busy) return;
     setBusy(true);
     setError(null);
     try {
       await (mode === "reply" ? casesApi.reply(c.id, body) : casesApi.note(c.id, body));
-      setText("");
+      form.setFieldValue("text", "");
       onSent();
     } catch (err) {
       setError(err);
@@ -51,7 +56,7 @@ export const Composer = forwardRef<ComposerHandle, { c: CaseDetail; canReply: bo
     if (canned === null) cannedApi.list().then(setCanned, () => setCanned([]));
   };
   const insert = (r: CannedReply) => {
-    setText((prev) => (prev.trim() ? `${prev.trimEnd()}\n\n${r.body}` : r.body));
+    form.setFieldValue("text", (prev) => (prev.trim() ? `${prev.trimEnd()}\n\n${r.body}` : r.body));
     setTimeout(() => box.current?.focus(), 0);
   };
 
@@ -98,8 +103,8 @@ export const Composer = forwardRef<ComposerHandle, { c: CaseDetail; canReply: bo
         autosize
         minRows={3}
         maxRows={12}
-        value={text}
-        onChange={(e) => setText(e.currentTarget.value)}
+        {...form.getInputProps("text")}
+        error={undefined}
         placeholder={mode === "reply" ? t("case.composer.replyPlaceholder") : t("case.composer.notePlaceholder")}
         onKeyDown={getHotkeyHandler([
           ["mod+Enter", () => void send()],
@@ -113,7 +118,7 @@ export const Composer = forwardRef<ComposerHandle, { c: CaseDetail; canReply: bo
         <Text size="xs" c="dimmed">
           {mode === "reply" ? t(`case.composer.channelHint.${c.channel}`) : t("case.composer.noteHint")}
         </Text>
-        <Button onClick={() => void send()} loading={busy} disabled={!text.trim()} color={mode === "note" ? "yellow" : undefined} data-testid="composer-send">
+        <Button onClick={() => void send()} loading={busy} disabled={!form.isValid()} color={mode === "note" ? "yellow" : undefined} data-testid="composer-send">
           {mode === "reply" ? t("case.composer.send") : t("case.composer.saveNote")}
         </Button>
       </Group>

@@ -2,9 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
-import { freshContext } from "../../../support/store.js";
-import { advancingClock, createFirstAdmin, createStaff, type StaffClient } from "../../../support/staff.js";
-import { buildPublicApp, buildStaffApp } from "../../../../src/server/app.js";
+import { staffedStore } from "../../../support/staffed.js";
+import type { advancingClock, StaffClient } from "../../../support/staff.js";
 import { blindIndexes } from "../../../../src/server/db/schema.js";
 import { blindIndex, type BlindIndexKind } from "../../../../src/server/crypto/blind-index.js";
 import { deliverDue } from "../../../../src/server/channels/outbox/worker.js";
@@ -54,40 +53,37 @@ export interface Harness {
 /** A store with an admin and an operator, both listeners' apps, and the recording API as Telegram and WhatsApp. */
 export async function channelHarness(env: Record<string, string> = {}): Promise<Harness> {
   const api = await new RecordingApi().start();
-  const { ctx, cleanup } = await freshContext({
-    TELEGRAM_BOT_TOKEN: BOT_TOKEN,
-    TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    TELEGRAM_API_BASE: api.url,
-    WHATSAPP_APP_SECRET: WA_APP_SECRET,
-    WHATSAPP_VERIFY_TOKEN: WA_VERIFY_TOKEN,
-    WHATSAPP_ACCESS_TOKEN: WA_ACCESS_TOKEN,
-    WHATSAPP_API_BASE: api.url,
-    SESSION_IDLE_MINUTES: "1440",
-    ...env,
-  });
-  const clock = advancingClock(ctx);
   // The recorded updates are dated 23 August 2023 and the server refuses updates older than its
   // replay window, so the harness lives on that day.
-  clock.tick(RECORDED_AT.getTime() - clock.now().getTime());
-  const staff = await buildStaffApp(ctx);
-  const pub = await buildPublicApp(ctx);
-  const admin = await createFirstAdmin(staff, ctx, clock);
-  const op = await createStaff(staff, ctx, admin, "operator", "op1", clock);
+  const s = await staffedStore({
+    env: {
+      TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+      TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      TELEGRAM_API_BASE: api.url,
+      WHATSAPP_APP_SECRET: WA_APP_SECRET,
+      WHATSAPP_VERIFY_TOKEN: WA_VERIFY_TOKEN,
+      WHATSAPP_ACCESS_TOKEN: WA_ACCESS_TOKEN,
+      WHATSAPP_API_BASE: api.url,
+      SESSION_IDLE_MINUTES: "1440",
+      ...env,
+    },
+    startAt: RECORDED_AT,
+    publicApp: true,
+    staff: { op1: "operator" },
+  });
   // The admin, custodian of every team key, admits the waiting member on his next request.
-  await admin.request("GET", "/api/auth/session");
+  await s.admin.request("GET", "/api/auth/session");
   return {
-    ctx,
-    pub,
-    staff,
+    ctx: s.ctx,
+    pub: s.publicApp!,
+    staff: s.app,
     api,
-    op,
-    admin,
-    clock,
+    op: s.staff.op1,
+    admin: s.admin,
+    clock: s.clock,
     cleanup: async () => {
-      await pub.close();
-      await staff.close();
+      await s.close();
       await api.close();
-      await cleanup();
     },
   };
 }
