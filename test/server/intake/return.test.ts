@@ -152,8 +152,9 @@ describe("coming back with the code", () => {
     const ratio = median(times.wrong) / median(times.unknown);
     expect(ratio, `wrong ${median(times.wrong).toFixed(1)} ms vs unknown ${median(times.unknown).toFixed(1)} ms`).toBeGreaterThan(0.7);
     expect(ratio).toBeLessThan(1.4);
-    // Both really paid for an Argon2id verification (tens of ms), unlike a malformed code.
-    expect(median(times.unknown)).toBeGreaterThan(20);
+    // Both really paid for an Argon2id verification (16 MiB, one pass: 8 ms or more on any
+    // machine; answering a malformed code takes about a millisecond).
+    expect(median(times.unknown)).toBeGreaterThan(5);
 
     // A malformed code is told so at once: its shape is public, so that says nothing.
     const malformed = await post(app, "/return", { code: "1234 5678" });
