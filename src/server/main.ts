@@ -18,6 +18,7 @@ import { recoverStaffKey, resetStaffKeyWithLoss } from "./staff/key-recovery.js"
 import { ROLES, type Role } from "../shared/roles.js";
 import type { AppContext } from "./context.js";
 import { registerTelegramCommands } from "./channels/telegram/cli.js";
+import { registerAnalyticsCommands } from "./analytics/cli.js";
 
 const program = new Command("safe-passage").description("Safe Passage: secure intake and case management for a safe-surrender hotline");
 
@@ -216,6 +217,7 @@ withStorage(program.command("demo").description("load a realistic demo hotline i
   );
 
 registerTelegramCommands(program);
+registerAnalyticsCommands(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`safe-passage: ${err.message}`);

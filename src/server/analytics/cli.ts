@@ -1,0 +1,42 @@
+import type { Command } from "commander";
+import { estimateImpact, ImpactInputError } from "./impact.js";
+import { readSeriesFile } from "./series-file.js";
+
+const wholeNumber = (flag: string) => (v: string) => {
+  if (!/^\d+$/.test(v)) throw new ImpactInputError(`${flag} must be a whole number`);
+  return Number(v);
+};
+
+/**
+ * `analytics impact`: the event-impact estimate on any daily series, so analysts can check it
+ * against published figures. Reads no database. Bad input: a clear message and exit code 2.
+ */
+export function registerAnalyticsCommands(program: Command) {
+  const analytics = program.command("analytics").description("the numbers, computed without any store");
+  analytics
+    .command("impact")
+    .description("did an event change daily requests? uplift over the first days, with a 95 % interval, a p-value and the change point")
+    .requiredOption("--series <file>", 'CSV with the header "date,count", one row a day')
+    .requiredOption("--event <YYYY-MM-DD>", "the event day (the first day of the window)")
+    .option("--days <n>", "days from the event to measure (1 answers 'in one day')", "7")
+    .option("--baseline-days <n>", "days before the event the counterfactual is fitted on", "56")
+    .option("--json", "print one JSON object")
+    .action((flags: { series: string; event: string; days: string; baselineDays: string; json?: boolean }) => {
+      try {
+        const { dates, counts } = readSeriesFile(flags.series);
+        const r = estimateImpact(dates, counts, flags.event, { days: wholeNumber("--days")(flags.days), baselineDays: wholeNumber("--baseline-days")(flags.baselineDays) });
+        const { window: _window, ...summary } = r;
+        if (flags.json) {
+          console.log(JSON.stringify(summary));
+          return;
+        }
+        console.log(`event ${r.event}: over ${r.days} day(s), ${r.uplift_pct >= 0 ? "+" : ""}${r.uplift_pct} % against a counterfactual fitted on the days before`);
+        console.log(`  95 % interval ${r.ci95[0]} % to ${r.ci95[1]} %, p = ${r.p_value}; baseline ${r.baseline_per_day} a day`);
+        console.log(`  change point: ${r.changepoint ?? "none found"}`);
+      } catch (err) {
+        if (!(err instanceof ImpactInputError)) throw err;
+        console.error(`safe-passage analytics impact: ${err.message}`);
+        process.exitCode = 2;
+      }
+    });
+}
