@@ -11,13 +11,17 @@ import { registerConsoleRoutes } from "./console/routes.js";
 import { registerChannelStaffRoutes, registerChannelWebhooks } from "./channels/routes.js";
 import { registerTeamRoutes } from "./teams/routes.js";
 import { registerAdmissionRoutes } from "./teams/admission-routes.js";
+import { instrument, registerMetricsRoute } from "./metrics/routes.js";
+import { metricsFor } from "./metrics/metrics.js";
+import { readinessOf } from "./metrics/readiness.js";
 
 /**
  * The staff listener: console and staff API. Kept on its own port so it can stay off the public
  * network, as SecureDrop keeps its journalist interface apart from the source interface.
  */
 export async function buildStaffApp(ctx: AppContext) {
-  const app = await createBaseApp({ log: ctx.log, db: ctx.db, imgSrc: ["data:"] });
+  const app = await createBaseApp({ log: ctx.log, db: ctx.db, imgSrc: ["data:"], readiness: () => readinessOf(ctx) });
+  instrument(app, ctx, "staff");
   await registerOpenApi(app);
   requireDeclaredAccess(app);
   app.addHook("onRequest", async (req, reply) => {
@@ -33,13 +37,17 @@ export async function buildStaffApp(ctx: AppContext) {
   registerTeamRoutes(app, ctx);
   registerAdmissionRoutes(app, ctx);
   registerConsoleRoutes(app, ctx);
+  registerMetricsRoute(app, ctx);
   return app;
 }
 
 /** The public listener: applicant pages and channel webhooks only. No staff route exists here. */
 export async function buildPublicApp(ctx: AppContext) {
-  const app = await createBaseApp({ log: ctx.log, db: ctx.db, trustProxy: ctx.config.publicClients.trustProxy });
+  const app = await createBaseApp({ log: ctx.log, db: ctx.db, trustProxy: ctx.config.publicClients.trustProxy, readiness: () => readinessOf(ctx) });
+  instrument(app, ctx, "public");
   await registerIntakeRoutes(app, ctx);
+  const flood = app.intakeFlood;
+  if (flood) metricsFor(ctx).watchFlood(() => ({ mode: flood.getMode(), active: flood.active(), inFlight: flood.inFlightCount() }));
   await registerChannelWebhooks(app, ctx);
   return app;
 }

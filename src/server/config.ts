@@ -40,6 +40,8 @@ const configSchema = z.object({
   /** Outbox worker: how often it looks for due deliveries, and how many attempts before a reply is marked failed. */
   channelPollMs: z.coerce.number().int().min(50).max(60_000).default(1000),
   channelMaxAttempts: z.coerce.number().int().min(1).max(100).default(25),
+  /** Bearer token Prometheus must send for GET /metrics on the staff listener; unset = no token asked (the listener is loopback by default). */
+  metricsToken: z.string().min(16).optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & {
@@ -90,6 +92,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     whatsappApiBase: env.WHATSAPP_API_BASE || undefined,
     channelPollMs: env.CHANNEL_POLL_MS,
     channelMaxAttempts: env.CHANNEL_MAX_ATTEMPTS,
+    metricsToken: env.METRICS_TOKEN || undefined,
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");

@@ -6,6 +6,7 @@ import { createBoss } from "./jobs/boss.js";
 import { startJobs } from "./jobs/registry.js";
 import { startOutboxWorker } from "./channels/outbox/worker.js";
 import { auditAnchorFile, writeAuditAnchor } from "./audit/anchor.js";
+import { addReadinessProbe } from "./metrics/readiness.js";
 
 export interface Running {
   publicUrl: string;
@@ -22,6 +23,9 @@ export async function serve(ctx: AppContext): Promise<Running> {
   boss.on("error", (err: Error) => ctx.log.error({ err }, "job runner error"));
   await boss.start();
   await startJobs(ctx, boss);
+  addReadinessProbe(ctx, "jobs", async () => {
+    await boss.getQueues();
+  });
   // Not a pg-boss job on purpose: the anchor belongs to this machine's key directory, so every
   // instance writes its own, while a scheduled job runs on one instance only. The audit head, copied out of the database every minute and at shutdown (audit/anchor.ts).
   const anchor = () => writeAuditAnchor(ctx.db, ctx.keys.subkey("audit"), auditAnchorFile(ctx.config.keyFile), ctx.now()).catch((err: Error) => ctx.log.error({ err }, "audit anchor not written"));

@@ -20,6 +20,8 @@ export interface BaseOptions {
   /** Public listener only: the proxies whose forwarded headers are believed (config PUBLIC_TRUST_PROXY). */
   trustProxy?: false | string[];
   bodyLimit?: number;
+  /** More parts for /readyz to report, each "ok" or "down" (metrics/readiness.ts). */
+  readiness?: () => Promise<Record<string, "ok" | "down">>;
 }
 
 /**
@@ -90,12 +92,16 @@ export async function createBaseApp(opts: BaseOptions) {
 
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async (_req, reply) => {
+    // Which dependency is down, by name only: the database, and whatever the server registered (jobs).
+    const checks: Record<string, "ok" | "down"> = { database: "ok", ...(opts.readiness ? await opts.readiness() : {}) };
     try {
       await opts.db.execute(sql`SELECT 1 FROM audit_head LIMIT 1`);
-      return { status: "ready" };
     } catch {
-      return reply.status(503).send({ error: { code: "unavailable", message: "database not ready" } } satisfies ApiErrorBody);
+      checks.database = "down";
     }
+    const down = Object.keys(checks).filter((k) => checks[k] === "down");
+    if (down.length === 0) return { status: "ready", checks };
+    return reply.status(503).send({ error: { code: "unavailable", message: `not ready: ${down.join(", ")} down`, details: checks } } satisfies ApiErrorBody);
   });
   return app;
 }

@@ -65,6 +65,11 @@ export class FloodGuard {
     return this.mode;
   }
 
+  /** Costly posts being processed right now (for the metrics). */
+  inFlightCount(): number {
+    return this.inFlight;
+  }
+
   /** Count one costly post (accepted or not: a refused flood is still a flood). */
   record(): void {
     const now = this.clock();

@@ -3,6 +3,7 @@ import type { AppContext } from "../context.js";
 import { purgeExpiredSessions } from "../auth/sessions.js";
 import { sessionLimits } from "../auth/enrolment.js";
 import { pruneChannels } from "../channels/outbox/worker.js";
+import { metricsFor } from "../metrics/metrics.js";
 
 /**
  * Everything the server does on a schedule or retries, declared in one list with its schedule
@@ -34,7 +35,12 @@ export async function startJobs(ctx: AppContext, boss: PgBoss, jobs: readonly Jo
   for (const job of jobs) {
     await boss.createQueue(job.name, { name: job.name, policy: "singleton", ...RETRY });
     await boss.work(job.name, async () => {
-      await job.run(ctx);
+      try {
+        await job.run(ctx);
+      } catch (err) {
+        metricsFor(ctx).jobFailures.inc({ job: job.name });
+        throw err; // pg-boss retries it (RETRY)
+      }
     });
     await boss.schedule(job.name, job.cron, {}, { tz: "UTC" });
   }

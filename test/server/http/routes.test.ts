@@ -15,6 +15,8 @@ let admin: StaffClient;
 const PUBLIC_STAFF_ROUTES = new Set([
   "GET /healthz",
   "GET /readyz",
+  // Counts only, by route pattern; METRICS_TOKEN guards it where the staff listener is reachable.
+  "GET /metrics",
   "GET /api/openapi.json",
   "GET /api/docs",
   "POST /api/auth/login",
@@ -38,7 +40,7 @@ afterAll(async () => {
 function staffRoutes(): { method: string; url: string }[] {
   const spec = staffApp.swagger() as { paths: Record<string, Record<string, unknown>> };
   const fromSpec = Object.entries(spec.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => ({ method: m.toUpperCase(), url: p.replace(/\{(\w+)\}/g, ":$1") })));
-  return [...fromSpec, { method: "GET", url: "/api/openapi.json" }, { method: "GET", url: "/api/docs" }, { method: "GET", url: "/healthz" }, { method: "GET", url: "/readyz" }];
+  return [...fromSpec, { method: "GET", url: "/api/openapi.json" }, { method: "GET", url: "/api/docs" }, { method: "GET", url: "/healthz" }, { method: "GET", url: "/readyz" }, { method: "GET", url: "/metrics" }];
 }
 const concrete = (url: string) => url.replace(/:id\b/g, "00000000-0000-4000-8000-000000000000").replace(/:(\w+)/g, "x");
 
@@ -110,6 +112,6 @@ describe("public listener", () => {
 
   it("serves health checks", async () => {
     expect((await publicApp.inject({ method: "GET", url: "/healthz" })).json()).toEqual({ status: "ok" });
-    expect((await publicApp.inject({ method: "GET", url: "/readyz" })).json()).toEqual({ status: "ready" });
+    expect((await publicApp.inject({ method: "GET", url: "/readyz" })).json()).toEqual({ status: "ready", checks: { database: "ok" } });
   });
 });
