@@ -12,7 +12,7 @@ import type { AppContext } from "../../src/server/context.js";
 import type { BaseApp } from "../../src/server/http/base.js";
 import { deliverDue } from "../../src/server/channels/outbox/worker.js";
 import { RecordingApi } from "./channels/support/recorder.js";
-import { BOT_TOKEN, WA_ACCESS_TOKEN, WA_APP_SECRET, WA_VERIFY_TOKEN, WEBHOOK_SECRET } from "./channels/support/harness.js";
+import { channelEnv, WEBHOOK_SECRET } from "./channels/support/harness.js";
 import { sign, waPayload } from "./channels/support/whatsapp.js";
 
 const CASES = Number(process.env.SEIZURE_CASES ?? 200);
@@ -44,15 +44,7 @@ beforeAll(async () => {
   // storage, not flood defence (tested in test/server/intake/flood.test.ts), so it is off here.
   process.env.INTAKE_FLOOD_MODE = "off";
   store = await staffedStore({
-    env: {
-      TELEGRAM_BOT_TOKEN: BOT_TOKEN,
-      TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      TELEGRAM_API_BASE: api.url,
-      WHATSAPP_APP_SECRET: WA_APP_SECRET,
-      WHATSAPP_VERIFY_TOKEN: WA_VERIFY_TOKEN,
-      WHATSAPP_ACCESS_TOKEN: WA_ACCESS_TOKEN,
-      WHATSAPP_API_BASE: api.url,
-    },
+    env: channelEnv(api.url),
     publicApp: true,
     staff: { seizure_op: "operator" },
   });

@@ -25,13 +25,22 @@ export interface StaffedStore<S extends string> {
  * admission over HTTP: what a dozen test files used to repeat in their `beforeAll`.
  */
 export async function staffedStore<S extends string = never>(
-  opts: { staff?: Record<S, Role>; publicApp?: boolean; env?: Record<string, string>; /** the day the store lives on (recorded updates are dated) */ startAt?: Date } = {},
+  opts: {
+    staff?: Record<S, Role>;
+    publicApp?: boolean;
+    env?: Record<string, string>;
+    /** the day the store lives on (recorded updates are dated) */
+    startAt?: Date;
+    /** what a test checks while nobody is set up yet (the hotline is closed until the first administrator) */
+    beforeStaff?: (s: { ctx: AppContext; app: BaseApp; publicApp: BaseApp | null }) => Promise<void>;
+  } = {},
 ): Promise<StaffedStore<S>> {
   const { ctx, cleanup, dataDir } = await freshContext(opts.env);
   const clock = advancingClock(ctx);
   if (opts.startAt) clock.tick(opts.startAt.getTime() - clock.now().getTime());
   const app = await buildStaffApp(ctx);
   const publicApp = opts.publicApp ? await buildPublicApp(ctx) : null;
+  await opts.beforeStaff?.({ ctx, app, publicApp });
   const admin = await createFirstAdmin(app, ctx, clock);
   const staff = {} as Record<S, StaffClient>;
   for (const [username, role] of Object.entries(opts.staff ?? {}) as [S, Role][]) staff[username] = await createStaff(app, ctx, admin, role, username, clock);

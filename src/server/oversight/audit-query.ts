@@ -2,6 +2,7 @@ import { and, desc, eq, gte, like, lt, sql, type SQL } from "drizzle-orm";
 import { stringify } from "csv-stringify/sync";
 import type { AppContext } from "../context.js";
 import { auditLog, cases, users } from "../db/schema.js";
+import { appendAudit } from "../audit/log.js";
 import type { AuditEntry, AuditFilter } from "../../shared/api/audit.js";
 
 /** The conditions of the audit page's filters, shared by the page and the CSV export. */
@@ -48,6 +49,16 @@ export async function readAuditPage(ctx: AppContext, f: AuditFilter & { before?:
 const CSV_BATCH = 1000;
 /** A bound on one export, so a single request cannot hold the server for ever. */
 export const CSV_MAX_ROWS = 100_000;
+
+/**
+ * Export the filtered log: the export itself is audited first, with the filters it used, then
+ * the rows stream out as CSV.
+ */
+export async function exportAuditCsv(ctx: AppContext, actorId: string, f: AuditFilter): Promise<AsyncGenerator<string>> {
+  const filters = Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+  await ctx.db.transaction((tx) => appendAudit(tx, ctx.keys.subkey("audit"), { actorId, action: "audit.exported", subjectType: "audit", details: filters }));
+  return auditCsv(ctx, f);
+}
 
 /**
  * The filtered log as CSV, newest first, in batches (never the whole log in memory). Columns are

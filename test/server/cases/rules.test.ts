@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
-import { freshContext } from "../../support/store.js";
-import { advancingClock, createFirstAdmin, createStaff, type StaffClient } from "../../support/staff.js";
-import { buildStaffApp } from "../../../src/server/app.js";
+import type { StaffClient } from "../../support/staff.js";
+import { staffedStore, type StaffedStore } from "../../support/staffed.js";
 import { recordIntake, registerEffect, registerGuard, SECTIONS } from "../../../src/server/cases/index.js";
 import { allow } from "../../../src/server/auth/policy.js";
 import { auditLog, caseSections, cases } from "../../../src/server/db/schema.js";
@@ -10,11 +9,9 @@ import { CASE_STATES, MOVES, type CaseState } from "../../../src/shared/case-sta
 import { SECTION_NAMES, type SectionName } from "../../../src/shared/sections.js";
 import { ROLES, type Role } from "../../../src/shared/roles.js";
 import type { AppContext } from "../../../src/server/context.js";
-import type { BaseApp } from "../../../src/server/http/base.js";
 
 let ctx: AppContext;
-let app: BaseApp;
-let cleanup: () => Promise<void>;
+let store: StaffedStore<string>;
 const staff = {} as Record<Role, StaffClient>;
 
 const newCase = async () => (await recordIntake(ctx, { channel: "web", sections: { identity: { name: "Орлов Олег" }, questionnaire: { group: 1 } }, message: "Хочу сдаться" })).caseId;
@@ -36,18 +33,14 @@ const VALUES: Record<SectionName, Record<string, unknown>> = {
 };
 
 beforeAll(async () => {
-  ({ ctx, cleanup } = await freshContext());
-  const clock = advancingClock(ctx);
-  app = await buildStaffApp(ctx);
-  staff.admin = await createFirstAdmin(app, ctx, clock);
-  for (const role of ROLES) if (role !== "admin") staff[role] = await createStaff(app, ctx, staff.admin, role, `${role}1`, clock);
+  store = await staffedStore({ staff: Object.fromEntries(ROLES.filter((r) => r !== "admin").map((r) => [`${r}1`, r])) });
+  ({ ctx } = store);
+  staff.admin = store.admin;
+  for (const role of ROLES) if (role !== "admin") staff[role] = store.staff[`${role}1`]!;
   // The admin, custodian of every team key, admits the waiting members on his next request.
   expect((await staff.admin.request("GET", "/api/auth/session")).statusCode).toBe(200);
 });
-afterAll(async () => {
-  await app.close();
-  await cleanup();
-});
+afterAll(async () => store.close());
 
 describe("the section registry", () => {
   it("each role writes exactly the sections the policy table lets it write, and reads back what it may read", async () => {

@@ -2,9 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { freshContext } from "../../support/store.js";
-import { advancingClock, createFirstAdmin, createStaff, type StaffClient } from "../../support/staff.js";
-import { buildStaffApp } from "../../../src/server/app.js";
+import { createStaff, type StaffClient } from "../../support/staff.js";
+import { staffedStore, type StaffedStore } from "../../support/staffed.js";
 import { recordIntake } from "../../../src/server/cases/intake.js";
 import { appendInboundMessage } from "../../../src/server/cases/index.js";
 import { auditLog, cases } from "../../../src/server/db/schema.js";
@@ -27,27 +26,22 @@ import en from "../../../src/web/i18n/en.json" with { type: "json" };
 
 let ctx: AppContext;
 let app: BaseApp;
-let cleanup: () => Promise<void>;
+let store: StaffedStore<"op.contract" | "sup.contract">;
 let admin: StaffClient;
 let op: StaffClient;
 let supervisor: StaffClient;
-let clock: ReturnType<typeof advancingClock>;
+let clock: StaffedStore<never>["clock"];
 
 const NAME = "Кравцов Игорь Петрович";
 const MESSAGE = "Добрый вечер, я с товарищем хочу сдаться, мы под Токмаком";
 
 beforeAll(async () => {
-  ({ ctx, cleanup } = await freshContext());
-  clock = advancingClock(ctx);
-  app = await buildStaffApp(ctx);
-  admin = await createFirstAdmin(app, ctx, clock);
-  op = await createStaff(app, ctx, admin, "operator", "op.contract", clock);
-  supervisor = await createStaff(app, ctx, admin, "supervisor", "sup.contract", clock);
+  store = await staffedStore({ staff: { "op.contract": "operator", "sup.contract": "supervisor" } });
+  ({ ctx, app, clock, admin } = store);
+  op = store.staff["op.contract"];
+  supervisor = store.staff["sup.contract"];
 }, 180_000);
-afterAll(async () => {
-  await app.close();
-  await cleanup();
-});
+afterAll(async () => store.close());
 
 describe("session capabilities", () => {
   it("are exactly the policy table's grants, for every role", () => {

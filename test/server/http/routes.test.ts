@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshContext } from "../../support/store.js";
-import { advancingClock, createFirstAdmin, TEST_USER_AGENT, type StaffClient } from "../../support/staff.js";
-import { buildPublicApp, buildStaffApp } from "../../../src/server/app.js";
-import type { AppContext } from "../../../src/server/context.js";
+import { staffedStore, type StaffedStore } from "../../support/staffed.js";
+import { TEST_USER_AGENT, type StaffClient } from "../../support/staff.js";
 import type { BaseApp } from "../../../src/server/http/base.js";
 
-let ctx: AppContext;
 let staffApp: BaseApp;
 let publicApp: BaseApp;
-let cleanup: () => Promise<void>;
+let store: StaffedStore<never>;
 let admin: StaffClient;
 
 /** Routes anyone may call. Everything else on the staff listener must answer 401 without a session. */
@@ -25,16 +22,11 @@ const PUBLIC_STAFF_ROUTES = new Set([
 ]);
 
 beforeAll(async () => {
-  ({ ctx, cleanup } = await freshContext());
-  staffApp = await buildStaffApp(ctx);
-  publicApp = await buildPublicApp(ctx);
-  admin = await createFirstAdmin(staffApp, ctx, advancingClock(ctx));
+  store = await staffedStore({ publicApp: true });
+  ({ app: staffApp, admin } = store);
+  publicApp = store.publicApp!;
 });
-afterAll(async () => {
-  await staffApp.close();
-  await publicApp.close();
-  await cleanup();
-});
+afterAll(async () => store.close());
 
 /** Every route the staff app declares, taken from the OpenAPI spec plus the hidden ones. */
 function staffRoutes(): { method: string; url: string }[] {

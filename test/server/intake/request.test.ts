@@ -2,9 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { freshContext, onPostgres } from "../../support/store.js";
-import { advancingClock, createFirstAdmin, createStaff, type StaffClient } from "../../support/staff.js";
-import { buildPublicApp, buildStaffApp } from "../../../src/server/app.js";
+import { onPostgres } from "../../support/store.js";
+import type { StaffClient } from "../../support/staff.js";
+import { staffedStore, type StaffedStore } from "../../support/staffed.js";
 import type { AppContext } from "../../../src/server/context.js";
 import type { BaseApp } from "../../../src/server/http/base.js";
 import { auditLog, caseGrants, cases } from "../../../src/server/db/schema.js";
@@ -16,10 +16,9 @@ import { caseCount, databaseContains, encodeForm, get, latestCaseId, post, recei
 
 let ctx: AppContext;
 let app: BaseApp;
-let staffApp: BaseApp;
 let operator: StaffClient;
 let dataDir: string;
-let cleanup: () => Promise<void>;
+let store: StaffedStore<"op1">;
 
 // Canaries: no log line and no stored byte may ever contain them in clear (scripts/check-logs.ts).
 const CANARY = {
@@ -52,12 +51,20 @@ const fullRequest = {
 };
 
 beforeAll(async () => {
-  ({ ctx, cleanup, dataDir } = await freshContext());
-  const clock = advancingClock(ctx);
-  staffApp = await buildStaffApp(ctx);
-  app = await buildPublicApp(ctx);
-  // No administrator yet: the intake team has no key, so nothing can be recorded (tested first).
-  // The form page says plainly that the hotline is not open yet; a post keeps his text and says so too.
+  store = await staffedStore({ publicApp: true, staff: { op1: "operator" }, beforeStaff: closedHotline });
+  ({ ctx, dataDir } = store);
+  app = store.publicApp!;
+  operator = store.staff.op1;
+  expect((await store.admin.request("GET", "/api/auth/session")).statusCode).toBe(200);
+});
+afterAll(async () => store.close());
+
+/**
+ * No administrator yet: the intake team has no key, so nothing can be recorded (tested first).
+ * The form page says plainly that the hotline is not open yet; a post keeps his text and says so too.
+ */
+async function closedHotline({ ctx, publicApp }: { ctx: AppContext; publicApp: BaseApp | null }) {
+  const app = publicApp!;
   const closed = await get(app, "/request");
   expect(closed.statusCode).toBe(503);
   expect(closed.body).toContain(CATALOGS.ru.closed.text);
@@ -68,15 +75,7 @@ beforeAll(async () => {
   expect(noTeam.body).toContain(CATALOGS.ru.errors.notOpen);
   expect(noTeam.body).not.toContain(CATALOGS.ru.errors.busy);
   expect(await caseCount(ctx)).toBe(0);
-  const admin = await createFirstAdmin(staffApp, ctx, clock);
-  operator = await createStaff(staffApp, ctx, admin, "operator", "op1", clock);
-  expect((await admin.request("GET", "/api/auth/session")).statusCode).toBe(200);
-});
-afterAll(async () => {
-  await app.close();
-  await staffApp.close();
-  await cleanup();
-});
+}
 
 describe("the request form", () => {
   it("a full request in Russian becomes an encrypted web case; the code is shown once, after the commit", async () => {

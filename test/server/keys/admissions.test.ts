@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { Secret } from "otpauth";
-import { freshContext } from "../../support/store.js";
-import { advancingClock, completeSetup, cookieFrom, createFirstAdmin, createStaff, StaffClient, tokenFromLink, TEST_PASSWORD, type StaffClient as Client } from "../../support/staff.js";
-import { buildStaffApp } from "../../../src/server/app.js";
+import { staffedStore, type StaffedStore } from "../../support/staffed.js";
+import { completeSetup, cookieFrom, createStaff, StaffClient, tokenFromLink, TEST_PASSWORD, type StaffClient as Client } from "../../support/staff.js";
 import { recordIntake } from "../../../src/server/cases/intake.js";
 import { totpCodeAt } from "../../../src/server/auth/totp.js";
 import { auditLog, teamMembers } from "../../../src/server/db/schema.js";
@@ -12,26 +11,21 @@ import type { BaseApp } from "../../../src/server/http/base.js";
 
 let ctx: AppContext;
 let app: BaseApp;
-let cleanup: () => Promise<void>;
-let clock: ReturnType<typeof advancingClock>;
+let store: StaffedStore<"op1" | "op2">;
+let clock: StaffedStore<never>["clock"];
 let admin: Client;
 let op1: Client;
 let op2: Client;
 let caseId: string;
 
 beforeAll(async () => {
-  ({ ctx, cleanup } = await freshContext());
-  clock = advancingClock(ctx);
-  app = await buildStaffApp(ctx);
-  admin = await createFirstAdmin(app, ctx, clock);
-  op1 = await createStaff(app, ctx, admin, "operator", "op1", clock); // founding member of intake
-  op2 = await createStaff(app, ctx, admin, "operator", "op2", clock); // admitted by op1
+  // op1 is the founding member of intake; op2 is admitted by op1.
+  store = await staffedStore({ staff: { op1: "operator", op2: "operator" } });
+  ({ ctx, app, clock, admin } = store);
+  ({ op1, op2 } = store.staff);
   caseId = (await recordIntake(ctx, { channel: "web", sections: { identity: { name: "Секретный Заявитель" } }, message: "только для команды" })).caseId;
 });
-afterAll(async () => {
-  await app.close();
-  await cleanup();
-});
+afterAll(async () => store.close());
 
 const holders = async (teamId: string) => (await ctx.db.select().from(teamMembers).where(eq(teamMembers.teamId, teamId))).filter((m) => m.sealedKey).map((m) => m.userId);
 

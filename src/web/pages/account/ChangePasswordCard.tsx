@@ -7,6 +7,7 @@ import { authApi } from "../../api/auth";
 import { ApiError, setCsrfToken } from "../../api/client";
 import { errorText } from "../../components/errorText";
 import { isWeakPasswordError, PasswordStrengthMeter } from "../../components/PasswordStrengthMeter";
+import { schemaValidate } from "../../components/schemaValidate";
 
 /**
  * Change one's own password: the server re-wraps the private key under the new one (nothing is
@@ -16,13 +17,14 @@ export function ChangePasswordCard() {
   const { t } = useTranslation();
   const form = useForm({
     initialValues: { current: "", next: "", repeat: "" },
-    validate: (v) => {
-      const errors: Record<string, string> = {};
-      const r = passwordChangeBodySchema.safeParse({ current: v.current, next: v.next });
-      if (!r.success) for (const i of r.error.issues) errors[String(i.path[0])] = i.path[0] === "next" ? t("account.password.tooShort") : t("form.invalid");
-      if (!errors.next && v.next !== v.repeat) errors.repeat = t("account.password.mismatch");
-      return errors;
-    },
+    validate: schemaValidate(
+      passwordChangeBodySchema,
+      (v: { current: string; next: string; repeat: string }) => ({ current: v.current, next: v.next }),
+      (f) => (f === "next" ? t("account.password.tooShort") : t("form.invalid")),
+      (v, errors) => {
+        if (!errors.next && v.next !== v.repeat) errors.repeat = t("account.password.mismatch");
+      },
+    ),
   });
   const change = useMutation({
     mutationFn: (v: { current: string; next: string }) => authApi.changePassword(v),

@@ -6,6 +6,7 @@ import { auditFilterSchema } from "../../../shared/api/audit";
 import type { AuditFilter } from "../../api/audit";
 import type { StaffMember } from "../../api/staff";
 import { translateKnown } from "../../i18n";
+import { schemaValidate } from "../../components/schemaValidate";
 import { AUDIT_ACTION_GROUPS, AUDIT_ACTIONS } from "./actions";
 
 interface Values {
@@ -31,10 +32,7 @@ export function AuditFilters({ value, staff, onApply }: { value: AuditFilter; st
   const form = useForm<Values>({
     initialValues: toValues(value),
     // The shared schema of the server's query string decides what is a valid filter.
-    validate: (v) => {
-      const r = auditFilterSchema.safeParse(toFilter(v));
-      return r.success ? {} : Object.fromEntries(r.error.issues.map((i) => [String(i.path[0]), t("form.invalid")]));
-    },
+    validate: schemaValidate(auditFilterSchema, toFilter, () => t("form.invalid")),
   });
   const key = JSON.stringify(value);
   useEffect(() => {

@@ -7,6 +7,7 @@ import { ROLES, type Role } from "../../../shared/roles";
 import { inviteBodySchema } from "../../../shared/api/staff";
 import { staffApi, type Invitation } from "../../api/staff";
 import { errorText, invalidFields } from "../../components/errorText";
+import { schemaValidate } from "../../components/schemaValidate";
 import { formatDateTime } from "../../i18n";
 
 const body = (v: { role: Role; username: string }) => ({ role: v.role, ...(v.username.trim() ? { username: v.username.trim() } : {}) });
@@ -19,7 +20,7 @@ export function InviteModal({ opened, onClose, onInvited }: { opened: boolean; o
   const form = useForm<{ role: Role; username: string }>({
     initialValues: { role: "operator", username: "" },
     // The server's own body schema (src/shared/api/staff.ts) decides what a valid invitation is.
-    validate: (v) => (inviteBodySchema.safeParse(body(v)).success ? {} : { username: t("form.usernameInvalid") }),
+    validate: schemaValidate(inviteBodySchema, body, () => t("form.usernameInvalid")),
   });
 
   const close = () => {

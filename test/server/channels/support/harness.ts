@@ -50,23 +50,24 @@ export interface Harness {
   cleanup: () => Promise<void>;
 }
 
+/** Both channels configured, their APIs answered by the recording API at `apiUrl`. */
+export const channelEnv = (apiUrl: string) => ({
+  TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+  TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+  TELEGRAM_API_BASE: apiUrl,
+  WHATSAPP_APP_SECRET: WA_APP_SECRET,
+  WHATSAPP_VERIFY_TOKEN: WA_VERIFY_TOKEN,
+  WHATSAPP_ACCESS_TOKEN: WA_ACCESS_TOKEN,
+  WHATSAPP_API_BASE: apiUrl,
+});
+
 /** A store with an admin and an operator, both listeners' apps, and the recording API as Telegram and WhatsApp. */
 export async function channelHarness(env: Record<string, string> = {}): Promise<Harness> {
   const api = await new RecordingApi().start();
   // The recorded updates are dated 23 August 2023 and the server refuses updates older than its
   // replay window, so the harness lives on that day.
   const s = await staffedStore({
-    env: {
-      TELEGRAM_BOT_TOKEN: BOT_TOKEN,
-      TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      TELEGRAM_API_BASE: api.url,
-      WHATSAPP_APP_SECRET: WA_APP_SECRET,
-      WHATSAPP_VERIFY_TOKEN: WA_VERIFY_TOKEN,
-      WHATSAPP_ACCESS_TOKEN: WA_ACCESS_TOKEN,
-      WHATSAPP_API_BASE: api.url,
-      SESSION_IDLE_MINUTES: "1440",
-      ...env,
-    },
+    env: { ...channelEnv(api.url), SESSION_IDLE_MINUTES: "1440", ...env },
     startAt: RECORDED_AT,
     publicApp: true,
     staff: { op1: "operator" },
