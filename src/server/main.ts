@@ -11,7 +11,7 @@ import { changeStaffRole, disableStaff, listStaff } from "./staff/commands.js";
 import { describeAnchorCoverage, describeAuditProblem, verifyAuditChain } from "./audit/log.js";
 import { auditAnchorFile, readAuditAnchor, writeAuditAnchor } from "./audit/anchor.js";
 import { loadDemoData } from "./demo/load.js";
-import { backup } from "./backup.js";
+import { registerBackupCommands } from "./backup/cli.js";
 import { initEscrow } from "./keys/recovery.js";
 import { checkKeyRows } from "./keys/pinned.js";
 import { recoverStaffKey, resetStaffKeyWithLoss } from "./staff/key-recovery.js";
@@ -20,24 +20,9 @@ import type { AppContext } from "./context.js";
 import { registerTelegramCommands } from "./channels/telegram/cli.js";
 import { registerAnalyticsCommands } from "./analytics/cli.js";
 
+import { withContext, withStorage } from "./cli-support.js";
+
 const program = new Command("safe-passage").description("Safe Passage: secure intake and case management for a safe-surrender hotline");
-
-/** Storage flags every data command takes. */
-function withStorage(cmd: Command): Command {
-  return cmd
-    .option("--data-dir <dir>", "data directory of the embedded store (env SAFE_PASSAGE_DATA, default ./data)")
-    .option("--database-url <url>", "PostgreSQL URL; without it the embedded store is used (env DATABASE_URL)")
-    .option("--key-file <file>", "server key file (env SAFE_PASSAGE_KEY_FILE, default <data-dir>/server.key)");
-}
-
-async function withContext<T>(flags: ConfigFlags, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
-  const ctx = await openContext(loadConfig({ ...flags, logLevel: flags.logLevel ?? "warn" }));
-  try {
-    return await fn(ctx);
-  } finally {
-    await ctx.database.close();
-  }
-}
 
 async function userId(ctx: AppContext, username: string): Promise<string> {
   const [u] = await ctx.db.select({ id: users.id }).from(users).where(sql`lower(${users.username}) = lower(${username})`);
@@ -196,14 +181,7 @@ async function readNewPassword(): Promise<string> {
   return pw;
 }
 
-withStorage(program.command("backup").description("copy the database and the (encrypted) attachments into a new folder; the key file is not included"))
-  .requiredOption("--out <dir>", "an empty or new folder")
-  .action(async (flags: ConfigFlags & { out: string }) =>
-    withContext(flags, async (ctx) => {
-      const r = await backup(ctx, flags.out);
-      console.log(`backup written: ${r.dbFile} and ${r.attachments} attachment file(s). Keep the server key file apart from it.`);
-    }),
-  );
+registerBackupCommands(program);
 
 withStorage(program.command("demo").description("load a realistic demo hotline into an empty store: staff accounts and hundreds of cases on every channel"))
   .option("--cases <n>", "number of demo requests (default 320; 12 when SAFE_PASSAGE_ENV=test, to keep test runs quick)")

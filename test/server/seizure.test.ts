@@ -7,7 +7,7 @@ import type { StaffClient } from "../support/staff.js";
 import { staffedStore, type StaffedStore } from "../support/staffed.js";
 import { canary, canaryNeedles, searchForCanaries } from "../support/canary.js";
 import { applicantCookie, post, receiptCodeOf } from "./intake/helpers.js";
-import { backup } from "../../src/server/backup.js";
+import { backup } from "../../src/server/backup/copy.js";
 import type { AppContext } from "../../src/server/context.js";
 import type { BaseApp } from "../../src/server/http/base.js";
 import { deliverDue } from "../../src/server/channels/outbox/worker.js";

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { AppContext } from "./context.js";
-import { appendAudit } from "./audit/log.js";
+import type { AppContext } from "../context.js";
+import { appendAudit } from "../audit/log.js";
 
 /**
  * A backup: the database copy plus the attachments folder, both as stored (ciphertext). The
