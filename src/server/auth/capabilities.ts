@@ -1,6 +1,6 @@
 import type { Role } from "../../shared/roles.js";
 import { CONSOLE_PERMISSIONS, type Capabilities } from "../../shared/api/auth.js";
-import { allow, type Action, type Resource } from "./policy.js";
+import { allow, type Action, type Resource } from "../policy.js";
 
 type PolicyPermission = { [R in Resource]: `${R}.${Action<R>}` }[Resource];
 // A permission the console asks about that the policy table does not have fails to compile here.

@@ -5,7 +5,7 @@ import { csrfTokenValid, resumeSession, type StaffSession } from "./sessions.js"
 import { sessionLimits } from "./enrolment.js";
 import { wipe } from "../crypto/secure.js";
 import { keepTeamKeys } from "../keys/admissions.js";
-import { authorize, type Action, type Resource } from "./policy.js";
+import { authorize, type Action, type Resource } from "../policy.js";
 
 export const SESSION_COOKIE = "sp_staff";
 export const CSRF_HEADER = "x-csrf-token";

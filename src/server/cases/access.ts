@@ -7,7 +7,7 @@ import { publicKeyOf } from "../crypto/box.js";
 import { wipe } from "../crypto/secure.js";
 import { isCryptoError } from "../crypto/errors.js";
 import { appendAudit } from "../audit/log.js";
-import { allow, type Action, type Resource } from "../auth/policy.js";
+import { allow, type Action, type Resource } from "../policy.js";
 import type { SessionUser, StaffSession } from "../auth/sessions.js";
 import { AppError, notFound } from "../errors.js";
 import { openTeamKeyFor } from "../keys/teams.js";

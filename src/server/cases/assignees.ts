@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import { teamMembers, users } from "../db/schema.js";
-import { allow, authorize } from "../auth/policy.js";
+import { allow, authorize } from "../policy.js";
 import type { SessionUser } from "../auth/sessions.js";
 import { ROLES, type Role } from "../../shared/roles.js";
 

@@ -12,7 +12,7 @@ import { decryptField, decryptJson, encryptField, encryptJson } from "../crypto/
 import { isCryptoError } from "../crypto/errors.js";
 import { wipe } from "../crypto/secure.js";
 import { AppError } from "../errors.js";
-import { authorize } from "../auth/policy.js";
+import { authorize } from "../policy.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { caseKeyring } from "./case-cipher.js";
 import { withCaseKey, type CaseAccess } from "./access.js";

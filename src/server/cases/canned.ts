@@ -2,7 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import { appendAudit } from "../audit/log.js";
 import { AppError } from "../errors.js";
-import { authorize } from "../auth/policy.js";
+import { authorize } from "../policy.js";
 import type { SessionUser } from "../auth/sessions.js";
 import { cannedReplies } from "./tables.js";
 

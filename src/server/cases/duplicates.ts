@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import { cases, users } from "../db/schema.js";
-import { authorize } from "../auth/policy.js";
+import { authorize } from "../policy.js";
 import type { SessionUser } from "../auth/sessions.js";
 import { caseScope, findCase } from "./access.js";
 import { recordChange } from "./change.js";

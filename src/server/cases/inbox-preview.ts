@@ -7,7 +7,7 @@ import { decryptFieldText, decryptJson } from "../crypto/fields.js";
 import { isCryptoError } from "../crypto/errors.js";
 import { wipe } from "../crypto/secure.js";
 import { openTeamKeyFor } from "../keys/teams.js";
-import { allow } from "../auth/policy.js";
+import { allow } from "../policy.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { appendAudit } from "../audit/log.js";
 import { caseKeyring } from "./case-cipher.js";

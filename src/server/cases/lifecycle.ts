@@ -3,7 +3,7 @@ import type { AppContext } from "../context.js";
 import type { Tx } from "../audit/log.js";
 import { caseGrants, cases, users } from "../db/schema.js";
 import { sealCaseKey } from "../crypto/case-keys.js";
-import { allow, authorize } from "../auth/policy.js";
+import { allow, authorize } from "../policy.js";
 import type { Role } from "../../shared/roles.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { AppError } from "../errors.js";

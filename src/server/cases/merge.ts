@@ -7,7 +7,7 @@ import type { ServerKeys } from "../crypto/server-key.js";
 import { trustedStaffKeys, trustedTeamKeys } from "../keys/pinned.js";
 import { sealCaseKey } from "../crypto/case-keys.js";
 import { wipe } from "../crypto/secure.js";
-import { authorize } from "../auth/policy.js";
+import { authorize } from "../policy.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { AppError } from "../errors.js";
 import { STATE_PROGRESS, type CaseState } from "../../shared/case-states.js";

@@ -5,7 +5,7 @@ import { blindIndex, nameTokenIndexes, type BlindIndexKind } from "../crypto/bli
 import { nameTokens } from "../crypto/normalise.js";
 import { receiptLookupKey, verifyReceiptCandidates } from "../crypto/receipt.js";
 import { appendAudit } from "../audit/log.js";
-import { authorize } from "../auth/policy.js";
+import { authorize } from "../policy.js";
 import type { SessionUser } from "../auth/sessions.js";
 import { AppError } from "../errors.js";
 import type { CaseState, Channel, TeamId } from "../../shared/case-states.js";

@@ -4,7 +4,7 @@ import type { Db } from "../db/index.js";
 import type { Tx } from "../audit/log.js";
 import { caseSections } from "../db/schema.js";
 import { decryptJson, encryptJson } from "../crypto/fields.js";
-import { allow, authorize } from "../auth/policy.js";
+import { allow, authorize } from "../policy.js";
 import type { StaffSession } from "../auth/sessions.js";
 import type { Role } from "../../shared/roles.js";
 import { AppError } from "../errors.js";
@@ -16,7 +16,7 @@ import { registerEffect } from "./transitions.js";
 import { sectionContext } from "./sections.js";
 
 interface SectionRule {
-  /** Who reads it and who writes it: policy resources and actions (src/server/auth/policy.ts). */
+  /** Who reads it and who writes it: policy resources and actions (src/server/policy.ts). */
   read: CaseAccess;
   write: CaseAccess;
   /** Entering any of these states deletes the section (need-to-know data does not outlive its use). */

@@ -5,7 +5,7 @@ import type { Db } from "../db/index.js";
 import { cases } from "../db/schema.js";
 import { appendAudit } from "../audit/log.js";
 import { slaSettings } from "./tables.js";
-import { authorize } from "../auth/policy.js";
+import { authorize } from "../policy.js";
 import type { SessionUser } from "../auth/sessions.js";
 
 export interface Sla {

@@ -3,7 +3,7 @@ import { asc, eq } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import { cases, messages } from "../db/schema.js";
 import { decryptFieldText, encryptField } from "../crypto/fields.js";
-import { authorize } from "../auth/policy.js";
+import { authorize } from "../policy.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { AppError } from "../errors.js";
 import { withCaseKey } from "./access.js";

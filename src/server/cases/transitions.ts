@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import type { Tx } from "../audit/log.js";
 import { cases } from "../db/schema.js";
-import { allow, authorize, type Action } from "../auth/policy.js";
+import { allow, authorize, type Action } from "../policy.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { AppError } from "../errors.js";
 import { canTransition, moveGrant, type CaseState, type MoveGrant } from "../../shared/case-states.js";

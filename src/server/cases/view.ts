@@ -3,7 +3,7 @@ import type { AppContext } from "../context.js";
 import { caseEvents, cases, users } from "../db/schema.js";
 import { decryptFieldText } from "../crypto/fields.js";
 import { wipe } from "../crypto/secure.js";
-import { authorize } from "../auth/policy.js";
+import { authorize } from "../policy.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { openCaseKeyFor, withCaseKey } from "./access.js";
 import { eventReasonContext } from "./sections.js";

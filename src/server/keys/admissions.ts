@@ -5,7 +5,7 @@ import { staffKeys, teamMembers, teams, users } from "../db/schema.js";
 import { appendAudit } from "../audit/log.js";
 import { sealTeamKeyForMember } from "../crypto/team-keys.js";
 import { wipe } from "../crypto/secure.js";
-import { allow } from "../auth/policy.js";
+import { allow } from "../policy.js";
 import { AppError } from "../errors.js";
 import type { Role } from "../../shared/roles.js";
 import type { TeamId } from "../../shared/case-states.js";

@@ -1,6 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { AppContext } from "../context.js";
-import { allow, authorize } from "../auth/policy.js";
+import { allow, authorize } from "../policy.js";
 import type { SessionUser, StaffSession } from "../auth/sessions.js";
 import { teamMembers, teams, users } from "../db/schema.js";
 import { appendAudit } from "../audit/log.js";

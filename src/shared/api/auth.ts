@@ -4,7 +4,7 @@ import { usernameSchema } from "./staff.js";
 
 /**
  * The permissions the console asks about, as `resource.action` of the server's policy table
- * (src/server/auth/policy.ts, which checks at compile time that each one exists there). The
+ * (src/server/policy.ts, which checks at compile time that each one exists there). The
  * session answer carries the grant of each for the signed-in role, computed from that table: the
  * console hides what the server would refuse without keeping a copy of the rules.
  */

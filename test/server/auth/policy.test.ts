@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { POLICY, RESOURCES, allow, authorize, type Resource } from "../../../src/server/auth/policy.js";
+import { POLICY, RESOURCES, allow, authorize, type Resource } from "../../../src/server/policy.js";
 import { ROLES } from "../../../src/shared/roles.js";
 
 describe("policy table", () => {

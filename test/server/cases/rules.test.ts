@@ -3,7 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { StaffClient } from "../../support/staff.js";
 import { staffedStore, type StaffedStore } from "../../support/staffed.js";
 import { recordIntake, registerEffect, registerGuard, SECTIONS } from "../../../src/server/cases/index.js";
-import { allow } from "../../../src/server/auth/policy.js";
+import { allow } from "../../../src/server/policy.js";
 import { auditLog, caseSections, cases } from "../../../src/server/db/schema.js";
 import { CASE_STATES, MOVES, type CaseState } from "../../../src/shared/case-states.js";
 import { SECTION_NAMES, type SectionName } from "../../../src/shared/sections.js";

@@ -7,7 +7,7 @@ import { staffedStore, type StaffedStore } from "../../support/staffed.js";
 import { recordIntake } from "../../../src/server/cases/intake.js";
 import { appendInboundMessage } from "../../../src/server/cases/index.js";
 import { auditLog, cases } from "../../../src/server/db/schema.js";
-import { allow, type Resource } from "../../../src/server/auth/policy.js";
+import { allow, type Resource } from "../../../src/server/policy.js";
 import { capabilitiesOf } from "../../../src/server/auth/capabilities.js";
 import { CONSOLE_PERMISSIONS, sessionInfoSchema } from "../../../src/shared/api/auth.js";
 import { auditPageSchema } from "../../../src/shared/api/audit.js";

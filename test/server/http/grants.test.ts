@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { staffedStore, type StaffedStore } from "../../support/staffed.js";
 import { declaredRoutes } from "../../../src/server/auth/guard.js";
-import { allow } from "../../../src/server/auth/policy.js";
+import { allow } from "../../../src/server/policy.js";
 import { ROLES, type Role } from "../../../src/shared/roles.js";
 
 /** One account of each role, so that every grant has someone who lacks it (when any role does). */

@@ -2,7 +2,7 @@ import { and, asc, eq } from "drizzle-orm";
 import type { AppContext } from "../../context.js";
 import { messages } from "../../db/schema.js";
 import { decryptFieldText } from "../../crypto/fields.js";
-import { authorize } from "../../auth/policy.js";
+import { authorize } from "../../policy.js";
 import type { SessionUser, StaffSession } from "../../auth/sessions.js";
 import { AppError } from "../../errors.js";
 import { findVisibleCase, recordChange, caseKeyring, messageContext, withCaseKey } from "../../cases/index.js";

@@ -6,7 +6,7 @@ import { cases } from "../../db/schema.js";
 import { decryptJson, encryptJson } from "../../crypto/fields.js";
 import { normalisePhone } from "../../crypto/normalise.js";
 import { wipe } from "../../crypto/secure.js";
-import { authorize } from "../../auth/policy.js";
+import { authorize } from "../../policy.js";
 import type { SessionUser, StaffSession } from "../../auth/sessions.js";
 import { AppError } from "../../errors.js";
 import { recordIntake, recordChange, caseScope, findVisibleCase, caseKeyring, sealedWriteKey, resolveMerged, withCaseKey } from "../../cases/index.js";

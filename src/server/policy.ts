@@ -1,5 +1,5 @@
-import type { Role } from "../../shared/roles.js";
-import { AppError } from "../errors.js";
+import type { Role } from "../shared/roles.js";
+import { AppError } from "./errors.js";
 
 /**
  * Who may do what, on which kind of record: the one policy table of Safe Passage.
