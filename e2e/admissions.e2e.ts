@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
 import { browserSuite, screenshot } from "./support/browser.js";
-import { acceptAndEnrol, invite, poll, visible } from "./support/console.js";
+import { acceptAndEnrol, expectTeamKeyHeld, invite, poll, visible } from "./support/console.js";
 
 /**
  * Four eyes on every newcomer (issue 10, item 2), in Chromium against the real server: the
@@ -28,11 +28,7 @@ describe("admissions in the console", () => {
     await firstPage.goto(firstLink);
     await acceptAndEnrol(firstPage, { displayName: FIRST.displayName, password: FIRST.password });
     // The custodian online makes the first operator the intake team's founding member.
-    await adminPage.getByRole("link", { name: uk.nav.teams, exact: true }).click();
-    const founder = adminPage.getByTestId(`team-member-${FIRST.username}`);
-    await visible(founder);
-    await adminPage.reload();
-    await poll(() => founder.getByText(uk.teams.pending).count()).toBe(0);
+    await expectTeamKeyHeld(adminPage, FIRST.username);
     // The administrator has no admissions page: key custody is not his duty.
     expect(await adminPage.getByRole("link", { name: uk.nav.admissions, exact: true }).count()).toBe(0);
 
@@ -62,10 +58,7 @@ describe("admissions in the console", () => {
     await visible(firstPage.getByTestId("admissions-empty"));
 
     // The team page now shows him as a member with the key.
-    await adminPage.reload();
-    const admitted = adminPage.getByTestId(`team-member-${NEWCOMER.username}`);
-    await visible(admitted);
-    await poll(() => admitted.getByText(uk.teams.pending).count()).toBe(0);
+    await expectTeamKeyHeld(adminPage, NEWCOMER.username);
     for (const tr of troubles) {
       expect(tr.csp, "CSP violations").toEqual([]);
       expect(tr.pageErrors, "uncaught page errors").toEqual([]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
 import { browserSuite, screenshot } from "./support/browser.js";
-import { acceptAndEnrol, invite, poll, visible } from "./support/console.js";
+import { acceptAndEnrol, expectTeamKeyHeld, invite, poll, visible } from "./support/console.js";
 
 /**
  * The phone desk in Chromium against the real server: an operator logs a call with a callback due
@@ -28,12 +28,7 @@ describe("phone calls and callbacks in the console", () => {
       await acceptAndEnrol(opPage, { displayName: OPERATOR.displayName, password: OPERATOR.password });
 
       // The administrator (custodian of the team keys) is online: the operator gets the intake key.
-      await adminPage.getByRole("link", { name: uk.nav.teams, exact: true }).click();
-      const member = adminPage.getByTestId(`team-member-${OPERATOR.username}`);
-      await visible(member);
-      await adminPage.reload();
-      await visible(member);
-      await poll(() => member.getByText(uk.teams.pending).count()).toBe(0);
+      await expectTeamKeyHeld(adminPage, OPERATOR.username);
 
       // The operator logs an incoming call with a callback due now.
       await opPage.getByRole("link", { name: uk.nav.calls, exact: true }).click();

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
 import { browserSuite, screenshot } from "./support/browser.js";
-import { acceptAndEnrol, invite, poll, visible } from "./support/console.js";
+import { acceptAndEnrol, expectTeamKeyHeld, invite, poll, visible } from "./support/console.js";
 
 /**
  * Case work end to end, in Chromium against the real server: an administrator invites an operator
@@ -55,12 +55,7 @@ describe("case work in the console", () => {
       await acceptAndEnrol(verPage, { displayName: VERIFIER.displayName, password: VERIFIER.password });
 
       // The administrator (custodian of the team keys) is online: the new members get their team key.
-      await adminPage.getByRole("link", { name: uk.nav.teams, exact: true }).click();
-      const member = adminPage.getByTestId(`team-member-${OPERATOR.username}`);
-      await visible(member);
-      await adminPage.reload();
-      await visible(member);
-      await poll(() => member.getByText(uk.teams.pending).count()).toBe(0);
+      await expectTeamKeyHeld(adminPage, OPERATOR.username);
       await screenshot(adminPage, "cases-01-teams");
 
       // The operator's inbox, connected live.

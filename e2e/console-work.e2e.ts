@@ -4,7 +4,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
 import en from "../src/web/i18n/en.json" with { type: "json" };
 import { browserSuite, screenshot } from "./support/browser.js";
-import { acceptAndEnrol, invite, poll, visible } from "./support/console.js";
+import { acceptAndEnrol, expectTeamKeyHeld, invite, poll, visible } from "./support/console.js";
 
 /**
  * What a night shift sees, in Chromium against the real server: the inbox shows who wrote and
@@ -71,12 +71,7 @@ describe("the console on a night shift", () => {
       await supPage.goto(supLink);
       await acceptAndEnrol(supPage, { displayName: SUPERVISOR.displayName, password: SUPERVISOR.password });
       // The administrator (custodian of the team keys) is online: the operator gets his team key.
-      await adminPage.getByRole("link", { name: uk.nav.teams, exact: true }).click();
-      const member = adminPage.getByTestId(`team-member-${OPERATOR.username}`);
-      await visible(member);
-      await adminPage.reload();
-      await visible(member);
-      await poll(() => member.getByText(uk.teams.pending).count()).toBe(0);
+      await expectTeamKeyHeld(adminPage, OPERATOR.username);
 
       // The request arrives; the operator's inbox row says who and what, live.
       await opPage.getByRole("link", { name: uk.nav.inbox, exact: true }).click();

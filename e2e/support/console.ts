@@ -39,3 +39,16 @@ export async function invite(page: Page, role: "operator" | "verifier" | "superv
   return value;
 }
 
+
+/**
+ * On the teams page, the administrator online (the team keys' custodian at first, then any member's
+ * request) and the named member ends up holding his team key: no longer marked pending.
+ */
+export async function expectTeamKeyHeld(adminPage: Page, username: string) {
+  await adminPage.getByRole("link", { name: uk.nav.teams, exact: true }).click();
+  const member = adminPage.getByTestId(`team-member-${username}`);
+  await visible(member);
+  await adminPage.reload();
+  await visible(member);
+  await poll(() => member.getByText(uk.teams.pending).count()).toBe(0);
+}
