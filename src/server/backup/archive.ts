@@ -9,7 +9,8 @@ import { appendAudit } from "../audit/log.js";
 import { archiveEncryptor } from "../crypto/archive.js";
 import { mac } from "../crypto/server-key.js";
 import { frame, type Frame } from "./records.js";
-import { latestMigration, quoteIdent, rowsOf, tablesInOrder } from "./tables.js";
+import { latestMigration, quoteIdent, tablesInOrder } from "./tables.js";
+import { rowsOf } from "../db/index.js";
 
 const BATCH = 500;
 

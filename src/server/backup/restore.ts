@@ -7,7 +7,8 @@ import { archiveDecryptor, archivePrefixLength } from "../crypto/archive.js";
 import { verifyAuditChain } from "../audit/log.js";
 import { readFrames, type Frame } from "./records.js";
 import { archiveChecksum, attachmentsDir, keyFingerprint } from "./archive.js";
-import { latestMigration, quoteIdent, rowsOf, tablesInOrder } from "./tables.js";
+import { latestMigration, quoteIdent, tablesInOrder } from "./tables.js";
+import { rowsOf } from "../db/index.js";
 
 export class ArchiveError extends Error {}
 

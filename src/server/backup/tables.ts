@@ -2,14 +2,10 @@ import { sql } from "drizzle-orm";
 import fs from "node:fs";
 import path from "node:path";
 import type { Db } from "../db/index.js";
-import { MIGRATIONS_DIR } from "../db/index.js";
+import { MIGRATIONS_DIR, rowsOf } from "../db/index.js";
 
 type Exec = Pick<Db, "execute">;
 
-export async function rowsOf<T>(db: Exec, query: ReturnType<typeof sql>): Promise<T[]> {
-  const r = await db.execute(query);
-  return (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as T[];
-}
 
 /**
  * The project's tables (schema public), parents before children by their foreign keys, so rows

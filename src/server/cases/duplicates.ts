@@ -1,3 +1,4 @@
+import { rowsOf } from "../db/index.js";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import { cases, users } from "../db/schema.js";
@@ -28,14 +29,14 @@ export async function findDuplicates(ctx: AppContext, user: SessionUser, caseId:
   authorize(user, "case", "read");
   await findCase(ctx, user, caseId);
   const kinds = sql.raw(DUPLICATE_KINDS.map((k) => `'${k}'`).join(", "));
-  const r = await ctx.db.execute(sql`
+  const rows = await rowsOf<{ id: string; matched: string[] | string }>(ctx.db, sql`
     SELECT b2.case_id AS id, array_agg(DISTINCT b2.kind ORDER BY b2.kind) AS matched
     FROM blind_indexes b1
     JOIN blind_indexes b2 ON b2.kind = b1.kind AND b2.value = b1.value AND b2.case_id <> b1.case_id
     WHERE b1.case_id = ${caseId}::uuid AND b1.kind IN (${kinds})
     GROUP BY b2.case_id
     LIMIT 500`);
-  const matches = ((Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as { id: string; matched: string[] | string }[]).map((m) => ({
+  const matches = rows.map((m) => ({
     id: m.id,
     matched: Array.isArray(m.matched) ? m.matched : String(m.matched).replace(/[{}]/g, "").split(",").filter(Boolean),
   }));

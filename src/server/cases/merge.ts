@@ -1,3 +1,4 @@
+import { rowsOf } from "../db/index.js";
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import type { Db } from "../db/index.js";
@@ -32,13 +33,12 @@ export async function resolveMerged(db: Pick<Db, "select">, caseId: string): Pro
 
 /** Every case merged into this one, directly or through another merged case, oldest merge first. */
 export async function mergedSources(db: Pick<Db, "execute">, targetId: string): Promise<{ id: string; number: number }[]> {
-  const r = await db.execute(sql`
+  const rows = await rowsOf<{ id: string; number: number | string }>(db, sql`
     WITH RECURSIVE src(id, number, depth) AS (
       SELECT id, number, 1 FROM cases WHERE merged_into = ${targetId}
       UNION ALL
       SELECT c.id, c.number, s.depth + 1 FROM cases c JOIN src s ON c.merged_into = s.id WHERE s.depth < 32
     ) SELECT id, number FROM src ORDER BY number`);
-  const rows = (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as { id: string; number: number | string }[];
   return rows.map((x) => ({ id: x.id, number: Number(x.number) }));
 }
 

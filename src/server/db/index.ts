@@ -1,3 +1,4 @@
+import type { SQL } from "drizzle-orm";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -15,6 +16,15 @@ import { lockDataDir } from "./dir-lock.js";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export { schema };
+
+/**
+ * The rows of a raw `db.execute(sql…)`: node-postgres answers a result object, PGlite through
+ * Drizzle an array; every caller of raw SQL reads them through this one place.
+ */
+export async function rowsOf<T>(db: Pick<Db, "execute">, query: SQL): Promise<T[]> {
+  const r = await db.execute(query);
+  return (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as T[];
+}
 
 /** Raw SQL for the few places that need it (pg-boss, tests, checks). Values are always bound. */
 export type ExecuteSql = (text: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;

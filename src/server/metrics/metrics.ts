@@ -1,3 +1,4 @@
+import { rowsOf } from "../db/index.js";
 import { sql } from "drizzle-orm";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { AppContext } from "../context.js";
@@ -46,8 +47,7 @@ function createMetrics(ctx: AppContext): Metrics {
     help: "Replies waiting in the channel outbox (queued or retrying)",
     registers: [registry],
     async collect() {
-      const r = await ctx.db.execute(sql`SELECT count(*)::int AS n FROM channel_outbox WHERE state IN ('queued', 'sending', 'retrying')`);
-      const rows = (Array.isArray(r) ? r : (r as { rows: { n: number }[] }).rows) as { n: number }[];
+      const rows = await rowsOf<{ n: number }>(ctx.db, sql`SELECT count(*)::int AS n FROM channel_outbox WHERE state IN ('queued', 'sending', 'retrying')`);
       this.set(Number(rows[0]?.n ?? 0));
     },
   });
