@@ -1,4 +1,6 @@
 import sodium from "sodium-native";
+import { keyedHash } from "./kdf.js";
+import { wipe } from "./secure.js";
 
 /**
  * Staff password hashing: Argon2id through libsodium, never below 64 MiB of memory.
@@ -21,12 +23,11 @@ const PEPPERED = "pp1$";
 function hashInput(password: string, pepper: Buffer | null): Buffer {
   const raw = Buffer.from(password, "utf8");
   if (!pepper) return raw;
-  const out = Buffer.alloc(32);
-  sodium.crypto_generichash(out, raw, pepper);
+  const out = keyedHash(raw, pepper); // the same keyed BLAKE2b as the password key-encryption key's
   sodium.sodium_memzero(raw);
   // Hex keeps the Argon2 input printable and free of NUL bytes.
   const hex = Buffer.from(out.toString("hex"), "utf8");
-  sodium.sodium_memzero(out);
+  wipe(out);
   return hex;
 }
 
