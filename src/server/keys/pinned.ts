@@ -1,7 +1,7 @@
-import { and, desc, eq, inArray, isNull } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Tx } from "../audit/log.js";
 import { appendAudit } from "../audit/log.js";
-import type { Db } from "../db/index.js";
+import { rowsOf, type Db } from "../db/index.js";
 import { auditLog, escrowKeys, staffKeys, teams } from "../db/schema.js";
 import { keyRowMac, keyRowMacMatches, type ServerKeys } from "../crypto/server-key.js";
 import { AppError } from "../errors.js";
@@ -16,14 +16,21 @@ import { AppError } from "../errors.js";
  */
 type Select = Pick<Db, "select">;
 
-const staffFields = (userId: string, publicKey: Buffer) => [userId, publicKey];
-const teamFields = (id: string, publicKey: Buffer, version: number) => [id, publicKey, version];
-const escrowFields = (id: string, publicKey: Buffer, shares: number, threshold: number) => [id, publicKey, shares, threshold];
+// What each kind of row is pinned on: a tag and its fields, in one place for making and checking.
+type StaffRow = { userId: string; publicKey: Buffer };
+type TeamRow = { id: string; publicKey: Buffer; keyVersion: number };
+type EscrowRow = { id: string; publicKey: Buffer; shares: number; threshold: number };
+const staffPin = (r: StaffRow) => ["staff-key:v1", [r.userId, r.publicKey]] as const;
+const teamPin = (r: TeamRow) => ["team-key:v1", [r.id, r.publicKey, r.keyVersion]] as const;
+const escrowPin = (r: EscrowRow) => ["escrow-key:v1", [r.id, r.publicKey, r.shares, r.threshold]] as const;
+type Pin = readonly [string, readonly (string | number | Buffer)[]];
 
-export const staffKeyMac = (keys: ServerKeys, userId: string, publicKey: Buffer) => keyRowMac(keys.subkey("keyrows"), "staff-key:v1", staffFields(userId, publicKey));
-export const teamKeyMac = (keys: ServerKeys, id: string, publicKey: Buffer, version: number) => keyRowMac(keys.subkey("keyrows"), "team-key:v1", teamFields(id, publicKey, version));
-export const escrowKeyMac = (keys: ServerKeys, id: string, publicKey: Buffer, shares: number, threshold: number) =>
-  keyRowMac(keys.subkey("keyrows"), "escrow-key:v1", escrowFields(id, publicKey, shares, threshold));
+const macOf = (keys: ServerKeys, [tag, fields]: Pin) => keyRowMac(keys.subkey("keyrows"), tag, [...fields]);
+const holds = (keys: ServerKeys, mac: Buffer | null, [tag, fields]: Pin) => keyRowMacMatches(keys.subkey("keyrows"), mac, tag, [...fields]);
+
+export const staffKeyMac = (keys: ServerKeys, userId: string, publicKey: Buffer) => macOf(keys, staffPin({ userId, publicKey }));
+export const teamKeyMac = (keys: ServerKeys, id: string, publicKey: Buffer, keyVersion: number) => macOf(keys, teamPin({ id, publicKey, keyVersion }));
+export const escrowKeyMac = (keys: ServerKeys, id: string, publicKey: Buffer, shares: number, threshold: number) => macOf(keys, escrowPin({ id, publicKey, shares, threshold }));
 
 function tampered(what: string): AppError {
   // 503, not 500: the request was fine; the store is not trustworthy until an operator looks.
@@ -34,7 +41,7 @@ function tampered(what: string): AppError {
 export async function trustedStaffKey(db: Select, keys: ServerKeys, userId: string): Promise<Buffer | null> {
   const [row] = await db.select({ publicKey: staffKeys.publicKey, mac: staffKeys.mac }).from(staffKeys).where(eq(staffKeys.userId, userId));
   if (!row) return null;
-  if (!keyRowMacMatches(keys.subkey("keyrows"), row.mac, "staff-key:v1", staffFields(userId, row.publicKey))) throw tampered("staff key");
+  if (!holds(keys, row.mac, staffPin({ userId, publicKey: row.publicKey }))) throw tampered("staff key");
   return row.publicKey;
 }
 
@@ -42,7 +49,7 @@ export async function trustedStaffKey(db: Select, keys: ServerKeys, userId: stri
 export async function trustedStaffKeys(db: Select, keys: ServerKeys, userIds: string[]): Promise<{ userId: string; publicKey: Buffer }[]> {
   if (userIds.length === 0) return [];
   const rows = await db.select({ userId: staffKeys.userId, publicKey: staffKeys.publicKey, mac: staffKeys.mac }).from(staffKeys).where(inArray(staffKeys.userId, userIds));
-  for (const r of rows) if (!keyRowMacMatches(keys.subkey("keyrows"), r.mac, "staff-key:v1", staffFields(r.userId, r.publicKey))) throw tampered("staff key");
+  for (const r of rows) if (!holds(keys, r.mac, staffPin(r))) throw tampered("staff key");
   return rows.map(({ userId, publicKey }) => ({ userId, publicKey }));
 }
 
@@ -50,7 +57,7 @@ export async function trustedStaffKeys(db: Select, keys: ServerKeys, userIds: st
 export async function trustedTeamKeys(db: Select, keys: ServerKeys, ids: string[]): Promise<{ id: string; publicKey: Buffer; keyVersion: number }[]> {
   if (ids.length === 0) return [];
   const rows = await db.select({ id: teams.id, publicKey: teams.publicKey, keyVersion: teams.keyVersion, mac: teams.mac }).from(teams).where(inArray(teams.id, ids));
-  for (const r of rows) if (!keyRowMacMatches(keys.subkey("keyrows"), r.mac, "team-key:v1", teamFields(r.id, r.publicKey, r.keyVersion))) throw tampered("team key");
+  for (const r of rows) if (!holds(keys, r.mac, teamPin(r))) throw tampered("team key");
   return rows.map(({ id, publicKey, keyVersion }) => ({ id, publicKey, keyVersion }));
 }
 
@@ -61,7 +68,7 @@ export async function trustedTeamKeys(db: Select, keys: ServerKeys, ids: string[
 export async function trustedEscrowKey(db: Select, keys: ServerKeys, onForged: (id: string) => void = () => {}) {
   const rows = await db.select().from(escrowKeys).where(eq(escrowKeys.active, true)).orderBy(desc(escrowKeys.createdAt));
   for (const r of rows) {
-    if (keyRowMacMatches(keys.subkey("keyrows"), r.mac, "escrow-key:v1", escrowFields(r.id, r.publicKey, r.shares, r.threshold))) return r;
+    if (holds(keys, r.mac, escrowPin(r))) return r;
     onForged(r.id);
   }
   return null;
@@ -74,14 +81,22 @@ export async function trustedEscrowKey(db: Select, keys: ServerKeys, onForged: (
  */
 export async function pinKeyRowsOnce(db: Db, keys: ServerKeys): Promise<{ pinned: boolean; staff: number; teams: number; escrow: number }> {
   return db.transaction(async (tx: Tx) => {
+    // The usual start: every row pinned and the store set up. Nothing to do, and no need to look
+    // for the marker through the audit log (it has no index on the action).
+    const [state] = await rowsOf<{ unpinned: boolean; setUp: boolean }>(
+      tx,
+      sql`SELECT (EXISTS (SELECT 1 FROM staff_keys WHERE mac IS NULL) OR EXISTS (SELECT 1 FROM teams WHERE mac IS NULL) OR EXISTS (SELECT 1 FROM escrow_keys WHERE mac IS NULL)) AS "unpinned",
+                 EXISTS (SELECT 1 FROM teams) AS "setUp"`,
+    );
+    if (state && !state.unpinned && state.setUp) return { pinned: false, staff: 0, teams: 0, escrow: 0 };
     const [marker] = await tx.select({ seq: auditLog.seq }).from(auditLog).where(eq(auditLog.action, "keys.rows_pinned")).limit(1);
     if (marker) return { pinned: false, staff: 0, teams: 0, escrow: 0 };
     const s = await tx.select().from(staffKeys).where(isNull(staffKeys.mac));
-    for (const r of s) await tx.update(staffKeys).set({ mac: staffKeyMac(keys, r.userId, r.publicKey) }).where(and(eq(staffKeys.userId, r.userId), isNull(staffKeys.mac)));
+    for (const r of s) await tx.update(staffKeys).set({ mac: macOf(keys, staffPin(r)) }).where(and(eq(staffKeys.userId, r.userId), isNull(staffKeys.mac)));
     const t = await tx.select().from(teams).where(isNull(teams.mac));
-    for (const r of t) await tx.update(teams).set({ mac: teamKeyMac(keys, r.id, r.publicKey, r.keyVersion) }).where(and(eq(teams.id, r.id), isNull(teams.mac)));
+    for (const r of t) await tx.update(teams).set({ mac: macOf(keys, teamPin(r)) }).where(and(eq(teams.id, r.id), isNull(teams.mac)));
     const e = await tx.select().from(escrowKeys).where(isNull(escrowKeys.mac));
-    for (const r of e) await tx.update(escrowKeys).set({ mac: escrowKeyMac(keys, r.id, r.publicKey, r.shares, r.threshold) }).where(and(eq(escrowKeys.id, r.id), isNull(escrowKeys.mac)));
+    for (const r of e) await tx.update(escrowKeys).set({ mac: macOf(keys, escrowPin(r)) }).where(and(eq(escrowKeys.id, r.id), isNull(escrowKeys.mac)));
     const counts = { staff: s.length, teams: t.length, escrow: e.length };
     await appendAudit(tx, keys.subkey("audit"), { actorId: null, action: "keys.rows_pinned", subjectType: "keys", details: counts });
     return { pinned: true, ...counts };
@@ -90,10 +105,9 @@ export async function pinKeyRowsOnce(db: Db, keys: ServerKeys): Promise<{ pinned
 
 /** `keys check`: every key row and whether its MAC holds, for an operator after a suspected break-in. */
 export async function checkKeyRows(db: Select, keys: ServerKeys) {
-  const k = keys.subkey("keyrows");
   const bad: string[] = [];
-  for (const r of await db.select().from(staffKeys)) if (!keyRowMacMatches(k, r.mac, "staff-key:v1", staffFields(r.userId, r.publicKey))) bad.push(`staff ${r.userId}`);
-  for (const r of await db.select().from(teams)) if (!keyRowMacMatches(k, r.mac, "team-key:v1", teamFields(r.id, r.publicKey, r.keyVersion))) bad.push(`team ${r.id}`);
-  for (const r of await db.select().from(escrowKeys)) if (!keyRowMacMatches(k, r.mac, "escrow-key:v1", escrowFields(r.id, r.publicKey, r.shares, r.threshold))) bad.push(`escrow ${r.id}`);
+  for (const r of await db.select().from(staffKeys)) if (!holds(keys, r.mac, staffPin(r))) bad.push(`staff ${r.userId}`);
+  for (const r of await db.select().from(teams)) if (!holds(keys, r.mac, teamPin(r))) bad.push(`team ${r.id}`);
+  for (const r of await db.select().from(escrowKeys)) if (!holds(keys, r.mac, escrowPin(r))) bad.push(`escrow ${r.id}`);
   return { ok: bad.length === 0, bad };
 }
