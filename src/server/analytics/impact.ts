@@ -115,8 +115,8 @@ export function estimateImpact(dates: string[], counts: number[], event: string,
   const tWindow = e - start + (days - 1) / 2;
   const levelVar = (sigma2 * (1 / baselineDays + (tWindow - tMean) ** 2 / sxx)) / level(tWindow) ** 2;
   let factorVar = 0;
-  for (const w of window) {
-    const d = weekday(dates.indexOf(w.date));
+  for (const [k, w] of window.entries()) {
+    const d = weekday(e + k); // the window's k-th day is the series' (e + k)-th
     factorVar += w.expected ** 2 * (phi / (seen[d]! * Math.max(sums[d]! / seen[d]!, 0.5)));
   }
   const relVarExpected = levelVar + factorVar / expected ** 2;

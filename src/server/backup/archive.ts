@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import { appendAudit } from "../audit/log.js";
+import { attachmentsDir } from "../cases/index.js";
 import { archiveEncryptor } from "../crypto/archive.js";
 import { mac } from "../crypto/server-key.js";
 import { frame, type Frame } from "./records.js";
@@ -19,7 +20,6 @@ export function keyFingerprint(ctx: Pick<AppContext, "keys">): string {
   return mac(ctx.keys.subkey("audit"), Buffer.from("safe-passage backup key fingerprint v1")).subarray(0, 12).toString("hex");
 }
 
-export const attachmentsDir = (ctx: Pick<AppContext, "config">) => path.join(ctx.config.dataDir, "attachments");
 
 export interface ArchiveProgress {
   table?: string;
@@ -72,7 +72,7 @@ export async function writeArchive(ctx: AppContext, outFile: string, recipientPu
       { isolationLevel: "repeatable read", accessMode: "read only" },
     );
     const dir = attachmentsDir(ctx);
-    for (const name of fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => !n.startsWith(".")).sort() : []) {
+    for (const name of fs.readdirSync(dir).filter((n) => !n.startsWith(".")).sort()) {
       const body = fs.readFileSync(path.join(dir, name));
       await send({ t: "file", name, size: body.length }, body);
       files++;

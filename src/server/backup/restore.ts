@@ -6,7 +6,8 @@ import type { KeyPair } from "../crypto/box.js";
 import { archiveDecryptor, archivePrefixLength } from "../crypto/archive.js";
 import { verifyAuditChain } from "../audit/log.js";
 import { readFrames, type Frame } from "./records.js";
-import { archiveChecksum, attachmentsDir, keyFingerprint } from "./archive.js";
+import { archiveChecksum, keyFingerprint } from "./archive.js";
+import { attachmentsDir } from "../cases/index.js";
 import { latestMigration, quoteIdent, tablesInOrder } from "./tables.js";
 import { rowsOf } from "../db/index.js";
 
@@ -88,7 +89,7 @@ export async function restoreArchive(ctx: AppContext, file: string, recipient: K
     if (n > 0) throw new ArchiveError(`the target store is not empty (table ${t} has rows): restore goes into a new store only`);
   }
   const dir = attachmentsDir(ctx);
-  if (fs.existsSync(dir) && fs.readdirSync(dir).some((n) => !n.startsWith("."))) throw new ArchiveError(`the target's attachments folder ${dir} is not empty`);
+  if (fs.readdirSync(dir).some((n) => !n.startsWith("."))) throw new ArchiveError(`the target's attachments folder ${dir} is not empty`);
   let rows = 0;
   let files = 0;
   const written: string[] = [];
@@ -112,7 +113,6 @@ export async function restoreArchive(ctx: AppContext, file: string, recipient: K
         rows += header.n;
         onProgress(rows, files);
       } else if (header.t === "file") {
-        fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
         if (!/^[A-Za-z0-9._-]+$/.test(header.name) || header.name.startsWith(".")) throw new ArchiveError(`unexpected attachment name in the archive`);
         fs.writeFileSync(path.join(dir, header.name), body, { mode: 0o600, flag: "wx" });
         written.push(path.join(dir, header.name));

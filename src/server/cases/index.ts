@@ -25,7 +25,7 @@ export { addStaffMessage, readThread } from "./thread.js";
 export { useReplyDispatch, type ReplyDispatch } from "./reply-dispatch.js";
 export { assignCase } from "./lifecycle.js";
 export { mergeCase, resolveMerged } from "./merge.js";
-export { storeAttachment, MAX_ATTACHMENT_BYTES } from "./attachments.js";
+export { attachmentsDir, storeAttachment, MAX_ATTACHMENT_BYTES } from "./attachments.js";
 
 // The HTTP routes, for the app to mount.
 export { registerCaseRoutes } from "./routes.js";

@@ -4,8 +4,7 @@ import { escrowKeys, staffKeys } from "../db/schema.js";
 import { createEscrowKey } from "../crypto/escrow.js";
 import { wrapWithEscrow } from "../crypto/staff-keys.js";
 import { appendAudit } from "../audit/log.js";
-import { activeEscrowKey } from "./staff.js";
-import { escrowKeyMac } from "./pinned.js";
+import { escrowKeyMac, trustedEscrowKey } from "./pinned.js";
 
 /**
  * Create the organisation escrow key. Its private key is printed as `shares` shares of which
@@ -24,7 +23,7 @@ export async function initEscrow(ctx: AppContext, shares: number, threshold: num
 
 /** At sign-in, while the private key is open: add or refresh the escrow copy. */
 export async function ensureEscrowCopy(ctx: AppContext, userId: string, privateKey: Buffer) {
-  const escrow = await activeEscrowKey(ctx.db, ctx.keys);
+  const escrow = await trustedEscrowKey(ctx.db, ctx.keys);
   if (!escrow) return;
   const [row] = await ctx.db.select({ escrowKeyId: staffKeys.escrowKeyId }).from(staffKeys).where(eq(staffKeys.userId, userId));
   if (!row || row.escrowKeyId === escrow.id) return;

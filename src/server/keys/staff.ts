@@ -12,11 +12,6 @@ import { staffKeyMac, trustedEscrowKey } from "./pinned.js";
 /** The pepper mixed into password hashes and password key-encryption keys (it lives in the key file). */
 export const pepperOf = (keys: ServerKeys) => keys.subkey("pepper");
 
-/** The active organisation escrow public key, if one was set up (`keys escrow init`) and its row is pinned. */
-export async function activeEscrowKey(db: Pick<Db, "select">, keys: ServerKeys) {
-  return trustedEscrowKey(db, keys);
-}
-
 /** A staff password hash with the server's pepper: what every path that sets a password stores. */
 export function hashStaffPassword(keys: ServerKeys, password: string): Promise<string> {
   return hashPassword(password, pepperOf(keys));
@@ -28,7 +23,7 @@ export function hashStaffPassword(keys: ServerKeys, password: string): Promise<s
  * once and never store.
  */
 export async function createStaffKeys(tx: Tx, keys: ServerKeys, userId: string, password: string) {
-  const escrow = await activeEscrowKey(tx, keys);
+  const escrow = await trustedEscrowKey(tx, keys);
   const enrolment = await enrolStaffKeys({ userId, password, pepper: pepperOf(keys), ...(escrow ? { escrowPublicKey: escrow.publicKey } : {}) });
   await tx.insert(staffKeys).values({
     userId,
