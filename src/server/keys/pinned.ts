@@ -76,19 +76,19 @@ export async function trustedEscrowKey(db: Select, keys: ServerKeys, onForged: (
 
 /**
  * Rows written before MACs existed get one, once: at the first start of a version that checks
- * them, recorded in the audit chain. After that marker a row without a MAC is a forgery, never
+ * them, recorded in the audit chain (a new store records the marker with its first key rows). After that marker a row without a MAC is a forgery, never
  * blessed again (deleting the marker breaks the audit chain, which `audit verify` reports).
  */
 export async function pinKeyRowsOnce(db: Db, keys: ServerKeys): Promise<{ pinned: boolean; staff: number; teams: number; escrow: number }> {
   return db.transaction(async (tx: Tx) => {
-    // The usual start: every row pinned and the store set up. Nothing to do, and no need to look
-    // for the marker through the audit log (it has no index on the action).
-    const [state] = await rowsOf<{ unpinned: boolean; setUp: boolean }>(
+    // Only a row without a MAC needs the marker looked up (the audit log has no index on the
+    // action): a usual start has none, and neither has a new store, whose first key rows are made
+    // with their MACs and the marker together (bootstrapTeams).
+    const [state] = await rowsOf<{ unpinned: boolean }>(
       tx,
-      sql`SELECT (EXISTS (SELECT 1 FROM staff_keys WHERE mac IS NULL) OR EXISTS (SELECT 1 FROM teams WHERE mac IS NULL) OR EXISTS (SELECT 1 FROM escrow_keys WHERE mac IS NULL)) AS "unpinned",
-                 EXISTS (SELECT 1 FROM teams) AS "setUp"`,
+      sql`SELECT (EXISTS (SELECT 1 FROM staff_keys WHERE mac IS NULL) OR EXISTS (SELECT 1 FROM teams WHERE mac IS NULL) OR EXISTS (SELECT 1 FROM escrow_keys WHERE mac IS NULL)) AS "unpinned"`,
     );
-    if (state && !state.unpinned && state.setUp) return { pinned: false, staff: 0, teams: 0, escrow: 0 };
+    if (!state?.unpinned) return { pinned: false, staff: 0, teams: 0, escrow: 0 };
     const [marker] = await tx.select({ seq: auditLog.seq }).from(auditLog).where(eq(auditLog.action, "keys.rows_pinned")).limit(1);
     if (marker) return { pinned: false, staff: 0, teams: 0, escrow: 0 };
     const s = await tx.select().from(staffKeys).where(isNull(staffKeys.mac));
@@ -98,9 +98,14 @@ export async function pinKeyRowsOnce(db: Db, keys: ServerKeys): Promise<{ pinned
     const e = await tx.select().from(escrowKeys).where(isNull(escrowKeys.mac));
     for (const r of e) await tx.update(escrowKeys).set({ mac: macOf(keys, escrowPin(r)) }).where(and(eq(escrowKeys.id, r.id), isNull(escrowKeys.mac)));
     const counts = { staff: s.length, teams: t.length, escrow: e.length };
-    await appendAudit(tx, keys.subkey("audit"), { actorId: null, action: "keys.rows_pinned", subjectType: "keys", details: counts });
+    await markKeyRowsPinned(tx, keys, counts);
     return { pinned: true, ...counts };
   });
+}
+
+/** From this audit row on, a key row without a MAC is a forgery, never pinned. */
+export async function markKeyRowsPinned(tx: Tx, keys: ServerKeys, counts: { staff: number; teams: number; escrow: number }) {
+  await appendAudit(tx, keys.subkey("audit"), { actorId: null, action: "keys.rows_pinned", subjectType: "keys", details: counts });
 }
 
 /** `keys check`: every key row and whether its MAC holds, for an operator after a suspected break-in. */

@@ -9,7 +9,7 @@ import { TEAMS, type TeamId } from "../../shared/case-states.js";
 import type { Role } from "../../shared/roles.js";
 import { AppError } from "../errors.js";
 import type { ServerKeys } from "../crypto/server-key.js";
-import { teamKeyMac, trustedStaffKeys } from "./pinned.js";
+import { markKeyRowsPinned, teamKeyMac, trustedStaffKeys } from "./pinned.js";
 
 /** The team a role works in by default; supervisors and admins belong to none. */
 export const DEFAULT_TEAM: Record<Role, TeamId | null> = {
@@ -33,10 +33,13 @@ const me = (privateKey: Buffer): KeyPair => ({ publicKey: publicKeyOf(privateKey
 export async function bootstrapTeams(tx: Tx, keys: ServerKeys, custodianId: string, custodianPublicKey: Buffer) {
   for (const id of TEAMS) {
     const pair = generateTeamKeyPair();
-    await tx.insert(teams).values({ id, publicKey: pair.publicKey, keyVersion: 1, mac: teamKeyMac(keys, id, pair.publicKey, 1) }).onConflictDoNothing();
+    // A team row that exists before the first administrator was not made by this server: replaced.
+    const row = { publicKey: pair.publicKey, keyVersion: 1, mac: teamKeyMac(keys, id, pair.publicKey, 1) };
+    await tx.insert(teams).values({ id, ...row }).onConflictDoUpdate({ target: teams.id, set: row });
     await tx.insert(teamMembers).values({ teamId: id, userId: custodianId, sealedKey: sealTeamKeyForMember(pair.privateKey, custodianPublicKey), keyVersion: 1, custodian: true });
     wipe(pair.privateKey);
   }
+  await markKeyRowsPinned(tx, keys, { staff: 1, teams: TEAMS.length, escrow: 0 });
 }
 
 /**
