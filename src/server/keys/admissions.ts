@@ -10,7 +10,7 @@ import { AppError } from "../errors.js";
 import type { Role } from "../../shared/roles.js";
 import type { TeamId } from "../../shared/case-states.js";
 import { openTeamKeyFor, rotateTeamKeyNow } from "./teams.js";
-import { trustedStaffKey } from "./pinned.js";
+import { pinnedStaffKey } from "./pinned.js";
 import type { ServerKeys } from "../crypto/server-key.js";
 
 /**
@@ -56,7 +56,7 @@ export async function foundTeams(db: Db, keys: ServerKeys, holder: Holder): Prom
       const members = await tx.select({ userId: teamMembers.userId, sealedKey: teamMembers.sealedKey }).from(teamMembers).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.custodian, false)));
       if (members.some((m) => m.sealedKey)) return 0;
       const [first] = await tx
-        .select({ userId: teamMembers.userId, publicKey: staffKeys.publicKey, role: users.role })
+        .select({ userId: teamMembers.userId, publicKey: staffKeys.publicKey, mac: staffKeys.mac, role: users.role })
         .from(teamMembers)
         .innerJoin(staffKeys, eq(staffKeys.userId, teamMembers.userId))
         .innerJoin(users, eq(users.id, teamMembers.userId))
@@ -68,7 +68,7 @@ export async function foundTeams(db: Db, keys: ServerKeys, holder: Holder): Prom
       if (!old) return 0;
       try {
         const [t] = await tx.select({ keyVersion: teams.keyVersion }).from(teams).where(eq(teams.id, teamId));
-        await tx.update(teamMembers).set({ sealedKey: sealTeamKeyForMember(old.privateKey, (await trustedStaffKey(tx, keys, first.userId))!), keyVersion: t!.keyVersion }).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, first.userId)));
+        await tx.update(teamMembers).set({ sealedKey: sealTeamKeyForMember(old.privateKey, pinnedStaffKey(keys, first)), keyVersion: t!.keyVersion }).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, first.userId)));
         const r = await rotateTeamKeyNow(tx, keys, teamId, old);
         await appendAudit(tx, keys.subkey("audit"), { actorId: holder.userId, action: "team.founded", subjectType: "team", subjectId: teamId, details: { userId: first.userId, keyVersion: r.keyVersion, resealed: r.resealed } });
         return 1;
@@ -154,7 +154,7 @@ export async function admitMember(db: Db, keys: ServerKeys, admitter: Holder, te
   if (userId === admitter.userId) throw new AppError("forbidden", "nobody admits himself; ask a colleague of the team");
   await db.transaction(async (tx) => {
     const [candidate] = await tx
-      .select({ sealedKey: teamMembers.sealedKey, keyVersion: teamMembers.keyVersion, sponsorId: teamMembers.sponsorId, publicKey: staffKeys.publicKey, role: users.role, disabledAt: users.disabledAt, enrolled: users.totpEnabled })
+      .select({ sealedKey: teamMembers.sealedKey, keyVersion: teamMembers.keyVersion, sponsorId: teamMembers.sponsorId, publicKey: staffKeys.publicKey, mac: staffKeys.mac, role: users.role, disabledAt: users.disabledAt, enrolled: users.totpEnabled })
       .from(teamMembers)
       .innerJoin(users, eq(users.id, teamMembers.userId))
       .leftJoin(staffKeys, eq(staffKeys.userId, teamMembers.userId))
@@ -171,7 +171,7 @@ export async function admitMember(db: Db, keys: ServerKeys, admitter: Holder, te
     try {
       const [t] = await tx.select({ keyVersion: teams.keyVersion }).from(teams).where(eq(teams.id, teamId));
       if (candidate.sealedKey && candidate.keyVersion === t!.keyVersion) throw new AppError("conflict", "already admitted");
-      await tx.update(teamMembers).set({ sealedKey: sealTeamKeyForMember(team.privateKey, (await trustedStaffKey(tx, keys, userId))!), keyVersion: t!.keyVersion }).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)));
+      await tx.update(teamMembers).set({ sealedKey: sealTeamKeyForMember(team.privateKey, pinnedStaffKey(keys, { userId, publicKey: candidate.publicKey, mac: candidate.mac })), keyVersion: t!.keyVersion }).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)));
       await appendAudit(tx, keys.subkey("audit"), { actorId: admitter.userId, action: "team.member_admitted", subjectType: "team", subjectId: teamId, details: { userId, sponsorId: candidate.sponsorId } });
     } finally {
       wipe(team.privateKey);

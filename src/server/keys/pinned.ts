@@ -40,8 +40,12 @@ function tampered(what: string): AppError {
 /** A staff member's public key, only if its row is pinned; null when he has no key pair. */
 export async function trustedStaffKey(db: Select, keys: ServerKeys, userId: string): Promise<Buffer | null> {
   const [row] = await db.select({ publicKey: staffKeys.publicKey, mac: staffKeys.mac }).from(staffKeys).where(eq(staffKeys.userId, userId));
-  if (!row) return null;
-  if (!holds(keys, row.mac, staffPin({ userId, publicKey: row.publicKey }))) throw tampered("staff key");
+  return row ? pinnedStaffKey(keys, { userId, ...row }) : null;
+}
+
+/** The public key of a staff row a caller has already read (with its MAC), only if the MAC holds. */
+export function pinnedStaffKey(keys: ServerKeys, row: StaffRow & { mac: Buffer | null }): Buffer {
+  if (!holds(keys, row.mac, staffPin(row))) throw tampered("staff key");
   return row.publicKey;
 }
 

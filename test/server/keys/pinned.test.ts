@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { staffedStore, webCase, type StaffedStore } from "../../support/staffed.js";
-import { cookieFrom, StaffClient, TEST_PASSWORD } from "../../support/staff.js";
+import { cookieFrom, createStaff, StaffClient, TEST_PASSWORD } from "../../support/staff.js";
 import { totpCodeAt } from "../../../src/server/auth/totp.js";
-import { caseGrants, escrowKeys, staffKeys, teams } from "../../../src/server/db/schema.js";
+import { caseGrants, escrowKeys, staffKeys, teamMembers, teams } from "../../../src/server/db/schema.js";
 import { generateKeyPair, openSealed } from "../../../src/server/crypto/box.js";
 import { randomBytes } from "../../../src/server/crypto/random.js";
 import { unwrapWithEscrow } from "../../../src/server/crypto/staff-keys.js";
@@ -75,6 +75,18 @@ describe("public-key rows are pinned by a MAC the database alone cannot make", (
     expect(grants.some((g) => g.recipientType === "staff" && g.recipientId === s.staff.op2.userId)).toBe(false);
     expect(attackerOpensAny(grants.map((g) => g.sealedKey))).toBe(false);
     await s.ctx.db.update(staffKeys).set({ publicKey: real!.publicKey }).where(eq(staffKeys.userId, s.staff.op2.userId));
+  });
+
+  it("a newcomer whose public key was swapped is not admitted: the team key is sealed to nobody", async () => {
+    const newcomer = await createStaff(s.app, s.ctx, s.admin, "operator", "newcomer", s.clock, { admit: false });
+    const [real] = await s.ctx.db.select().from(staffKeys).where(eq(staffKeys.userId, newcomer.userId));
+    await s.ctx.db.update(staffKeys).set({ publicKey: attacker.publicKey }).where(eq(staffKeys.userId, newcomer.userId));
+    const op1 = await signIn(s.staff.op1);
+    const r = await op1.request("POST", `/api/admissions/intake/${newcomer.userId}/admit`);
+    expect(r.statusCode, r.body).toBe(503);
+    const [row] = await s.ctx.db.select().from(teamMembers).where(and(eq(teamMembers.teamId, "intake"), eq(teamMembers.userId, newcomer.userId)));
+    expect(row!.sealedKey).toBeNull();
+    await s.ctx.db.update(staffKeys).set({ publicKey: real!.publicKey }).where(eq(staffKeys.userId, newcomer.userId));
   });
 
   it("a swapped team key is refused: a new request is not sealed to it", async () => {
