@@ -46,9 +46,10 @@ export async function invite(page: Page, role: "operator" | "verifier" | "superv
  */
 export async function expectTeamKeyHeld(adminPage: Page, username: string) {
   await adminPage.getByRole("link", { name: uk.nav.teams, exact: true }).click();
-  const member = adminPage.getByTestId(`team-member-${username}`);
-  await visible(member);
+  // A reload first: the page may hold a list from before the member's account existed, and the
+  // reload is also the administrator's next request, which hands over the key.
   await adminPage.reload();
+  const member = adminPage.getByTestId(`team-member-${username}`);
   await visible(member);
   await poll(() => member.getByText(uk.teams.pending).count()).toBe(0);
 }
