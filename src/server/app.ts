@@ -11,6 +11,7 @@ import { registerConsoleRoutes } from "./console/routes.js";
 import { registerChannelStaffRoutes, registerChannelWebhooks } from "./channels/routes.js";
 import { registerTeamRoutes } from "./teams/routes.js";
 import { registerAdmissionRoutes } from "./teams/admission-routes.js";
+import { registerRetentionRoutes } from "./retention/index.js";
 import { instrument, registerMetricsRoute } from "./metrics/routes.js";
 import { metricsFor } from "./metrics/metrics.js";
 import { readinessOf } from "./metrics/readiness.js";
@@ -36,6 +37,7 @@ export async function buildStaffApp(ctx: AppContext) {
   registerChannelStaffRoutes(app, ctx);
   registerTeamRoutes(app, ctx);
   registerAdmissionRoutes(app, ctx);
+  registerRetentionRoutes(app, ctx);
   registerConsoleRoutes(app, ctx);
   registerMetricsRoute(app, ctx);
   return app;

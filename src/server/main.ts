@@ -12,6 +12,7 @@ import { describeAnchorCoverage, describeAuditProblem, verifyAuditChain } from "
 import { auditAnchorFile, readAuditAnchor, writeAuditAnchor } from "./audit/anchor.js";
 import { loadDemoData } from "./demo/load.js";
 import { registerBackupCommands } from "./backup/cli.js";
+import { registerRetentionCommands } from "./retention/cli.js";
 import { initEscrow } from "./keys/recovery.js";
 import { checkKeyRows } from "./keys/pinned.js";
 import { recoverStaffKey, resetStaffKeyWithLoss } from "./staff/key-recovery.js";
@@ -182,6 +183,7 @@ async function readNewPassword(): Promise<string> {
 }
 
 registerBackupCommands(program);
+registerRetentionCommands(program);
 
 withStorage(program.command("demo").description("load a realistic demo hotline into an empty store: staff accounts and hundreds of cases on every channel"))
   .option("--cases <n>", "number of demo requests (default 320; 12 when SAFE_PASSAGE_ENV=test, to keep test runs quick)")

@@ -28,6 +28,9 @@ export const RESOURCES = {
   analytics: ["read"],
   canned_reply: ["read", "manage"],
   settings: ["manage"],
+  // read: the rules and the dry run; propose/approve: a change of a rule (two different people);
+  // hold: place or lift a legal hold.
+  retention: ["read", "propose", "approve", "hold"],
 } as const;
 
 export type Resource = keyof typeof RESOURCES;
@@ -61,6 +64,7 @@ const CASE_WORKER_BASE = {
   analytics: none("analytics"),
   canned_reply: { read: "all", manage: false },
   settings: none("settings"),
+  retention: none("retention"),
 } as const;
 
 export const POLICY = {
@@ -138,6 +142,8 @@ export const POLICY = {
     analytics: { read: "all" },
     canned_reply: { read: "all", manage: false },
     settings: none("settings"),
+    // A supervisor sees what will be destroyed and can stop it for a case; the rules are the administrators'.
+    retention: { read: "all", propose: false, approve: false, hold: "all" },
   },
   // Runs accounts, keys and audit; reads no case content.
   admin: {
@@ -148,6 +154,8 @@ export const POLICY = {
     analytics: { read: "all" },
     canned_reply: { read: "all", manage: "all" },
     settings: { manage: "all" },
+    // The command refuses an administrator deciding on his own proposal.
+    retention: { read: "all", propose: "all", approve: "all", hold: "all" },
   },
 } as const satisfies Record<Role, RoleTable>;
 

@@ -28,12 +28,12 @@ afterAll(async () => store.cleanup());
 
 describe("safe-passage CLI", () => {
   it("has --help on every command", async () => {
-    for (const cmd of [[], ["serve"], ["migrate"], ["user"], ["user", "add"], ["user", "list"], ["user", "disable"], ["user", "set-role"], ["audit", "verify"], ["demo"]]) {
+    for (const cmd of [[], ["serve"], ["migrate"], ["user"], ["user", "add"], ["user", "list"], ["user", "disable"], ["user", "set-role"], ["audit", "verify"], ["demo"], ["retention", "run"]]) {
       const r = await cli(...cmd, "--help");
       expect(r.code, cmd.join(" ")).toBe(0);
       expect(r.out).toMatch(/Usage: safe-passage/);
     }
-  });
+  }, 180_000);
 
   it("migrates, loads demo staff, manages users and verifies the audit log", async () => {
     expect((await cli("migrate")).out).toMatch(/migrations applied \((pglite|postgres)\)/);
@@ -53,10 +53,15 @@ describe("safe-passage CLI", () => {
     expect(list).toMatch(/operator1\s+verifier\s+2fa\s+active/);
     expect(list).toMatch(/operator2\s+operator\s+2fa\s+disabled/);
 
+    const dry = await cli("retention", "run", "--dry-run");
+    expect(dry.code).toBe(0);
+    expect(dry.out).toMatch(/^due as of \d{4}-\d\d-\d\dT[\d:.]+Z:\n( {2}(case \d+\t\w+\t\w+\tdue since [\d-]+|nothing)\n)+held: \d+\n$/);
+    expect(dry.out).not.toMatch(/purged:/);
+
     const ok = await cli("audit", "verify");
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(/audit log intact: \d+ rows/);
-  });
+  }, 240_000);
 
   it("audit verify names the first tampered row and exits non-zero", async () => {
     const { openDatabase } = await import("../../src/server/db/index.js");

@@ -53,6 +53,9 @@ export const DURABLE_START_PARAMS = [
   "-c", "synchronous_commit=on",
   "-c", "full_page_writes=on",
   "-c", "wal_sync_method=fsync",
+  // A WAL segment past its checkpoint is unlinked, not renamed for reuse with the old records in
+  // it: otherwise rows the retention run destroyed would outlive it in a recycled segment.
+  "-c", "wal_recycle=off",
 ];
 
 /** fsync every file and directory under `dir`: used once after PGlite lays out a fresh cluster. */

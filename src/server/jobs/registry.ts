@@ -5,6 +5,7 @@ import { purgeExpiredSessions } from "../auth/sessions.js";
 import { sessionLimits } from "../auth/enrolment.js";
 import { pruneChannels } from "../channels/outbox/worker.js";
 import { metricsFor } from "../metrics/metrics.js";
+import { runRetention } from "../retention/index.js";
 
 /**
  * Everything the server does on a schedule or retries, declared in one list with its schedule
@@ -27,6 +28,8 @@ export const JOBS: readonly JobDecl[] = [
   { name: "maintenance.purge-sessions", cron: "*/10 * * * *", run: (ctx) => purgeExpiredSessions(ctx.db, sessionLimits(ctx), ctx.now()) },
   // Processed-update markers and abandoned bot questionnaires.
   { name: "channels.prune", cron: "17 * * * *", run: (ctx) => pruneChannels(ctx) },
+  // Destruction of what the retention rules say is due, at night (Kyiv), when few people work.
+  { name: "retention.run", cron: "30 1 * * *", run: (ctx) => runRetention(ctx, { dryRun: false }) },
 ];
 
 const RETRY = { retryLimit: 3, retryDelay: 60, retryBackoff: true } as const;

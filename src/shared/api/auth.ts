@@ -31,6 +31,10 @@ export const CONSOLE_PERMISSIONS = [
   "analytics.read",
   "canned_reply.manage",
   "settings.manage",
+  "retention.read",
+  "retention.propose",
+  "retention.approve",
+  "retention.hold",
 ] as const;
 export type Permission = (typeof CONSOLE_PERMISSIONS)[number];
 
