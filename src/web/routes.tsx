@@ -19,6 +19,7 @@ import { CannedRepliesPage } from "./pages/admin/CannedRepliesPage";
 import { SettingsPage } from "./pages/admin/SettingsPage";
 import { AccountPage } from "./pages/account/AccountPage";
 import { AdmissionsPage } from "./pages/admissions/AdmissionsPage";
+import { RetentionPage } from "./pages/retention/RetentionPage";
 import { QUEUE, type Requirement } from "./auth/permissions";
 import type { ReactNode } from "react";
 
@@ -39,6 +40,7 @@ const sections: RouteObject[] = [
   { path: "admissions", element: guarded("team.admit", <AdmissionsPage />) },
   { path: "canned-replies", element: guarded("canned_reply.manage", <CannedRepliesPage />) },
   { path: "settings", element: guarded("settings.manage", <SettingsPage />) },
+  { path: "retention", element: guarded("retention.read", <RetentionPage />) },
   { path: "staff", element: guarded("staff.list", <StaffPage />) },
   { path: "audit", element: guarded("audit.read", <AuditPage />) },
   { path: "account", element: <AccountPage /> },

@@ -1,18 +1,20 @@
 import { RETENTION_RULES, type HOLD_REASONS, type RetentionRule } from "../../shared/api/retention.js";
-import type { RuleSetting } from "./rules.js";
+import type { ProposalRow, RuleSetting } from "./rules.js";
 import type { DueItem } from "./due.js";
 
 /** What leaves the server about retention: rules, proposals, case numbers and codes; never content. */
 export const presentRule = (r: RuleSetting) => ({ rule: r.rule, days: r.days, enabled: r.enabled, updatedAt: r.updatedAt?.toISOString() ?? null, purges: RETENTION_RULES[r.rule].purges });
 
-export const presentProposal = (p: { id: string; rule: string; days: number; enabled: boolean; proposedBy: string; proposedAt: Date; decidedBy: string | null; decidedAt: Date | null; outcome: string | null }) => ({
+export const presentProposal = ({ p, proposedByName, decidedByName }: ProposalRow) => ({
   id: p.id,
   rule: p.rule as RetentionRule,
   days: p.days,
   enabled: p.enabled,
   proposedBy: p.proposedBy,
+  proposedByName,
   proposedAt: p.proposedAt.toISOString(),
   decidedBy: p.decidedBy,
+  decidedByName,
   decidedAt: p.decidedAt?.toISOString() ?? null,
   outcome: p.outcome as "approved" | "refused" | "withdrawn" | null,
 });

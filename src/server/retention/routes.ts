@@ -3,7 +3,7 @@ import type { BaseApp } from "../http/base.js";
 import type { AppContext } from "../context.js";
 import { needs, staffOf } from "../auth/guard.js";
 import * as s from "../../shared/api/retention.js";
-import { decideRuleChange, listProposals, proposeRuleChange, readRules } from "./rules.js";
+import { decideRuleChange, listProposals, proposalById, proposeRuleChange, readRules } from "./rules.js";
 import { placeHold, liftHold, listHolds } from "./holds.js";
 import { runRetention } from "./run.js";
 import { presentDue, presentHold, presentProposal, presentRule } from "./present.js";
@@ -19,13 +19,13 @@ export function registerRetentionRoutes(app: BaseApp, ctx: AppContext) {
   }));
 
   app.post("/api/retention/proposals", { config: { grant: needs("retention", "propose") }, schema: { tags: ["retention"], summary: "Propose a new period for a rule (a second administrator approves)", body: s.proposalBodySchema, response: { 201: s.proposalSchema } } }, async (req, reply) =>
-    reply.status(201).send(presentProposal(await proposeRuleChange(ctx, staffOf(req).user, req.body))),
+    reply.status(201).send(presentProposal(await proposalById(ctx.db, await proposeRuleChange(ctx, staffOf(req).user, req.body)))),
   );
 
   app.post(
     "/api/retention/proposals/:id/decision",
     { config: { grant: needs("retention", "approve") }, schema: { tags: ["retention"], summary: "Approve or refuse another administrator's proposal", params: idParams, body: s.decisionBodySchema, response: { 200: s.proposalSchema } } },
-    async (req) => presentProposal(await decideRuleChange(ctx, staffOf(req).user, req.params.id, req.body.outcome)),
+    async (req) => presentProposal(await proposalById(ctx.db, await decideRuleChange(ctx, staffOf(req).user, req.params.id, req.body.outcome))),
   );
 
   app.get("/api/retention/dry-run", { config: { grant: needs("retention", "read") }, schema: { tags: ["retention"], summary: "What the next retention run would purge (case numbers and rules only)", response: { 200: s.dryRunSchema } } }, async () => {

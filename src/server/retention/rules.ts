@@ -1,4 +1,6 @@
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { users } from "../db/schema.js";
 import type { AppContext } from "../context.js";
 import type { SessionUser } from "../auth/sessions.js";
 import type { Db } from "../db/index.js";
@@ -25,8 +27,27 @@ export async function readRules(db: Pick<Db, "select">): Promise<RuleSetting[]> 
   });
 }
 
-export async function listProposals(db: Pick<Db, "select">) {
-  return db.select().from(retentionProposals).orderBy(desc(retentionProposals.proposedAt)).limit(50);
+const proposer = alias(users, "proposer");
+const decider = alias(users, "decider");
+
+/** Proposals with the names of who proposed and who decided (the console shows people, not ids). */
+function proposalsWhere(db: Pick<Db, "select">, where: SQL | undefined) {
+  return db
+    .select({ p: retentionProposals, proposedByName: proposer.displayName, decidedByName: decider.displayName })
+    .from(retentionProposals)
+    .innerJoin(proposer, eq(proposer.id, retentionProposals.proposedBy))
+    .leftJoin(decider, eq(decider.id, retentionProposals.decidedBy))
+    .where(where)
+    .orderBy(desc(retentionProposals.proposedAt))
+    .limit(50);
+}
+export type ProposalRow = Awaited<ReturnType<typeof proposalsWhere>>[number];
+
+export const listProposals = (db: Pick<Db, "select">) => proposalsWhere(db, undefined);
+export async function proposalById(db: Pick<Db, "select">, id: string): Promise<ProposalRow> {
+  const [row] = await proposalsWhere(db, eq(retentionProposals.id, id));
+  if (!row) throw new AppError("not_found", "no such proposal");
+  return row;
 }
 
 /**
@@ -40,7 +61,7 @@ export async function proposeRuleChange(ctx: AppContext, user: SessionUser, inpu
     if (pending) throw new AppError("conflict", "a change of this rule is already waiting for approval");
     const [row] = await tx.insert(retentionProposals).values({ ...input, proposedBy: user.id, proposedAt: ctx.now() }).returning();
     await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: user.id, action: "retention.rule_proposed", subjectType: "retention_rule", subjectId: input.rule, details: { days: input.days, enabled: input.enabled } });
-    return row!;
+    return row!.id;
   });
 }
 
@@ -58,6 +79,6 @@ export async function decideRuleChange(ctx: AppContext, user: SessionUser, id: s
       await tx.insert(retentionRules).values(values).onConflictDoUpdate({ target: retentionRules.rule, set: values });
     }
     await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: user.id, action: `retention.rule_${outcome}`, subjectType: "retention_rule", subjectId: p.rule, details: { proposal: p.id, days: p.days, enabled: p.enabled } });
-    return { ...p, decidedBy: user.id, decidedAt: now, outcome };
+    return p.id;
   });
 }

@@ -30,8 +30,10 @@ export const proposalSchema = z.object({
   days: z.number().int(),
   enabled: z.boolean(),
   proposedBy: z.string(),
+  proposedByName: z.string(),
   proposedAt: z.string(),
   decidedBy: z.string().nullable(),
+  decidedByName: z.string().nullable(),
   decidedAt: z.string().nullable(),
   outcome: z.enum(["approved", "refused", "withdrawn"]).nullable(),
 });
@@ -43,3 +45,9 @@ export const dueItemSchema = z.object({ caseId: z.string(), number: z.number(), 
 export const dryRunSchema = z.object({ asOf: z.string(), items: z.array(dueItemSchema), held: z.number().int() });
 export const holdSchema = z.object({ caseId: z.string(), number: z.number(), reason: z.enum(HOLD_REASONS), placedBy: z.string(), placedAt: z.string() });
 export const runResultSchema = z.object({ casesPurged: z.number().int(), messagesPurged: z.number().int(), filesRemoved: z.number().int() });
+
+export type RuleView = z.infer<typeof ruleSchema>;
+export type ProposalView = z.infer<typeof proposalSchema>;
+export type DryRun = z.infer<typeof dryRunSchema>;
+export type HoldView = z.infer<typeof holdSchema>;
+export type HoldReason = (typeof HOLD_REASONS)[number];

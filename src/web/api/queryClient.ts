@@ -38,4 +38,7 @@ export const keys = {
   canned: ["canned"] as const,
   sla: ["sla"] as const,
   assignees: ["assignees"] as const,
+  retention: ["retention"] as const,
+  retentionDryRun: ["retention", "dry-run"] as const,
+  retentionHolds: ["retention", "holds"] as const,
 };

@@ -21,6 +21,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/admissions", label: "admissions", requires: "team.admit" },
   { to: "/canned-replies", label: "canned", requires: "canned_reply.manage" },
   { to: "/settings", label: "settings", requires: "settings.manage" },
+  { to: "/retention", label: "retention", requires: "retention.read" },
   { to: "/staff", label: "staff", requires: "staff.list" },
   { to: "/audit", label: "audit", requires: "audit.read" },
 ];

@@ -17,6 +17,7 @@ export function HomePage() {
     can(QUEUE) && { to: "/queue", title: t("nav.queue"), text: t("home.queueCard") },
     can("team.manage") && { to: "/teams", title: t("nav.teams"), text: t("home.teamsCard") },
     can("canned_reply.manage") && { to: "/canned-replies", title: t("nav.canned"), text: t("home.cannedCard") },
+    can("retention.read") && { to: "/retention", title: t("nav.retention"), text: t("home.retentionCard") },
     can("staff.list") && { to: "/staff", title: t("nav.staff"), text: t("home.staffCard") },
     can("audit.read") && { to: "/audit", title: t("nav.audit"), text: t("home.auditCard") },
   ].filter((s) => s !== false);

@@ -1,0 +1,31 @@
+import { Stack, Text, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import { useCan } from "../../auth/permissions";
+import { usePageTitle } from "../../components/usePageTitle";
+import { RulesCard } from "./RulesCard";
+import { DryRunCard } from "./DryRunCard";
+import { HoldsCard } from "./HoldsCard";
+
+/**
+ * How long the hotline keeps what, and what the next nightly run will destroy. Administrators
+ * propose a new period and another administrator approves it; supervisors and administrators hold
+ * a case so nothing of it is destroyed.
+ */
+export function RetentionPage() {
+  const { t } = useTranslation();
+  usePageTitle(t("retention.title"));
+  const can = useCan();
+  return (
+    <Stack maw={1000}>
+      <Title order={1} size="h2">
+        {t("retention.title")}
+      </Title>
+      <Text size="sm" c="dimmed">
+        {t("retention.intro")}
+      </Text>
+      <RulesCard />
+      {can("retention.hold") && <HoldsCard />}
+      <DryRunCard />
+    </Stack>
+  );
+}
