@@ -13,10 +13,13 @@ import { admitMember, foundTeams, pendingAdmissions } from "../keys/admissions.j
 import { wipe } from "../crypto/secure.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { loadDemoCases } from "./cases.js";
+import { loadDemoRetention } from "./retention.js";
 
 /** Demo staff, one per role. Passwords and TOTP secrets are printed: a demo store only. */
 const DEMO_STAFF: { username: string; displayName: string; role: Role }[] = [
   { username: "admin", displayName: "Олена Адміністраторка", role: "admin" },
+  // A second administrator: changes of retention periods need two.
+  { username: "admin2", displayName: "Тарас Гнатюк", role: "admin" },
   { username: "operator1", displayName: "Марія Коваль", role: "operator" },
   { username: "operator2", displayName: "Андрій Мельник", role: "operator" },
   { username: "verifier1", displayName: "Ігор Бондар", role: "verifier" },
@@ -47,7 +50,8 @@ export async function loadDemoData(ctx: AppContext, opts: { cases?: number } = {
       const [u] = await tx.insert(users).values({ ...s, passwordHash, totpEnabled: true }).returning({ id: users.id });
       await tx.update(users).set({ totpSecretEnc: sealWithServerKey(ctx.keys.subkey("totp"), totp.bytes, totpAd(u!.id)) }).where(sql`${users.id} = ${u!.id}`);
       const keys = await createStaffKeys(tx, ctx.keys, u!.id, DEMO_PASSWORD);
-      if (s.role === "admin") {
+      // The first administrator founds the teams; the second is an ordinary account.
+      if (s.role === "admin" && !adminKey) {
         await bootstrapTeams(tx, ctx.keys, u!.id, keys.keyPair.publicKey);
         adminKey = { id: u!.id, privateKey: keys.keyPair.privateKey };
       } else sessions.set(s.username, demoSession({ id: u!.id, ...s }, keys.keyPair.privateKey, ctx.now()));
@@ -75,6 +79,7 @@ export async function loadDemoData(ctx: AppContext, opts: { cases?: number } = {
         coordinator: sessions.get("coordinator1")!,
         registrar: sessions.get("registrar1")!,
       }, count);
+      await loadDemoRetention(ctx, { admin: sessions.get("admin2")!.user, supervisor: sessions.get("supervisor1")!.user });
       lines.push("", `Demo cases: ${r.cases} requests on every channel (${r.duplicates} from people who wrote twice, ${r.merged} of them merged), in every state of the path.`);
     }
   } finally {

@@ -6,4 +6,5 @@
  */
 export { registerRetentionRoutes } from "./routes.js";
 export { runRetention, type RetentionRun } from "./run.js";
-export { readRules } from "./rules.js";
+export { readRules, proposeRuleChange } from "./rules.js";
+export { placeHold } from "./holds.js";

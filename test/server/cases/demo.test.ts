@@ -4,6 +4,7 @@ import { freshContext } from "../../support/store.js";
 import { loadDemoData } from "../../../src/server/demo/load.js";
 import { verifyAuditChain } from "../../../src/server/audit/log.js";
 import type { AppContext } from "../../../src/server/context.js";
+import { rowsOf } from "../../../src/server/db/index.js";
 
 let ctx: AppContext;
 let cleanup: () => Promise<void>;
@@ -23,6 +24,13 @@ describe("demo data", () => {
     expect(new Set(list.map((r) => r.state)).size).toBeGreaterThanOrEqual(5);
     const dirs = (await ctx.db.execute(sql`SELECT direction, count(*)::int AS n FROM messages GROUP BY direction`)) as unknown as { rows?: { direction: string }[] };
     expect(new Set((dirs.rows ?? (dirs as unknown as { direction: string }[])).map((r) => r.direction))).toEqual(new Set(["in", "out", "note"]));
+    // Retention: rejected requests held, and a period change waiting for the second administrator.
+    const holds = await rowsOf<{ reason: string; state: string }>(ctx.db, sql`SELECT h.reason, c.state FROM legal_holds h JOIN cases c ON c.id = h.case_id ORDER BY h.reason`);
+    expect(holds).toEqual([
+      { reason: "applicant_request", state: "rejected" },
+      { reason: "investigation", state: "rejected" },
+    ]);
+    expect(await rowsOf(ctx.db, sql`SELECT rule, days FROM retention_proposals WHERE decided_at IS NULL`)).toEqual([{ rule: "closed_messages", days: 730 }]);
     const audit = await verifyAuditChain(ctx.db, ctx.keys.subkey("audit"));
     expect(audit.problem).toBeNull();
   });
