@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Secret } from "otpauth";
 import { inArray } from "drizzle-orm";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";
+import { freshPostgresDatabase, onPostgres } from "../support/store.js";
 import { TEST_PASSWORD } from "../support/staff.js";
 import { totpCodeAt } from "../../src/server/auth/totp.js";
 import { openDatabase } from "../../src/server/db/index.js";
@@ -14,7 +15,11 @@ import { loadOrCreateServerKey } from "../../src/server/crypto/server-key.js";
 
 const ROUNDS = Number(process.env.SIGKILL_ROUNDS ?? 20);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sp-kill-"));
-afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+let pg: { url: string; drop: () => Promise<void> } | null = null;
+afterAll(async () => {
+  await pg?.drop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
 
 async function post(server: ServerProcess, url: string, session: { cookie: string; csrf: string } | null, body: unknown) {
   return fetch(`${server.staffUrl}${url}`, {
@@ -27,6 +32,8 @@ const cookieOf = (r: Response) => /sp_staff=([^;]+)/.exec(r.headers.get("set-coo
 
 /** First admin through the real HTTP path; the session is durable, so it outlives every restart. */
 async function setUpAdmin(server: ServerProcess) {
+  // The link is printed once the listeners are up, which may be a moment after /readyz answers.
+  for (let i = 0; i < 100 && !/#token=/.test(server.stdout()); i++) await new Promise((r) => setTimeout(r, 100));
   const token = /#token=([A-Za-z0-9_-]+)/.exec(server.stdout())![1];
   const accept = await post(server, "/api/setup/accept", null, { token, username: "admin", displayName: "Admin", password: TEST_PASSWORD });
   const enrol = { cookie: cookieOf(accept), csrf: ((await accept.json()) as { csrfToken: string }).csrfToken };
@@ -37,13 +44,20 @@ async function setUpAdmin(server: ServerProcess) {
   return { cookie: cookieOf(confirm), csrf: ((await confirm.json()) as { csrfToken: string }).csrfToken };
 }
 
-describe("SIGKILL during a stream of acknowledged writes", () => {
+/**
+ * On both stores: the embedded one (whose fsync path Safe Passage patches, db/durable-fs.ts) and
+ * PostgreSQL (where the server process dies and the database lives on: what it acknowledged must
+ * have been committed, not merely sent).
+ */
+describe(`SIGKILL during a stream of acknowledged writes (${onPostgres() ? "PostgreSQL" : "embedded"})`, () => {
   it(`loses no acknowledged row over ${ROUNDS} kills`, { timeout: ROUNDS * 30_000 }, async () => {
     let session: { cookie: string; csrf: string } | null = null;
     const acknowledged: string[] = [];
     let totalAcked = 0;
+    if (onPostgres()) pg = await freshPostgresDatabase();
+    const env: Record<string, string> = { SAFE_PASSAGE_DATA: dataDir, SAFE_PASSAGE_ENV: "development", ...(pg ? { DATABASE_URL: pg.url } : {}) };
     for (let round = 0; round < ROUNDS; round++) {
-      const server = await startServerProcess({ SAFE_PASSAGE_DATA: dataDir, SAFE_PASSAGE_ENV: "development" });
+      const server = await startServerProcess(env);
       session ??= await setUpAdmin(server);
       // Four writers in parallel; a write counts only once its 201 has arrived.
       let killed = false;
@@ -66,7 +80,7 @@ describe("SIGKILL during a stream of acknowledged writes", () => {
       await Promise.allSettled(writers);
 
       // Reopen the directory directly (this also recovers the stale lock) and look for every row.
-      const db = await openDatabase({ dbDir: path.join(dataDir, "db") });
+      const db = await openDatabase({ dbDir: path.join(dataDir, "db"), ...(pg ? { databaseUrl: pg.url } : {}) });
       try {
         const found = new Set<string>();
         for (let i = 0; i < acknowledged.length; i += 500) {
