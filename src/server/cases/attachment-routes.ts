@@ -1,4 +1,6 @@
+import { Readable } from "node:stream";
 import { z } from "zod";
+import { AppError } from "../errors.js";
 import type { BaseApp } from "../http/base.js";
 import type { AppContext } from "../context.js";
 import { needs, staffOf } from "../auth/guard.js";
@@ -24,6 +26,9 @@ export function registerAttachmentRoutes(app: BaseApp, ctx: AppContext) {
       },
     },
     async (req, reply) => {
+      // Only the octet-stream parser above hands over a stream; a JSON or form body (parsed into
+      // an object) once reached the encrypting pipeline and failed there with a 500.
+      if (!(req.body instanceof Readable)) throw new AppError("unsupported_media_type", "send the file itself as application/octet-stream");
       const name = safeDecode(req.headers["x-file-name"] ?? "file").slice(0, 255);
       const type = /^[\w.+-]+\/[\w.+-]+$/.test(req.headers["x-file-type"] ?? "") ? req.headers["x-file-type"]! : "application/octet-stream";
       return reply.status(201).send(await attachFile(ctx, staffOf(req), req.params.id, req.body as NodeJS.ReadableStream as never, { name, type }));

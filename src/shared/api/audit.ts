@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { calendarDaySchema } from "../calendar-day.js";
 
 /** One audit entry as it leaves the server (details carry ids and counts, never applicant data). */
 export const auditEntrySchema = z.object({
@@ -15,7 +16,7 @@ export const auditEntrySchema = z.object({
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
-const day = z.string().regex(/^\d{4}-\d\d-\d\d$/, "a date as YYYY-MM-DD");
+const day = calendarDaySchema;
 
 /**
  * The filters of the audit page, the same for the page and for the CSV export: newest first,

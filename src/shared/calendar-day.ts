@@ -1,0 +1,14 @@
+import { z } from "zod";
+
+/** True for a real day of the calendar written YYYY-MM-DD ("2026-02-30" and "2026-13-45" are not). */
+export function isCalendarDay(v: string): boolean {
+  if (!/^\d{4}-\d\d-\d\d$/.test(v)) return false;
+  const t = Date.parse(`${v}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === v;
+}
+
+/**
+ * A day as the API takes it in a filter. A string that only looks like a date once reached the
+ * database as a timestamp and failed there with a 500 (found by the route fuzz test).
+ */
+export const calendarDaySchema = z.string().refine(isCalendarDay, "a date as YYYY-MM-DD");
