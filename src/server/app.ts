@@ -14,6 +14,7 @@ import { registerAdmissionRoutes } from "./teams/admission-routes.js";
 import { instrument, registerMetricsRoute } from "./metrics/routes.js";
 import { metricsFor } from "./metrics/metrics.js";
 import { readinessOf } from "./metrics/readiness.js";
+import { registerAnalyticsRoutes } from "./analytics/routes.js";
 
 /**
  * The staff listener: console and staff API. Kept on its own port so it can stay off the public
@@ -38,6 +39,7 @@ export async function buildStaffApp(ctx: AppContext) {
   registerAdmissionRoutes(app, ctx);
   registerConsoleRoutes(app, ctx);
   registerMetricsRoute(app, ctx);
+  registerAnalyticsRoutes(app, ctx);
   return app;
 }
 
