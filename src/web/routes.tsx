@@ -19,6 +19,7 @@ import { CannedRepliesPage } from "./pages/admin/CannedRepliesPage";
 import { SettingsPage } from "./pages/admin/SettingsPage";
 import { AccountPage } from "./pages/account/AccountPage";
 import { AdmissionsPage } from "./pages/admissions/AdmissionsPage";
+import { AnalyticsPage } from "./pages/analytics/AnalyticsPage";
 import { QUEUE, type Requirement } from "./auth/permissions";
 import type { ReactNode } from "react";
 
@@ -41,6 +42,7 @@ const sections: RouteObject[] = [
   { path: "settings", element: guarded("settings.manage", <SettingsPage />) },
   { path: "staff", element: guarded("staff.list", <StaffPage />) },
   { path: "audit", element: guarded("audit.read", <AuditPage />) },
+  { path: "analytics", element: guarded("analytics.read", <AnalyticsPage />) },
   { path: "account", element: <AccountPage /> },
   { path: "*", element: <NotFoundPage /> },
 ];
