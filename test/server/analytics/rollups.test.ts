@@ -9,6 +9,7 @@ import { recordChange, insertSealedMessage } from "../../../src/server/cases/ind
 import { cases } from "../../../src/server/db/schema.js";
 import { recountDaily, recountDurations, storedDaily, storedDurations } from "../../../src/server/analytics/recount.js";
 import { CHANNELS, CASE_STATES } from "../../../src/shared/case-states.js";
+import { importHistory } from "../../../src/server/analytics/history.js";
 
 /** A small fixed-seed generator: the random changes are the same at every run. */
 function rng(seed: number) {
@@ -67,6 +68,17 @@ describe("daily rollups", () => {
     expect(daily).toEqual(await recountDaily(store.ctx.db));
     expect(await storedDurations(store.ctx.db)).toEqual(await recountDurations(store.ctx.db));
     expect(new Set(daily.map((d) => d.metric))).toEqual(new Set(["first_contact", "inbound", "outbound", "transition", "verdict"]));
+  });
+});
+
+describe("history import", () => {
+  it("refuses days the store counts itself, bad channels and bad series, and changes nothing then", async () => {
+    const before = await storedDaily(store.ctx.db);
+    await expect(importHistory(store.ctx, "web", ["2026-03-01"], [5])).rejects.toThrow(/import only days before/);
+    await expect(importHistory(store.ctx, "pigeon", ["2025-01-01"], [5])).rejects.toThrow(/--channel/);
+    await expect(importHistory(store.ctx, "web", ["2025-01-01", "2025-01-03"], [5, 6])).rejects.toThrow(/missing day/);
+    await expect(importHistory(store.ctx, "web", ["2025-01-01"], [-1])).rejects.toThrow(/whole number/);
+    expect(await storedDaily(store.ctx.db)).toEqual(before);
   });
 });
 
