@@ -49,7 +49,7 @@ async function rollupCost(ctx: AppContext, label: string): Promise<BenchRow> {
 
 async function seed(ctx: AppContext, messages: number): Promise<void> {
   // Cases, a tenth of the messages, over three years on the four channels and in every state (the triggers count them).
-  const cases = Math.round(messages / 10);
+  const cases = Number(process.env.BENCH_ANALYTICS_CASES ?? Math.round(messages / 10));
   await ctx.db.execute(sql`INSERT INTO cases (state, channel, team_id, created_at)
     SELECT (ARRAY['new','in_contact','preliminary','verifying','verified','rejected','planning','scheduled','handed_over','registered_pow','closed','closed','closed'])[1 + (i % 13)],
            (ARRAY['telegram','telegram','whatsapp','web','phone'])[1 + (i % 5)], 'intake', now() - ((i % ${DAYS}) || ' days')::interval
@@ -95,7 +95,7 @@ async function measure(ctx: AppContext, label: string, messages: number): Promis
       }
       times.sort((a, b) => a - b);
       const p95 = percentile(times, 95);
-      rows.push({ section: "analytics", name: `${name}, ${label}`, value: p95, unit: "ms p95", ratio: p95 <= GOAL_P95_MS ? `≤ ${GOAL_P95_MS} ms goal: met` : `≤ ${GOAL_P95_MS} ms goal: MISSED`, note: `p50 ${percentile(times, 50).toFixed(1)} ms, ${REQUESTS} requests; rollups of ${messages.toLocaleString("en-US")} messages and ${(messages / 10).toLocaleString("en-US")} cases seeded in ${seeded.toFixed(0)} s` });
+      rows.push({ section: "analytics", name: `${name}, ${label}`, value: p95, unit: "ms p95", ratio: p95 <= GOAL_P95_MS ? `≤ ${GOAL_P95_MS} ms goal: met` : `≤ ${GOAL_P95_MS} ms goal: MISSED`, note: `p50 ${percentile(times, 50).toFixed(1)} ms, ${REQUESTS} requests; rollups of ${messages.toLocaleString("en-US")} messages and ${Number(process.env.BENCH_ANALYTICS_CASES ?? messages / 10).toLocaleString("en-US")} cases seeded in ${seeded.toFixed(0)} s` });
     }
     return rows;
   } finally {
