@@ -49,6 +49,8 @@ rows.push(...(await benchCrypto()));
 rows.push(...(await (await import("./intake.bench.js")).benchIntake(seconds)));
 // The proof of work: what an accepted fake request costs the server, a native attacker and a browser.
 rows.push(...(await (await import("./pow.bench.js")).benchPow()));
+// The numbers: rollup cost per inbound message, dashboard latency (BENCH_ANALYTICS_MESSAGES_PG=10000000, _PGLITE=1000000).
+rows.push(...(await (await import("./analytics.bench.js")).benchAnalytics()));
 
 console.log(`\nSafe Passage benchmarks (${os.cpus().length} cores, Node ${process.version}, ${seconds} s per load, ${((Date.now() - started) / 1000).toFixed(0)} s in all)\n`);
 printTable(rows);

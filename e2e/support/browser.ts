@@ -53,14 +53,14 @@ export async function screenshot(page: Page, name: string) {
  * contexts whose CSP violations and page errors the test checks at the end. Registers its own
  * beforeAll/afterAll; read `server` and `browser` inside the tests.
  */
-export function browserSuite() {
+export function browserSuite(opts: Parameters<typeof startServer>[0] = {}) {
   const contexts: BrowserContext[] = [];
   const troubles: Troubles[] = [];
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
     assertBuilt();
-    server = await startServer();
+    server = await startServer(opts);
     browser = await launchChromium();
   });
   afterAll(async () => {

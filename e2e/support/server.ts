@@ -35,7 +35,7 @@ export async function freePort(): Promise<number> {
  * development environment so its cookies work over plain http. Resolves once it has printed the
  * one-time link for the first administrator.
  */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(opts: { prepare?: (env: NodeJS.ProcessEnv) => void } = {}): Promise<RunningServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sp-e2e-"));
   const [port, staffPort] = [await freePort(), await freePort()];
   const env: NodeJS.ProcessEnv = {
@@ -49,6 +49,8 @@ export async function startServer(): Promise<RunningServer> {
   };
   for (const k of ["DATABASE_URL", "STAFF_URL", "SAFE_PASSAGE_KEY_FILE", "SAFE_PASSAGE_LOG_FILE", "NODE_ENV"]) delete env[k];
 
+  // A test may fill the store before the server opens it (say, a history import through the CLI).
+  opts.prepare?.(env);
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "bin/safe-passage.js"), "serve"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout!.setEncoding("utf8").on("data", (d: string) => (out += d));

@@ -15,6 +15,8 @@ import { registerRetentionRoutes } from "./retention/index.js";
 import { instrument, registerMetricsRoute } from "./metrics/routes.js";
 import { metricsFor } from "./metrics/metrics.js";
 import { readinessOf } from "./metrics/readiness.js";
+import { registerAnalyticsRoutes } from "./analytics/routes.js";
+import { registerStatsPage } from "./analytics/stats-page.js";
 
 /**
  * The staff listener: console and staff API. Kept on its own port so it can stay off the public
@@ -40,6 +42,7 @@ export async function buildStaffApp(ctx: AppContext) {
   registerRetentionRoutes(app, ctx);
   registerConsoleRoutes(app, ctx);
   registerMetricsRoute(app, ctx);
+  registerAnalyticsRoutes(app, ctx);
   return app;
 }
 
@@ -51,5 +54,6 @@ export async function buildPublicApp(ctx: AppContext) {
   const flood = app.intakeFlood;
   if (flood) metricsFor(ctx).watchFlood(() => ({ mode: flood.getMode(), active: flood.active(), inFlight: flood.inFlightCount() }));
   await registerChannelWebhooks(app, ctx);
+  registerStatsPage(app, ctx);
   return app;
 }

@@ -25,7 +25,8 @@ export const RESOURCES = {
   pow_registration: ["read", "write"],
   reward_claim: ["read", "assess", "approve"],
   resettlement: ["read", "write"],
-  analytics: ["read"],
+  // record_event: mark a day (a campaign, an operation, an outage) on the charts and estimate its effect.
+  analytics: ["read", "record_event"],
   canned_reply: ["read", "manage"],
   settings: ["manage"],
   // read: the rules and the dry run; propose/approve: a change of a rule (two different people);
@@ -139,7 +140,7 @@ export const POLICY = {
     staff: { list: "all", invite: false, disable: false, set_role: false, reset_2fa: false },
     team: { read: "all", manage: false, admit: false },
     audit: { read: "all", verify: false },
-    analytics: { read: "all" },
+    analytics: { read: "all", record_event: "all" },
     canned_reply: { read: "all", manage: false },
     settings: none("settings"),
     // A supervisor sees what will be destroyed and can stop it for a case; the rules are the administrators'.
@@ -151,7 +152,7 @@ export const POLICY = {
     staff: { list: "all", invite: "all", disable: "all", set_role: "all", reset_2fa: "all" },
     team: { read: "all", manage: "all", admit: false },
     audit: { read: "all", verify: "all" },
-    analytics: { read: "all" },
+    analytics: { read: "all", record_event: false },
     canned_reply: { read: "all", manage: "all" },
     settings: { manage: "all" },
     // The command refuses an administrator deciding on his own proposal.

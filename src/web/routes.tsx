@@ -20,6 +20,7 @@ import { SettingsPage } from "./pages/admin/SettingsPage";
 import { AccountPage } from "./pages/account/AccountPage";
 import { AdmissionsPage } from "./pages/admissions/AdmissionsPage";
 import { RetentionPage } from "./pages/retention/RetentionPage";
+import { AnalyticsPage } from "./pages/analytics/AnalyticsPage";
 import { QUEUE, type Requirement } from "./auth/permissions";
 import type { ReactNode } from "react";
 
@@ -43,6 +44,7 @@ const sections: RouteObject[] = [
   { path: "retention", element: guarded("retention.read", <RetentionPage />) },
   { path: "staff", element: guarded("staff.list", <StaffPage />) },
   { path: "audit", element: guarded("audit.read", <AuditPage />) },
+  { path: "analytics", element: guarded("analytics.read", <AnalyticsPage />) },
   { path: "account", element: <AccountPage /> },
   { path: "*", element: <NotFoundPage /> },
 ];

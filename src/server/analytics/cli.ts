@@ -1,6 +1,9 @@
 import type { Command } from "commander";
 import { estimateImpact, ImpactInputError } from "./impact.js";
 import { readSeriesFile } from "./series-file.js";
+import { importHistory } from "./history.js";
+import { withContext, withStorage } from "../cli-support.js";
+import type { ConfigFlags } from "../config.js";
 
 const wholeNumber = (flag: string) => (v: string) => {
   if (!/^\d+$/.test(v)) throw new ImpactInputError(`${flag} must be a whole number`);
@@ -12,7 +15,7 @@ const wholeNumber = (flag: string) => (v: string) => {
  * against published figures. Reads no database. Bad input: a clear message and exit code 2.
  */
 export function registerAnalyticsCommands(program: Command) {
-  const analytics = program.command("analytics").description("the numbers, computed without any store");
+  const analytics = program.command("analytics").description("the numbers: estimates on any series, and the store's history");
   analytics
     .command("impact")
     .description("did an event change daily requests? uplift over the first days, with a 95 % interval, a p-value and the change point")
@@ -36,6 +39,20 @@ export function registerAnalyticsCommands(program: Command) {
       } catch (err) {
         if (!(err instanceof ImpactInputError)) throw err;
         console.error(`safe-passage analytics impact: ${err.message}`);
+        process.exitCode = 2;
+      }
+    });
+  withStorage(analytics.command("import-history").description("add first contacts a day counted before this system (CSV date,count) to the charts; days the store counts itself are refused"))
+    .requiredOption("--series <file>", 'CSV with the header "date,count", one row a day')
+    .option("--channel <channel>", "the channel they came on", "web")
+    .action(async (flags: ConfigFlags & { series: string; channel: string }) => {
+      try {
+        const { dates, counts } = readSeriesFile(flags.series);
+        const n = await withContext(flags, (ctx) => importHistory(ctx, flags.channel, dates, counts));
+        console.log(`${n} day(s) imported for ${flags.channel}`);
+      } catch (err) {
+        if (!(err instanceof ImpactInputError)) throw err;
+        console.error(`safe-passage analytics import-history: ${err.message}`);
         process.exitCode = 2;
       }
     });

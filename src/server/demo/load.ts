@@ -14,6 +14,7 @@ import { wipe } from "../crypto/secure.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { loadDemoCases } from "./cases.js";
 import { loadDemoRetention } from "./retention.js";
+import { loadDemoHistory } from "../analytics/demo-history.js";
 
 /** Demo staff, one per role. Passwords and TOTP secrets are printed: a demo store only. */
 const DEMO_STAFF: { username: string; displayName: string; role: Role }[] = [
@@ -82,6 +83,8 @@ export async function loadDemoData(ctx: AppContext, opts: { cases?: number } = {
       await loadDemoRetention(ctx, { admin: sessions.get("admin2")!.user, supervisor: sessions.get("supervisor1")!.user });
       lines.push("", `Demo cases: ${r.cases} requests on every channel (${r.duplicates} from people who wrote twice, ${r.merged} of them merged), in every state of the path.`);
     }
+    const h = await loadDemoHistory(ctx, sessions.get("supervisor1")!.user.id);
+    lines.push(`Numbers: ${h.days} days of earlier first contacts and ${h.events} recorded events for the charts.`);
   } finally {
     for (const s of sessions.values()) wipe(s.privateKey);
   }

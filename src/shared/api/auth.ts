@@ -29,6 +29,7 @@ export const CONSOLE_PERMISSIONS = [
   "case.note",
   "case_identity.read",
   "analytics.read",
+  "analytics.record_event",
   "canned_reply.manage",
   "settings.manage",
   "retention.read",

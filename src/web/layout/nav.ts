@@ -24,4 +24,5 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/retention", label: "retention", requires: "retention.read" },
   { to: "/staff", label: "staff", requires: "staff.list" },
   { to: "/audit", label: "audit", requires: "audit.read" },
+  { to: "/analytics", label: "analytics", requires: "analytics.read" },
 ];

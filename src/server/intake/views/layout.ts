@@ -22,7 +22,7 @@ export const localeOf = (lang: Lang) => LOCALES[lang];
  * else), the language links, the content, then the other channels. No external resource of any
  * kind; the only address outside this site is the quick-exit target.
  */
-export function layout(p: PageContext, title: string, body: Html, opts: { powScript?: boolean } = {}): string {
+export function layout(p: PageContext, title: string, body: Html, opts: { powScript?: boolean; noScript?: boolean } = {}): string {
   const { t } = p;
   const langs = LANGS.map((l) => (l === p.lang ? html`<b lang="${l}">${CATALOGS[l].meta.langName}</b>` : html`<a lang="${l}" hreflang="${l}" href="${pageHref(p.path, l)}">${CATALOGS[l].meta.langName}</a>`));
   const page = html`<!doctype html>
@@ -48,7 +48,7 @@ ${channels(p)}
 <p><a href="${pageHref("/", p.lang)}">${t.nav.home}</a> · <a href="${pageHref("/request", p.lang)}">${t.nav.request}</a> · <a href="${pageHref("/instructions", p.lang)}">${t.nav.instructions}</a> · <a href="${pageHref("/return", p.lang)}">${t.nav.return}</a></p>
 <p>${t.footer}</p>
 </footer>
-<script nonce="${p.nonce.script}">${trusted(QUICK_EXIT_SCRIPT)}</script>
+${opts.noScript ? "" : html`<script nonce="${p.nonce.script}">${trusted(QUICK_EXIT_SCRIPT)}</script>`}
 ${opts.powScript ? html`<script nonce="${p.nonce.script}" src="/pow.js" defer></script>` : ""}
 </body>
 </html>
