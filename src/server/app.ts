@@ -10,6 +10,7 @@ import { registerIntakeRoutes } from "./intake/routes.js";
 import { registerConsoleRoutes } from "./console/routes.js";
 import { registerChannelStaffRoutes, registerChannelWebhooks } from "./channels/routes.js";
 import { registerTeamRoutes } from "./teams/routes.js";
+import { registerOperationRoutes } from "./operations/routes.js";
 import { registerAdmissionRoutes } from "./teams/admission-routes.js";
 import { instrument, registerMetricsRoute } from "./metrics/routes.js";
 import { metricsFor } from "./metrics/metrics.js";
@@ -36,6 +37,7 @@ export async function buildStaffApp(ctx: AppContext) {
   registerChannelStaffRoutes(app, ctx);
   registerTeamRoutes(app, ctx);
   registerAdmissionRoutes(app, ctx);
+  registerOperationRoutes(app, ctx);
   registerConsoleRoutes(app, ctx);
   registerMetricsRoute(app, ctx);
   return app;

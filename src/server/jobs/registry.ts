@@ -4,6 +4,7 @@ import { purgeExpiredSessions } from "../auth/sessions.js";
 import { sessionLimits } from "../auth/enrolment.js";
 import { pruneChannels } from "../channels/outbox/worker.js";
 import { metricsFor } from "../metrics/metrics.js";
+import { releaseDueReminders } from "../operations/run.js";
 
 /**
  * Everything the server does on a schedule or retries, declared in one list with its schedule
@@ -26,6 +27,8 @@ export const JOBS: readonly JobDecl[] = [
   { name: "maintenance.purge-sessions", cron: "*/10 * * * *", run: (ctx) => purgeExpiredSessions(ctx.db, sessionLimits(ctx), ctx.now()) },
   // Processed-update markers and abandoned bot questionnaires.
   { name: "channels.prune", cron: "17 * * * *", run: (ctx) => pruneChannels(ctx) },
+  // Handover reminders (T-2 h, T-30 min...): releases the outbox rows held for them when due.
+  { name: "operations.reminders", cron: "* * * * *", run: (ctx) => releaseDueReminders(ctx) },
 ];
 
 const RETRY = { retryLimit: 3, retryDelay: 60, retryBackoff: true } as const;
