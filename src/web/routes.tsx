@@ -19,6 +19,8 @@ import { CannedRepliesPage } from "./pages/admin/CannedRepliesPage";
 import { SettingsPage } from "./pages/admin/SettingsPage";
 import { AccountPage } from "./pages/account/AccountPage";
 import { AdmissionsPage } from "./pages/admissions/AdmissionsPage";
+import { OperationsPage } from "./pages/operations/OperationsPage";
+import { OperationPage } from "./pages/operations/OperationPage";
 import { QUEUE, type Requirement } from "./auth/permissions";
 import type { ReactNode } from "react";
 
@@ -41,6 +43,8 @@ const sections: RouteObject[] = [
   { path: "settings", element: guarded("settings.manage", <SettingsPage />) },
   { path: "staff", element: guarded("staff.list", <StaffPage />) },
   { path: "audit", element: guarded("audit.read", <AuditPage />) },
+  { path: "operations", element: guarded("rendezvous.read", <OperationsPage />) },
+  { path: "operations/:id", element: guarded("rendezvous.read", <OperationPage />) },
   { path: "account", element: <AccountPage /> },
   { path: "*", element: <NotFoundPage /> },
 ];

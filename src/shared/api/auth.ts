@@ -28,6 +28,8 @@ export const CONSOLE_PERMISSIONS = [
   "case.reply",
   "case.note",
   "case_identity.read",
+  "rendezvous.read",
+  "rendezvous.write",
   "analytics.read",
   "canned_reply.manage",
   "settings.manage",
