@@ -13,6 +13,7 @@ import { admitMember, foundTeams, pendingAdmissions } from "../keys/admissions.j
 import { wipe } from "../crypto/secure.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { loadDemoCases } from "./cases.js";
+import { loadDemoOperations } from "./operations.js";
 
 /** Demo staff, one per role. Passwords and TOTP secrets are printed: a demo store only. */
 const DEMO_STAFF: { username: string; displayName: string; role: Role }[] = [
@@ -75,6 +76,8 @@ export async function loadDemoData(ctx: AppContext, opts: { cases?: number } = {
         coordinator: sessions.get("coordinator1")!,
         registrar: sessions.get("registrar1")!,
       }, count);
+      const ops = await loadDemoOperations(ctx, sessions.get("coordinator1")!);
+      lines.push("", `Demo operations: ${ops}, in every state (planning, scheduled, under way, closed).`);
       lines.push("", `Demo cases: ${r.cases} requests on every channel (${r.duplicates} from people who wrote twice, ${r.merged} of them merged), in every state of the path.`);
     }
   } finally {

@@ -23,6 +23,12 @@ describe("demo data", () => {
     expect(new Set(list.map((r) => r.state)).size).toBeGreaterThanOrEqual(5);
     const dirs = (await ctx.db.execute(sql`SELECT direction, count(*)::int AS n FROM messages GROUP BY direction`)) as unknown as { rows?: { direction: string }[] };
     expect(new Set((dirs.rows ?? (dirs as unknown as { direction: string }[])).map((r) => r.direction))).toEqual(new Set(["in", "out", "note"]));
+    // Handover operations in every state, the closed ones already shredded.
+    const ops = (await ctx.db.execute(sql`SELECT state, (details IS NULL) AS shredded, summary->>'outcome' AS outcome FROM operations`)) as unknown as { rows?: { state: string; shredded: boolean; outcome: string | null }[] };
+    const opList = (ops.rows ?? (ops as unknown as { state: string; shredded: boolean; outcome: string | null }[])) as { state: string; shredded: boolean; outcome: string | null }[];
+    expect(new Set(opList.map((o) => o.state))).toEqual(new Set(["planning", "scheduled", "closed"]));
+    expect(new Set(opList.filter((o) => o.state === "closed").map((o) => o.outcome))).toEqual(new Set(["handed_over", "no_show", "aborted"]));
+    expect(opList.every((o) => o.shredded === (o.state === "closed"))).toBe(true);
     const audit = await verifyAuditChain(ctx.db, ctx.keys.subkey("audit"));
     expect(audit.problem).toBeNull();
   });
