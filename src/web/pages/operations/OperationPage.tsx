@@ -1,12 +1,14 @@
 import { Alert, Button, Card, Group, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
 import { ESCORT_STATES, operationsApi } from "../../api/operations";
 import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
-import { PointMap } from "./PointMap";
+
+// The map carries the world outlines (hundreds of kB): loaded only when an operation is opened.
+const PointMap = lazy(() => import("./PointMap").then((m) => ({ default: m.PointMap })));
 
 /**
  * One operation, for the people on it: the point on a map drawn from shipped data, both clocks,
@@ -60,7 +62,9 @@ export function OperationPage() {
               <Text mt="sm" fw={600}>{t("operations.escortCrew")}</Text>
               <Text>{o.details.escort.callSign} · {o.details.escort.contact}</Text>
             </Card>
-            <PointMap meeting={o.details.meeting} alternate={o.details.alternate} labels={{ meeting: t("operations.meeting"), alternate: t("operations.alternate") }} />
+            <Suspense fallback={<Text c="dimmed">…</Text>}>
+              <PointMap meeting={o.details.meeting} alternate={o.details.alternate} labels={{ meeting: t("operations.meeting"), alternate: t("operations.alternate") }} />
+            </Suspense>
           </SimpleGrid>
           <Card withBorder>
             <Text fw={600}>{t("operations.cases")}</Text>
