@@ -10,6 +10,7 @@ import { registerIntakeRoutes } from "./intake/routes.js";
 import { registerConsoleRoutes } from "./console/routes.js";
 import { registerChannelStaffRoutes, registerChannelWebhooks } from "./channels/routes.js";
 import { registerTeamRoutes } from "./teams/routes.js";
+import { registerOperationRoutes } from "./operations/routes.js";
 import { registerAdmissionRoutes } from "./teams/admission-routes.js";
 import { registerRetentionRoutes } from "./retention/index.js";
 import { instrument, registerMetricsRoute } from "./metrics/routes.js";
@@ -40,6 +41,7 @@ export async function buildStaffApp(ctx: AppContext) {
   registerTeamRoutes(app, ctx);
   registerAdmissionRoutes(app, ctx);
   registerRetentionRoutes(app, ctx);
+  registerOperationRoutes(app, ctx);
   registerConsoleRoutes(app, ctx);
   registerMetricsRoute(app, ctx);
   registerAnalyticsRoutes(app, ctx);

@@ -21,6 +21,8 @@ import { AccountPage } from "./pages/account/AccountPage";
 import { AdmissionsPage } from "./pages/admissions/AdmissionsPage";
 import { RetentionPage } from "./pages/retention/RetentionPage";
 import { AnalyticsPage } from "./pages/analytics/AnalyticsPage";
+import { OperationsPage } from "./pages/operations/OperationsPage";
+import { OperationPage } from "./pages/operations/OperationPage";
 import { QUEUE, type Requirement } from "./auth/permissions";
 import type { ReactNode } from "react";
 
@@ -45,6 +47,8 @@ const sections: RouteObject[] = [
   { path: "staff", element: guarded("staff.list", <StaffPage />) },
   { path: "audit", element: guarded("audit.read", <AuditPage />) },
   { path: "analytics", element: guarded("analytics.read", <AnalyticsPage />) },
+  { path: "operations", element: guarded("rendezvous.read", <OperationsPage />) },
+  { path: "operations/:id", element: guarded("rendezvous.read", <OperationPage />) },
   { path: "account", element: <AccountPage /> },
   { path: "*", element: <NotFoundPage /> },
 ];

@@ -15,6 +15,7 @@ import type { StaffSession } from "../auth/sessions.js";
 import { loadDemoCases } from "./cases.js";
 import { loadDemoRetention } from "./retention.js";
 import { loadDemoHistory } from "../analytics/demo-history.js";
+import { loadDemoOperations } from "./operations.js";
 
 /** Demo staff, one per role. Passwords and TOTP secrets are printed: a demo store only. */
 const DEMO_STAFF: { username: string; displayName: string; role: Role }[] = [
@@ -81,6 +82,8 @@ export async function loadDemoData(ctx: AppContext, opts: { cases?: number } = {
         registrar: sessions.get("registrar1")!,
       }, count);
       await loadDemoRetention(ctx, { admin: sessions.get("admin2")!.user, supervisor: sessions.get("supervisor1")!.user });
+      const ops = await loadDemoOperations(ctx, sessions.get("coordinator1")!);
+      lines.push("", `Demo operations: ${ops}, in every state (planning, scheduled, under way, closed).`);
       lines.push("", `Demo cases: ${r.cases} requests on every channel (${r.duplicates} from people who wrote twice, ${r.merged} of them merged), in every state of the path.`);
     }
     const h = await loadDemoHistory(ctx, sessions.get("supervisor1")!.user.id);

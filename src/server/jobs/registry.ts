@@ -6,6 +6,7 @@ import { sessionLimits } from "../auth/enrolment.js";
 import { pruneChannels } from "../channels/outbox/worker.js";
 import { metricsFor } from "../metrics/metrics.js";
 import { runRetention } from "../retention/index.js";
+import { releaseDueReminders } from "../operations/run.js";
 
 /**
  * Everything the server does on a schedule or retries, declared in one list with its schedule
@@ -30,6 +31,8 @@ export const JOBS: readonly JobDecl[] = [
   { name: "channels.prune", cron: "17 * * * *", run: (ctx) => pruneChannels(ctx) },
   // Destruction of what the retention rules say is due, at night (Kyiv), when few people work.
   { name: "retention.run", cron: "30 1 * * *", run: (ctx) => runRetention(ctx, { dryRun: false }) },
+  // Handover reminders (T-2 h, T-30 min...): releases the outbox rows held for them when due.
+  { name: "operations.reminders", cron: "* * * * *", run: (ctx) => releaseDueReminders(ctx) },
 ];
 
 const RETRY = { retryLimit: 3, retryDelay: 60, retryBackoff: true } as const;

@@ -28,6 +28,8 @@ export const CONSOLE_PERMISSIONS = [
   "case.reply",
   "case.note",
   "case_identity.read",
+  "rendezvous.read",
+  "rendezvous.write",
   "analytics.read",
   "analytics.record_event",
   "canned_reply.manage",

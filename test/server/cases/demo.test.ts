@@ -31,6 +31,12 @@ describe("demo data", () => {
       { reason: "investigation", state: "rejected" },
     ]);
     expect(await rowsOf(ctx.db, sql`SELECT rule, days FROM retention_proposals WHERE decided_at IS NULL`)).toEqual([{ rule: "closed_messages", days: 730 }]);
+    // Handover operations in every state, the closed ones already shredded.
+    const ops = (await ctx.db.execute(sql`SELECT state, (details IS NULL) AS shredded, summary->>'outcome' AS outcome FROM operations`)) as unknown as { rows?: { state: string; shredded: boolean; outcome: string | null }[] };
+    const opList = (ops.rows ?? (ops as unknown as { state: string; shredded: boolean; outcome: string | null }[])) as { state: string; shredded: boolean; outcome: string | null }[];
+    expect(new Set(opList.map((o) => o.state))).toEqual(new Set(["planning", "scheduled", "closed"]));
+    expect(new Set(opList.filter((o) => o.state === "closed").map((o) => o.outcome))).toEqual(new Set(["handed_over", "no_show", "aborted"]));
+    expect(opList.every((o) => o.shredded === (o.state === "closed"))).toBe(true);
     const audit = await verifyAuditChain(ctx.db, ctx.keys.subkey("audit"));
     expect(audit.problem).toBeNull();
   });

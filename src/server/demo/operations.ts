@@ -1,0 +1,84 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { AppContext } from "../context.js";
+import type { StaffSession } from "../auth/sessions.js";
+import { cases } from "../db/schema.js";
+import { planOperation } from "../operations/plan.js";
+import { recordConfirmation, recordEscortState, sendInstructions } from "../operations/run.js";
+import { closeOperation } from "../operations/close.js";
+import { planBodySchema } from "../operations/schema.js";
+
+/** Places as a coordinator would describe them to a man who navigates by what he sees. */
+const SITES = [
+  { oblast: "UA-23", raion: "Пологівський", name: "Сектор Роботине-2", lat: 47.4421, lon: 35.8312, place: "у разрушенной водонапорной башни на южной окраине", alt: "у второго столба ЛЭП к востоку от башни" },
+  { oblast: "UA-14", raion: "Покровський", name: "Сектор Авдіївка-Північ", lat: 48.1702, lon: 37.7211, place: "у белого ангара с проломанной крышей", alt: "у перекрёстка грунтовок в 300 м к северу" },
+  { oblast: "UA-65", raion: "Херсонський", name: "Сектор Кринки", lat: 46.7339, lon: 33.0921, place: "на краю лесополосы у поваленного тополя", alt: "у разбитой остановки на дороге" },
+  { oblast: "UA-63", raion: "Куп'янський", name: "Сектор Синьківка", lat: 49.7612, lon: 37.6803, place: "у церкви без купола", alt: "у моста через балку" },
+];
+
+/**
+ * Demo operations in every state, through the real commands: one being planned, a group of three
+ * scheduled with instructions sent and confirmed, one under way with the escort's timeline, and
+ * closed ones (handed over, a no-show, an aborted one), whose details are already destroyed.
+ */
+export async function loadDemoOperations(ctx: AppContext, coordinator: StaffSession): Promise<number> {
+  const ready = await ctx.db
+    .select({ id: cases.id })
+    .from(cases)
+    .where(and(inArray(cases.state, ["verified", "awaiting_deployment"]), eq(cases.teamId, "coordination")))
+    .limit(8);
+  const pool = ready.map((r) => r.id);
+  const take = (n: number) => pool.splice(0, n);
+  const hour = 3600_000;
+  const plan = async (caseIds: string[], inHours: number, site: (typeof SITES)[number]) => {
+    const start = new Date(ctx.now().getTime() + inHours * hour);
+    const body = planBodySchema.parse({
+      caseIds,
+      sector: { oblast: site.oblast, raion: site.raion, name: site.name },
+      meeting: { lat: site.lat, lon: site.lon, description: site.place },
+      alternate: { lat: site.lat + 0.004, lon: site.lon + 0.006, description: site.alt },
+      window: { start: start.toISOString(), end: new Date(start.getTime() + 40 * 60_000).toISOString() },
+      bring: caseIds.length > 1 ? ["автомат АК-74М", "2 магазина отдельно"] : [],
+      unit: { name: "3-тя штурмова, 2 бат.", liaison: "Берест, Signal" },
+      escort: { callSign: "Сова-7", contact: "канал 4, Signal", plannedLaunch: new Date(start.getTime() - 15 * 60_000).toISOString() },
+    });
+    return (await planOperation(ctx, coordinator, body)).id;
+  };
+  let made = 0;
+  const steps: [number, (ids: string[]) => Promise<void>][] = [
+    [1, async (ids) => void (await plan(ids, 30, SITES[0]!))],
+    [1, async (ids) => {
+      const id = await plan(ids, 0.5, SITES[2]!);
+      await sendInstructions(ctx, coordinator, id);
+      await recordConfirmation(ctx, coordinator, id, ids[0]!);
+      for (const s of ["launched", "contact_made", "escorting"] as const) await recordEscortState(ctx, coordinator, id, s, "");
+    }],
+    [1, async (ids) => {
+      const id = await plan(ids, 1, SITES[3]!);
+      await sendInstructions(ctx, coordinator, id);
+      for (const s of ["launched", "contact_made", "contact_lost", "backup_launched", "escorting", "handed_over"] as const) await recordEscortState(ctx, coordinator, id, s, "");
+      await closeOperation(ctx, coordinator, id, { outcome: "handed_over", reason: "", then: "planning" });
+    }],
+    [1, async (ids) => {
+      const id = await plan(ids, 2, SITES[0]!);
+      await sendInstructions(ctx, coordinator, id);
+      await closeOperation(ctx, coordinator, id, { outcome: "no_show", reason: "не вышел к точке, связи нет", then: "planning" });
+    }],
+    [1, async (ids) => {
+      const id = await plan(ids, 4, SITES[1]!);
+      await closeOperation(ctx, coordinator, id, { outcome: "aborted", reason: "обстрел в секторе", then: "planning" });
+    }],
+    [3, async (ids) => {
+      const id = await plan(ids, 6, SITES[1]!);
+      await sendInstructions(ctx, coordinator, id);
+      for (const c of ids.slice(0, ids.length - 1)) await recordConfirmation(ctx, coordinator, id, c);
+    }],
+  ];
+  for (const [n, run] of steps) {
+    // Every state first, one case each; the group gets what is left (two or three).
+    const ids = take(n);
+    if (ids.length < Math.min(n, 2)) break;
+    await run(ids);
+    made++;
+  }
+  return made;
+}

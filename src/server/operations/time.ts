@@ -1,0 +1,32 @@
+/**
+ * Times of an operation: stored as UTC instants, shown in a named zone through the platform's
+ * time-zone data (Intl), never through a fixed offset: Kyiv keeps summer time and Moscow does not,
+ * so the hour between them comes and goes on the last Sundays of March and October.
+ */
+export const STAFF_ZONE = "Europe/Kyiv";
+export const DEFAULT_APPLICANT_ZONE = "Europe/Moscow";
+
+/** A zone Intl knows (so a typo is refused at the edge rather than shown as UTC). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** "27.10.2025 05:00" in `zone`. */
+export function formatIn(at: Date, zone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-GB", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.day}.${parts.month}.${parts.year} ${parts.hour}:${parts.minute}`;
+}
+
+/** "05:00" in `zone`. */
+export function clockIn(at: Date, zone: string): string {
+  return formatIn(at, zone).slice(11);
+}

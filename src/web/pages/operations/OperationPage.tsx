@@ -1,0 +1,125 @@
+import { Alert, Button, Card, Group, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { lazy, Suspense, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useParams } from "react-router";
+import { ESCORT_STATES, operationsApi } from "../../api/operations";
+import { errorText } from "../../components/errorText";
+import { usePageTitle } from "../../components/usePageTitle";
+
+// The map carries the world outlines (hundreds of kB): loaded only when an operation is opened.
+const PointMap = lazy(() => import("./PointMap").then((m) => ({ default: m.PointMap })));
+
+/**
+ * One operation, for the people on it: the point on a map drawn from shipped data, both clocks,
+ * the cases and their confirmations, the escort's states as one big button each (a phone in one
+ * hand during the crossing), and the outcome, after which the details are gone.
+ */
+export function OperationPage() {
+  const { t } = useTranslation();
+  usePageTitle(t("operations.one"));
+  const { id = "" } = useParams();
+  const qc = useQueryClient();
+  const op = useQuery({ queryKey: ["operations", id], queryFn: () => operationsApi.one(id) });
+  const refresh = () => qc.invalidateQueries({ queryKey: ["operations"] });
+  const instruct = useMutation({ mutationFn: () => operationsApi.instruct(id), onSettled: refresh });
+  const confirm = useMutation({ mutationFn: (caseId: string) => operationsApi.confirm(id, caseId), onSettled: refresh });
+  const escort = useMutation({ mutationFn: (s: (typeof ESCORT_STATES)[number]) => operationsApi.escort(id, s), onSettled: refresh });
+  const outcome = useMutation({ mutationFn: (b: Parameters<typeof operationsApi.outcome>[1]) => operationsApi.outcome(id, b), onSettled: refresh });
+  const [reason, setReason] = useState("");
+  const error = op.error ?? instruct.error ?? confirm.error ?? escort.error ?? outcome.error;
+  if (outcome.isSuccess) return <Alert color="teal" data-testid="operation-closed">{t("operations.closedShredded")}</Alert>;
+  const o = op.data;
+  return (
+    <Stack>
+      <Title order={1} size="h2">
+        {t("operations.one")}
+      </Title>
+      {error != null && <Alert color="red">{errorText(t, error)}</Alert>}
+      {o && (
+        <>
+          <Text data-testid="operation-state">
+            {t("operations.state")}: {t(`operations.states.${o.state}`)} · {t("operations.group")}: {o.groupSize}
+          </Text>
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <Card withBorder>
+              <Text fw={600}>{t("operations.window")}</Text>
+              <Text>{t("operations.kyiv")}: {o.times.start.kyiv} – {o.times.end.kyiv.slice(11)}</Text>
+              <Text>
+                {t("operations.applicantClock")} ({o.details.applicantZone}): {o.times.start.applicant} – {o.times.end.applicant.slice(11)}
+              </Text>
+              <Text>{t("operations.launch")}: {o.times.plannedLaunch.kyiv}</Text>
+              <Text mt="sm" fw={600}>{t("operations.sector")}</Text>
+              <Text>{o.details.sector.oblast} · {o.details.sector.raion} · {o.details.sector.name}</Text>
+              <Text mt="sm" fw={600}>{t("operations.meeting")}</Text>
+              <Text style={{ overflowWrap: "anywhere" }}>{o.details.meeting.mgrs} · {o.details.meeting.lat}, {o.details.meeting.lon}</Text>
+              <Text size="sm">{o.details.meeting.description}</Text>
+              <Text mt="sm" fw={600}>{t("operations.alternate")}</Text>
+              <Text style={{ overflowWrap: "anywhere" }}>{o.details.alternate.mgrs} · {o.details.alternate.lat}, {o.details.alternate.lon}</Text>
+              <Text size="sm">{o.details.alternate.description}</Text>
+              <Text mt="sm" fw={600}>{t("operations.unit")}</Text>
+              <Text>{o.details.unit.name} · {o.details.unit.liaison}</Text>
+              <Text mt="sm" fw={600}>{t("operations.escortCrew")}</Text>
+              <Text>{o.details.escort.callSign} · {o.details.escort.contact}</Text>
+            </Card>
+            <Suspense fallback={<Text c="dimmed">…</Text>}>
+              <PointMap meeting={o.details.meeting} alternate={o.details.alternate} labels={{ meeting: t("operations.meeting"), alternate: t("operations.alternate") }} />
+            </Suspense>
+          </SimpleGrid>
+          <Card withBorder>
+            <Text fw={600}>{t("operations.cases")}</Text>
+            {o.cases.map((c, i) => (
+              <Group key={c.caseId} justify="space-between" data-testid="operation-case">
+                <Text>{t("operations.person", { n: i + 1 })}: {c.confirmedAt ? t("operations.confirmedYes") : c.instructed ? t("operations.waiting") : t("operations.notSent")}</Text>
+                {c.instructed && !c.confirmedAt && (
+                  <Button size="compact-sm" variant="light" onClick={() => confirm.mutate(c.caseId)}>
+                    {t("operations.markConfirmed")}
+                  </Button>
+                )}
+              </Group>
+            ))}
+            {o.state === "planning" && (
+              <Button mt="sm" onClick={() => instruct.mutate()} loading={instruct.isPending} data-testid="operation-instruct">
+                {t("operations.sendInstructions")}
+              </Button>
+            )}
+          </Card>
+          {o.state === "scheduled" && (
+            <Card withBorder>
+              <Text fw={600}>{t("operations.escort")}</Text>
+              <SimpleGrid cols={{ base: 2, sm: 3 }} mt="xs">
+                {ESCORT_STATES.map((s) => (
+                  <Button key={s} size="lg" h="auto" py="sm" variant={s === "contact_lost" ? "outline" : "filled"} color={s === "contact_lost" ? "red" : "blue"} onClick={() => escort.mutate(s)} loading={escort.isPending && escort.variables === s} data-testid={`escort-${s}`} styles={{ label: { whiteSpace: "normal" } }}>
+                    {t(`operations.escortStates.${s}`)}
+                  </Button>
+                ))}
+              </SimpleGrid>
+              <Stack gap={2} mt="sm" data-testid="escort-timeline">
+                {o.escort.map((e, i) => (
+                  <Text key={i} size="sm">
+                    {new Date(e.at).toLocaleTimeString("uk-UA", { timeZone: "Europe/Kyiv" })} · {t(`operations.escortStates.${e.state}`)}
+                  </Text>
+                ))}
+              </Stack>
+            </Card>
+          )}
+          <Card withBorder>
+            <Text fw={600}>{t("operations.outcome")}</Text>
+            <TextInput label={t("operations.reason")} value={reason} onChange={(e) => setReason(e.currentTarget.value)} maxLength={1000} />
+            <Group mt="sm">
+              <Button color="teal" disabled={o.state !== "scheduled"} onClick={() => outcome.mutate({ outcome: "handed_over" })} data-testid="outcome-handed_over">
+                {t("operations.outcomes.handed_over")}
+              </Button>
+              <Button color="orange" disabled={o.state !== "scheduled"} onClick={() => outcome.mutate({ outcome: "no_show", reason, then: "planning" })} data-testid="outcome-no_show">
+                {t("operations.outcomes.no_show")}
+              </Button>
+              <Button color="red" disabled={!reason.trim()} onClick={() => outcome.mutate({ outcome: "aborted", reason, then: "planning" })} data-testid="outcome-aborted">
+                {t("operations.outcomes.aborted")}
+              </Button>
+            </Group>
+          </Card>
+        </>
+      )}
+    </Stack>
+  );
+}
