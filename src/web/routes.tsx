@@ -8,6 +8,7 @@ import { EnrolPage } from "./pages/EnrolPage";
 import { HomePage } from "./pages/HomePage";
 import { StaffPage } from "./pages/staff/StaffPage";
 import { AuditPage } from "./pages/audit/AuditPage";
+import { RegisterPage } from "./pages/registration/RegisterPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { InboxPage } from "./pages/cases/InboxPage";
 import { CasePage } from "./pages/cases/CasePage";
@@ -41,6 +42,7 @@ const sections: RouteObject[] = [
   { path: "settings", element: guarded("settings.manage", <SettingsPage />) },
   { path: "staff", element: guarded("staff.list", <StaffPage />) },
   { path: "audit", element: guarded("audit.read", <AuditPage />) },
+  { path: "registration", element: guarded("pow_registration.read", <RegisterPage />) },
   { path: "account", element: <AccountPage /> },
   { path: "*", element: <NotFoundPage /> },
 ];

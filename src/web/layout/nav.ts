@@ -23,4 +23,5 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/settings", label: "settings", requires: "settings.manage" },
   { to: "/staff", label: "staff", requires: "staff.list" },
   { to: "/audit", label: "audit", requires: "audit.read" },
+  { to: "/registration", label: "registration", requires: "pow_registration.read" },
 ];
