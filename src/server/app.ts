@@ -6,6 +6,7 @@ import { registerAuthRoutes } from "./auth/routes.js";
 import { registerStaffRoutes } from "./staff/routes.js";
 import { registerAuditRoutes } from "./oversight/audit-routes.js";
 import { registerCaseRoutes } from "./cases/index.js";
+import { registerRegistrationRoutes } from "./registration/routes.js";
 import { registerIntakeRoutes } from "./intake/routes.js";
 import { registerConsoleRoutes } from "./console/routes.js";
 import { registerChannelStaffRoutes, registerChannelWebhooks } from "./channels/routes.js";
@@ -37,6 +38,7 @@ export async function buildStaffApp(ctx: AppContext) {
   registerStaffRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerCaseRoutes(app, ctx);
+  registerRegistrationRoutes(app, ctx);
   registerChannelStaffRoutes(app, ctx);
   registerTeamRoutes(app, ctx);
   registerAdmissionRoutes(app, ctx);

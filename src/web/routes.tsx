@@ -8,6 +8,7 @@ import { EnrolPage } from "./pages/EnrolPage";
 import { HomePage } from "./pages/HomePage";
 import { StaffPage } from "./pages/staff/StaffPage";
 import { AuditPage } from "./pages/audit/AuditPage";
+import { RegisterPage } from "./pages/registration/RegisterPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { InboxPage } from "./pages/cases/InboxPage";
 import { CasePage } from "./pages/cases/CasePage";
@@ -49,6 +50,7 @@ const sections: RouteObject[] = [
   { path: "analytics", element: guarded("analytics.read", <AnalyticsPage />) },
   { path: "operations", element: guarded("rendezvous.read", <OperationsPage />) },
   { path: "operations/:id", element: guarded("rendezvous.read", <OperationPage />) },
+  { path: "registration", element: guarded("pow_registration.read", <RegisterPage />) },
   { path: "account", element: <AccountPage /> },
   { path: "*", element: <NotFoundPage /> },
 ];

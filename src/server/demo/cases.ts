@@ -5,6 +5,7 @@ import type { StaffSession } from "../auth/sessions.js";
 import type { Channel, CaseState, TeamId } from "../../shared/case-states.js";
 import { recordIntake, appendInboundMessage, addStaffMessage, assignCase, transitionCase, mergeCase } from "../cases/index.js";
 import * as W from "./texts.js";
+import { demoCaptivity, demoFinalEvent, registerDemoPrisoner } from "./registrations.js";
 
 /** A small seeded generator (mulberry32): the same demo every time. */
 function prng(seed: number) {
@@ -178,7 +179,11 @@ export async function loadDemoCases(ctx: AppContext, staff: DemoStaff, count = 3
         await assignCase(dctx, holders[team]!, caseId, { teamId: nextTeam, userId: null });
         team = nextTeam;
       }
+      // The registrar records him before registering (the Art. 17 guard), and his fate before closing.
+      if (to === "registered_pow") await registerDemoPrisoner(dctx, staff.registrar, caseId, p, r);
+      if (to === "closed") await demoFinalEvent(dctx, staff.registrar, caseId, r);
       await move(holders[team]!, caseId, to);
+      if (to === "registered_pow") await demoCaptivity(dctx, staff.registrar, caseId, r);
       if (to === "awaiting_deployment" && step(30, 600)) {
         await inbound(caseId, channel, fill(r.pick(W.FOLLOW_UPS), p));
         if (step(3, 14)) await addStaffMessage(dctx, staff.coordinator, caseId, "reply", r.pick(W.REPLIES.slice(3)));

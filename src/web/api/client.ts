@@ -109,3 +109,13 @@ export async function upload<T>(path: string, file: File): Promise<T> {
   if (res.ok) return data as T;
   throw isApiError(data) ? new ApiError(res.status, data.error.code, data.error.message, data.error.details) : new ApiError(res.status, "internal", `HTTP ${res.status}`);
 }
+
+/** POST and take the answer as a file (a printed card): a blob, or the one error shape. */
+export async function postForBlob(path: string, body: unknown): Promise<Blob> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (csrfToken) headers["x-csrf-token"] = csrfToken;
+  const res = await fetch(path, { method: "POST", headers, credentials: "same-origin", cache: "no-store", body: JSON.stringify(body) });
+  if (res.ok) return res.blob();
+  const data: unknown = await res.json().catch(() => null);
+  throw isApiError(data) ? new ApiError(res.status, data.error.code, data.error.message, data.error.details) : new ApiError(res.status, "bad_request", `HTTP ${res.status}`);
+}

@@ -26,4 +26,5 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/staff", label: "staff", requires: "staff.list" },
   { to: "/audit", label: "audit", requires: "audit.read" },
   { to: "/analytics", label: "analytics", requires: "analytics.read" },
+  { to: "/registration", label: "registration", requires: "pow_registration.read" },
 ];

@@ -1,0 +1,124 @@
+import { and, eq, gte, isNotNull, lt, sql } from "drizzle-orm";
+import { stringify } from "csv-stringify/sync";
+import type { AppContext } from "../context.js";
+import type { StaffSession } from "../auth/sessions.js";
+import { authorize } from "../policy.js";
+import { AppError, notFound } from "../errors.js";
+import { archiveEncryptor } from "../crypto/archive.js";
+import { fromBase64Url } from "../crypto/encoding.js";
+import { wipe } from "../crypto/secure.js";
+import { caseScope, openCaseKeyFor } from "../cases/index.js";
+import { appendAudit } from "../audit/log.js";
+import { cases } from "../db/schema.js";
+import { RECORD_FIELDS } from "../../shared/registration.js";
+import { powExports, powRecords } from "./tables.js";
+import { openRecord } from "./record-cipher.js";
+import { fateTimeline } from "./fate.js";
+
+/**
+ * The national information bureau's list (Art. 122), four eyes: one registrar asks for a range,
+ * another approves it, the first runs it once. The file is built in memory and goes straight to
+ * the browser, in plain or encrypted to the bureau's public key; it is never written to the
+ * server's disk. It holds the Art. 17/122 fields and his fate events, never his choice (a separate
+ * key this code does not open) nor the registrars' notes.
+ */
+export async function requestExport(ctx: AppContext, session: StaffSession, range: { from: string; to: string }) {
+  authorize(session.user, "pow_registration", "export");
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx.insert(powExports).values({ fromDate: range.from, toDate: range.to, requestedBy: session.user.id, createdAt: ctx.now() }).returning({ id: powExports.id });
+    await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "pow.export_requested", subjectType: "pow_export", subjectId: row!.id, details: range });
+    return { id: row!.id };
+  });
+}
+
+export async function approveExport(ctx: AppContext, session: StaffSession, id: string) {
+  authorize(session.user, "pow_registration", "approve_export");
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx.select().from(powExports).where(eq(powExports.id, id));
+    if (!row) throw notFound("no such export");
+    if (row.requestedBy === session.user.id) throw new AppError("forbidden", "a second registrar approves an export, not the one who asked for it");
+    if (row.approvedAt) throw new AppError("conflict", "already approved");
+    await tx.update(powExports).set({ approvedBy: session.user.id, approvedAt: ctx.now() }).where(eq(powExports.id, id));
+    await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "pow.export_approved", subjectType: "pow_export", subjectId: id });
+  });
+}
+
+export async function listExports(ctx: AppContext, session: StaffSession) {
+  authorize(session.user, "pow_registration", "export");
+  return ctx.db.select().from(powExports).orderBy(sql`${powExports.createdAt} desc`).limit(50);
+}
+
+function recipientKey(text: string): Buffer {
+  try {
+    const key = fromBase64Url(text, "recipient public key");
+    if (key.length === 32) return key;
+  } catch {
+    // not canonical base64url: refused below like any other bad key
+  }
+  throw new AppError("validation_failed", "not an X25519 public key (32 bytes, base64url)");
+}
+
+const dayStart = (d: string) => new Date(`${d}T00:00:00Z`);
+const nextDay = (d: string) => new Date(dayStart(d).getTime() + 86_400_000);
+
+/** The prisoners registered in the range that the exporter may read, with their records and events. */
+async function bureauRows(ctx: AppContext, session: StaffSession, from: string, to: string) {
+  const scope = caseScope(session.user, { resource: "pow_registration", action: "read" });
+  const rows = await ctx.db
+    .select({ caseId: powRecords.caseId, number: cases.number, registeredAt: powRecords.registeredAt, ciphertext: powRecords.ciphertext })
+    .from(powRecords)
+    .innerJoin(cases, eq(cases.id, powRecords.caseId))
+    .where(and(isNotNull(powRecords.registeredAt), gte(powRecords.registeredAt, dayStart(from)), lt(powRecords.registeredAt, nextDay(to)), eq(powRecords.art17Complete, true), scope ?? sql`true`))
+    .orderBy(powRecords.registeredAt);
+  const out = [];
+  for (const r of rows) {
+    const caseKey = await openCaseKeyFor(ctx.db, r.caseId, { id: session.user.id, privateKey: session.privateKey });
+    if (!caseKey) continue;
+    try {
+      const { values } = openRecord(caseKey, r.caseId, r.ciphertext);
+      const events = (await fateTimeline(ctx.db, r.caseId, caseKey)).map((e) => ({ date: e.date, kind: e.kind, place: e.place ?? null, health: e.health ?? null, death: e.death ?? null }));
+      out.push({ case: r.number, registered: r.registeredAt!.toISOString().slice(0, 10), ...Object.fromEntries(RECORD_FIELDS.map((f) => [f, values[f] ?? ""])), events });
+    } finally {
+      wipe(caseKey);
+    }
+  }
+  return out;
+}
+
+type BureauRow = Awaited<ReturnType<typeof bureauRows>>[number];
+const eventText = (e: BureauRow["events"][number]) => [e.date, e.kind, e.place, e.health, e.death && `${e.death.cause}; ${e.death.place}; ${e.death.burial_place}`].filter(Boolean).join(" ");
+
+function serialise(rows: BureauRow[], format: "csv" | "json"): Buffer {
+  if (format === "json") return Buffer.from(JSON.stringify({ bureau: "Art. 122", prisoners: rows }, null, 2));
+  const columns = ["case", "registered", ...RECORD_FIELDS, "events"];
+  return Buffer.from(stringify(rows.map((r) => ({ ...r, events: r.events.map(eventText).join(" | ") })), { header: true, columns }));
+}
+
+/**
+ * Run an approved export, once, as the registrar who asked for it: the file's bytes (encrypted
+ * when a recipient key is given) for the route to stream. Audited with the count, never a name.
+ */
+export async function runExport(ctx: AppContext, session: StaffSession, id: string, opts: { format: "csv" | "json"; recipientPublicKey?: string | undefined }) {
+  authorize(session.user, "pow_registration", "export");
+  const [row] = await ctx.db.select().from(powExports).where(and(eq(powExports.id, id), eq(powExports.requestedBy, session.user.id)));
+  if (!row) throw notFound("no such export");
+  if (!row.approvedAt) throw new AppError("conflict", "a second registrar has not approved this export yet");
+  if (row.runAt) throw new AppError("conflict", "this export was already run; ask for a new one");
+  const recipient = opts.recipientPublicKey ? recipientKey(opts.recipientPublicKey) : null;
+  const claimed = await ctx.db.update(powExports).set({ runAt: ctx.now() }).where(and(eq(powExports.id, id), sql`${powExports.runAt} IS NULL`)).returning({ id: powExports.id });
+  if (!claimed.length) throw new AppError("conflict", "this export was already run; ask for a new one");
+  const rows = await bureauRows(ctx, session, row.fromDate, row.toDate);
+  const plain = serialise(rows, opts.format);
+  await ctx.db.transaction((tx) => appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "pow.export_run", subjectType: "pow_export", subjectId: id, details: { format: opts.format, prisoners: rows.length, encrypted: !!recipient } }));
+  if (!recipient) return { bytes: plain, encrypted: false, count: rows.length };
+  const { prefix, stream } = archiveEncryptor(recipient);
+  const parts: Buffer[] = [prefix];
+  stream.on("data", (c: Buffer) => parts.push(c));
+  await new Promise<void>((resolve, reject) => {
+    stream.on("end", resolve);
+    stream.on("error", reject);
+    stream.end(plain);
+  });
+  plain.fill(0);
+  return { bytes: Buffer.concat(parts), encrypted: true, count: rows.length };
+}
