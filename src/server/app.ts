@@ -14,6 +14,7 @@ import { registerAdmissionRoutes } from "./teams/admission-routes.js";
 import { instrument, registerMetricsRoute } from "./metrics/routes.js";
 import { metricsFor } from "./metrics/metrics.js";
 import { readinessOf } from "./metrics/readiness.js";
+import { registerVerificationRoutes } from "./verification/index.js";
 
 /**
  * The staff listener: console and staff API. Kept on its own port so it can stay off the public
@@ -36,6 +37,7 @@ export async function buildStaffApp(ctx: AppContext) {
   registerChannelStaffRoutes(app, ctx);
   registerTeamRoutes(app, ctx);
   registerAdmissionRoutes(app, ctx);
+  registerVerificationRoutes(app, ctx);
   registerConsoleRoutes(app, ctx);
   registerMetricsRoute(app, ctx);
   return app;

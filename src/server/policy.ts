@@ -28,6 +28,9 @@ export const RESOURCES = {
   analytics: ["read"],
   canned_reply: ["read", "manage"],
   settings: ["manage"],
+  // Verification (issue 11): a verifier reads the queue and reviews; a supervisor decides a
+  // disagreement or signs off a high-risk verdict and keeps the watchlist; an admin sets the rules.
+  verification: ["read", "review", "decide", "watchlist", "configure"],
 } as const;
 
 export type Resource = keyof typeof RESOURCES;
@@ -61,6 +64,7 @@ const CASE_WORKER_BASE = {
   analytics: none("analytics"),
   canned_reply: { read: "all", manage: false },
   settings: none("settings"),
+  verification: none("verification"),
 } as const;
 
 export const POLICY = {
@@ -78,11 +82,12 @@ export const POLICY = {
   },
   verifier: {
     ...CASE_WORKER_BASE,
-    // Until dual review exists, a verifier alone decides verified or rejected (issue 10, item 7).
+    // The verdict itself goes through verification's two reviews (a guard refuses a plain move).
     case: { ...CASE_WORKER_BASE.case, triage: "scoped", verify: "scoped", merge: "scoped" },
     case_questionnaire: { read: "scoped", write: "scoped" },
     case_identity: { read: "scoped", write: "scoped" },
     case_contact: { read: "scoped", write: false },
+    verification: { ...none("verification"), read: "scoped", review: "scoped" },
     rendezvous: { read: false, write: false },
     pow_registration: { read: false, write: false },
     reward_claim: { read: false, assess: false, approve: false },
@@ -138,6 +143,8 @@ export const POLICY = {
     analytics: { read: "all" },
     canned_reply: { read: "all", manage: false },
     settings: none("settings"),
+    // Decides on reason codes and the risk factors, never on case content (he reads none).
+    verification: { ...none("verification"), read: "all", decide: "all", watchlist: "all" },
   },
   // Runs accounts, keys and audit; reads no case content.
   admin: {
@@ -148,6 +155,7 @@ export const POLICY = {
     analytics: { read: "all" },
     canned_reply: { read: "all", manage: "all" },
     settings: { manage: "all" },
+    verification: { ...none("verification"), configure: "all" },
   },
 } as const satisfies Record<Role, RoleTable>;
 
