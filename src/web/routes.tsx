@@ -19,6 +19,9 @@ import { CannedRepliesPage } from "./pages/admin/CannedRepliesPage";
 import { SettingsPage } from "./pages/admin/SettingsPage";
 import { AccountPage } from "./pages/account/AccountPage";
 import { AdmissionsPage } from "./pages/admissions/AdmissionsPage";
+import { VerificationQueuePage } from "./pages/verification/VerificationQueuePage";
+import { VerificationCasePage } from "./pages/verification/VerificationCasePage";
+import { SupervisionPage } from "./pages/verification/SupervisionPage";
 import { QUEUE, type Requirement } from "./auth/permissions";
 import type { ReactNode } from "react";
 
@@ -35,6 +38,9 @@ const sections: RouteObject[] = [
   { path: "search", element: guarded("case.list", <SearchPage />) },
   { path: "calls", element: guarded("case.create", <CallsPage />) },
   { path: "queue", element: guarded(QUEUE, <QueuePage />) },
+  { path: "verification", element: guarded("verification.review", <VerificationQueuePage />) },
+  { path: "verification/:id", element: guarded("verification.review", <VerificationCasePage />) },
+  { path: "supervision", element: guarded("verification.decide", <SupervisionPage />) },
   { path: "teams", element: guarded("team.read", <TeamsPage />) },
   { path: "admissions", element: guarded("team.admit", <AdmissionsPage />) },
   { path: "canned-replies", element: guarded("canned_reply.manage", <CannedRepliesPage />) },

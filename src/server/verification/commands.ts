@@ -11,6 +11,7 @@ import { AppError } from "../errors.js";
 import { decisionFits, type CheckResult, type Decision, type ReasonCode, type Stage } from "../../shared/verification.js";
 import { applyVerdict, lockVerification, recordStage, tookAsOperator } from "./flow.js";
 import { riskOf } from "./risk.js";
+import { indexAcrossKinds } from "./watchlist.js";
 import { readSettings } from "./settings.js";
 import { verificationCases, verificationChecks, verificationReviews } from "./tables.js";
 
@@ -70,10 +71,11 @@ export async function recordReview(ctx: AppContext, session: StaffSession, caseI
         if (earlier.some((r) => r.reviewerId === me)) throw new AppError("conflict", "you have already reviewed this case: a second verifier gives the other review");
         const id = randomUUID();
         const note = input.note ? encryptField(caseKey, { caseId, table: "verification_reviews", field: "note", rowId: id }, input.note) : null;
-        await tx.insert(verificationReviews).values({ id, caseId, round: v.round, reviewerId: me, decision: input.decision, reasonCode: input.reasonCode, note, createdAt: ctx.now() });
+        await tx.insert(verificationReviews).values({ id, caseId, round: v.round, position: earlier.length + 1, reviewerId: me, decision: input.decision, reasonCode: input.reasonCode, note, createdAt: ctx.now() });
+        if (input.reasonCode === "provocation") await indexAcrossKinds(ctx, tx, caseId, caseKey);
         let stage: Stage;
         if (earlier.length === 0) stage = "second";
-        else if (earlier[0]!.decision !== input.decision) stage = "disagreement";
+        else if (earlier.find((r) => r.position === 1)!.decision !== input.decision) stage = "disagreement";
         else stage = (await riskOf(tx, row, await readSettings(tx))).high ? "signoff" : "decided";
         // The timeline says a review was recorded, never which way: the second reviewer reads it too.
         await recordStage(ctx, tx, caseId, me, "verification.reviewed", { round: v.round, stage });

@@ -40,6 +40,8 @@ export const verificationReviews = pgTable(
       .notNull()
       .references(() => cases.id, { onDelete: "cascade" }),
     round: integer("round").notNull(),
+    /** 1 for the first review of the round, 2 for the second (the order the supervisor reads them in). */
+    position: integer("position").notNull(),
     reviewerId: uuid("reviewer_id")
       .notNull()
       .references(() => users.id),
@@ -89,7 +91,7 @@ export const verificationWatchlist = pgTable(
     kind: text("kind").notNull(),
     value: text("value").notNull(),
     sourceCaseId: uuid("source_case_id").references(() => cases.id, { onDelete: "set null" }),
-    reasonCode: text("reason_code").notNull(),
+    reasonCode: text("reason_code").$type<ReasonCode>().notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
     removedAt: timestamp("removed_at", { withTimezone: true }),
     removedBy: uuid("removed_by").references(() => users.id),

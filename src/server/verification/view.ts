@@ -27,7 +27,7 @@ export async function verificationPanel(ctx: AppContext, session: StaffSession, 
       const settings = await readSettings(ctx.db);
       const [v] = await ctx.db.select().from(verificationCases).where(eq(verificationCases.caseId, caseId));
       const checks = await ctx.db.select().from(verificationChecks).where(eq(verificationChecks.caseId, caseId));
-      const reviews = v ? await ctx.db.select().from(verificationReviews).where(and(eq(verificationReviews.caseId, caseId), eq(verificationReviews.round, v.round))).orderBy(asc(verificationReviews.createdAt)) : [];
+      const reviews = v ? await ctx.db.select().from(verificationReviews).where(and(eq(verificationReviews.caseId, caseId), eq(verificationReviews.round, v.round))).orderBy(asc(verificationReviews.position)) : [];
       const mine = reviews.some((r) => r.reviewerId === session.user.id);
       const open = !v || (v.stage !== "first" && v.stage !== "second") || mine;
       const operator = v ? await tookAsOperator(ctx.db, caseId, v, session.user.id) : false;
@@ -111,7 +111,7 @@ export async function supervisionQueue(ctx: AppContext, session: StaffSession) {
   const settings = await readSettings(ctx.db);
   const out = [];
   for (const r of rows) {
-    const reviews = await ctx.db.select({ decision: verificationReviews.decision, reasonCode: verificationReviews.reasonCode, at: verificationReviews.createdAt }).from(verificationReviews).where(and(eq(verificationReviews.caseId, r.id), eq(verificationReviews.round, r.round))).orderBy(asc(verificationReviews.createdAt));
+    const reviews = await ctx.db.select({ decision: verificationReviews.decision, reasonCode: verificationReviews.reasonCode, at: verificationReviews.createdAt }).from(verificationReviews).where(and(eq(verificationReviews.caseId, r.id), eq(verificationReviews.round, r.round))).orderBy(asc(verificationReviews.position));
     out.push({ caseId: r.id, number: r.number, stage: r.stage, dueAt: r.dueAt.toISOString(), risk: await riskOf(ctx.db, r, settings), reviews: reviews.map((x) => ({ decision: x.decision, reasonCode: x.reasonCode, at: x.at.toISOString() })) });
   }
   return out;

@@ -19,27 +19,35 @@ import { verificationWatchlist } from "./tables.js";
 const CROSS: Record<string, BlindIndexKind[]> = { phone: ["phone", "whatsapp"], whatsapp: ["whatsapp", "phone"], telegram_id: ["telegram_id"] };
 
 /**
- * A request rejected as a provocation: its identifiers (blind indexes only, never a value) go on
- * the watchlist, in the verdict's transaction. With the case key, the clear contact numbers are
- * indexed across kinds too.
+ * Index the case's clear contact numbers under every kind they can come back as (phone and
+ * WhatsApp), on the case itself: a verifier does it, holding the case key, as soon as he calls
+ * the request a provocation, so the verdict can list them even when a supervisor (no key) gives it.
  */
-export async function addToWatchlist(ctx: AppContext, tx: Tx, caseId: string, caseKey: Buffer | null) {
-  const merged = tx.select({ id: cases.id }).from(cases).where(eq(cases.mergedInto, caseId));
-  const rows = await tx.select({ kind: blindIndexes.kind, value: blindIndexes.value }).from(blindIndexes).where(and(or(eq(blindIndexes.caseId, caseId), inArray(blindIndexes.caseId, merged)), inArray(blindIndexes.kind, [...IDENTITY_KINDS])));
-  if (caseKey) {
-    const contact = (await readApplicantSection(tx, caseId, caseKey, "contact")) ?? {};
-    const key = ctx.keys.subkey("index");
-    for (const [field, kinds] of Object.entries(CROSS)) {
-      const value = contact[field];
-      if (typeof value !== "string") continue;
-      for (const kind of kinds) {
-        const index = await blindIndexAsync(key, kind, value);
-        if (index) rows.push({ kind, value: index });
-      }
+export async function indexAcrossKinds(ctx: AppContext, tx: Tx, caseId: string, caseKey: Buffer) {
+  const contact = (await readApplicantSection(tx, caseId, caseKey, "contact")) ?? {};
+  const key = ctx.keys.subkey("index");
+  const rows: { caseId: string; kind: string; value: string }[] = [];
+  for (const [field, kinds] of Object.entries(CROSS)) {
+    const value = contact[field];
+    if (typeof value !== "string") continue;
+    for (const kind of kinds) {
+      const index = await blindIndexAsync(key, kind, value);
+      if (index) rows.push({ caseId, kind, value: index });
     }
   }
+  if (rows.length) await tx.insert(blindIndexes).values(rows).onConflictDoNothing();
+}
+
+/**
+ * A request rejected as a provocation: its identifiers (blind indexes only, never a value, of
+ * the case and of the cases merged into it) go on the watchlist, in the verdict's transaction.
+ */
+export async function addToWatchlist(ctx: AppContext, tx: Tx, caseId: string, caseKey: Buffer | null) {
+  if (caseKey) await indexAcrossKinds(ctx, tx, caseId, caseKey);
+  const merged = tx.select({ id: cases.id }).from(cases).where(eq(cases.mergedInto, caseId));
+  const rows = await tx.select({ kind: blindIndexes.kind, value: blindIndexes.value }).from(blindIndexes).where(and(or(eq(blindIndexes.caseId, caseId), inArray(blindIndexes.caseId, merged)), inArray(blindIndexes.kind, [...IDENTITY_KINDS])));
   const unique = [...new Map(rows.map((r) => [`${r.kind}:${r.value}`, r])).values()];
-  if (unique.length) await tx.insert(verificationWatchlist).values(unique.map((r) => ({ ...r, sourceCaseId: caseId, reasonCode: "provocation", createdAt: ctx.now() })));
+  if (unique.length) await tx.insert(verificationWatchlist).values(unique.map((r) => ({ ...r, sourceCaseId: caseId, reasonCode: "provocation" as const, createdAt: ctx.now() })));
   await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: null, action: "verification.watchlisted", subjectType: "case", subjectId: caseId, details: { entries: unique.length } });
 }
 

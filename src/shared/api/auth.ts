@@ -31,6 +31,9 @@ export const CONSOLE_PERMISSIONS = [
   "analytics.read",
   "canned_reply.manage",
   "settings.manage",
+  "verification.read",
+  "verification.review",
+  "verification.decide",
 ] as const;
 export type Permission = (typeof CONSOLE_PERMISSIONS)[number];
 

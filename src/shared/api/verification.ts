@@ -33,7 +33,7 @@ export const panelSchema = z.object({
   reviewCount: z.number(),
   /** null while the reader may not see them yet (the second reviewer before his own). */
   reviews: z.array(z.object({ reviewerId: z.string(), decision: z.enum(DECISIONS), reasonCode: z.enum(REASON_CODES), note: z.string().nullable(), at: z.string() })).nullable(),
-  watchlistHits: z.array(z.object({ kind: z.string(), reasonCode: z.string(), listedAt: z.string() })),
+  watchlistHits: z.array(z.object({ kind: z.string(), reasonCode: z.enum(REASON_CODES), listedAt: z.string() })),
 });
 export type VerificationPanel = z.infer<typeof panelSchema>;
 
@@ -43,5 +43,5 @@ export const queueSchema = z.array(
 export const supervisionSchema = z.array(
   z.object({ caseId: z.string(), number: z.number(), stage: z.enum(STAGES), dueAt: z.string(), risk: riskSchema, reviews: z.array(z.object({ decision: z.enum(DECISIONS), reasonCode: z.enum(REASON_CODES), at: z.string() })) }),
 );
-export const hitsSchema = z.array(z.object({ caseId: z.string(), number: z.number(), state: z.string(), channel: z.string(), kind: z.string(), reasonCode: z.string(), listedAt: z.string(), sourceNumber: z.number().nullable() }));
+export const hitsSchema = z.array(z.object({ caseId: z.string(), number: z.number(), state: z.string(), channel: z.string(), kind: z.string(), reasonCode: z.enum(REASON_CODES), listedAt: z.string(), sourceNumber: z.number().nullable() }));
 export const watchlistSchema = z.array(z.object({ id: z.string(), kind: z.string(), reasonCode: z.string(), sourceNumber: z.number().nullable(), createdAt: z.string(), removedAt: z.string().nullable() }));

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { staffedStore, type StaffedStore } from "../../support/staffed.js";
+import { cookieFrom, StaffClient, TEST_PASSWORD } from "../../support/staff.js";
 import { recordIntake } from "../../../src/server/cases/index.js";
 import { cases } from "../../../src/server/db/schema.js";
+import { totpCodeAt } from "../../../src/server/auth/totp.js";
 import { verificationWatchlist } from "../../../src/server/verification/tables.js";
 import { DEFAULT_SETTINGS } from "../../../src/server/verification/settings.js";
 import type { AppContext } from "../../../src/server/context.js";
@@ -26,6 +28,12 @@ async function handedOver(opts: { identifiers?: Record<string, string>; assignee
   expect(r.statusCode, r.body).toBe(204);
   return caseId;
 }
+async function signIn(c: StaffClient) {
+  store.clock.tick();
+  const r = await store.app.inject({ method: "POST", url: "/api/auth/login", payload: { username: c.username, password: TEST_PASSWORD, totp: totpCodeAt(c.totpSecret!, store.clock.now()) } });
+  expect(r.statusCode, r.body).toBe(200);
+  return new StaffClient(store.app, cookieFrom(r), r.json().csrfToken, c.username, c.totpSecret, c.userId);
+}
 const review = (who: S, id: string, decision: string, reasonCode: string, note?: string) => store.staff[who].request("POST", `/api/cases/${id}/verification/reviews`, { decision, reasonCode, ...(note ? { note } : {}) });
 
 beforeAll(async () => {
@@ -40,7 +48,8 @@ afterAll(async () => store?.close());
 
 describe("two independent reviews", { timeout: 300_000 }, () => {
   it("refuses the operator, the case's own operator, one verifier twice, another team; keeps the second reviewer blind; a disagreement reaches the supervisor", async () => {
-    const { oper: op, ver1: v1, ver2: v2, ver3: v3, super: sup, coord: co } = store.staff;
+    let { oper: op, ver1: v1, super: sup } = store.staff;
+    const { ver2: v2, ver3: v3, coord: co } = store.staff;
     const id = await handedOver({ assignee: v3.userId, identifiers: { phone: PHONE, telegram_id: TG_ID } });
     expect(await stateOf(id)).toBe("verifying");
     // An operator cannot verify or reject, neither by review nor by a plain move.
@@ -86,6 +95,10 @@ describe("two independent reviews", { timeout: 300_000 }, () => {
 
     // A week later the same phone writes on WhatsApp and the same Telegram id to the bot: both flagged.
     store.clock.tick(7 * 24 * 3_600_000);
+    // A week is longer than a session: everyone signs in again.
+    for (const k of Object.keys(store.staff) as S[]) store.staff[k] = await signIn(store.staff[k]);
+    store.admin = await signIn(store.admin);
+    ({ oper: op, ver1: v1, super: sup } = store.staff);
     const wa = (await recordIntake(ctx, { channel: "whatsapp", sections: {}, message: "Здравствуйте", identifiers: { whatsapp: PHONE } })).caseId;
     const tg = (await recordIntake(ctx, { channel: "telegram", sections: {}, message: "/start", identifiers: { telegram_id: TG_ID } })).caseId;
     const other = (await recordIntake(ctx, { channel: "whatsapp", sections: {}, message: "Добрый день", identifiers: { whatsapp: "+380 50 000 00 01" } })).caseId;

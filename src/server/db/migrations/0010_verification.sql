@@ -25,6 +25,7 @@ CREATE TABLE "verification_reviews" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"case_id" uuid NOT NULL,
 	"round" integer NOT NULL,
+	"position" integer NOT NULL,
 	"reviewer_id" uuid NOT NULL,
 	"decision" text NOT NULL,
 	"reason_code" text NOT NULL,
