@@ -72,7 +72,7 @@ export async function recordReview(ctx: AppContext, session: StaffSession, caseI
         const id = randomUUID();
         const note = input.note ? encryptField(caseKey, { caseId, table: "verification_reviews", field: "note", rowId: id }, input.note) : null;
         await tx.insert(verificationReviews).values({ id, caseId, round: v.round, position: earlier.length + 1, reviewerId: me, decision: input.decision, reasonCode: input.reasonCode, note, createdAt: ctx.now() });
-        if (input.reasonCode === "provocation") await indexAcrossKinds(ctx, tx, caseId, caseKey);
+        if (input.reasonCode === "provocation") await indexAcrossKinds(ctx, tx, caseId, caseKey, session.user.role);
         let stage: Stage;
         if (earlier.length === 0) stage = "second";
         else if (earlier.find((r) => r.position === 1)!.decision !== input.decision) stage = "disagreement";

@@ -70,7 +70,7 @@ export async function applyVerdict(ctx: AppContext, tx: Tx, input: { caseId: str
   } finally {
     verdictTx.delete(tx);
   }
-  if (input.decision === "rejected" && input.reasonCode === "provocation") await addToWatchlist(ctx, tx, input.caseId, input.caseKey);
+  if (input.decision === "rejected" && input.reasonCode === "provocation") await addToWatchlist(ctx, tx, input.caseId);
 }
 
 /** A stage change of the verification, on the record (ids and codes only). */

@@ -4,7 +4,8 @@ import type { Tx } from "../audit/log.js";
 import { blindIndexes, cases } from "../db/schema.js";
 import { blindIndexAsync, type BlindIndexKind } from "../crypto/blind-index.js";
 import { sealTo } from "../crypto/box.js";
-import { caseScope, readApplicantSection } from "../cases/index.js";
+import { caseScope, readSections } from "../cases/index.js";
+import type { Role } from "../../shared/roles.js";
 import { appendAudit } from "../audit/log.js";
 import { authorize } from "../policy.js";
 import type { SessionUser } from "../auth/sessions.js";
@@ -23,8 +24,8 @@ const CROSS: Record<string, BlindIndexKind[]> = { phone: ["phone", "whatsapp"], 
  * WhatsApp), on the case itself: a verifier does it, holding the case key, as soon as he calls
  * the request a provocation, so the verdict can list them even when a supervisor (no key) gives it.
  */
-export async function indexAcrossKinds(ctx: AppContext, tx: Tx, caseId: string, caseKey: Buffer) {
-  const contact = (await readApplicantSection(tx, caseId, caseKey, "contact")) ?? {};
+export async function indexAcrossKinds(ctx: AppContext, tx: Tx, caseId: string, caseKey: Buffer, role: Role) {
+  const contact = (await readSections(tx, caseId, caseKey, role)).contact ?? {};
   const key = ctx.keys.subkey("index");
   const rows: { caseId: string; kind: string; value: string }[] = [];
   for (const [field, kinds] of Object.entries(CROSS)) {
@@ -42,8 +43,7 @@ export async function indexAcrossKinds(ctx: AppContext, tx: Tx, caseId: string, 
  * A request rejected as a provocation: its identifiers (blind indexes only, never a value, of
  * the case and of the cases merged into it) go on the watchlist, in the verdict's transaction.
  */
-export async function addToWatchlist(ctx: AppContext, tx: Tx, caseId: string, caseKey: Buffer | null) {
-  if (caseKey) await indexAcrossKinds(ctx, tx, caseId, caseKey);
+export async function addToWatchlist(ctx: AppContext, tx: Tx, caseId: string) {
   const merged = tx.select({ id: cases.id }).from(cases).where(eq(cases.mergedInto, caseId));
   const rows = await tx.select({ kind: blindIndexes.kind, value: blindIndexes.value }).from(blindIndexes).where(and(or(eq(blindIndexes.caseId, caseId), inArray(blindIndexes.caseId, merged)), inArray(blindIndexes.kind, [...IDENTITY_KINDS])));
   const unique = [...new Map(rows.map((r) => [`${r.kind}:${r.value}`, r])).values()];
