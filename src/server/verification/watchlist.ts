@@ -88,12 +88,13 @@ export async function listWatchlist(ctx: AppContext, user: SessionUser) {
 export async function removeFromWatchlist(ctx: AppContext, user: SessionUser, entryId: string, reason: string) {
   authorize(user, "verification", "watchlist");
   await ctx.db.transaction(async (tx) => {
-    const [entry] = await tx.select({ id: verificationWatchlist.id, removedAt: verificationWatchlist.removedAt, publicKey: cases.publicKey }).from(verificationWatchlist).leftJoin(cases, eq(cases.id, verificationWatchlist.sourceCaseId)).where(eq(verificationWatchlist.id, entryId)).for("update");
+    const [entry] = await tx.select({ id: verificationWatchlist.id, removedAt: verificationWatchlist.removedAt, sourceCaseId: verificationWatchlist.sourceCaseId }).from(verificationWatchlist).where(eq(verificationWatchlist.id, entryId)).for("update");
+    const [source] = entry?.sourceCaseId ? await tx.select({ publicKey: cases.publicKey }).from(cases).where(eq(cases.id, entry.sourceCaseId)) : [];
     if (!entry) throw new AppError("not_found", "no such watchlist entry");
     if (entry.removedAt) throw new AppError("conflict", "this entry was already removed");
     await tx
       .update(verificationWatchlist)
-      .set({ removedAt: ctx.now(), removedBy: user.id, removeReason: entry.publicKey ? sealTo(entry.publicKey, Buffer.from(reason, "utf8")) : null })
+      .set({ removedAt: ctx.now(), removedBy: user.id, removeReason: source?.publicKey ? sealTo(source.publicKey, Buffer.from(reason, "utf8")) : null })
       .where(eq(verificationWatchlist.id, entryId));
     await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: user.id, action: "verification.watchlist_removed", subjectType: "watchlist", subjectId: entryId });
   });
