@@ -19,6 +19,7 @@ import { metricsFor } from "./metrics/metrics.js";
 import { readinessOf } from "./metrics/readiness.js";
 import { registerAnalyticsRoutes } from "./analytics/routes.js";
 import { registerStatsPage } from "./analytics/stats-page.js";
+import { registerVerificationRoutes } from "./verification/index.js";
 
 /**
  * The staff listener: console and staff API. Kept on its own port so it can stay off the public
@@ -44,6 +45,7 @@ export async function buildStaffApp(ctx: AppContext) {
   registerAdmissionRoutes(app, ctx);
   registerRetentionRoutes(app, ctx);
   registerOperationRoutes(app, ctx);
+  registerVerificationRoutes(app, ctx);
   registerConsoleRoutes(app, ctx);
   registerMetricsRoute(app, ctx);
   registerAnalyticsRoutes(app, ctx);

@@ -35,6 +35,9 @@ export const RESOURCES = {
   // read: the rules and the dry run; propose/approve: a change of a rule (two different people);
   // hold: place or lift a legal hold.
   retention: ["read", "propose", "approve", "hold"],
+  // Verification (issue 11): a verifier reads the queue and reviews; a supervisor decides a
+  // disagreement or signs off a high-risk verdict and keeps the watchlist; an admin sets the rules.
+  verification: ["read", "review", "decide", "watchlist", "configure"],
 } as const;
 
 export type Resource = keyof typeof RESOURCES;
@@ -70,6 +73,7 @@ const CASE_WORKER_BASE = {
   canned_reply: { read: "all", manage: false },
   settings: none("settings"),
   retention: none("retention"),
+  verification: none("verification"),
 } as const;
 
 export const POLICY = {
@@ -88,11 +92,12 @@ export const POLICY = {
   },
   verifier: {
     ...CASE_WORKER_BASE,
-    // Until dual review exists, a verifier alone decides verified or rejected (issue 10, item 7).
+    // The verdict itself goes through verification's two reviews (a guard refuses a plain move).
     case: { ...CASE_WORKER_BASE.case, triage: "scoped", verify: "scoped", merge: "scoped" },
     case_questionnaire: { read: "scoped", write: "scoped" },
     case_identity: { read: "scoped", write: "scoped" },
     case_contact: { read: "scoped", write: false },
+    verification: { ...none("verification"), read: "scoped", review: "scoped" },
     rendezvous: { read: false, write: false },
     pow_registration: { read: false, write: false, export: false, approve_export: false },
     pow_choice: { read: false, write: false },
@@ -155,6 +160,8 @@ export const POLICY = {
     settings: none("settings"),
     // A supervisor sees what will be destroyed and can stop it for a case; the rules are the administrators'.
     retention: { read: "all", propose: false, approve: false, hold: "all" },
+    // Decides on reason codes and the risk factors, never on case content (he reads none).
+    verification: { ...none("verification"), read: "all", decide: "all", watchlist: "all" },
   },
   // Runs accounts, keys and audit; reads no case content.
   admin: {
@@ -167,6 +174,7 @@ export const POLICY = {
     settings: { manage: "all" },
     // The command refuses an administrator deciding on his own proposal.
     retention: { read: "all", propose: "all", approve: "all", hold: "all" },
+    verification: { ...none("verification"), configure: "all" },
   },
 } as const satisfies Record<Role, RoleTable>;
 

@@ -24,6 +24,9 @@ import { RetentionPage } from "./pages/retention/RetentionPage";
 import { AnalyticsPage } from "./pages/analytics/AnalyticsPage";
 import { OperationsPage } from "./pages/operations/OperationsPage";
 import { OperationPage } from "./pages/operations/OperationPage";
+import { VerificationQueuePage } from "./pages/verification/VerificationQueuePage";
+import { VerificationCasePage } from "./pages/verification/VerificationCasePage";
+import { SupervisionPage } from "./pages/verification/SupervisionPage";
 import { QUEUE, type Requirement } from "./auth/permissions";
 import type { ReactNode } from "react";
 
@@ -40,6 +43,9 @@ const sections: RouteObject[] = [
   { path: "search", element: guarded("case.list", <SearchPage />) },
   { path: "calls", element: guarded("case.create", <CallsPage />) },
   { path: "queue", element: guarded(QUEUE, <QueuePage />) },
+  { path: "verification", element: guarded("verification.review", <VerificationQueuePage />) },
+  { path: "verification/:id", element: guarded("verification.review", <VerificationCasePage />) },
+  { path: "supervision", element: guarded("verification.decide", <SupervisionPage />) },
   { path: "teams", element: guarded("team.read", <TeamsPage />) },
   { path: "admissions", element: guarded("team.admit", <AdmissionsPage />) },
   { path: "canned-replies", element: guarded("canned_reply.manage", <CannedRepliesPage />) },

@@ -4,8 +4,10 @@ import { cases } from "../db/schema.js";
 import type { StaffSession } from "../auth/sessions.js";
 import type { Channel, CaseState, TeamId } from "../../shared/case-states.js";
 import { recordIntake, appendInboundMessage, addStaffMessage, assignCase, transitionCase, mergeCase } from "../cases/index.js";
+import { handOverToVerification } from "../verification/index.js";
 import * as W from "./texts.js";
 import { demoCaptivity, demoFinalEvent, registerDemoPrisoner } from "./registrations.js";
+import { demoVerification, demoWatchlistHit, type DemoVerifiers } from "./verification.js";
 
 /** A small seeded generator (mulberry32): the same demo every time. */
 function prng(seed: number) {
@@ -32,7 +34,7 @@ const ENDINGS: [CaseState, number][] = [
   ["planning", 4], ["scheduled", 3], ["handed_over", 2], ["no_show", 2], ["aborted", 2], ["registered_pow", 3], ["closed", 7],
 ];
 
-export interface DemoStaff {
+export interface DemoStaff extends DemoVerifiers {
   operators: StaffSession[];
   verifier: StaffSession;
   coordinator: StaffSession;
@@ -95,6 +97,7 @@ export async function loadDemoCases(ctx: AppContext, staff: DemoStaff, count = 3
   const recent: { caseId: string; p: Person; channel: Channel }[] = [];
   let duplicates = 0;
   let merged = 0;
+  const provocations: Person[] = [];
 
   for (let i = 0; i < count; i++) {
     // Most cases are days or weeks old; a fifth arrived in the last hours.
@@ -173,6 +176,17 @@ export async function loadDemoCases(ctx: AppContext, staff: DemoStaff, count = 3
     for (let k = 1; k <= last; k++) {
       const to = PATH[k]!;
       if (!step(k < 3 ? 5 : 60, k < 3 ? 240 : 1800)) return;
+      // The operator hands the preliminary surrender to verification; the verdict is two verifiers' (and a supervisor's).
+      if (to === "verifying") {
+        await handOverToVerification(dctx, op, caseId, r.pick(W.REASONS.verifying ?? ["—"]));
+        team = "verification";
+        if (target === "verifying") await demoVerification(dctx, staff, caseId, r.pick(["first", "second", "disagreement"] as const), r.pick, r.chance);
+        continue;
+      }
+      if (to === "verified") {
+        await demoVerification(dctx, staff, caseId, "verified", r.pick, r.chance);
+        continue;
+      }
       // Each stage moves its own cases (policy: a stage grant per move): after the handover, registration takes over.
       const nextTeam: TeamId = k <= 2 ? "intake" : k <= 4 ? "verification" : k <= 8 ? "coordination" : "registration";
       if (nextTeam !== team) {
@@ -193,9 +207,12 @@ export async function loadDemoCases(ctx: AppContext, staff: DemoStaff, count = 3
         if (step(2, 15)) await addStaffMessage(dctx, staff.coordinator, caseId, "reply", r.pick(W.PLANNING_REPLIES));
       }
     }
-    if (target === "rejected" && step(30, 600)) await move(staff.verifier, caseId, "rejected");
+    if (target === "rejected" && step(30, 600) && (await demoVerification(dctx, staff, caseId, "rejected", r.pick, r.chance)) === "provocation") provocations.push(p);
     if ((target === "no_show" || target === "aborted") && step(60, 600)) await move(staff.coordinator, caseId, target);
   }
+
+  // A provocation writes again from the same number a little later: the watchlist flags it.
+  if (provocations[0]) await demoWatchlistHit(dctx, provocations[0].phone);
 
   // Answered cases were read by whoever answered them.
   await ctx.db.execute(sql`UPDATE cases SET unread_count = 0 WHERE last_outbound_at IS NOT NULL AND (last_inbound_at IS NULL OR last_inbound_at <= last_outbound_at)`);

@@ -25,6 +25,7 @@ const DEMO_STAFF: { username: string; displayName: string; role: Role }[] = [
   { username: "operator1", displayName: "Марія Коваль", role: "operator" },
   { username: "operator2", displayName: "Андрій Мельник", role: "operator" },
   { username: "verifier1", displayName: "Ігор Бондар", role: "verifier" },
+  { username: "verifier2", displayName: "Тетяна Гнатюк", role: "verifier" },
   { username: "coordinator1", displayName: "Сергій Ткаченко", role: "coordinator" },
   { username: "registrar1", displayName: "Наталія Шевчук", role: "registrar" },
   { username: "rewards1", displayName: "Віктор Кравченко", role: "reward_officer" },
@@ -78,6 +79,8 @@ export async function loadDemoData(ctx: AppContext, opts: { cases?: number } = {
       const r = await loadDemoCases(ctx, {
         operators: [sessions.get("operator1")!, sessions.get("operator2")!],
         verifier: sessions.get("verifier1")!,
+        verifiers: [sessions.get("verifier1")!, sessions.get("verifier2")!],
+        supervisor: sessions.get("supervisor1")!,
         coordinator: sessions.get("coordinator1")!,
         registrar: sessions.get("registrar1")!,
       }, count);

@@ -44,6 +44,9 @@ export const CONSOLE_PERMISSIONS = [
   "retention.propose",
   "retention.approve",
   "retention.hold",
+  "verification.read",
+  "verification.review",
+  "verification.decide",
 ] as const;
 export type Permission = (typeof CONSOLE_PERMISSIONS)[number];
 

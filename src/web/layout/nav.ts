@@ -18,6 +18,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/calls", label: "calls", requires: "case.create" },
   { to: "/queue", label: "queue", requires: QUEUE },
   { to: "/operations", label: "operations", requires: "rendezvous.read" },
+  { to: "/verification", label: "verification", requires: "verification.review" },
+  { to: "/supervision", label: "supervision", requires: "verification.decide" },
   { to: "/teams", label: "teams", requires: "team.read" },
   { to: "/admissions", label: "admissions", requires: "team.admit" },
   { to: "/canned-replies", label: "canned", requires: "canned_reply.manage" },

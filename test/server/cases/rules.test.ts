@@ -94,19 +94,24 @@ describe("transitions", () => {
           await setState(id, from);
           const r = await staff[role].request("POST", `/api/cases/${id}/transition`, { to, reason: "проверка" });
           const may = !!allow(role, "case", "transition") && !!allow(role, "case", grant as never);
-          expect([role, from, to, r.statusCode], r.body).toEqual([role, from, to, may ? 200 : 403]);
-          expect(await stateOf(id)).toBe(may ? to : from);
+          // A verdict is verification's (two reviews): the plain move into it is refused even with the grant.
+          const verdict = to === "verified" || to === "rejected";
+          expect([role, from, to, r.statusCode], r.body).toEqual([role, from, to, may ? (verdict ? 409 : 200) : 403]);
+          expect(await stateOf(id)).toBe(may && !verdict ? to : from);
         }
       }
     }
   });
 
-  it("a verifier, not an operator, decides verified (issue 10, item 7)", async () => {
+  it("nobody decides verified with a plain move: not an operator (no grant), not a verifier alone (issue 11)", async () => {
     const id = await newCase();
     await setState(id, "verifying");
     expect((await staff.operator.request("POST", `/api/cases/${id}/transition`, { to: "verified", reason: "сам себе" })).statusCode).toBe(403);
     expect((await staff.operator.request("POST", `/api/cases/${id}/assign`, { teamId: "verification" })).statusCode).toBe(204);
-    expect((await staff.verifier.request("POST", `/api/cases/${id}/transition`, { to: "verified", reason: "данные сходятся" })).statusCode).toBe(200);
+    const alone = await staff.verifier.request("POST", `/api/cases/${id}/transition`, { to: "verified", reason: "данные сходятся" });
+    expect(alone.statusCode).toBe(409);
+    expect(alone.json().error.details).toEqual({ guard: "verification: two reviews" });
+    expect(await stateOf(id)).toBe("verifying");
   });
 
   it("guards and effects registered by a capability run inside the move's transaction and roll back with it", async () => {

@@ -1,0 +1,11 @@
+/**
+ * Verification (issue 11): is this request genuine, or a provocation? Importing this entry point
+ * registers its guards on the case core (no verdict without two reviews) and the round it opens
+ * on entering `verifying`; the app imports it before any move can be made.
+ */
+import "./flow.js";
+
+export { handOverToVerification, recordCheck, recordReview, decideAsSupervisor } from "./commands.js";
+export { verificationPanel, verificationQueue, supervisionQueue } from "./view.js";
+export { listWatchlistHits } from "./watchlist.js";
+export { registerVerificationRoutes } from "./routes.js";

@@ -1,0 +1,66 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import type { AppContext } from "../context.js";
+import type { Db } from "../db/index.js";
+import { appendAudit } from "../audit/log.js";
+import { authorize } from "../policy.js";
+import type { SessionUser } from "../auth/sessions.js";
+import { RISK_FACTORS } from "../../shared/verification.js";
+import { verificationSettings } from "./tables.js";
+
+const label = z.string().trim().min(1).max(200);
+/** One checklist item: a stable key, its labels, and the risk factor a "fails" on it raises. */
+export const checklistItemSchema = z.object({
+  key: z.string().regex(/^[a-z][a-z0-9_]{1,40}$/),
+  label: z.object({ uk: label, en: label }),
+  factor: z.enum(RISK_FACTORS).nullable(),
+});
+export const settingsSchema = z.object({
+  slaHours: z.number().int().min(1).max(24 * 14),
+  /** A score at or above this is high risk: two reviews and a supervisor's sign-off. */
+  highRiskThreshold: z.number().int().min(1).max(1000),
+  weights: z.object(Object.fromEntries(RISK_FACTORS.map((f) => [f, z.number().int().min(0).max(100)])) as Record<(typeof RISK_FACTORS)[number], z.ZodNumber>),
+  /** A burst: this many first contacts from new identities within the window before the case. */
+  burst: z.object({ count: z.number().int().min(2).max(1000), minutes: z.number().int().min(1).max(24 * 60) }),
+  checklist: z.array(checklistItemSchema).min(1).max(40).refine((items) => new Set(items.map((i) => i.key)).size === items.length, "checklist keys must differ"),
+});
+export type VerificationSettings = z.infer<typeof settingsSchema>;
+
+export const DEFAULT_SETTINGS: VerificationSettings = {
+  slaHours: 24,
+  highRiskThreshold: 40,
+  weights: { watchlist_hit: 50, shared_channel_identity: 20, first_contact_burst: 15, identity_changed: 20, unit_mismatch: 15, probing_questions: 30, failed_checks: 5 },
+  burst: { count: 5, minutes: 60 },
+  checklist: [
+    { key: "identity_consistent", label: { uk: "Особа однакова в усіх повідомленнях і каналах", en: "Identity is consistent across messages and channels" }, factor: "identity_changed" },
+    { key: "unit_plausible", label: { uk: "Особовий номер і частина правдоподібні для звання і сектора", en: "Service number and unit are plausible for the rank and the claimed sector" }, factor: "unit_mismatch" },
+    { key: "document_matches", label: { uk: "Фото або документ (якщо є) збігається", en: "The photo or document (if any) matches" }, factor: null },
+    { key: "story_consistent", label: { uk: "Розповідь про розгортання і місце узгоджена в часі", en: "The story of deployment and location is consistent over time" }, factor: null },
+    { key: "duplicates_reviewed", label: { uk: "Дублікати й об'єднання переглянуто", en: "Duplicates and merges reviewed" }, factor: null },
+    { key: "watchlist_checked", label: { uk: "Список спостереження перевірено", en: "Watchlist checked" }, factor: null },
+    { key: "contact_pattern", label: { uk: "Характер звернень правдоподібний (не випитує місця і процедури)", en: "Contact pattern is plausible (does not ask for locations or procedures)" }, factor: "probing_questions" },
+  ],
+};
+
+/** The rules in force: the stored row, or the defaults while an admin has set none. */
+export async function readSettings(db: Pick<Db, "select">): Promise<VerificationSettings> {
+  const [row] = await db.select().from(verificationSettings).where(eq(verificationSettings.id, 1));
+  const parsed = row ? settingsSchema.safeParse(row.settings) : null;
+  return parsed?.success ? parsed.data : DEFAULT_SETTINGS;
+}
+
+export async function updateSettings(ctx: AppContext, user: SessionUser, settings: VerificationSettings): Promise<VerificationSettings> {
+  authorize(user, "verification", "configure");
+  await ctx.db.transaction(async (tx) => {
+    const row = { id: 1, settings, updatedAt: ctx.now(), updatedBy: user.id };
+    await tx.insert(verificationSettings).values(row).onConflictDoUpdate({ target: verificationSettings.id, set: row });
+    await appendAudit(tx, ctx.keys.subkey("audit"), {
+      actorId: user.id,
+      action: "verification.settings_changed",
+      subjectType: "settings",
+      subjectId: "verification",
+      details: { threshold: settings.highRiskThreshold, slaHours: settings.slaHours, items: settings.checklist.length },
+    });
+  });
+  return settings;
+}

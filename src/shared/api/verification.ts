@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { CHECK_RESULTS, DECISIONS, REASON_CODES, RISK_FACTORS, STAGES } from "../verification.js";
+
+const freeText = z.string().trim().min(1).max(4000);
+export const handoverBody = z.object({ reason: freeText });
+export const checkBody = z.object({ result: z.enum(CHECK_RESULTS), note: z.string().trim().max(4000).optional() });
+export const reviewBody = z.object({ decision: z.enum(DECISIONS), reasonCode: z.enum(REASON_CODES), note: z.string().trim().max(4000).optional() });
+export const supervisorBody = z.object({ decision: z.enum(DECISIONS), reasonCode: z.enum(REASON_CODES), reason: freeText });
+export const removeWatchlistBody = z.object({ reason: freeText });
+export const stageReply = z.object({ stage: z.enum(STAGES) });
+
+export const riskSchema = z.object({
+  score: z.number(),
+  threshold: z.number(),
+  high: z.boolean(),
+  factors: z.array(z.object({ factor: z.enum(RISK_FACTORS), count: z.number(), weight: z.number(), contribution: z.number() })),
+});
+
+export const panelSchema = z.object({
+  caseId: z.string(),
+  number: z.number(),
+  state: z.string(),
+  stage: z.enum(STAGES).nullable(),
+  round: z.number(),
+  dueAt: z.string().nullable(),
+  enteredAt: z.string().nullable(),
+  outcome: z.enum(DECISIONS).nullable(),
+  reasonCode: z.enum(REASON_CODES).nullable(),
+  canReview: z.boolean(),
+  whyNot: z.enum(["operator", "reviewed"]).nullable(),
+  checklist: z.array(z.object({ key: z.string(), label: z.object({ uk: z.string(), en: z.string() }), result: z.enum(CHECK_RESULTS), note: z.string().nullable(), byId: z.string().nullable(), at: z.string().nullable() })),
+  risk: riskSchema,
+  reviewCount: z.number(),
+  /** null while the reader may not see them yet (the second reviewer before his own). */
+  reviews: z.array(z.object({ reviewerId: z.string(), decision: z.enum(DECISIONS), reasonCode: z.enum(REASON_CODES), note: z.string().nullable(), at: z.string() })).nullable(),
+  watchlistHits: z.array(z.object({ kind: z.string(), reasonCode: z.enum(REASON_CODES), listedAt: z.string() })),
+});
+export type VerificationPanel = z.infer<typeof panelSchema>;
+
+export const queueSchema = z.array(
+  z.object({ caseId: z.string(), number: z.number(), channel: z.string(), stage: z.enum(STAGES), dueAt: z.string(), enteredAt: z.string(), score: z.number(), high: z.boolean(), reviewCount: z.number(), reviewedByMe: z.boolean() }),
+);
+export const supervisionSchema = z.array(
+  z.object({ caseId: z.string(), number: z.number(), stage: z.enum(STAGES), dueAt: z.string(), risk: riskSchema, reviews: z.array(z.object({ decision: z.enum(DECISIONS), reasonCode: z.enum(REASON_CODES), at: z.string() })) }),
+);
+export const hitsSchema = z.array(z.object({ caseId: z.string(), number: z.number(), state: z.string(), channel: z.string(), kind: z.string(), reasonCode: z.enum(REASON_CODES), listedAt: z.string(), sourceNumber: z.number().nullable() }));
+export const watchlistSchema = z.array(z.object({ id: z.string(), kind: z.string(), reasonCode: z.string(), sourceNumber: z.number().nullable(), createdAt: z.string(), removedAt: z.string().nullable() }));

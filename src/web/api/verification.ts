@@ -1,0 +1,29 @@
+import type { z } from "zod";
+import type { hitsSchema, queueSchema, supervisionSchema, VerificationPanel } from "../../shared/api/verification";
+import type { CheckResult, Decision, ReasonCode } from "../../shared/verification";
+import { get, post, put } from "./client";
+
+export type { VerificationPanel };
+export type VerificationQueueRow = z.infer<typeof queueSchema>[number];
+export type SupervisionRow = z.infer<typeof supervisionSchema>[number];
+export type WatchlistHit = z.infer<typeof hitsSchema>[number];
+
+const one = (id: string) => `/api/cases/${encodeURIComponent(id)}/verification`;
+
+export const verificationApi = {
+  queue: () => get<VerificationQueueRow[]>("/api/verification/queue"),
+  hits: () => get<WatchlistHit[]>("/api/verification/hits"),
+  supervision: () => get<SupervisionRow[]>("/api/verification/supervision"),
+  panel: (id: string) => get<VerificationPanel>(one(id)),
+  handover: (id: string, reason: string) => post<void>(`${one(id)}/handover`, { reason }),
+  check: (id: string, item: string, result: CheckResult, note: string) => put<void>(`${one(id)}/checks/${encodeURIComponent(item)}`, { result, ...(note.trim() ? { note } : {}) }),
+  review: (id: string, decision: Decision, reasonCode: ReasonCode, note: string) => post<{ stage: string }>(`${one(id)}/reviews`, { decision, reasonCode, ...(note.trim() ? { note } : {}) }),
+  decide: (id: string, decision: Decision, reasonCode: ReasonCode, reason: string) => post<{ stage: string }>(`${one(id)}/decision`, { decision, reasonCode, reason }),
+};
+
+export const verificationKeys = {
+  queue: ["verification", "queue"] as const,
+  hits: ["verification", "hits"] as const,
+  supervision: ["verification", "supervision"] as const,
+  panel: (id: string) => ["verification", "panel", id] as const,
+};
