@@ -141,6 +141,16 @@ describe("the timeout", () => {
     expect((await search({ name: FIELDS.name, phone: FIELDS.phone })).res.statusCode).toBe(200);
   });
 
+  it("a path id over the router's limit gets 414 in the error shape, without the URL echoed back", async () => {
+    const long = "x".repeat(300);
+    for (const app of [store.app]) {
+      const res = await app.inject({ method: "GET", url: `/api/cases/${long}` });
+      expect(res.statusCode).toBe(414);
+      expect(res.json<{ error: { code: string } }>().error.code).toBe("bad_request");
+      expect(res.body).not.toContain(long);
+    }
+  });
+
   it("a bad search input is a 400 and never a 500", async () => {
     for (const q of ["offset=5000&state=closed", "from=yesterday", "limit=0&state=new", `name=${encodeURIComponent("Ivan) AND 1=1 AND (2=2")}&offset=-1`]) {
       const res = await op.request("GET", `/api/cases/search?${q}`);
