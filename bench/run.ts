@@ -44,6 +44,9 @@ await benchOurHttp(hello.load);
 rows.push(...(await benchStorage(seconds)));
 // Inbox and search at hotline scale (BENCH_CASES_PGLITE=100000, BENCH_CASES_PG=1000000; 0 skips one).
 rows.push(...(await benchCases()));
+// Issue 17: search p95 per combination on lopsided data, public GET / while 4 searches run, RSS over thread reads.
+rows.push(...(await (await import("./availability.bench.js")).benchAvailability()));
+rows.push(...(await (await import("./thread-memory.bench.js")).benchThreadMemory()));
 rows.push(...(await benchChannels(seconds)));
 rows.push(...(await benchCrypto()));
 rows.push(...(await (await import("./intake.bench.js")).benchIntake(seconds)));

@@ -20,6 +20,9 @@ export interface KnownApplicant {
   phone: string;
 }
 
+/** The identifiers a flood of fakes shares (issue 17): `shared` cases of the intake team carry all of them. */
+export const SHARED_APPLICANT = { name: "Флудов Иван Петрович", phone: "+7 900 555 0101", telegram_username: "flood_fake_0101", service_number: "ФЛ-010101" } as const;
+
 const TEAMS = "ARRAY['intake','intake','intake','intake','verification','verification','coordination','coordination','registration','rewards','resettlement']";
 const CHANNELS = "ARRAY['telegram','telegram','telegram','telegram','whatsapp','whatsapp','web','web','web','phone']";
 
@@ -33,7 +36,7 @@ const STATE = `CASE WHEN d < 0.004 THEN 'new' WHEN d < 0.35 THEN 'closed' WHEN d
   WHEN d < 0.90 THEN 'planning' WHEN d < 0.91 THEN 'scheduled' WHEN d < 0.92 THEN 'handed_over' WHEN d < 0.95 THEN 'registered_pow'
   WHEN d < 0.96 THEN 'no_show' WHEN d < 0.97 THEN 'aborted' ELSE 'closed' END`;
 
-export async function seedCases(ctx: AppContext, count: number, opts: { assignTo?: string; known?: number; batch?: number } = {}): Promise<KnownApplicant[]> {
+export async function seedCases(ctx: AppContext, count: number, opts: { assignTo?: string; known?: number; batch?: number; shared?: number } = {}): Promise<KnownApplicant[]> {
   const exec = ctx.database.executeSql;
   const batch = opts.batch ?? 100_000;
   const assign = opts.assignTo ? `'${opts.assignTo.replace(/[^0-9a-f-]/g, "")}'::uuid` : "NULL::uuid";
@@ -84,6 +87,14 @@ export async function seedCases(ctx: AppContext, count: number, opts: { assignTo
     rows.push(...blindIndexRows(ctx, p.id, { name: person.name, phone: person.phone }));
   });
   for (let i = 0; i < rows.length; i += 2000) await ctx.db.insert(blindIndexes).values(rows.slice(i, i + 2000)).onConflictDoNothing();
+  // Lopsided data: `shared` intake cases that all carry the same name, phone, Telegram and service number.
+  if (opts.shared) {
+    const values = blindIndexRows(ctx, "00000000-0000-0000-0000-000000000000", SHARED_APPLICANT);
+    const tuples = values.map((v) => `('${v.kind}', '${v.value}')`).join(", ");
+    await exec(`INSERT INTO blind_indexes (case_id, kind, value)
+      SELECT c.id, k.kind, k.value FROM (SELECT id FROM cases WHERE team_id = 'intake' ORDER BY md5(id::text) LIMIT ${Math.trunc(opts.shared)}) c CROSS JOIN (VALUES ${tuples}) AS k(kind, value)
+      ON CONFLICT DO NOTHING`);
+  }
   // The steady state of a running store (autovacuum has been by): visibility map set, statistics fresh.
   await exec("VACUUM ANALYZE cases");
   await exec("VACUUM ANALYZE blind_indexes");

@@ -42,6 +42,8 @@ const configSchema = z.object({
   channelMaxAttempts: z.coerce.number().int().min(1).max(100).default(25),
   /** Bearer token Prometheus must send for GET /metrics on the staff listener; unset = no token asked (the listener is loopback by default). */
   metricsToken: z.string().min(16).optional(),
+  /** Longest a staff search may run (PostgreSQL statement_timeout; a deadline between its steps on PGlite), then 503 (issue 17). */
+  staffQueryTimeoutMs: z.coerce.number().int().min(1).max(60_000).default(2000),
 });
 
 export type Config = z.infer<typeof configSchema> & {
@@ -93,6 +95,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     channelPollMs: env.CHANNEL_POLL_MS,
     channelMaxAttempts: env.CHANNEL_MAX_ATTEMPTS,
     metricsToken: env.METRICS_TOKEN || undefined,
+    staffQueryTimeoutMs: env.STAFF_QUERY_TIMEOUT_MS || undefined,
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");

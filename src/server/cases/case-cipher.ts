@@ -1,10 +1,10 @@
 import type { Db } from "../db/index.js";
 import { and, eq } from "drizzle-orm";
 import { caseSections } from "../db/schema.js";
-import { generateKeyPair, openSealed, sealTo, type KeyPair } from "../crypto/box.js";
+import { SEAL_OVERHEAD_BYTES, generateKeyPair, openSealedInto, sealTo, type KeyPair } from "../crypto/box.js";
 import { decryptField, encryptField } from "../crypto/fields.js";
 import { randomBytes } from "../crypto/random.js";
-import { secureMove, wipe } from "../crypto/secure.js";
+import { SecureArena, secureMove, wipe } from "../crypto/secure.js";
 
 /**
  * Two ways to write into a case:
@@ -41,19 +41,18 @@ export async function caseKeyring(db: Pick<Db, "select">, caseId: string, caseKe
     pair = { publicKey: casePublicKey, privateKey: secureMove(decryptField(caseKey, secretContext(caseId), row.ciphertext)) };
     return pair;
   };
-  const opened: Buffer[] = [];
+  // Row keys go into slots of a few shared secure slabs, not one sodium_malloc per row.
+  const arena = new SecureArena();
   return {
-    /** The key a row was written with. */
+    /** The key a row was written with (valid until close). */
     async rowKey(sealedKey: Buffer | null): Promise<Buffer> {
       if (!sealedKey) return caseKey;
       const p = await open();
       if (!p) throw new Error("case has no key pair");
-      const k = openSealed(sealedKey, p, "sealed row key", true);
-      opened.push(k);
-      return k;
+      return openSealedInto(sealedKey, p, arena.take(Math.max(1, sealedKey.length - SEAL_OVERHEAD_BYTES)), "sealed row key");
     },
     close() {
-      wipe(...opened);
+      arena.close();
       if (pair) wipe(pair.privateKey);
     },
   };

@@ -8,6 +8,7 @@ import { presentInboxRow } from "./present.js";
 import { inboxPreviews } from "./inbox-preview.js";
 import { inboxCounts, listInbox, queueStats } from "./inbox.js";
 import { searchCases } from "./search.js";
+import { COUNT_BOUND } from "./search-bounds.js";
 import { readSla } from "./sla.js";
 
 const flag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -90,7 +91,7 @@ export function registerInboxRoutes(app: BaseApp, ctx: AppContext) {
     {
       config: { grant: needs("case", "list") }, schema: {
         tags: ["cases"],
-        summary: "Search by receipt code, blind-indexed identity (name, phone, service number, Telegram), state, channel, team, dates (audited); X-Total-Count says how many matched, offset pages on",
+        summary: "Search by receipt code, blind-indexed identity (name, phone, service number, Telegram), state, channel, team, dates (audited); X-Total-Count says how many matched (at most 1,000), X-Search-Truncated: 1 when the search stopped at a bound, offset pages on; 503 when it runs past STAFF_QUERY_TIMEOUT_MS",
         querystring: z.object({
           receipt: text(200),
           name: text(200),
@@ -103,7 +104,7 @@ export function registerInboxRoutes(app: BaseApp, ctx: AppContext) {
           from: z.string().datetime({ offset: true }).optional(),
           to: z.string().datetime({ offset: true }).optional(),
           limit: z.coerce.number().int().min(1).max(200).default(SEARCH_PAGE_SIZE),
-          offset: z.coerce.number().int().min(0).max(100_000).default(0),
+          offset: z.coerce.number().int().min(0).max(COUNT_BOUND).default(0),
         }),
         response: { 200: z.array(caseSummarySchema) },
       },
@@ -113,6 +114,8 @@ export function registerInboxRoutes(app: BaseApp, ctx: AppContext) {
       const { from, to, ...q } = req.query;
       const found = await searchCases(ctx, me, { ...q, ...(from ? { from: new Date(from) } : {}), ...(to ? { to: new Date(to) } : {}) });
       void reply.header("x-total-count", String(found.total));
+      // The search stopped at a bound (search-bounds.ts): there may be more matches than shown or counted.
+      if (found.truncated) void reply.header("x-search-truncated", "1");
       return found.rows.map(presentInboxRow(ctx.now()));
     },
   );

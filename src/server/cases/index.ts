@@ -21,7 +21,7 @@ export { messageContext, type Sections, type SectionName } from "./sections.js";
 // Commands of the case work itself.
 export { recordIntake, type IntakeInput, type IntakeResult } from "./intake.js";
 export { appendInboundMessage, insertSealedMessage } from "./inbound.js";
-export { addStaffMessage, readThread } from "./thread.js";
+export { addStaffMessage, readThread, readThreadPage, type ThreadPage } from "./thread.js";
 export { useReplyDispatch, type ReplyDispatch } from "./reply-dispatch.js";
 export { assignCase } from "./lifecycle.js";
 export { mergeCase, resolveMerged } from "./merge.js";

@@ -1,6 +1,9 @@
 import { and, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../db/index.js";
+import { rowsOf } from "../db/index.js";
 import type { AppContext } from "../context.js";
-import { blindIndexes, cases, users } from "../db/schema.js";
+import { cases, users } from "../db/schema.js";
+import { boundedSearch, candidateIds, carrying, COUNT_BOUND, type SearchBudget } from "./search-bounds.js";
 import { blindIndex, nameTokenIndexes, type BlindIndexKind } from "../crypto/blind-index.js";
 import { nameTokens } from "../crypto/normalise.js";
 import { receiptLookupKey, verifyReceiptCandidates } from "../crypto/receipt.js";
@@ -28,40 +31,101 @@ export interface SearchInput {
   offset?: number;
 }
 
+/** More rows sharing a 4-byte receipt lookup key than this would be a flood: the slow hash checks at most these. */
+const RECEIPT_CANDIDATES = 16;
+
 /** Which policy resource a search field reveals: searching by a value is reading it. */
 const FIELD_RESOURCE = { name: "case_identity", serviceNumber: "case_identity", phone: "case_contact", telegram: "case_contact" } as const;
 
-/** Cases carrying this blind index (one of the given kinds with its value). */
-function withIndex(pairs: { kind: BlindIndexKind; value: string | null }[]): SQL {
+/** One identifying criterion: the blind-index rows that find its candidates, and the test of one case's rows. */
+interface Criterion {
+  /** Exact reads: the criterion's candidates are their union (one OR). */
+  reads: SQL[];
+  /** Reads of which only the smallest is added to the candidates (a name's words; then not exact). */
+  words: SQL[];
+  /** The candidates are exactly the matching set (not a superset to be tested). */
+  exact: boolean;
+  /** Which of these candidates match (blind-index probes by case id). */
+  probe: (db: Db, ids: string[]) => Promise<Set<string>>;
+}
+
+const pair = (kind: BlindIndexKind, value: string) => sql`(kind = ${kind} AND value = ${value})`;
+
+/** Any of these (kind, value) pairs. */
+function anyOf(pairs: { kind: BlindIndexKind; value: string | null }[]): Criterion | null {
   const ok = pairs.filter((p): p is { kind: BlindIndexKind; value: string } => p.value !== null);
-  if (ok.length === 0) return sql`false`;
-  const match = sql.join(
-    ok.map((p) => sql`(${blindIndexes.kind} = ${p.kind} AND ${blindIndexes.value} = ${p.value})`),
-    sql` OR `,
-  );
-  return sql`${cases.id} IN (SELECT ${blindIndexes.caseId} FROM ${blindIndexes} WHERE ${match})`;
+  if (ok.length === 0) return null;
+  const match = sql.join(ok.map((p) => pair(p.kind, p.value)), sql` OR `);
+  return { reads: ok.map((p) => pair(p.kind, p.value)), words: [], exact: true, probe: (db, ids) => carrying(db, ids, match) };
 }
 
 /**
- * A name: the whole normalised name, or every word of it among the case's name words. One IN over
- * a UNION (an OR of sub-queries would read every case); the words are matched by starting from
- * one (the longest, usually the surname, the rarest) and probing the others by key, so a common
- * word like "иван" is never read in full.
+ * A name: the whole normalised name, or every word of it among the case's name words. Candidates
+ * come from the whole name and from one word (the rarest of those read, each read bounded), and
+ * every candidate is then tested for all the words, so a common word like "иван" is never read in full.
  */
-function withName(key: Buffer, name: string): SQL {
+function byName(key: Buffer, name: string): Criterion | null {
   const full = blindIndex(key, "name", name);
   const words = [...new Set(nameTokens(name))];
   const indexes = nameTokenIndexes(key, name); // same order as `words`
-  const tokens = words.map((w, i) => ({ w, v: indexes[i]! })).sort((a, b) => b.w.length - a.w.length).map((x) => x.v);
-  if (!full && tokens.length === 0) return sql`false`;
-  const parts: SQL[] = [];
-  if (full) parts.push(sql`SELECT case_id FROM blind_indexes WHERE kind = 'name' AND value = ${full}`);
-  if (tokens.length > 0) {
-    const [first, ...rest] = tokens;
-    const others = rest.map((t) => sql` AND EXISTS (SELECT 1 FROM blind_indexes w WHERE w.case_id = b.case_id AND w.kind = 'name_token' AND w.value = ${t})`);
-    parts.push(sql`SELECT b.case_id FROM blind_indexes b WHERE b.kind = 'name_token' AND b.value = ${first}${sql.join(others, sql``)}`);
+  const tokens = words.map((w, i) => ({ w, v: indexes[i]! })).sort((a, b) => b.w.length - a.w.length).map((x) => x.v).slice(0, 4);
+  if (!full && tokens.length === 0) return null;
+  const one = tokens.length === 1;
+  return {
+    reads: [...(full ? [pair("name", full)] : []), ...(one ? [pair("name_token", tokens[0]!)] : [])],
+    words: one ? [] : tokens.map((t) => pair("name_token", t)),
+    exact: tokens.length <= 1,
+    probe: (db, ids) =>
+      carrying(
+        db,
+        ids,
+        sql.join([...(full ? [pair("name", full)] : []), ...tokens.map((t) => pair("name_token", t))], sql` OR `),
+        sql`bool_or(kind = 'name') OR count(*) FILTER (WHERE kind = 'name_token') >= ${tokens.length > 0 ? tokens.length : 1_000_000}`,
+      ),
+  };
+}
+
+/**
+ * The cases matching every identifying criterion, as a bounded id list: each criterion's reads are
+ * LIMITed, the smallest set is the base, and the base is tested against the others (by membership
+ * where a criterion's set is exact and complete, else by the base's own blind-index rows).
+ */
+async function identified(db: Db, budget: SearchBudget, criteria: Criterion[], receiptIds: string[] | null): Promise<{ ids: string[]; truncated: boolean }> {
+  const sets: { c: Criterion | null; ids: string[]; full: boolean }[] = [];
+  if (receiptIds) sets.push({ c: null, ids: receiptIds, full: false });
+  for (const c of criteria) {
+    const whole = c.reads.length > 0 ? await candidateIds(db, sql.join(c.reads.map((x) => sql`(${x})`), sql` OR `)) : { ids: [], full: false };
+    let best: { ids: string[]; full: boolean } | null = null;
+    // The whole name already fills the bound: its words would only add more of the same, cut anyway.
+    for (const x of whole.full ? [] : c.words) {
+      budget.check();
+      const r = await candidateIds(db, x);
+      if (!best || (best.full && !r.full) || (r.full === best.full && r.ids.length < best.ids.length)) best = r;
+      if (!best.full && best.ids.length < 50) break; // rare enough: no need to read the other words
+    }
+    const ids = best ? [...new Set([...whole.ids, ...best.ids])] : whole.ids;
+    const full = whole.full || (best?.full ?? false);
+    budget.check();
+    sets.push({ c, ids, full });
   }
-  return sql`${cases.id} IN (${sql.join(parts, sql` UNION `)})`;
+  sets.sort((a, b) => Number(a.full) - Number(b.full) || a.ids.length - b.ids.length);
+  const [base, ...others] = sets;
+  let keep = base!.ids;
+  const toTest: Criterion[] = [];
+  if (base!.c && !base!.c.exact) toTest.push(base!.c);
+  for (const o of others) {
+    if (!o.c || (!o.full && o.c.exact)) {
+      const s = new Set(o.ids);
+      keep = keep.filter((id) => s.has(id));
+    } else toTest.push(o.c);
+  }
+  for (const c of toTest) {
+    if (keep.length === 0) break;
+    const hit = await c.probe(db, keep);
+    keep = keep.filter((id) => hit.has(id));
+    budget.check();
+  }
+  return { ids: keep, truncated: base!.full };
 }
 
 /**
@@ -70,7 +134,7 @@ function withName(key: Buffer, name: string): SQL {
  * lookup key and confirmed by its slow hash. The search is audited with the fields used, never
  * the values.
  */
-export async function searchCases(ctx: AppContext, user: SessionUser, q: SearchInput): Promise<{ rows: InboxRow[]; total: number }> {
+export async function searchCases(ctx: AppContext, user: SessionUser, q: SearchInput): Promise<{ rows: InboxRow[]; total: number; truncated: boolean }> {
   authorize(user, "case", "list");
   const used = (["receipt", "name", "phone", "serviceNumber", "telegram", "state", "channel", "team", "from", "to"] as const).filter((k) => q[k] !== undefined && q[k] !== "");
   if (used.length === 0) throw new AppError("validation_failed", "give at least one search field");
@@ -78,46 +142,77 @@ export async function searchCases(ctx: AppContext, user: SessionUser, q: SearchI
   if (q.receipt) authorize(user, "case", "read");
 
   const key = ctx.keys.subkey("index");
-  const where: (SQL | undefined)[] = [caseScope(user)];
-  if (q.name) where.push(withName(key, q.name));
-  if (q.phone) where.push(withIndex([{ kind: "phone", value: blindIndex(key, "phone", q.phone) }, { kind: "whatsapp", value: blindIndex(key, "whatsapp", q.phone) }]));
-  if (q.serviceNumber) where.push(withIndex([{ kind: "service_number", value: blindIndex(key, "service_number", q.serviceNumber) }]));
+  const criteria: Criterion[] = [];
+  const none = (c: Criterion | null) => (c ? (criteria.push(c), false) : true);
+  let nothing = false;
+  if (q.name) nothing ||= none(byName(key, q.name));
+  if (q.phone) nothing ||= none(anyOf([{ kind: "phone", value: blindIndex(key, "phone", q.phone) }, { kind: "whatsapp", value: blindIndex(key, "whatsapp", q.phone) }]));
+  if (q.serviceNumber) nothing ||= none(anyOf([{ kind: "service_number", value: blindIndex(key, "service_number", q.serviceNumber) }]));
   if (q.telegram) {
     const t = q.telegram.trim();
-    where.push(withIndex([{ kind: "telegram_username", value: blindIndex(key, "telegram_username", t) }, { kind: "telegram_id", value: /^\d+$/.test(t) ? blindIndex(key, "telegram_id", t) : null }]));
+    nothing ||= none(anyOf([{ kind: "telegram_username", value: blindIndex(key, "telegram_username", t) }, { kind: "telegram_id", value: /^\d+$/.test(t) ? blindIndex(key, "telegram_id", t) : null }]));
   }
+  const where: (SQL | undefined)[] = [caseScope(user)];
   if (q.state) where.push(eq(cases.state, q.state));
   if (q.channel) where.push(eq(cases.channel, q.channel));
   if (q.team) where.push(eq(cases.teamId, q.team));
   if (q.from) where.push(gte(cases.createdAt, q.from));
   if (q.to) where.push(lte(cases.createdAt, q.to));
 
-  if (q.receipt) {
-    // The lookup key narrows to a few rows; the slow hash decides (the same work whether or not it matches).
-    const lookup = receiptLookupKey(q.receipt, key);
-    const candidates = lookup
-      ? await ctx.db
-          .select({ id: cases.id, receiptHash: cases.receiptHash })
-          .from(cases)
-          .where(and(eq(cases.receiptLookup, lookup), sql`${cases.receiptHash} IS NOT NULL`, ...where))
-      : [];
-    const hit = await verifyReceiptCandidates(q.receipt, candidates as { id: string; receiptHash: string }[]);
-    where.push(hit ? eq(cases.id, hit.id) : sql`false`);
-  }
-
-  const rows = await ctx.db
-    .select({ row: cases, assigneeName: users.displayName })
-    .from(cases)
-    .leftJoin(users, eq(users.id, cases.assignedUserId))
-    .where(and(...where))
-    .orderBy(desc(cases.updatedAt), desc(cases.id))
-    .limit(q.limit)
-    .offset(q.offset ?? 0);
-  const total =
-    rows.length < q.limit && (q.offset ?? 0) === 0 ? rows.length : ((await ctx.db.select({ n: sql<number>`count(*)::int` }).from(cases).where(and(...where)))[0]?.n ?? 0);
+  const found = await boundedSearch(ctx, async (db, budget) => {
+    let receiptIds: string[] | null = null;
+    if (q.receipt) {
+      // The lookup key narrows to a few rows; the slow hash decides (the same work whether or not it matches).
+      const lookup = receiptLookupKey(q.receipt, key);
+      const candidates = lookup
+        ? await db
+            .select({ id: cases.id, receiptHash: cases.receiptHash })
+            .from(cases)
+            .where(and(eq(cases.receiptLookup, lookup), sql`${cases.receiptHash} IS NOT NULL`, ...where))
+            .limit(RECEIPT_CANDIDATES)
+        : [];
+      const hit = await verifyReceiptCandidates(q.receipt, candidates as { id: string; receiptHash: string }[]);
+      receiptIds = hit ? [hit.id] : [];
+      budget.check();
+    }
+    let truncated = false;
+    const page = (ids: SQL) =>
+      db
+        .select({ row: cases, assigneeName: users.displayName })
+        .from(cases)
+        .leftJoin(users, eq(users.id, cases.assignedUserId))
+        .where(and(...where, ids))
+        .orderBy(desc(cases.updatedAt), desc(cases.id));
+    let rows: Awaited<ReturnType<typeof page>> = [];
+    let total = 0;
+    if (nothing) rows = [];
+    else if (receiptIds || criteria.length > 0) {
+      // At most CANDIDATE_BOUND ids: their order and count in one narrow read by primary key, then the page's rows.
+      const ids = await identified(db, budget, criteria, receiptIds);
+      truncated = ids.truncated;
+      const ordered = ids.ids.length
+        ? await db.select({ id: cases.id }).from(cases).where(and(...where, sql`${cases.id} = ANY(${`{${ids.ids.join(",")}}`}::uuid[])`)).orderBy(desc(cases.updatedAt), desc(cases.id))
+        : [];
+      total = ordered.length;
+      const pageIds = ordered.slice(q.offset ?? 0, (q.offset ?? 0) + q.limit).map((r) => r.id);
+      if (pageIds.length) rows = await page(sql`${cases.id} = ANY(${`{${pageIds.join(",")}}`}::uuid[])`);
+    } else {
+      // State, channel, team, dates: each has an index in updated_at order (cases_*_idx); counted up to COUNT_BOUND.
+      rows = await page(sql`true`).limit(q.limit).offset(q.offset ?? 0);
+      total = rows.length;
+      if (rows.length === q.limit || (q.offset ?? 0) > 0) {
+        budget.check();
+        const [c] = await rowsOf<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${cases} WHERE ${and(...where) ?? sql`true`} LIMIT ${COUNT_BOUND + 1}) x`);
+        total = Math.min(c?.n ?? 0, COUNT_BOUND);
+        if ((c?.n ?? 0) > COUNT_BOUND) truncated = true;
+      }
+    }
+    budget.check();
+    return { rows, total, truncated };
+  });
 
   await ctx.db.transaction((tx) =>
-    appendAudit(tx, ctx.keys.subkey("audit"), { actorId: user.id, action: "case.searched", subjectType: "case", details: { fields: used.join(","), results: rows.length, total } }),
+    appendAudit(tx, ctx.keys.subkey("audit"), { actorId: user.id, action: "case.searched", subjectType: "case", details: { fields: used.join(","), results: found.rows.length, total: found.total, truncated: found.truncated } }),
   );
-  return { rows: rows.map((r) => ({ row: r.row, assigneeName: r.assigneeName, dueAtMs: null })), total };
+  return { rows: found.rows.map((r) => ({ row: r.row, assigneeName: r.assigneeName, dueAtMs: null })), total: found.total, truncated: found.truncated };
 }

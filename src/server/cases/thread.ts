@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { asc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import { cases, messages } from "../db/schema.js";
 import { decryptFieldText, encryptField } from "../crypto/fields.js";
@@ -42,6 +42,35 @@ export async function readThread(ctx: AppContext, caseId: string, caseKey: Buffe
       });
     }
     return out;
+  } finally {
+    keyring.close();
+  }
+}
+
+/** One page of the applicant-visible thread: the newest `limit` messages before `beforeSeq`, in arrival order. */
+export interface ThreadPage {
+  messages: { seq: number; direction: "in" | "out"; body: string; createdAt: Date }[];
+  /** The cursor of the next older page, or null when these are the oldest. */
+  olderSeq: number | null;
+}
+
+/**
+ * The applicant's view of a thread (his messages and the replies, never notes), one page at a
+ * time: at most `limit` rows are read and decrypted per request, so no conversation, however
+ * long, makes one request unbounded (issue 17). Rides messages_case_idx (case_id, seq).
+ */
+export async function readThreadPage(ctx: AppContext, caseId: string, caseKey: Buffer, casePublicKey: Buffer | null, opts: { limit: number; beforeSeq?: number }): Promise<ThreadPage> {
+  const where = and(eq(messages.caseId, caseId), inArray(messages.direction, ["in", "out"]), opts.beforeSeq !== undefined ? lt(messages.seq, opts.beforeSeq) : undefined);
+  const rows = await ctx.db.select().from(messages).where(where).orderBy(desc(messages.seq)).limit(opts.limit + 1);
+  const more = rows.length > opts.limit;
+  const page = rows.slice(0, opts.limit).reverse();
+  const keyring = await caseKeyring(ctx.db, caseId, caseKey, casePublicKey);
+  try {
+    const out: ThreadPage["messages"] = [];
+    for (const m of page) {
+      out.push({ seq: m.seq, direction: m.direction as "in" | "out", body: decryptFieldText(await keyring.rowKey(m.sealedKey), messageContext(caseId, m.id), m.body), createdAt: m.createdAt });
+    }
+    return { messages: out, olderSeq: more && page[0] ? page[0].seq : null };
   } finally {
     keyring.close();
   }

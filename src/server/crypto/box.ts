@@ -77,6 +77,21 @@ export function openSealed(sealed: Buffer, recipient: KeyPair, what: string, sec
   return out;
 }
 
+/**
+ * openSealed into a buffer the caller provides (a slot of a SecureArena), so that opening many
+ * row keys costs no sodium_malloc each. `out` must be exactly the plaintext's length.
+ */
+export function openSealedInto(sealed: Buffer, recipient: KeyPair, out: Buffer, what: string): Buffer {
+  if (sealed.length < SEAL_OVERHEAD_BYTES || out.length !== sealed.length - SEAL_OVERHEAD_BYTES) throw new CryptoError("INVALID_FORMAT", `${what}: sealed box of the wrong size`);
+  assertLength(recipient.publicKey, PUBLIC_KEY_BYTES, "public key");
+  assertLength(recipient.privateKey, PRIVATE_KEY_BYTES, "private key");
+  if (!sodium.crypto_box_seal_open(out, sealed, recipient.publicKey, recipient.privateKey)) {
+    wipe(out);
+    throw new CryptoError("DECRYPT_FAILED", `${what}: not sealed to this key, or tampered`);
+  }
+  return out;
+}
+
 /** Wipes the private half of a key pair. The pair must not be used afterwards. */
 export function wipeKeyPair(pair: KeyPair): void {
   wipe(pair.privateKey);

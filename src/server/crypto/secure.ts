@@ -67,3 +67,42 @@ export function withSecretSync<T>(secret: Buffer, fn: (secret: Buffer) => T): T 
     wipe(secret);
   }
 }
+
+/**
+ * Many small secrets of one operation (the row keys of a long thread) in a few guarded slabs
+ * instead of one sodium_malloc each: every sodium_malloc maps its own pages (guard pages, canary,
+ * mlock) that are given back only when the collector finalises the buffer, and the JS heap sees
+ * none of it, so 640 row keys per thread read piled up native memory by the gigabyte (issue 17).
+ * `close` wipes every slab; the slots must not be used afterwards.
+ */
+export class SecureArena {
+  private readonly slabs: Buffer[] = [];
+  private used = 0;
+
+  constructor(private readonly slabBytes = 4096) {}
+
+  /** A zeroed slot of `size` bytes in secure memory, valid until close(). */
+  take(size: number): Buffer {
+    if (!Number.isInteger(size) || size <= 0) throw new RangeError("SecureArena.take: size must be a positive integer");
+    if (size > this.slabBytes) {
+      const own = secureAlloc(size);
+      this.slabs.push(own);
+      return own;
+    }
+    let slab = this.slabs.at(-1);
+    if (!slab || slab.length !== this.slabBytes || this.used + size > this.slabBytes) {
+      slab = secureAlloc(this.slabBytes);
+      this.slabs.push(slab);
+      this.used = 0;
+    }
+    const slot = slab.subarray(this.used, this.used + size);
+    this.used += size;
+    return slot;
+  }
+
+  close(): void {
+    wipe(...this.slabs);
+    this.slabs.length = 0;
+    this.used = 0;
+  }
+}

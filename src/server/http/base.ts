@@ -36,6 +36,13 @@ export async function createBaseApp(opts: BaseOptions) {
     // Request ids are random per request, not derived from anything about the client.
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // A path id over maxParamLength or a malformed URL: the project's error shape, not Fastify's
+    // default (which echoes the URL back), and a log line with the route's shape only (issue 17).
+    frameworkErrors: (err, req, reply) => {
+      const status = err.statusCode === 414 ? 414 : 400;
+      req.log.info({ code: err.code, statusCode: status, method: req.method, route: routeShape(req.raw.url ?? "") }, "request refused");
+      void (reply as unknown as { status(n: number): { send(b: unknown): void } }).status(status).send({ error: { code: "bad_request", message: status === 414 ? "a part of the address is too long" : "the address could not be read" } } satisfies ApiErrorBody);
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -107,6 +114,15 @@ export async function createBaseApp(opts: BaseOptions) {
 }
 
 export type BaseApp = Awaited<ReturnType<typeof createBaseApp>>;
+
+/** The path with every segment that is not a plain route word shown as ":param", and no query: safe to log. */
+export function routeShape(url: string): string {
+  const path = url.split("?")[0] ?? "";
+  return path
+    .split("/")
+    .map((seg) => (seg === "" || /^[a-z][a-z0-9_-]{0,39}$/.test(seg) ? seg : `:param(${seg.length})`))
+    .join("/");
+}
 
 function statusOf(err: FastifyError | AppError, body: ApiErrorBody): number {
   if (err instanceof AppError) return err.status;

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import { cases, messages } from "../db/schema.js";
 import { encryptField } from "../crypto/fields.js";
-import { messageContext, readApplicantSection, readThread, appendInboundMessage, recordChange } from "../cases/index.js";
+import { messageContext, readApplicantSection, readThreadPage, appendInboundMessage, recordChange } from "../cases/index.js";
 import type { ApplicantSession } from "./applicant-session.js";
 
 export interface ApplicantMessage {
@@ -12,6 +12,9 @@ export interface ApplicantMessage {
   createdAt: Date;
 }
 
+/** Messages per page of the applicant's conversation. */
+export const THREAD_PAGE_SIZE = 50;
+
 /** The rendezvous fields shown to the applicant; everything else in that section stays with staff. */
 export const APPLICANT_RENDEZVOUS_FIELDS = ["when", "where", "signals"] as const;
 export type ApplicantRendezvous = Partial<Record<(typeof APPLICANT_RENDEZVOUS_FIELDS)[number], string>>;
@@ -19,7 +22,14 @@ export type ApplicantRendezvous = Partial<Record<(typeof APPLICANT_RENDEZVOUS_FI
 export interface ApplicantThread {
   /** His case was merged into another: his messages still reach the hotline, answers may come another way. */
   moved: boolean;
+  /** The newest THREAD_PAGE_SIZE messages (or the page before `before`), in arrival order. */
   messages: ApplicantMessage[];
+  /** The `before` cursor of the next older page, or null on the oldest. */
+  olderSeq: number | null;
+  /** A page of older messages, not the newest: the page links back to the latest. */
+  older: boolean;
+  /** The hotline has answered at least once (on any page). */
+  replied: boolean;
   /** Only while the case is scheduled and the coordinators have written these fields. */
   rendezvous: ApplicantRendezvous | null;
 }
@@ -29,18 +39,22 @@ export interface ApplicantThread {
  * notes), and once a handover is scheduled, the time, place and signals. Decrypted with the case
  * key his session holds (rows a channel sealed to the case's public key included).
  */
-export async function readApplicantThread(ctx: AppContext, session: Pick<ApplicantSession, "caseId" | "caseKey">): Promise<ApplicantThread | null> {
+export async function readApplicantThread(ctx: AppContext, session: Pick<ApplicantSession, "caseId" | "caseKey">, opts: { beforeSeq?: number } = {}): Promise<ApplicantThread | null> {
   const [row] = await ctx.db.select({ state: cases.state, publicKey: cases.publicKey }).from(cases).where(eq(cases.id, session.caseId));
   if (!row) return null;
-  const all = await readThread(ctx, session.caseId, session.caseKey, row.publicKey, { includeNotes: false });
-  const thread = all.filter((m) => m.direction === "in" || m.direction === "out").map((m) => ({ direction: m.direction as "in" | "out", body: m.body, createdAt: m.createdAt }));
+  // One page per request: a 640-message conversation is never decrypted in one go (issue 17).
+  const page = await readThreadPage(ctx, session.caseId, session.caseKey, row.publicKey, { limit: THREAD_PAGE_SIZE, ...opts });
+  const thread = page.messages.map((m) => ({ direction: m.direction, body: m.body, createdAt: m.createdAt }));
+  const replied =
+    thread.some((m) => m.direction === "out") ||
+    (await ctx.db.select({ one: sql<number>`1` }).from(messages).where(and(eq(messages.caseId, session.caseId), eq(messages.direction, "out"))).limit(1)).length > 0;
   let rendezvous: ApplicantRendezvous | null = null;
   if (row.state === "scheduled") {
     // Only the fields the section registry declares applicant-visible.
     const section = await readApplicantSection(ctx.db, session.caseId, session.caseKey, "rendezvous");
     if (section) rendezvous = pickRendezvous(section);
   }
-  return { moved: row.state === "merged", messages: thread, rendezvous };
+  return { moved: row.state === "merged", messages: thread, olderSeq: page.olderSeq, older: opts.beforeSeq !== undefined, replied, rendezvous };
 }
 
 function pickRendezvous(value: unknown): ApplicantRendezvous | null {

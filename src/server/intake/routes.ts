@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { eq } from "drizzle-orm";
+import { z } from "zod";
 import type { AppContext } from "../context.js";
 import type { BaseApp } from "../http/base.js";
 import { teams } from "../db/schema.js";
@@ -20,6 +21,15 @@ import { problemPage, type PageContext, type ProblemKind } from "./views/layout.
 import { homePage, instructionsPage } from "./views/info.js";
 import { alreadySentPage, closedPage, donePage, requestPage } from "./views/request.js";
 import { leftPage, returnPage, threadPage } from "./views/return.js";
+
+/** `?before=` of an older page of the conversation: a message position, or "bad" (answered 400). */
+const BEFORE = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+function beforeOf(query: unknown): number | undefined | "bad" {
+  const v = typeof query === "object" && query !== null ? (query as Record<string, unknown>).before : undefined;
+  if (v === undefined) return undefined;
+  const r = BEFORE.safeParse(typeof v === "string" && /^\d{1,16}$/.test(v) ? v : "x");
+  return r.success ? r.data : "bad";
+}
 
 /** Largest form body: a 4,000-character Cyrillic message is ~24 KB once percent-encoded. */
 const BODY_LIMIT = 64 * 1024;
@@ -181,7 +191,9 @@ export async function registerIntakeRoutes(app: BaseApp, ctx: AppContext): Promi
         return send(req, reply, 200, returnPage(p, { notice: cookie ? "expired" : null, token: gate.issue("return") }), { compress: !cookie });
       }
       try {
-        const thread = await readApplicantThread(ctx, session);
+        const before = beforeOf(req.query);
+        if (before === "bad") return send(req, reply, 400, problemPage(p, "badForm"), { compress: false });
+        const thread = await readApplicantThread(ctx, session, before === undefined ? {} : { beforeSeq: before });
         if (!thread) {
           clearCookie(reply);
           return send(req, reply, 200, returnPage(p, { notice: null, token: gate.issue("return") }), { compress: false });

@@ -46,10 +46,11 @@ export async function request<T>(method: Method, path: string, body?: unknown, o
 }
 
 /** A list and how many items matched in all (the server's X-Total-Count header). */
-export async function getCounted<T>(path: string, opts?: RequestOptions): Promise<{ items: T[]; total: number }> {
+export async function getCounted<T>(path: string, opts?: RequestOptions): Promise<{ items: T[]; total: number; truncated: boolean }> {
   const { data, headers } = await send<T[]>("GET", path, undefined, opts ?? {});
   const total = Number(headers.get("x-total-count"));
-  return { items: data, total: Number.isFinite(total) && headers.has("x-total-count") ? total : data.length };
+  // X-Search-Truncated: the search stopped at one of its bounds (there may be more matches).
+  return { items: data, total: Number.isFinite(total) && headers.has("x-total-count") ? total : data.length, truncated: headers.get("x-search-truncated") === "1" };
 }
 
 async function send<T>(method: Method, path: string, body: unknown, opts: RequestOptions): Promise<{ data: T; headers: Headers }> {

@@ -43,7 +43,8 @@ ${
 export function threadPage(p: PageContext, thread: ApplicantThread, opts: { sent: boolean; error?: string | null; draft?: string; tokens: { reply: string; leave: string } }): string {
   const { t } = p;
   const th = t.thread;
-  const replied = thread.messages.some((m) => m.direction === "out");
+  const replied = thread.replied;
+  const pager = thread.olderSeq !== null || thread.older;
   const rv = thread.rendezvous;
   return layout(
     p,
@@ -54,6 +55,13 @@ ${
   rv
     ? html`<div class="box"><h2>${th.rendezvousTitle}</h2>
 ${rv.when ? html`<p><b>${th.when}:</b> ${rv.when}</p>` : ""}${rv.where ? html`<p><b>${th.where}:</b> ${rv.where}</p>` : ""}${rv.signals ? html`<p><b>${th.signals}:</b> ${rv.signals}</p>` : ""}</div>`
+    : ""
+}
+${
+  pager
+    ? html`<nav class="pager noprint" aria-label="${t.threadPages.pages}">${thread.olderSeq !== null ? html`<a class="btn alt" id="older" href="${pageHref("/return", p.lang, `before=${thread.olderSeq}`)}">${t.threadPages.older}</a>` : ""}${
+        thread.older ? html` <a class="btn alt" id="newest" href="${pageHref("/return", p.lang)}">${t.threadPages.newest}</a>` : ""
+      }</nav>`
     : ""
 }
 <ol class="thread" id="thread">

@@ -118,7 +118,12 @@ export function SearchPage() {
           </Group>
         </Stack>
       </form>
-      {results.error && <Alert color="red">{errorText(t, results.error)}</Alert>}
+      {results.error && <Alert color="red">{errorText(t, results.error, { unavailable: t("availability.searchStopped") })}</Alert>}
+      {results.data?.truncated && (
+        <Alert color="yellow" data-testid="search-truncated">
+          {t("availability.truncated", { n: results.data.total })}
+        </Alert>
+      )}
       {results.data && asked && (
         <SearchResults
           page={results.data}
