@@ -94,8 +94,10 @@ describe("transitions", () => {
           await setState(id, from);
           const r = await staff[role].request("POST", `/api/cases/${id}/transition`, { to, reason: "проверка" });
           const may = !!allow(role, "case", "transition") && !!allow(role, "case", grant as never);
-          // A verdict is verification's (two reviews): the plain move into it is refused even with the grant.
-          const verdict = to === "verified" || to === "rejected";
+          // A verdict is verification's (two reviews), and a registration needs a complete Art. 17
+          // record, and closing a registered case a final event: the plain move is refused by
+          // those guards even with the grant.
+          const verdict = to === "verified" || to === "rejected" || to === "registered_pow" || (from === "registered_pow" && to === "closed");
           expect([role, from, to, r.statusCode], r.body).toEqual([role, from, to, may ? (verdict ? 409 : 200) : 403]);
           expect(await stateOf(id)).toBe(may && !verdict ? to : from);
         }

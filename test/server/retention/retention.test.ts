@@ -13,7 +13,7 @@ import { retentionTombstones } from "../../../src/server/retention/tables.js";
 import { verifyAuditChain } from "../../../src/server/audit/log.js";
 import { backup } from "../../../src/server/backup/copy.js";
 
-type Who = "op1" | "sup" | "admin2";
+type Who = "op1" | "sup" | "admin2" | "ver1" | "ver2";
 
 /**
  * Retention on both stores: rules changed with four eyes, a hold that stops the purge, and the
@@ -79,10 +79,16 @@ describe(`retention (${onPostgres() ? "PostgreSQL" : "PGlite"})`, () => {
       await s.ctx.db.execute(sql`UPDATE case_events SET at = at - ${by} WHERE case_id = ${id}`);
     }
   }
-  const reject = async (id: string) => expect((await op.request("POST", `/api/cases/${id}/transition`, { to: "rejected", reason: "провокация" })).statusCode).toBe(200);
+  /** The real road to "rejected": the operator hands the request over, two verifiers reject it. */
+  async function reject(id: string) {
+    expect((await op.request("POST", `/api/cases/${id}/transition`, { to: "preliminary", reason: "данные оставлены" })).statusCode).toBe(200);
+    expect((await op.request("POST", `/api/cases/${id}/verification/handover`, { reason: "предварительная сдача" })).statusCode).toBe(204);
+    for (const v of [s.staff.ver1, s.staff.ver2]) expect((await v.request("POST", `/api/cases/${id}/verification/reviews`, { decision: "rejected", reasonCode: "fake" })).statusCode).toBe(200);
+    expect((await s.ctx.db.select({ state: cases.state }).from(cases).where(eq(cases.id, id)))[0]!.state).toBe("rejected");
+  }
 
   beforeAll(async () => {
-    s = await staffedStore({ staff: { op1: "operator", sup: "supervisor", admin2: "admin" } });
+    s = await staffedStore({ staff: { op1: "operator", sup: "supervisor", admin2: "admin", ver1: "verifier", ver2: "verifier" } });
     op = s.staff.op1;
     await s.admin.request("GET", "/api/auth/session");
     ids.due = await openCase("Фальшивый Один", true);
@@ -171,13 +177,13 @@ describe(`retention (${onPostgres() ? "PostgreSQL" : "PGlite"})`, () => {
     // The closed case keeps its sections and key; its conversation is gone.
     expect(await rows(sql`SELECT count(*)::int AS n FROM messages WHERE case_id = ${ids.closed}`)).toEqual([{ n: 0 }]);
     expect((await rows(sql`SELECT count(*)::int AS n FROM case_sections WHERE case_id = ${ids.closed}`))[0]!.n).toBeGreaterThan(0);
-    // The held and the recent case are intact: their operator still reads them.
+    // The held and the recent case are intact: the verification team still reads them.
     for (const id of [ids.held, ids.recent]) {
-      const c = await op.request("GET", `/api/cases/${id}`);
+      const c = await s.staff.ver1.request("GET", `/api/cases/${id}`);
       expect(c.statusCode).toBe(200);
       expect(c.json().messages.length).toBe(2);
     }
-    expect((await op.request("GET", `/api/cases/${ids.due}`)).statusCode).toBe(404);
+    expect((await s.staff.ver1.request("GET", `/api/cases/${ids.due}`)).statusCode).toBe(404);
     const hay = await seized();
     expect(needles.filter((n) => foundIn(hay, n)).map((n) => n.toString("hex"))).toEqual([]);
     expect(closedNeedles.filter((n) => foundIn(hay, n)).map((n) => n.toString("hex"))).toEqual([]);
