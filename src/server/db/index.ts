@@ -1,4 +1,4 @@
-import type { SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -132,16 +132,27 @@ async function openPostgres(url: string): Promise<Database> {
   };
 }
 
-/** Apply pending migrations. On PostgreSQL an advisory lock keeps two starting instances apart. */
+/**
+ * Run `fn` while no other instance runs the same `key` (start-up work that is not safe twice at
+ * once: migrations, pg-boss's queue creation). On PostgreSQL a transaction-scoped advisory lock is
+ * held on a connection of its own while `fn` works on others, and is released at commit or on
+ * any failure; a session lock taken and released through the pool could be released on another
+ * connection than the one holding it. The embedded store has one process only (its data-directory
+ * lock), and its single connection would wait on itself, so there `fn` just runs.
+ */
+export async function oneInstanceAtATime<T>(database: Pick<Database, "kind" | "db">, key: string, fn: () => Promise<T>): Promise<T> {
+  if (database.kind === "pglite") return fn();
+  return database.db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`safe-passage.${key}`}))`);
+    return fn();
+  });
+}
+
+/** Apply pending migrations, one instance at a time. */
 export async function migrate(database: Database): Promise<void> {
   if (database.kind === "pglite") {
     await migratePglite(database.db as never, { migrationsFolder: MIGRATIONS_DIR });
     return;
   }
-  await database.executeSql("SELECT pg_advisory_lock(7229001)");
-  try {
-    await migratePg(database.db as never, { migrationsFolder: MIGRATIONS_DIR });
-  } finally {
-    await database.executeSql("SELECT pg_advisory_unlock(7229001)");
-  }
+  await oneInstanceAtATime(database, "migrate", () => migratePg(database.db as never, { migrationsFolder: MIGRATIONS_DIR }));
 }

@@ -1,5 +1,5 @@
 import type PgBoss from "pg-boss";
-import { sql } from "drizzle-orm";
+import { oneInstanceAtATime } from "../db/index.js";
 import type { AppContext } from "../context.js";
 import { purgeExpiredSessions } from "../auth/sessions.js";
 import { sessionLimits } from "../auth/enrolment.js";
@@ -39,7 +39,10 @@ const RETRY = { retryLimit: 3, retryDelay: 60, retryBackoff: true } as const;
 
 /** Create each job's queue, its worker and its schedule. Idempotent: every instance calls it at start. */
 export async function startJobs(ctx: AppContext, boss: PgBoss, jobs: readonly JobDecl[] = JOBS): Promise<void> {
-  await oneInstanceAtATime(ctx, "jobs.create-queues", async () => {
+  // pg-boss's create_queue is not safe from two instances at once: both create the queue's
+  // partition and PostgreSQL answers one "deadlock detected", which stopped that server at start
+  // (found by test/server/two-instances.test.ts).
+  await oneInstanceAtATime(ctx.database, "jobs.create-queues", async () => {
     for (const job of jobs) if (!(await boss.getQueue(job.name))) await boss.createQueue(job.name, { name: job.name, policy: "singleton", ...RETRY });
   });
   for (const job of jobs) {
@@ -53,20 +56,4 @@ export async function startJobs(ctx: AppContext, boss: PgBoss, jobs: readonly Jo
     });
     await boss.schedule(job.name, job.cron, {}, { tz: "UTC" });
   }
-}
-
-/**
- * pg-boss's create_queue is not safe to run from two instances at once: both insert the queue row
- * and create its partition, and PostgreSQL answers one of them "deadlock detected", which stopped
- * that server at start (found by test/server/two-instances.test.ts). Instances starting together
- * take turns under a transaction-scoped advisory lock held on a connection of ours while pg-boss
- * works on its own. The embedded store has one process only (its data-directory lock), and its
- * single connection would wait on itself, so there it just runs.
- */
-async function oneInstanceAtATime(ctx: AppContext, key: string, fn: () => Promise<void>): Promise<void> {
-  if (ctx.database.kind === "pglite") return fn();
-  await ctx.db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${"safe-passage." + key}))`);
-    await fn();
-  });
 }
