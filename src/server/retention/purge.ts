@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { eq, inArray, or, sql } from "drizzle-orm";
 import type { AppContext } from "../context.js";
+import type { Tx } from "../audit/log.js";
 import { attachments, caseEvents, cases, messages } from "../db/schema.js";
 import { attachmentsDir, recordChange } from "../cases/index.js";
 import { legalHolds, retentionTombstones } from "./tables.js";
@@ -27,12 +28,9 @@ export interface PurgeOutcome {
  */
 export async function purgeCase(ctx: AppContext, item: DueItem, actorId: string | null): Promise<PurgeOutcome> {
   return ctx.db.transaction(async (tx) => {
-    const [c] = await tx.select().from(cases).where(eq(cases.id, item.caseId)).for("update");
-    if (!c || c.state !== item.state) return { purged: false, files: [] };
-    const [held] = await tx.select({ id: legalHolds.caseId }).from(legalHolds).where(eq(legalHolds.caseId, c.id));
-    if (held) return { purged: false, files: [] };
-    const family = await tx.select({ id: cases.id }).from(cases).where(or(eq(cases.id, c.id), eq(cases.mergedInto, c.id)));
-    const ids = family.map((f) => f.id);
+    const due = await lockStillDue(tx, item);
+    if (!due) return { purged: false, files: [] };
+    const { c, ids } = due;
     const files = (await tx.select({ id: attachments.id }).from(attachments).where(inArray(attachments.caseId, ids))).map((a) => a.id);
     const history = await tx.select({ state: caseEvents.toState, at: caseEvents.at }).from(caseEvents).where(eq(caseEvents.caseId, c.id)).orderBy(caseEvents.at);
     await tx.insert(retentionTombstones).values({
@@ -57,17 +55,29 @@ export async function purgeCase(ctx: AppContext, item: DueItem, actorId: string 
  */
 export async function purgeMessages(ctx: AppContext, item: DueItem, actorId: string | null): Promise<PurgeOutcome & { messages: number }> {
   return ctx.db.transaction(async (tx) => {
-    const [c] = await tx.select().from(cases).where(eq(cases.id, item.caseId)).for("update");
-    if (!c || c.state !== item.state) return { purged: false, files: [], messages: 0 };
-    const [held] = await tx.select({ id: legalHolds.caseId }).from(legalHolds).where(eq(legalHolds.caseId, c.id));
-    if (held) return { purged: false, files: [], messages: 0 };
-    const ids = (await tx.select({ id: cases.id }).from(cases).where(or(eq(cases.id, c.id), eq(cases.mergedInto, c.id)))).map((f) => f.id);
+    const due = await lockStillDue(tx, item);
+    if (!due) return { purged: false, files: [], messages: 0 };
+    const { c, ids } = due;
     const files = (await tx.delete(attachments).where(inArray(attachments.caseId, ids)).returning({ id: attachments.id })).map((a) => a.id);
     const gone = await tx.delete(messages).where(inArray(messages.caseId, ids)).returning({ id: messages.id });
     await tx.execute(sql`UPDATE cases SET unread_count = 0 WHERE id IN (${sql.join(ids.map((i) => sql`${i}::uuid`), sql`, `)})`);
     await recordChange(ctx, tx, { actorId, action: "retention.messages_purged", caseId: c.id, details: { rule: item.rule, messages: gone.length, files: files.length }, notify: "case.updated", event: { kind: "retention.messages_purged" } });
     return { purged: true, files, messages: gone.length };
   });
+}
+
+/**
+ * Lock the case and check, inside the purge's transaction, that it is still what the dry run saw
+ * (same state, no hold placed since); then the ids it takes along: itself and the cases merged
+ * into it.
+ */
+async function lockStillDue(tx: Tx, item: DueItem) {
+  const [c] = await tx.select().from(cases).where(eq(cases.id, item.caseId)).for("update");
+  if (!c || c.state !== item.state) return null;
+  const [held] = await tx.select({ id: legalHolds.caseId }).from(legalHolds).where(eq(legalHolds.caseId, c.id));
+  if (held) return null;
+  const family = await tx.select({ id: cases.id }).from(cases).where(or(eq(cases.id, c.id), eq(cases.mergedInto, c.id)));
+  return { c, ids: family.map((f) => f.id) };
 }
 
 /** Remove encrypted attachment files whose rows are gone. Returns how many were removed. */
