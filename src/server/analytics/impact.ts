@@ -1,6 +1,7 @@
 import { linearRegression, linearRegressionLine } from "simple-statistics";
 import jstat from "jstat";
 import { levelChangeNear } from "./changepoint.js";
+import { isCalendarDay } from "../../shared/calendar-day.js";
 
 /**
  * "Did that event raise requests?" For a daily series of counts and an event day: the change in
@@ -49,7 +50,7 @@ export function checkSeries(dates: string[], counts: number[]): void {
   if (dates.length === 0) throw new ImpactInputError("the series is empty");
   for (let i = 0; i < dates.length; i++) {
     const d = dates[i]!;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(dayNumber(d)) || new Date(dayNumber(d) * DAY_MS).toISOString().slice(0, 10) !== d) throw new ImpactInputError(`row ${i + 2}: "${d}" is not a date (YYYY-MM-DD)`);
+    if (!isCalendarDay(d)) throw new ImpactInputError(`row ${i + 2}: "${d}" is not a date (YYYY-MM-DD)`);
     const c = counts[i]!;
     if (!Number.isInteger(c) || c < 0) throw new ImpactInputError(`row ${i + 2}: the count must be a whole number, 0 or more`);
     if (i > 0) {

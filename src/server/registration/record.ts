@@ -11,6 +11,7 @@ import { cardsOf, openCardFor } from "./cards.js";
 import { fateTimeline } from "./fate.js";
 import { openRecord, sealRecord, type StoredRecord } from "./record-cipher.js";
 import { FINAL_EVENTS } from "../../shared/registration.js";
+import { isCalendarDay } from "../../shared/calendar-day.js";
 
 export const READ_RECORD = { resource: "pow_registration", action: "read" } as const;
 export const WRITE_RECORD = { resource: "pow_registration", action: "write" } as const;
@@ -31,7 +32,7 @@ export function proposalsFromIdentity(identity: Record<string, unknown> | undefi
   if (name.length > 1) out.first_names = name.slice(1).join(" ");
   if (typeof identity.rank === "string") out.rank = identity.rank;
   if (typeof identity.service_number === "string") out.service_number = identity.service_number;
-  if (typeof identity.birth_date === "string" && /^\d{4}-\d{2}-\d{2}$/.test(identity.birth_date)) out.birth_date = identity.birth_date;
+  if (typeof identity.birth_date === "string" && isCalendarDay(identity.birth_date)) out.birth_date = identity.birth_date;
   return out;
 }
 

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { CHANNELS } from "../case-states.js";
+import { calendarDaySchema } from "../calendar-day.js";
 
-const day = z.string().regex(/^\d{4}-\d\d-\d\d$/, "a date as YYYY-MM-DD").refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "not a calendar date");
+const day = calendarDaySchema;
 
 /** The dashboard's filters: a day range (at most 400 days) and optionally one channel. */
 export const dashboardFilterSchema = z
