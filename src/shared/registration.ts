@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { calendarDaySchema } from "./calendar-day.js";
 
 /**
  * The prisoner-of-war record, declared once for the server and the console (labels live in the
@@ -17,7 +18,8 @@ export type RecordField = (typeof RECORD_FIELDS)[number];
 /** The states of health of the model capture card (Annex IV B). */
 export const HEALTH = ["well", "not_wounded", "recovered", "sick", "slightly_wounded", "seriously_wounded"] as const;
 
-const dateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date as YYYY-MM-DD");
+// A real calendar day: "2026-02-30" passed the shape check and reached a date column (a 500).
+const dateText = calendarDaySchema;
 const line = z.string().trim().min(1).max(200);
 
 export const recordValuesSchema = z
