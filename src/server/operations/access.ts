@@ -3,7 +3,7 @@ import type { AppContext } from "../context.js";
 import { appendAudit, type Tx } from "../audit/log.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { AppError } from "../errors.js";
-import { wipe } from "../crypto/index.js";
+import { withSecret } from "../crypto/index.js";
 import { detailsSchema, type Details } from "./schema.js";
 import { openDetails, openOperationKey } from "./keys.js";
 import { operations } from "./tables.js";
@@ -27,10 +27,6 @@ export async function withOperation<T>(ctx: AppContext, session: StaffSession, o
     await ctx.db.transaction((tx) => auditOperation(ctx, tx, session.user.id, "operation.not_found", operationId));
     throw new AppError("not_found", "no such operation");
   }
-  try {
-    const details = detailsSchema.parse(openDetails(key, operationId, row.details));
-    return await fn({ key, row, details });
-  } finally {
-    wipe(key);
-  }
+  const details = row.details;
+  return withSecret(key, (k) => fn({ key: k, row, details: detailsSchema.parse(openDetails(k, operationId, details)) }));
 }

@@ -3,7 +3,6 @@ import oblasts from "../../shared/ua-oblasts.json" with { type: "json" };
 
 /** ISO 3166-2:UA codes, shipped as data (src/shared/ua-oblasts.json). */
 export const OBLAST_CODES = oblasts.subdivisions.map((s) => s.code);
-export const oblastName = (code: string, lang: "uk" | "en" | "ru") => oblasts.subdivisions.find((s) => s.code === code)?.[lang] ?? code;
 
 export interface Point {
   lat: number;

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/index.js";
 import type { Tx } from "../audit/log.js";
 import type { ServerKeys } from "../crypto/server-key.js";
-import { decryptJson, encryptJson, generateCaseKey, isCryptoError, openCaseKey, publicKeyOf, sealCaseKey, wipe } from "../crypto/index.js";
+import { decryptJson, encryptJson, generateCaseKey, isCryptoError, openCaseKey, publicKeyOf, sealCaseKey, withSecret } from "../crypto/index.js";
 import { trustedStaffKeys } from "../keys/pinned.js";
 import { AppError } from "../errors.js";
 import type { StaffSession } from "../auth/sessions.js";
@@ -48,10 +48,5 @@ export async function openOperationKey(db: Pick<Db, "select">, operationId: stri
 
 export async function withOperationKeyOrNull<T>(db: Pick<Db, "select">, operationId: string, session: StaffSession, fn: (key: Buffer) => Promise<T>): Promise<T | null> {
   const key = await openOperationKey(db, operationId, session);
-  if (!key) return null;
-  try {
-    return await fn(key);
-  } finally {
-    wipe(key);
-  }
+  return key ? withSecret(key, fn) : null;
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import ru from "../intake/i18n/ru.json" with { type: "json" };
 import { OBLAST_CODES } from "./geo.js";
-import { isTimeZone } from "./time.js";
+import { DEFAULT_APPLICANT_ZONE, isTimeZone } from "./time.js";
 
 /** The signal templates are data (the applicant catalogs); an operation picks some by id. */
 export const SIGNAL_IDS = Object.keys(ru.operations.signals) as [keyof typeof ru.operations.signals, ...(keyof typeof ru.operations.signals)[]];
@@ -22,7 +22,7 @@ export const planBodySchema = z
     meeting: pointInput,
     alternate: pointInput,
     window: z.object({ start: instant, end: instant }).strict(),
-    applicantZone: z.string().max(60).refine(isTimeZone, "not a time zone").default("Europe/Moscow"),
+    applicantZone: z.string().max(60).refine(isTimeZone, "not a time zone").default(DEFAULT_APPLICANT_ZONE),
     signals: z.array(z.enum(SIGNAL_IDS)).min(1).default([...SIGNAL_IDS]),
     bring: z.array(text(200)).max(20).default([]),
     unit: z.object({ name: text(200), liaison: text(200) }).strict(),

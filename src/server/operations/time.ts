@@ -16,10 +16,26 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
+/**
+ * One formatter per zone, kept: a new Intl.DateTimeFormat per call holds native (ICU) memory until
+ * the collector gets round to it, which is how thread reads once grew the server by gigabytes
+ * (the same fix as the applicant pages' formatters, intake/views/layout.ts). The board formats
+ * two times per operation on every refresh.
+ */
+const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  let f = FORMATTERS.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-GB", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    FORMATTERS.set(zone, f);
+  }
+  return f;
+}
+
 /** "27.10.2025 05:00" in `zone`. */
 export function formatIn(at: Date, zone: string): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-GB", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+    formatterFor(zone)
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );
