@@ -31,9 +31,13 @@ export async function sendInstructions(ctx: AppContext, session: StaffSession, o
     if (row.state !== "planning") throw new AppError("conflict", "instructions are sent once, from planning");
     const links = await ctx.db.select().from(operationCases).where(eq(operationCases.operationId, operationId));
     const start = new Date(details.window.start);
+    // The same texts and reminder times for every man of the group: rendered once.
+    const instructions = renderInstructions(details, row.groupSize);
+    const reminder = renderReminder(details);
+    const dues = details.reminderMinutes.map((m) => new Date(start.getTime() - m * 60_000)).filter((d) => d > ctx.now());
     for (const link of links) {
-      const sent = await addStaffMessage(ctx, session, link.caseId, "reply", renderInstructions(details, row.groupSize));
-      const reminderIds = await queueReminders(ctx, session, operationId, link.caseId, renderReminder(details), details.reminderMinutes.map((m) => new Date(start.getTime() - m * 60_000)).filter((d) => d > ctx.now()));
+      const sent = await addStaffMessage(ctx, session, link.caseId, "reply", instructions);
+      const reminderIds = await queueReminders(ctx, session, operationId, link.caseId, reminder, dues);
       await ctx.db.update(operationCases).set({ instructionMessageIds: [sent.id, ...reminderIds] }).where(and(eq(operationCases.operationId, operationId), eq(operationCases.caseId, link.caseId)));
       await transitionCase(ctx, session, link.caseId, "scheduled", "");
     }
