@@ -1,13 +1,10 @@
-import { createRequire } from "node:module";
 import PDFDocument from "pdfkit";
+import { FONT_BOLD, FONT_REGULAR as FONT, pdfBuffer } from "../pdf.js";
 import type { AppContext } from "../context.js";
 import type { SessionUser } from "../auth/sessions.js";
 import { readDashboard } from "./dashboard.js";
 import texts from "./i18n/report.json" with { type: "json" };
 
-/** DejaVu Sans: Cyrillic, and a file of its own package (no font fetched at run time). */
-const FONT = createRequire(import.meta.url).resolve("dejavu-fonts-ttf/ttf/DejaVuSans.ttf");
-const FONT_BOLD = FONT.replace("DejaVuSans.ttf", "DejaVuSans-Bold.ttf");
 
 const lastDay = (month: string) => {
   const [y, m] = month.split("-").map(Number) as [number, number];
@@ -20,9 +17,7 @@ export async function monthReportPdf(ctx: AppContext, user: SessionUser, month: 
   const t = texts[lang];
   const duration = (s: number | null) => (s === null ? t.none : s >= 3600 ? `${(s / 3600).toFixed(1)} ${t.hours}` : `${Math.round(s / 60)} ${t.minutes}`);
   const doc = new PDFDocument({ size: "A4", margin: 50, info: { Title: t.title.replace("{month}", month) } });
-  const chunks: Buffer[] = [];
-  doc.on("data", (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) => doc.on("end", () => resolve(Buffer.concat(chunks))));
+  const done = pdfBuffer(doc);
   const heading = (s: string) => doc.moveDown(0.6).font(FONT_BOLD).fontSize(12).text(s).font(FONT).fontSize(10);
   doc.font(FONT_BOLD).fontSize(16).text(t.title.replace("{month}", month));
   doc.font(FONT).fontSize(9).fillColor("#555").text(t.subtitle).fillColor("#000").fontSize(10);

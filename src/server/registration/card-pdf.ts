@@ -1,14 +1,8 @@
-import { createRequire } from "node:module";
-import path from "node:path";
 import PDFDocument from "pdfkit";
+import { FONT_BOLD, FONT_REGULAR, pdfBuffer } from "../pdf.js";
 import TEXT from "./card-text.json" with { type: "json" };
 import type { RecordValues, CardReason } from "../../shared/registration.js";
 
-// The font comes from the kept dejavu-fonts-ttf package: it covers Cyrillic and Latin, and is
-// embedded (subset) in the card, so it prints the same on any machine.
-const fontDir = path.join(path.dirname(createRequire(import.meta.url).resolve("dejavu-fonts-ttf/package.json")), "ttf");
-const REGULAR = path.join(fontDir, "DejaVuSans.ttf");
-const BOLD = path.join(fontDir, "DejaVuSans-Bold.ttf");
 
 type Key = keyof typeof TEXT;
 /** A label in the card's languages (English, French, as the model card) and Russian, his language. */
@@ -27,14 +21,9 @@ export interface CardContent {
  */
 export function renderCaptureCard(card: CardContent): Promise<Buffer> {
   const doc = new PDFDocument({ size: "A5", layout: "landscape", margin: 28, info: { Title: TEXT.title[0], Producer: "Safe Passage", Creator: "Safe Passage" } });
-  const chunks: Buffer[] = [];
-  doc.on("data", (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
-  });
-  doc.registerFont("regular", REGULAR);
-  doc.registerFont("bold", BOLD);
+  const done = pdfBuffer(doc);
+  doc.registerFont("regular", FONT_REGULAR);
+  doc.registerFont("bold", FONT_BOLD);
   const v = card.values;
   doc.font("bold").fontSize(10).text(label("title"), { align: "center" });
   doc.font("regular").fontSize(6.5).text(label("convention"), { align: "center" }).moveDown(0.3);
