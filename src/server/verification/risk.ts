@@ -36,9 +36,10 @@ export async function watchlistHits(db: Pick<Db, "select">, caseId: string) {
  * The score, rule by rule: every factor is counted from the store and multiplied by its weight
  * (data, settings.ts), so a verifier sees exactly why a case scores what it does. No model.
  */
-export async function riskOf(db: Pick<Db, "select">, row: { id: string; createdAt: Date }, settings: VerificationSettings): Promise<Risk> {
+export async function riskOf(db: Pick<Db, "select">, row: { id: string; createdAt: Date }, settings: VerificationSettings, hits?: Awaited<ReturnType<typeof watchlistHits>>): Promise<Risk> {
   const counts = new Map<RiskFactor, number>();
-  counts.set("watchlist_hit", new Set((await watchlistHits(db, row.id)).map((h) => h.id)).size);
+  // A caller that already has the case's watchlist hits (the panel shows them) passes them in.
+  counts.set("watchlist_hit", new Set((hits ?? (await watchlistHits(db, row.id))).map((h) => h.id)).size);
 
   // One channel identity used by other live cases (a case merged into this one is the same person).
   const mine = db.select({ value: blindIndexes.value }).from(blindIndexes).where(and(eq(blindIndexes.caseId, row.id), inArray(blindIndexes.kind, [...CHANNEL_KINDS])));

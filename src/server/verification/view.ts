@@ -55,7 +55,7 @@ export async function verificationPanel(ctx: AppContext, session: StaffSession, 
             at: c?.at.toISOString() ?? null,
           };
         }),
-        risk: await riskOf(ctx.db, row, settings),
+        risk: await riskOf(ctx.db, row, settings, hits),
         reviewCount: reviews.length,
         reviews: open
           ? reviews.map((r) => ({
