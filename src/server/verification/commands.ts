@@ -13,7 +13,7 @@ import { applyVerdict, lockVerification, recordStage, tookAsOperator } from "./f
 import { riskOf } from "./risk.js";
 import { indexAcrossKinds } from "./watchlist.js";
 import { readSettings } from "./settings.js";
-import { verificationCases, verificationChecks, verificationReviews } from "./tables.js";
+import { checkNoteContext, reviewNoteContext, verificationCases, verificationChecks, verificationReviews } from "./tables.js";
 
 const REVIEW = { resource: "verification", action: "review" } as const;
 
@@ -38,7 +38,7 @@ export async function recordCheck(ctx: AppContext, session: StaffSession, caseId
     caseId,
     async (caseKey, row) => {
       if (row.state !== "verifying") throw new AppError("conflict", "this case is not being verified");
-      const note = input.note ? encryptField(caseKey, { caseId, table: "verification_checks", field: "note", rowId: item }, input.note) : null;
+      const note = input.note ? encryptField(caseKey, checkNoteContext(caseId, item), input.note) : null;
       await ctx.db.transaction(async (tx) => {
         const values = { caseId, item, result: input.result, note, byId: session.user.id, at: ctx.now() };
         await tx.insert(verificationChecks).values(values).onConflictDoUpdate({ target: [verificationChecks.caseId, verificationChecks.item], set: values });
@@ -70,7 +70,7 @@ export async function recordReview(ctx: AppContext, session: StaffSession, caseI
         const earlier = await tx.select().from(verificationReviews).where(and(eq(verificationReviews.caseId, caseId), eq(verificationReviews.round, v.round)));
         if (earlier.some((r) => r.reviewerId === me)) throw new AppError("conflict", "you have already reviewed this case: a second verifier gives the other review");
         const id = randomUUID();
-        const note = input.note ? encryptField(caseKey, { caseId, table: "verification_reviews", field: "note", rowId: id }, input.note) : null;
+        const note = input.note ? encryptField(caseKey, reviewNoteContext(caseId, id), input.note) : null;
         await tx.insert(verificationReviews).values({ id, caseId, round: v.round, position: earlier.length + 1, reviewerId: me, decision: input.decision, reasonCode: input.reasonCode, note, createdAt: ctx.now() });
         if (input.reasonCode === "provocation") await indexAcrossKinds(ctx, tx, caseId, caseKey, session.user.role);
         let stage: Stage;

@@ -2,6 +2,7 @@ import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } fr
 import { cases, users } from "../db/schema.js";
 import { bytea } from "../db/types.js";
 import type { CheckResult, Decision, ReasonCode, Stage } from "../../shared/verification.js";
+import type { FieldContext } from "../crypto/fields.js";
 
 /**
  * One case's verification (issue 11): the round it is in (a re-check opens a new one), the stage
@@ -100,3 +101,7 @@ export const verificationWatchlist = pgTable(
   },
   (t) => [index("verification_watchlist_lookup_idx").on(t.kind, t.value)],
 );
+
+/** The contexts the encrypted notes are bound to, named once for the command that writes and the view that reads. */
+export const checkNoteContext = (caseId: string, item: string): FieldContext => ({ caseId, table: "verification_checks", field: "note", rowId: item });
+export const reviewNoteContext = (caseId: string, reviewId: string): FieldContext => ({ caseId, table: "verification_reviews", field: "note", rowId: reviewId });

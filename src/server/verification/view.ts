@@ -8,7 +8,7 @@ import type { StaffSession } from "../auth/sessions.js";
 import { riskOf, watchlistHits } from "./risk.js";
 import { readSettings } from "./settings.js";
 import { tookAsOperator } from "./flow.js";
-import { verificationCases, verificationChecks, verificationReviews } from "./tables.js";
+import { checkNoteContext, reviewNoteContext, verificationCases, verificationChecks, verificationReviews } from "./tables.js";
 
 const READ = { resource: "verification", action: "read" } as const;
 
@@ -50,7 +50,7 @@ export async function verificationPanel(ctx: AppContext, session: StaffSession, 
             key: item.key,
             label: item.label,
             result: c?.result ?? "not_checked",
-            note: c?.note ? decryptFieldText(caseKey, { caseId, table: "verification_checks", field: "note", rowId: item.key }, c.note) : null,
+            note: c?.note ? decryptFieldText(caseKey, checkNoteContext(caseId, item.key), c.note) : null,
             byId: c?.byId ?? null,
             at: c?.at.toISOString() ?? null,
           };
@@ -62,7 +62,7 @@ export async function verificationPanel(ctx: AppContext, session: StaffSession, 
               reviewerId: r.reviewerId,
               decision: r.decision,
               reasonCode: r.reasonCode,
-              note: r.note ? decryptFieldText(caseKey, { caseId, table: "verification_reviews", field: "note", rowId: r.id }, r.note) : null,
+              note: r.note ? decryptFieldText(caseKey, reviewNoteContext(caseId, r.id), r.note) : null,
               at: r.createdAt.toISOString(),
             }))
           : null,
