@@ -56,34 +56,40 @@ export async function getCounted<T>(path: string, opts?: RequestOptions): Promis
 async function send<T>(method: Method, path: string, body: unknown, opts: RequestOptions): Promise<{ data: T; headers: Headers }> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (body !== undefined) headers["content-type"] = "application/json";
-  if (method !== "GET" && csrfToken) headers["x-csrf-token"] = csrfToken;
+  const res = await call(path, method, headers, body !== undefined ? JSON.stringify(body) : undefined, opts.signal);
+  if (res.status === 204) return { data: undefined as T, headers: res.headers };
+  const data: unknown = await res.json().catch(() => null);
+  if (res.ok) return { data: data as T, headers: res.headers };
+  throw failure(res, data, opts);
+}
 
-  let res: Response;
+/** fetch with the session cookie and the CSRF token on every non-GET call; a lost network is an ApiError too. */
+async function call(path: string, method: Method, headers: Record<string, string>, body: BodyInit | undefined, signal?: AbortSignal): Promise<Response> {
+  if (method !== "GET" && csrfToken) headers["x-csrf-token"] = csrfToken;
   try {
-    res = await fetch(path, {
+    return await fetch(path, {
       method,
       headers,
       credentials: "same-origin",
       cache: "no-store",
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(body !== undefined ? { body } : {}),
+      ...(signal ? { signal } : {}),
     });
   } catch (err) {
     if (err instanceof DOMException && err.name === "AbortError") throw err;
     throw new ApiError(0, "network", "network error");
   }
+}
 
-  if (res.status === 204) return { data: undefined as T, headers: res.headers };
-  const data: unknown = await res.json().catch(() => null);
-  if (res.ok) return { data: data as T, headers: res.headers };
-
+/** The server's one error shape as an ApiError; a lost session tells the session holder, whatever the call. */
+function failure(res: Response, data: unknown, opts: RequestOptions): ApiError {
   const error = isApiError(data)
     ? new ApiError(res.status, data.error.code, data.error.message, data.error.details)
     : new ApiError(res.status, res.status >= 500 ? "internal" : "bad_request", `HTTP ${res.status}`);
   if (!opts.quietAuth && (error.code === "unauthenticated" || error.code === "enrolment_required")) {
     for (const l of unauthenticatedListeners) l(error.code);
   }
-  throw error;
+  return error;
 }
 
 export const get = <T>(path: string, opts?: RequestOptions) => request<T>("GET", path, undefined, opts);
@@ -99,24 +105,15 @@ export async function upload<T>(path: string, file: File): Promise<T> {
     "x-file-name": encodeURIComponent(file.name).slice(0, 600),
     "x-file-type": /^[\w.+-]+\/[\w.+-]+$/.test(file.type) ? file.type : "application/octet-stream",
   };
-  if (csrfToken) headers["x-csrf-token"] = csrfToken;
-  let res: Response;
-  try {
-    res = await fetch(path, { method: "POST", headers, body: file, credentials: "same-origin", cache: "no-store" });
-  } catch {
-    throw new ApiError(0, "network", "network error");
-  }
+  const res = await call(path, "POST", headers, file);
   const data: unknown = await res.json().catch(() => null);
   if (res.ok) return data as T;
-  throw isApiError(data) ? new ApiError(res.status, data.error.code, data.error.message, data.error.details) : new ApiError(res.status, "internal", `HTTP ${res.status}`);
+  throw failure(res, data, {});
 }
 
 /** POST and take the answer as a file (a printed card): a blob, or the one error shape. */
 export async function postForBlob(path: string, body: unknown): Promise<Blob> {
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (csrfToken) headers["x-csrf-token"] = csrfToken;
-  const res = await fetch(path, { method: "POST", headers, credentials: "same-origin", cache: "no-store", body: JSON.stringify(body) });
+  const res = await call(path, "POST", { "content-type": "application/json" }, JSON.stringify(body));
   if (res.ok) return res.blob();
-  const data: unknown = await res.json().catch(() => null);
-  throw isApiError(data) ? new ApiError(res.status, data.error.code, data.error.message, data.error.details) : new ApiError(res.status, "bad_request", `HTTP ${res.status}`);
+  throw failure(res, await res.json().catch(() => null), {});
 }
