@@ -65,16 +65,8 @@ export function sealTo(recipientPublicKey: Buffer, message: Buffer): Buffer {
  * the result in sodium_malloc memory, for boxes that hold keys.
  */
 export function openSealed(sealed: Buffer, recipient: KeyPair, what: string, secure = false): Buffer {
-  if (sealed.length < SEAL_OVERHEAD_BYTES) throw new CryptoError("INVALID_FORMAT", `${what}: sealed box too short`);
-  assertLength(recipient.publicKey, PUBLIC_KEY_BYTES, "public key");
-  assertLength(recipient.privateKey, PRIVATE_KEY_BYTES, "private key");
-  const len = sealed.length - SEAL_OVERHEAD_BYTES;
-  const out = secure && len > 0 ? secureAlloc(len) : Buffer.alloc(len);
-  if (!sodium.crypto_box_seal_open(out, sealed, recipient.publicKey, recipient.privateKey)) {
-    wipe(out);
-    throw new CryptoError("DECRYPT_FAILED", `${what}: not sealed to this key, or tampered`);
-  }
-  return out;
+  const len = Math.max(0, sealed.length - SEAL_OVERHEAD_BYTES);
+  return openSealedInto(sealed, recipient, secure && len > 0 ? secureAlloc(len) : Buffer.alloc(len), what);
 }
 
 /**
@@ -82,7 +74,8 @@ export function openSealed(sealed: Buffer, recipient: KeyPair, what: string, sec
  * row keys costs no sodium_malloc each. `out` must be exactly the plaintext's length.
  */
 export function openSealedInto(sealed: Buffer, recipient: KeyPair, out: Buffer, what: string): Buffer {
-  if (sealed.length < SEAL_OVERHEAD_BYTES || out.length !== sealed.length - SEAL_OVERHEAD_BYTES) throw new CryptoError("INVALID_FORMAT", `${what}: sealed box of the wrong size`);
+  if (sealed.length < SEAL_OVERHEAD_BYTES) throw new CryptoError("INVALID_FORMAT", `${what}: sealed box too short`);
+  if (out.length !== sealed.length - SEAL_OVERHEAD_BYTES) throw new CryptoError("INVALID_INPUT", `${what}: output buffer of the wrong size`);
   assertLength(recipient.publicKey, PUBLIC_KEY_BYTES, "public key");
   assertLength(recipient.privateKey, PRIVATE_KEY_BYTES, "private key");
   if (!sodium.crypto_box_seal_open(out, sealed, recipient.publicKey, recipient.privateKey)) {
