@@ -20,31 +20,21 @@ export interface OpenedCase {
 }
 
 /**
- * The messages of a case in arrival order, decrypted: rows written with the case key, and rows
- * sealed to the case's public key by a channel while nobody held the case key.
+ * The messages of a case in arrival order, notes included, decrypted: rows written with the case
+ * key, and rows sealed to the case's public key by a channel while nobody held the case key.
  */
-export async function readThread(ctx: AppContext, caseId: string, caseKey: Buffer, casePublicKey: Buffer | null, opts: { includeNotes: boolean }) {
+export async function readThread(ctx: AppContext, caseId: string, caseKey: Buffer, casePublicKey: Buffer | null): Promise<OpenedCase["messages"]> {
   const rows = await ctx.db.select().from(messages).where(eq(messages.caseId, caseId)).orderBy(asc(messages.seq));
-  const keyring = await caseKeyring(ctx.db, caseId, caseKey, casePublicKey);
-  try {
-    const out: OpenedCase["messages"] = [];
-    for (const m of rows) {
-      if (!opts.includeNotes && m.direction === "note") continue;
-      out.push({
-        id: m.id,
-        direction: m.direction,
-        channel: m.channel,
-        authorUserId: m.authorUserId,
-        body: decryptFieldText(await keyring.rowKey(m.sealedKey), messageContext(caseId, m.id), m.body),
-        createdAt: m.createdAt,
-        deliveryState: m.deliveryState,
-        replacesId: m.replacesId,
-      });
-    }
-    return out;
-  } finally {
-    keyring.close();
-  }
+  return openMessages(ctx, caseId, caseKey, casePublicKey, rows, (m, body) => ({
+    id: m.id,
+    direction: m.direction,
+    channel: m.channel,
+    authorUserId: m.authorUserId,
+    body,
+    createdAt: m.createdAt,
+    deliveryState: m.deliveryState,
+    replacesId: m.replacesId,
+  }));
 }
 
 /** One page of the applicant-visible thread: the newest `limit` messages before `beforeSeq`, in arrival order. */
@@ -64,13 +54,17 @@ export async function readThreadPage(ctx: AppContext, caseId: string, caseKey: B
   const rows = await ctx.db.select().from(messages).where(where).orderBy(desc(messages.seq)).limit(opts.limit + 1);
   const more = rows.length > opts.limit;
   const page = rows.slice(0, opts.limit).reverse();
+  const opened = await openMessages(ctx, caseId, caseKey, casePublicKey, page, (m, body) => ({ seq: m.seq, direction: m.direction as "in" | "out", body, createdAt: m.createdAt }));
+  return { messages: opened, olderSeq: more && page[0] ? page[0].seq : null };
+}
+
+/** Decrypts message rows with one keyring for the case (closed however the reading ends) and shapes each. */
+async function openMessages<T>(ctx: AppContext, caseId: string, caseKey: Buffer, casePublicKey: Buffer | null, rows: (typeof messages.$inferSelect)[], shape: (m: typeof messages.$inferSelect, body: string) => T): Promise<T[]> {
   const keyring = await caseKeyring(ctx.db, caseId, caseKey, casePublicKey);
   try {
-    const out: ThreadPage["messages"] = [];
-    for (const m of page) {
-      out.push({ seq: m.seq, direction: m.direction as "in" | "out", body: decryptFieldText(await keyring.rowKey(m.sealedKey), messageContext(caseId, m.id), m.body), createdAt: m.createdAt });
-    }
-    return { messages: out, olderSeq: more && page[0] ? page[0].seq : null };
+    const out: T[] = [];
+    for (const m of rows) out.push(shape(m, decryptFieldText(await keyring.rowKey(m.sealedKey), messageContext(caseId, m.id), m.body)));
+    return out;
   } finally {
     keyring.close();
   }

@@ -68,7 +68,7 @@ export async function openCaseView(ctx: AppContext, session: StaffSession, caseI
   const me = { id: session.user.id, privateKey: session.privateKey };
   return withCaseKey(ctx, session, caseId, async (caseKey, row) => {
     const sections: OpenedCase["sections"] = await readSections(ctx.db, caseId, caseKey, session.user.role);
-    const messages = (await readThread(ctx, caseId, caseKey, row.publicKey, { includeNotes: true })).map((m) => ({ ...m, caseId, caseNumber: row.number }));
+    const messages = (await readThread(ctx, caseId, caseKey, row.publicKey)).map((m) => ({ ...m, caseId, caseNumber: row.number }));
     const events = await readEvents(ctx, caseId, row.number, caseKey);
 
     const sources = await mergedSources(ctx.db, caseId);
@@ -81,7 +81,7 @@ export async function openCaseView(ctx: AppContext, session: StaffSession, caseI
       }
       try {
         const [srcRow] = await ctx.db.select({ publicKey: cases.publicKey }).from(cases).where(eq(cases.id, src.id));
-        for (const m of await readThread(ctx, src.id, key, srcRow?.publicKey ?? null, { includeNotes: true })) messages.push({ ...m, caseId: src.id, caseNumber: src.number });
+        for (const m of await readThread(ctx, src.id, key, srcRow?.publicKey ?? null)) messages.push({ ...m, caseId: src.id, caseNumber: src.number });
         events.push(...(await readEvents(ctx, src.id, src.number, key)));
         merged.push({ ...src, readable: true });
       } finally {
