@@ -2,9 +2,9 @@ import type { AppContext } from "../context.js";
 import type { BaseApp } from "../http/base.js";
 import { html } from "../intake/html.js";
 import { CATALOGS, fill, langOf } from "../intake/i18n.js";
-import { layout, localeOf, type PageContext } from "../intake/views/layout.js";
+import { formatMonth, layout, localeOf, type PageContext } from "../intake/views/layout.js";
 import { loadIntakeSettings } from "../intake/settings.js";
-import { compress, negotiateEncoding } from "../intake/compress.js";
+import { sendCompressed } from "../intake/compress.js";
 import { loadStatsSettings, readPublicStats, type Cell, type PublicStats, type StatsSettings } from "./disclosure.js";
 
 /** The public statistics page (`/stats`): the applicant site's frame, without its one script. */
@@ -13,13 +13,12 @@ export function statsPage(p: PageContext, s: PublicStats, settings: StatsSetting
   const vars = { threshold: settings.threshold - 1, threshold1: settings.threshold, base: settings.base };
   const num = new Intl.NumberFormat(localeOf(p.lang));
   const cell = (c: Cell) => ("fewer" in c ? fill(t.fewer, vars) : num.format(c.value));
-  const monthName = (m: string) => new Intl.DateTimeFormat(localeOf(p.lang), { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${m}-01T00:00:00Z`));
   const channelName = (c: string) => (t.channels as Record<string, string>)[c] ?? c;
   const table = s.months.length
     ? html`<table>
 <thead><tr><th>${t.month}</th>${s.channels.map((c) => html`<th>${channelName(c)}</th>`)}<th>${t.total}</th></tr></thead>
 <tbody>
-${s.months.map((m) => html`<tr><td>${monthName(m.month)}</td>${m.cells.map((c) => html`<td>${cell(c)}</td>`)}<td><b>${cell(m.total)}</b></td></tr>
+${s.months.map((m) => html`<tr><td>${formatMonth(p, m.month)}</td>${m.cells.map((c) => html`<td>${cell(c)}</td>`)}<td><b>${cell(m.total)}</b></td></tr>
 `)}</tbody>
 <tfoot><tr><th>${t.total}</th>${s.channelTotals.map((c) => html`<th>${cell(c)}</th>`)}<th>${cell(s.total)}</th></tr></tfoot>
 </table>`
@@ -44,13 +43,6 @@ export function registerStatsPage(app: BaseApp, ctx: AppContext): void {
   app.get("/stats", async (req, reply) => {
     const lang = langOf(req.query);
     const p: PageContext = { lang, t: CATALOGS[lang], nonce: reply.cspNonce ?? { script: "", style: "" }, path: "/stats", settings: intake, now: ctx.now() };
-    let body: Buffer = Buffer.from(statsPage(p, await readPublicStats(ctx, settings), settings), "utf8");
-    void reply.type("text/html; charset=utf-8").header("Vary", "Accept-Encoding");
-    const encoding = negotiateEncoding(req.headers["accept-encoding"]);
-    if (encoding) {
-      body = compress(body, encoding);
-      void reply.header("Content-Encoding", encoding);
-    }
-    return reply.send(body);
+    return sendCompressed(req, reply.type("text/html; charset=utf-8"), statsPage(p, await readPublicStats(ctx, settings), settings));
   });
 }

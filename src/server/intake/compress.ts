@@ -1,4 +1,5 @@
 import zlib from "node:zlib";
+import type { FastifyReply, FastifyRequest } from "fastify";
 
 /**
  * Compression for the public pages that hold nothing personal (home, form, instructions, the
@@ -29,4 +30,15 @@ export function compress(body: Buffer, encoding: Encoding): Buffer {
     });
   }
   return zlib.gzipSync(body, { level: 9 });
+}
+
+/**
+ * Sends a text body compressed when the client takes it (Vary says the answer depends on that).
+ * Only for bodies that hold nothing secret: see the note at the top.
+ */
+export function sendCompressed(req: FastifyRequest, reply: FastifyReply, body: string): FastifyReply {
+  void reply.header("Vary", "Accept-Encoding");
+  const encoding = negotiateEncoding(req.headers["accept-encoding"]);
+  if (!encoding) return reply.send(Buffer.from(body, "utf8"));
+  return reply.header("Content-Encoding", encoding).send(compress(Buffer.from(body, "utf8"), encoding));
 }

@@ -16,7 +16,7 @@ import { LEAVE_FORM, LIMITS, REPLY_FORM, REQUEST_FORM, RETURN_FORM, textValue, v
 import { submitWebRequest } from "./submit.js";
 import { APPLICANT_COOKIE, endApplicantSession, openCaseWithReceipt, resumeApplicantSession, startApplicantSession } from "./applicant-session.js";
 import { addApplicantReply, readApplicantThread, type ApplicantThread } from "./applicant-thread.js";
-import { compress, negotiateEncoding } from "./compress.js";
+import { sendCompressed } from "./compress.js";
 import { problemPage, type PageContext, type ProblemKind } from "./views/layout.js";
 import { homePage, instructionsPage } from "./views/info.js";
 import { alreadySentPage, closedPage, donePage, requestPage } from "./views/request.js";
@@ -61,17 +61,8 @@ export async function registerIntakeRoutes(app: BaseApp, ctx: AppContext): Promi
   };
 
   const send = (req: FastifyRequest, reply: FastifyReply, status: number, body: string, opts: { compress: boolean }) => {
-    let payload: Buffer = Buffer.from(body, "utf8");
     void reply.status(status).type("text/html; charset=utf-8");
-    if (opts.compress) {
-      void reply.header("Vary", "Accept-Encoding");
-      const encoding = negotiateEncoding(req.headers["accept-encoding"]);
-      if (encoding) {
-        payload = compress(payload, encoding);
-        void reply.header("Content-Encoding", encoding);
-      }
-    }
-    return reply.send(payload);
+    return opts.compress ? sendCompressed(req, reply, body) : reply.send(Buffer.from(body, "utf8"));
   };
 
   /** Refusals every form shares; the others (stale, pow, busy) give the form back. */
@@ -286,13 +277,7 @@ export async function registerIntakeRoutes(app: BaseApp, ctx: AppContext): Promi
       return send(req, reply, admitted.ok ? 200 : 400, leftPage(page(req, reply, "/")), { compress: false });
     });
 
-    const script = (body: string) => async (req: FastifyRequest, reply: FastifyReply) => {
-      void reply.type("text/javascript; charset=utf-8");
-      void reply.header("Vary", "Accept-Encoding");
-      const encoding = negotiateEncoding(req.headers["accept-encoding"]);
-      if (!encoding) return reply.send(body);
-      return reply.header("Content-Encoding", encoding).send(compress(Buffer.from(body, "utf8"), encoding));
-    };
+    const script = (body: string) => async (req: FastifyRequest, reply: FastifyReply) => sendCompressed(req, reply.type("text/javascript; charset=utf-8"), body);
     scope.get("/pow.js", { config: pageLimit }, script(POW_SCRIPT));
     scope.get("/argon2.js", { config: pageLimit }, script(ARGON2_SCRIPT));
     const worker = script(POW_WORKER_SCRIPT);

@@ -1,7 +1,7 @@
 import { html } from "../html.js";
 import { fill, pageHref } from "../i18n.js";
 import { scheduleInForce, type RewardItem } from "../choices.js";
-import { layout, localeOf, type PageContext } from "./layout.js";
+import { formatLongDate, layout, localeOf, type PageContext } from "./layout.js";
 
 export function homePage(p: PageContext): string {
   const { t } = p;
@@ -39,7 +39,7 @@ export function instructionsPage(p: PageContext): string {
   const i = t.instructions;
   const schedule = scheduleInForce(p.now);
   // "1 апреля 2022 г." already ends in a full stop; the sentence adds its own.
-  const since = new Intl.DateTimeFormat(localeOf(p.lang), { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${schedule.effectiveFrom}T00:00:00Z`));
+  const since = formatLongDate(p, schedule.effectiveFrom);
   return layout(
     p,
     i.title,

@@ -83,18 +83,33 @@ export function problemPage(p: PageContext, kind: ProblemKind, vars: Record<stri
 }
 
 /**
- * One formatter per language and time zone, made once: an Intl.DateTimeFormat holds ICU objects in
+ * One formatter per locale and options, made once: an Intl.DateTimeFormat holds ICU objects in
  * native memory that the JS heap does not see, so making one per message (640 per thread read) grew
  * the resident size by gigabytes before the collector ever felt pressure (issue 17).
  */
 const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
 
-export function formatDateTime(p: PageContext, d: Date): string {
-  const key = `${p.lang}|${p.t.meta.timeZone}`;
+function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
   let f = FORMATTERS.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat(localeOf(p.lang), { dateStyle: "medium", timeStyle: "short", timeZone: p.t.meta.timeZone });
+    f = new Intl.DateTimeFormat(locale, options);
     FORMATTERS.set(key, f);
   }
-  return f.format(d);
+  return f;
+}
+
+/** A moment in the applicant's time zone (the catalog's), medium date and short time. */
+export function formatDateTime(p: PageContext, d: Date): string {
+  return dateFormat(localeOf(p.lang), { dateStyle: "medium", timeStyle: "short", timeZone: p.t.meta.timeZone }).format(d);
+}
+
+/** A calendar month ("2026-03") by name, in the page's language. */
+export function formatMonth(p: PageContext, month: string): string {
+  return dateFormat(localeOf(p.lang), { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${month}-01T00:00:00Z`));
+}
+
+/** A calendar day ("2022-04-01") in words, in the page's language. */
+export function formatLongDate(p: PageContext, day: string): string {
+  return dateFormat(localeOf(p.lang), { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${day}T00:00:00Z`));
 }
