@@ -12,3 +12,22 @@ export function isCalendarDay(v: string): boolean {
  * database as a timestamp and failed there with a 500 (found by the route fuzz test).
  */
 export const calendarDaySchema = z.string().refine(isCalendarDay, "a date as YYYY-MM-DD");
+
+const DAY_MS = 86_400_000;
+
+/** The calendar day `days` after (or before, when negative) `day`, both YYYY-MM-DD. */
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+/** Every day from `from` to `to`, both included. */
+export function dayList(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
+  return out;
+}

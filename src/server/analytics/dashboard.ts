@@ -5,6 +5,8 @@ import { authorize } from "../policy.js";
 import type { SessionUser } from "../auth/sessions.js";
 import { CHANNELS } from "../../shared/case-states.js";
 import { DURATION_METRICS, FUNNEL_STEPS, type Dashboard, type DashboardFilter } from "../../shared/api/analytics.js";
+import { readSla } from "../cases/index.js";
+import { addDays, dayList, daysBetween } from "../../shared/calendar-day.js";
 import { listEvents } from "./events.js";
 
 /**
@@ -12,13 +14,6 @@ import { listEvents } from "./events.js";
  * of messages) and, for the backlog, from the cases' state column. Nothing here reads a
  * ciphertext or a case id.
  */
-const DAY_MS = 86_400_000;
-export const dayList = (from: string, to: string): string[] => {
-  const out: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += DAY_MS) out.push(new Date(t).toISOString().slice(0, 10));
-  return out;
-};
-const shift = (d: string, days: number) => new Date(Date.parse(`${d}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 const channelIs = (channel: string | undefined) => (channel ? sql`AND channel = ${channel}` : sql``);
 
 /** Daily counts of one metric by channel over [from, to]. */
@@ -74,13 +69,13 @@ export async function readDashboard(ctx: AppContext, user: SessionUser, f: Dashb
   const days = dayList(f.from, f.to);
   const index = new Map(days.map((d, i) => [d, i]));
   // Six days before the range, so that the 7-day average starts full on its first day.
-  const early = shift(f.from, -6);
+  const early = addDays(f.from, -6);
   const contactRows = await dailyByChannel(ctx, "first_contact", early, f.to, f.channel);
   const channels = f.channel ? [f.channel] : [...CHANNELS];
   const byChannel = Object.fromEntries(channels.map((c) => [c, days.map(() => 0)]));
   const wide = dayList(early, f.to).map(() => 0);
   for (const r of contactRows) {
-    wide[Math.round((Date.parse(r.day) - Date.parse(early)) / DAY_MS)]! += r.n;
+    wide[daysBetween(early, r.day)]! += r.n;
     const i = index.get(r.day);
     if (i !== undefined && byChannel[r.channel]) byChannel[r.channel]![i]! += r.n;
   }
@@ -112,7 +107,7 @@ export async function readDashboard(ctx: AppContext, user: SessionUser, f: Dashb
     sql`SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(n)::int AS answered, sum(within_sla)::int AS within FROM analytics_durations
          WHERE metric = 'first_response' AND day BETWEEN ${f.from}::date AND ${f.to}::date ${channelIs(f.channel)} GROUP BY day ORDER BY day`,
   );
-  const [target] = await rowsOf<{ m: number }>(ctx.db, sql`SELECT coalesce((SELECT first_response_minutes FROM sla_settings WHERE id = 1), 5) AS m`);
+  const target = (await readSla(ctx.db)).firstResponseMinutes;
   const answered = slaRows.reduce((s, r) => s + r.answered, 0);
   const within = slaRows.reduce((s, r) => s + r.within, 0);
   return {
@@ -124,7 +119,7 @@ export async function readDashboard(ctx: AppContext, user: SessionUser, f: Dashb
     durations,
     verdicts,
     backlog,
-    sla: { targetMinutes: target?.m ?? 5, daily: slaRows.map((r) => ({ day: r.day, answered: r.answered, withinTarget: r.within })), share: answered ? Math.round((within / answered) * 1000) / 10 : null },
+    sla: { targetMinutes: target, daily: slaRows.map((r) => ({ day: r.day, answered: r.answered, withinTarget: r.within })), share: answered ? Math.round((within / answered) * 1000) / 10 : null },
     events: await listEvents(ctx, f.from, f.to),
   };
 }

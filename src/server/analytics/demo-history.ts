@@ -1,8 +1,6 @@
-import { sql } from "drizzle-orm";
 import type { AppContext } from "../context.js";
-import { rowsOf } from "../db/index.js";
 import { analyticsEvents } from "./tables.js";
-import { importHistory } from "./history.js";
+import { firstOwnDay, importHistory } from "./history.js";
 import texts from "./i18n/demo-events.json" with { type: "json" };
 
 const DAY_MS = 86_400_000;
@@ -32,8 +30,7 @@ const WEEK = [1.08, 1.06, 1.02, 0.98, 0.95, 0.86, 1.05]; // Monday … Sunday
  * look like a hotline's.
  */
 export async function loadDemoHistory(ctx: AppContext, supervisorId: string): Promise<{ days: number; events: number }> {
-  const [first] = await rowsOf<{ day: string | null }>(ctx.db, sql`SELECT to_char(min(created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day FROM cases`);
-  const end = Date.parse(`${first?.day ?? iso(ctx.now().getTime())}T00:00:00Z`) - DAY_MS;
+  const end = Date.parse(`${(await firstOwnDay(ctx)) ?? iso(ctx.now().getTime())}T00:00:00Z`) - DAY_MS;
   const DAYS = 150;
   const start = end - (DAYS - 1) * DAY_MS;
   const operation = end - 60 * DAY_MS;

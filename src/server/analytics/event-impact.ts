@@ -6,9 +6,8 @@ import { AppError } from "../errors.js";
 import { estimateImpact, ImpactInputError, type ImpactResult } from "./impact.js";
 import { dailySeries } from "./dashboard.js";
 import { findEvent } from "./events.js";
+import { addDays } from "../../shared/calendar-day.js";
 
-const DAY_MS = 86_400_000;
-const shift = (d: string, days: number) => new Date(Date.parse(`${d}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
 /**
  * "Did that event raise requests?" for a recorded event: the first contacts a day (all channels,
@@ -17,8 +16,8 @@ const shift = (d: string, days: number) => new Date(Date.parse(`${d}T00:00:00Z`)
  */
 export async function eventImpact(ctx: AppContext, user: SessionUser, id: string, opts: { days: number; baselineDays: number; channel?: string }): Promise<ImpactResult> {
   const event = await findEvent(ctx, user, id);
-  const from = shift(event.day, -opts.baselineDays);
-  const to = shift(event.day, opts.days - 1);
+  const from = addDays(event.day, -opts.baselineDays);
+  const to = addDays(event.day, opts.days - 1);
   const today = ctx.now().toISOString().slice(0, 10);
   if (to >= today) throw new AppError("conflict", `the ${opts.days} day(s) from ${event.day} are not over yet`);
   // Days before the first recorded contact are not zero requests: the hotline was not counting yet.

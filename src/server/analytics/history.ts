@@ -5,6 +5,12 @@ import { appendAudit } from "../audit/log.js";
 import { checkSeries, ImpactInputError } from "./impact.js";
 import { CHANNELS, type Channel } from "../../shared/case-states.js";
 
+/** The UTC day of the store's first own case (its triggers count from then), or null for an empty store. */
+export async function firstOwnDay(ctx: Pick<AppContext, "db">): Promise<string | null> {
+  const [first] = await rowsOf<{ day: string | null }>(ctx.db, sql`SELECT to_char(min(created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day FROM cases`);
+  return first?.day ?? null;
+}
+
 /**
  * First contacts a day counted before this system (a spreadsheet, the previous tool), added to
  * the rollup so that the charts and the impact estimate see the hotline's whole history. Only
@@ -14,8 +20,8 @@ import { CHANNELS, type Channel } from "../../shared/case-states.js";
 export async function importHistory(ctx: Pick<AppContext, "db" | "keys">, channel: string, dates: string[], counts: number[]): Promise<number> {
   if (!(CHANNELS as readonly string[]).includes(channel)) throw new ImpactInputError(`--channel must be one of ${CHANNELS.join(", ")}`);
   checkSeries(dates, counts);
-  const [first] = await rowsOf<{ day: string | null }>(ctx.db, sql`SELECT to_char(min(created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day FROM cases`);
-  if (first?.day && dates[dates.length - 1]! >= first.day) throw new ImpactInputError(`the store counts its own contacts from ${first.day}: import only days before it`);
+  const firstDay = await firstOwnDay(ctx);
+  if (firstDay && dates[dates.length - 1]! >= firstDay) throw new ImpactInputError(`the store counts its own contacts from ${firstDay}: import only days before it`);
   await ctx.db.transaction(async (tx) => {
     for (let i = 0; i < dates.length; i++)
       await tx.execute(sql`INSERT INTO analytics_daily (day, channel, metric, key, n) VALUES (${dates[i]}::date, ${channel as Channel}, 'first_contact', '', ${counts[i]})

@@ -26,6 +26,7 @@ export { useReplyDispatch, type ReplyDispatch } from "./reply-dispatch.js";
 export { assignCase } from "./lifecycle.js";
 export { mergeCase, resolveMerged } from "./merge.js";
 export { attachmentsDir, storeAttachment, MAX_ATTACHMENT_BYTES } from "./attachments.js";
+export { readSla } from "./sla.js";
 
 // The HTTP routes, for the app to mount.
 export { registerCaseRoutes } from "./routes.js";
