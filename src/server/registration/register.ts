@@ -7,11 +7,10 @@ import { blindIndex, nameTokenIndexes } from "../crypto/blind-index.js";
 import { caseScope } from "../cases/index.js";
 import { blindIndexes, cases } from "../db/schema.js";
 import type { CaseState } from "../../shared/case-states.js";
+import { REGISTER_STATES } from "../../shared/registration.js";
 import { powCards, powRecords } from "./tables.js";
 import { presentCard } from "./present.js";
 
-/** The states in which a case is the registrar's work: handed over (to register), registered, closed after. */
-export const REGISTER_STATES: CaseState[] = ["handed_over", "registered_pow", "closed"];
 const PAGE = 200;
 
 export interface RegisterFilter {
@@ -66,7 +65,7 @@ export async function listRegister(ctx: AppContext, session: StaffSession, filte
     .leftJoin(powRecords, eq(powRecords.caseId, cases.id))
     .where(
       and(
-        inArray(cases.state, filter.state ? [filter.state] : REGISTER_STATES),
+        inArray(cases.state, filter.state ? [filter.state] : [...REGISTER_STATES]),
         filter.number ? eq(cases.number, filter.number) : undefined,
         filter.name ? byName(ctx, filter.name) : undefined,
         filter.cards ? byCards(ctx.db, now, filter.cards) : undefined,
