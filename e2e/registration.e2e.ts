@@ -102,7 +102,7 @@ describe("prisoner-of-war registration in the console", () => {
       // A transfer: dated, and it owes a new card.
       const ev = page.getByTestId("event-form");
       await visible(ev);
-      await ev.getByLabel(R.eventForm.date, { exact: true }).fill("2026-11-28");
+      await ev.getByLabel(R.eventForm.date).fill("2026-11-28");
       await ev.getByLabel(R.eventForm.place).fill("Пункт содержания № 7");
       await ev.getByTestId("event-add").click();
       await visible(ev.getByText(R.eventForm.addedWithCard));
@@ -112,7 +112,7 @@ describe("prisoner-of-war registration in the console", () => {
       // His choice, sealed; shown only when asked.
       const choice = page.getByTestId("choice");
       await choice.getByLabel(R.choice.options.stay).check();
-      await choice.getByLabel(R.choice.date, { exact: true }).fill("2026-11-29");
+      await choice.getByLabel(R.choice.date).fill("2026-11-29");
       await choice.getByLabel(R.choice.words).fill("Хочу остаться, домой не вернусь");
       await choice.getByTestId("choice-save").click();
       await visible(choice.getByText(R.choice.saved));
