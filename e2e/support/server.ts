@@ -35,7 +35,7 @@ export async function freePort(): Promise<number> {
  * development environment so its cookies work over plain http. Resolves once it has printed the
  * one-time link for the first administrator.
  */
-export async function startServer(opts: { prepare?: (env: NodeJS.ProcessEnv) => void } = {}): Promise<RunningServer> {
+export async function startServer(opts: { prepare?: (env: NodeJS.ProcessEnv) => void; setupLink?: boolean } = {}): Promise<RunningServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sp-e2e-"));
   const [port, staffPort] = [await freePort(), await freePort()];
   const env: NodeJS.ProcessEnv = {
@@ -68,6 +68,11 @@ export async function startServer(opts: { prepare?: (env: NodeJS.ProcessEnv) => 
   };
 
   try {
+    // A store filled by `prepare` (the demo) has staff already: no link is printed, the server is ready when /readyz says so.
+    if (opts.setupLink === false) {
+      await untilReady(`http://127.0.0.1:${port}/readyz`, exited, () => out);
+      return { staffUrl: `http://127.0.0.1:${staffPort}`, publicUrl: `http://127.0.0.1:${port}`, firstAdminLink: "", output: () => out, stop };
+    }
     const firstAdminLink = await new Promise<string>((resolve, reject) => {
       const deadline = setTimeout(() => reject(new Error(`no first-admin link within 60 s; output:\n${out}`)), 60_000);
       const check = () => {
@@ -90,4 +95,17 @@ export async function startServer(opts: { prepare?: (env: NodeJS.ProcessEnv) => 
     await stop();
     throw err;
   }
+}
+
+async function untilReady(url: string, exited: Promise<number | null>, out: () => string) {
+  let gone: number | null | undefined;
+  void exited.then((code) => (gone = code));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (gone !== undefined) throw new Error(`server exited (${gone}) before it was ready; output:\n${out()}`);
+    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`server not ready within 60 s; output:\n${out()}`);
 }

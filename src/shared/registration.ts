@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { calendarDaySchema } from "./calendar-day.js";
+import type { CaseState } from "./case-states.js";
 
 /**
  * The prisoner-of-war record, declared once for the server and the console (labels live in the
@@ -12,6 +13,8 @@ import { calendarDaySchema } from "./calendar-day.js";
 export const ART17_FIELDS = ["surname", "first_names", "rank", "birth_date", "service_number"] as const;
 export const ART122_FIELDS = ["birth_place", "power", "father_first_name", "mother_maiden_name", "informed_person_name", "informed_person_address"] as const;
 export const CAPTURE_FIELDS = ["capture_date", "capture_place", "health", "internment_place", "arrival_date"] as const;
+/** The states in which a case is the registrar's work: handed over (to register), registered, closed after. */
+export const REGISTER_STATES: readonly CaseState[] = ["handed_over", "registered_pow", "closed"];
 export const RECORD_FIELDS = [...ART17_FIELDS, ...ART122_FIELDS, ...CAPTURE_FIELDS] as const;
 export type RecordField = (typeof RECORD_FIELDS)[number];
 

@@ -19,7 +19,7 @@ export { caseEventBus, stopCaseEventBus, type CaseEventType } from "./events.js"
 export { messageContext, type Sections, type SectionName } from "./sections.js";
 
 // Commands of the case work itself.
-export { recordIntake, type IntakeInput, type IntakeResult } from "./intake.js";
+export { recordIntake, blindIndexRows, type IntakeInput, type IntakeResult } from "./intake.js";
 export { appendInboundMessage, insertSealedMessage } from "./inbound.js";
 export { addStaffMessage, readThread, readThreadPage, type ThreadPage } from "./thread.js";
 export { useReplyDispatch, type ReplyDispatch } from "./reply-dispatch.js";

@@ -6,7 +6,7 @@ import type { Channel, CaseState, TeamId } from "../../shared/case-states.js";
 import { recordIntake, appendInboundMessage, addStaffMessage, assignCase, transitionCase, mergeCase } from "../cases/index.js";
 import { handOverToVerification } from "../verification/index.js";
 import * as W from "./texts.js";
-import { demoCaptivity, demoFinalEvent, registerDemoPrisoner } from "./registrations.js";
+import { demoCaptivity, demoFinalEvent, handToRegistration, registerDemoPrisoner } from "./registrations.js";
 import { demoVerification, demoWatchlistHit, type DemoVerifiers } from "./verification.js";
 
 /** A small seeded generator (mulberry32): the same demo every time. */
@@ -197,6 +197,10 @@ export async function loadDemoCases(ctx: AppContext, staff: DemoStaff, count = 3
       if (to === "registered_pow") await registerDemoPrisoner(dctx, staff.registrar, caseId, p, r);
       if (to === "closed") await demoFinalEvent(dctx, staff.registrar, caseId, r);
       await move(holders[team]!, caseId, to);
+      if (to === "handed_over") {
+        await handToRegistration(dctx, holders[team]!, caseId);
+        team = "registration";
+      }
       if (to === "registered_pow") await demoCaptivity(dctx, staff.registrar, caseId, r);
       if (to === "awaiting_deployment" && step(30, 600)) {
         await inbound(caseId, channel, fill(r.pick(W.FOLLOW_UPS), p));

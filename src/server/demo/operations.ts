@@ -6,6 +6,7 @@ import { planOperation } from "../operations/plan.js";
 import { recordConfirmation, recordEscortState, sendInstructions } from "../operations/run.js";
 import { closeOperation } from "../operations/close.js";
 import { planBodySchema } from "../operations/schema.js";
+import { handToRegistration } from "./registrations.js";
 
 /** Places as a coordinator would describe them to a man who navigates by what he sees. */
 const SITES = [
@@ -57,6 +58,7 @@ export async function loadDemoOperations(ctx: AppContext, coordinator: StaffSess
       await sendInstructions(ctx, coordinator, id);
       for (const s of ["launched", "contact_made", "contact_lost", "backup_launched", "escorting", "handed_over"] as const) await recordEscortState(ctx, coordinator, id, s, "");
       await closeOperation(ctx, coordinator, id, { outcome: "handed_over", reason: "", then: "planning" });
+      for (const c of ids) await handToRegistration(ctx, coordinator, c);
     }],
     [1, async (ids) => {
       const id = await plan(ids, 2, SITES[0]!);

@@ -5,6 +5,7 @@ import { recordFateEvent } from "../registration/fate.js";
 import { printCard } from "../registration/cards.js";
 import { readRecord } from "../registration/record.js";
 import { RECORD_FIELDS, type RecordValues } from "../../shared/registration.js";
+import { assignCase } from "../cases/index.js";
 import { REGISTRATION as T } from "./texts.js";
 
 interface Rng {
@@ -23,17 +24,24 @@ interface Prisoner {
 const day = (ctx: AppContext, offsetDays = 0) => new Date(ctx.now().getTime() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 const isoBirth = (dmy: string) => dmy.split(".").reverse().join("-");
 
+/** Handed over, he is registration's to register: the coordinator passes the case on, as in the real flow. */
+export async function handToRegistration(ctx: AppContext, coordinator: StaffSession, caseId: string) {
+  await assignCase(ctx, coordinator, caseId, { teamId: "registration", userId: null });
+}
+
 /**
  * The registrar's record of a demo prisoner, every field confirmed (as the guard on registered_pow
  * requires); some are left with a card unsent, so the register shows cards due and overdue.
  */
 export async function registerDemoPrisoner(ctx: AppContext, registrar: StaffSession, caseId: string, p: Prisoner, r: Rng) {
   const [who, ...address] = r.pick(T.INFORMED).split(", ");
+  // Arrived up to three weeks ago: a card left unsent for more than a week shows as overdue.
+  const arrived = r.int(0, 21);
   const values: RecordValues = {
     surname: p.surname, first_names: `${p.first} ${p.patronymic}`, rank: p.rank, birth_date: isoBirth(p.birth), service_number: p.service,
     birth_place: r.pick(T.BIRTH_PLACES), power: T.POWER, father_first_name: r.pick(T.FATHERS), mother_maiden_name: r.pick(T.MOTHERS),
     informed_person_name: `${who} (${p.surname})`, informed_person_address: address.join(", "),
-    capture_date: day(ctx, -2), capture_place: r.pick(T.CAPTURE), health: r.pick(["well", "not_wounded", "slightly_wounded", "sick"] as const), internment_place: r.pick(T.INTERNMENT), arrival_date: day(ctx),
+    capture_date: day(ctx, -arrived - 2), capture_place: r.pick(T.CAPTURE), health: r.pick(["well", "not_wounded", "slightly_wounded", "sick"] as const), internment_place: r.pick(T.INTERNMENT), arrival_date: day(ctx, -arrived),
   };
   await saveRecord(ctx, registrar, caseId, { values, confirmed: [...RECORD_FIELDS], familyConsent: r.chance(0.6) });
 }

@@ -4,8 +4,9 @@ import type { Tx } from "../audit/log.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { authorize } from "../policy.js";
 import { AppError } from "../errors.js";
-import { readSections, recordChange, registerEffect, registerGuard, withCaseKey } from "../cases/index.js";
+import { blindIndexRows, readSections, recordChange, registerEffect, registerGuard, withCaseKey } from "../cases/index.js";
 import { ART17_FIELDS, RECORD_FIELDS, type RecordValues, type RecordWrite } from "../../shared/registration.js";
+import { blindIndexes } from "../db/schema.js";
 import { powEvents, powRecords } from "./tables.js";
 import { cardsOf, openCardFor } from "./cards.js";
 import { fateTimeline } from "./fate.js";
@@ -89,6 +90,10 @@ export async function saveRecord(ctx: AppContext, session: StaffSession, caseId:
         const set = { ciphertext, art17Complete: complete, arrivalDate: values.arrival_date ?? null, updatedAt: ctx.now(), updatedBy: session.user.id };
         await tx.insert(powRecords).values({ caseId, ...set }).onConflictDoUpdate({ target: powRecords.caseId, set });
         if (values.arrival_date) await openCardFor(tx, caseId, "arrival", values.arrival_date);
+        // The register finds him by the name he gave the registrar too, not only the intake's (blind indexes, never the name).
+        const name = [values.surname, values.first_names].filter(Boolean).join(" ");
+        const indexes = name ? blindIndexRows(ctx, caseId, { name }) : [];
+        if (indexes.length) await tx.insert(blindIndexes).values(indexes).onConflictDoNothing();
         await recordChange(ctx, tx, { actorId: session.user.id, action: "pow.record_written", caseId, details: { fields: Object.keys(values).sort().join(","), confirmed: record.confirmed.join(","), art17: complete }, notify: "case.updated", event: { kind: "pow.record_written" } });
       });
       return { art17Complete: complete, missing: missingArt17(record) };

@@ -21,7 +21,7 @@ export function registerRegistrationRoutes(app: BaseApp, ctx: AppContext) {
     "/api/registration/register",
     {
       config: { grant: needs("pow_registration", "read") },
-      schema: { tags, summary: "The register: cases to register and registered, with the cards owed", querystring: z.object({ state: z.enum(CASE_STATES).optional(), number: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(), cards: z.enum(["due", "overdue"]).optional() }).strict(), response: { 200: z.array(registerEntrySchema) } },
+      schema: { tags, summary: "The register: cases to register and registered, with the cards owed; by state, number, name (blind indexes) or cards", querystring: z.object({ state: z.enum(CASE_STATES).optional(), number: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(), name: z.string().trim().min(2).max(200).optional(), cards: z.enum(["due", "overdue"]).optional() }).strict(), response: { 200: z.array(registerEntrySchema) } },
     },
     async (req) => listRegister(ctx, staffOf(req), req.query),
   );

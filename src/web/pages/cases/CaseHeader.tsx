@@ -2,6 +2,7 @@ import { Anchor, Button, Group, Stack, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { CaseDetail } from "../../api/cases";
+import { REGISTER_STATES } from "../../../shared/registration";
 import { useCan } from "../../auth/permissions";
 import { useSignedIn } from "../../auth/session";
 import { useShowShortcuts } from "../../components/Shortcuts";
@@ -48,6 +49,11 @@ export function CaseHeader({ c, onAssignMe, onOpen }: { c: CaseDetail; onAssignM
           {can("case.assign") && (
             <Button variant="default" onClick={() => onOpen("assign")} data-testid="assign-open">
               {t("case.actions.assign")}
+            </Button>
+          )}
+          {can("pow_registration.read") && REGISTER_STATES.includes(c.state) && (
+            <Button component={Link} to={`/registration/${c.id}`} variant="light" data-testid="registration-open">
+              {t("registration.openFromCase")}
             </Button>
           )}
           {can("case.transition") && (

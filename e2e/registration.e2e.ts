@@ -1,0 +1,151 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import uk from "../src/web/i18n/uk.json" with { type: "json" };
+import { browserSuite, SCREENSHOTS, screenshot } from "./support/browser.js";
+import { poll, totpCode, visible } from "./support/console.js";
+import { ROOT } from "./support/server.js";
+
+/**
+ * A registrar's work in Chromium against the real server, on the demo store (its handed-over
+ * cases are registration's to register): he opens one from the register, enters and confirms the
+ * Art. 17/122 record, registers him, records a transfer and his choice, downloads the capture
+ * card, and finds him again in the register by name. Needs `npm run build` first.
+ */
+
+const R = uk.registration;
+const DEMO = fs.mkdtempSync(path.join(os.tmpdir(), "sp-e2e-demo-"));
+let registrarSecret = "";
+
+// The demo takes longer than a hook's default: it is loaded once, before the server opens the store.
+beforeAll(() => {
+  const env: NodeJS.ProcessEnv = { ...process.env, SAFE_PASSAGE_DATA: DEMO, SAFE_PASSAGE_ENV: "test", LOG_LEVEL: "warn" };
+  for (const k of ["DATABASE_URL", "SAFE_PASSAGE_KEY_FILE", "SAFE_PASSAGE_LOG_FILE"]) delete env[k];
+  const out = execFileSync(process.execPath, [path.join(ROOT, "bin/safe-passage.js"), "demo", "--cases", "40"], { cwd: ROOT, env, encoding: "utf8" });
+  registrarSecret = /registrar1\s+registrar\s+TOTP secret (\S+)/.exec(out)?.[1] ?? "";
+  expect(registrarSecret).not.toBe("");
+}, 600_000);
+afterAll(() => fs.rmSync(DEMO, { recursive: true, force: true }));
+
+const RECORD: Record<string, string> = {
+  surname: "Зайцев",
+  first_names: "Павел Андреевич",
+  rank: "младший сержант",
+  birth_date: "1994-03-17",
+  service_number: "АВ-739154",
+  birth_place: "г. Курск",
+  power: "Российская Федерация",
+  father_first_name: "Андрей",
+  mother_maiden_name: "Ёлкина",
+  informed_person_name: "Зайцева Мария Ивановна",
+  informed_person_address: "Курск, ул. Щорса, д. 5, кв. 12",
+  capture_date: "2026-11-20",
+  capture_place: "Запорожская обл., у с. Работино",
+  internment_place: "Пункт содержания № 3",
+  arrival_date: "2026-11-23",
+};
+
+async function fillRecord(page: Page) {
+  const form = page.getByTestId("record-form");
+  for (const [f, v] of Object.entries(RECORD)) {
+    await form.getByLabel(R.fields[f as keyof typeof R.fields], { exact: true }).fill(v);
+    await form.getByTestId(`confirm-${f}`).check();
+  }
+  await form.getByLabel(R.fields.health, { exact: true }).click();
+  await page.getByRole("option", { name: R.health.slightly_wounded }).click();
+  await form.getByTestId("confirm-health").check();
+  await form.getByLabel(R.form.familyConsent).check();
+  await form.getByTestId("record-save").click();
+  await visible(form.getByText(R.form.saved));
+}
+
+describe("prisoner-of-war registration in the console", () => {
+  const suite = browserSuite({ prepare: (env) => void (env.SAFE_PASSAGE_DATA = DEMO), setupLink: false });
+  const { troubles, context } = suite;
+
+  it("registers a handed-over man, records a transfer and his choice, downloads his card, finds him by name", async () => {
+    const page = await (await context()).newPage();
+    await page.setViewportSize({ width: 1280, height: 1600 });
+    try {
+      await page.goto(`${suite.server.staffUrl}/console/login`);
+      await page.getByTestId("login-username").fill("registrar1");
+      await page.getByTestId("login-password").fill("demo-password-change-me");
+      await page.getByTestId("login-totp").fill(totpCode(registrarSecret));
+      await page.getByRole("button", { name: uk.login.submit }).click();
+      await visible(page.getByTestId("home-greeting"));
+
+      // The register: a handed-over case, not yet recorded.
+      await page.getByRole("link", { name: uk.nav.registration, exact: true }).click();
+      const table = page.getByTestId("register-table");
+      const row = table.locator("tbody tr", { hasText: R.states.handed_over }).first();
+      await visible(row);
+      await row.getByRole("link", { name: R.openRecord }).click();
+      const title = page.getByTestId("registration-title");
+      await visible(title);
+      const number = /(\d+)/.exec(await title.innerText())![1]!;
+
+      // Reachable from the case page too: there and back.
+      await page.getByRole("link", { name: R.toCase }).click();
+      await page.getByTestId("registration-open").click();
+      await visible(page.getByTestId("record-form"));
+
+      // Before the record is complete the move is refused in words; then it goes through.
+      await visible(page.getByText(R.registerBlocked));
+      await fillRecord(page);
+      await page.getByTestId("register-move").click();
+      await poll(() => page.getByText(R.states.registered_pow).count()).toBeGreaterThan(0);
+      await screenshot(page, "registration-record");
+
+      // A transfer: dated, and it owes a new card.
+      const ev = page.getByTestId("event-form");
+      await visible(ev);
+      await ev.getByLabel(R.eventForm.date).fill("2026-11-28");
+      await ev.getByLabel(R.eventForm.place).fill("Пункт содержания № 7");
+      await ev.getByTestId("event-add").click();
+      await visible(ev.getByText(R.eventForm.addedWithCard));
+      await poll(() => page.getByTestId("fate-timeline").innerText()).toContain("Пункт содержания № 7");
+      await poll(() => page.getByTestId("cards").getByText(R.reasons.transfer).count()).toBe(1);
+
+      // His choice, sealed; shown only when asked.
+      const choice = page.getByTestId("choice");
+      await choice.getByLabel(R.choice.options.stay).check();
+      await choice.getByLabel(R.choice.date).fill("2026-11-29");
+      await choice.getByLabel(R.choice.words).fill("Хочу остаться, домой не вернусь");
+      await choice.getByTestId("choice-save").click();
+      await visible(choice.getByText(R.choice.saved));
+      await choice.getByTestId("choice-show").click();
+      await poll(() => choice.getByTestId("choice-current").innerText()).toContain("Хочу остаться");
+
+      // The capture card: a PDF download.
+      const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("print-agency").first().click()]);
+      expect(download.suggestedFilename()).toBe(`capture-card-${number}-agency.pdf`);
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+      const file = path.join(SCREENSHOTS, "registration-card.pdf");
+      await download.saveAs(file);
+      expect(fs.readFileSync(file).subarray(0, 5).toString()).toBe("%PDF-");
+      await poll(() => page.getByTestId("cards").getByText(R.status.issued).count()).toBe(1);
+
+      // Back in the register: found by name, in another order, and nothing of his choice shown.
+      await page.getByRole("link", { name: `← ${R.back}` }).click();
+      await page.getByTestId("register-name").fill("павел зайцев");
+      await page.getByTestId("register-search").click();
+      await poll(() => table.locator("tbody tr").count()).toBe(1);
+      expect(await table.innerText()).toContain(number);
+      expect(await page.locator("body").innerText()).not.toContain("Хочу остаться");
+      await page.getByTestId("register-name").fill("Иванов Пётр");
+      await page.getByTestId("register-search").click();
+      await visible(page.getByText(R.empty));
+      await screenshot(page, "registration-register");
+    } catch (err) {
+      for (const p of suite.browser.contexts().flatMap((c) => c.pages())) await screenshot(p, `registration-failure-${p.url().split("/").pop()?.slice(0, 40) || "page"}`).catch(() => {});
+      throw err;
+    }
+    for (const tr of troubles) {
+      expect(tr.csp, "CSP violations").toEqual([]);
+      expect(tr.pageErrors, "uncaught page errors").toEqual([]);
+    }
+  });
+});
