@@ -7,7 +7,7 @@ import { and, eq } from "drizzle-orm";
 import { staffedStore, type StaffedStore } from "../../support/staffed.js";
 import { auditLog } from "../../../src/server/db/schema.js";
 import { operationKeys } from "../../../src/server/operations/tables.js";
-import { fromMgrs, toMgrs } from "../../../src/server/operations/geo.js";
+import { fromMgrs, toMgrs } from "../../../src/shared/geo.js";
 import { renderInstructions } from "../../../src/server/operations/instructions.js";
 import type { Details } from "../../../src/server/operations/schema.js";
 import { PLANTED, planBody, stateOf, verifiedCase } from "./support.js";
