@@ -25,6 +25,7 @@ import { RetentionPage } from "./pages/retention/RetentionPage";
 import { AnalyticsPage } from "./pages/analytics/AnalyticsPage";
 import { OperationsPage } from "./pages/operations/OperationsPage";
 import { OperationPage } from "./pages/operations/OperationPage";
+import { PlanPage } from "./pages/operations/PlanPage";
 import { VerificationQueuePage } from "./pages/verification/VerificationQueuePage";
 import { VerificationCasePage } from "./pages/verification/VerificationCasePage";
 import { SupervisionPage } from "./pages/verification/SupervisionPage";
@@ -56,6 +57,7 @@ const sections: RouteObject[] = [
   { path: "audit", element: guarded("audit.read", <AuditPage />) },
   { path: "analytics", element: guarded("analytics.read", <AnalyticsPage />) },
   { path: "operations", element: guarded("rendezvous.read", <OperationsPage />) },
+  { path: "operations/new", element: guarded("rendezvous.write", <PlanPage />) },
   { path: "operations/:id", element: guarded("rendezvous.read", <OperationPage />) },
   { path: "registration", element: guarded("pow_registration.read", <RegisterPage />) },
   { path: "registration/:id", element: guarded("pow_registration.read", <RegistrationCasePage />) },

@@ -92,6 +92,16 @@ export async function withCaseKey<T>(
 }
 
 /**
+ * withCaseKey for several cases at once (each opened, checked and audited the same way), for a
+ * command that changes them all in one transaction; every key is wiped afterwards.
+ */
+export async function withCaseKeys<T>(ctx: AppContext, session: StaffSession, caseIds: string[], fn: (opened: { caseId: string; caseKey: Buffer; row: typeof cases.$inferSelect }[]) => Promise<T>, access: CaseAccess = READ_CASE): Promise<T> {
+  const open = (i: number, acc: { caseId: string; caseKey: Buffer; row: typeof cases.$inferSelect }[]): Promise<T> =>
+    i === caseIds.length ? fn(acc) : withCaseKey(ctx, session, caseIds[i]!, (caseKey, row) => open(i + 1, [...acc, { caseId: caseIds[i]!, caseKey, row }]), access);
+  return open(0, []);
+}
+
+/**
  * Open a case key with the staff member's unlocked private key: through a grant sealed to him, or
  * through a team key he holds. Null when he holds neither (e.g. removed from the team).
  */

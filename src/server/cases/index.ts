@@ -7,13 +7,13 @@
  *   find a case where the user may see it ... findCase, findVisibleCase, caseScope (not found = not allowed)
  *   open the case key ...................... withCaseKey, openCaseKeyFor, caseKeyring
  *   read and write a section ............... readSections, readApplicantSection, writeSection, SECTIONS
- *   move it ................................ transitionCase, moveCase, registerGuard, registerEffect
+ *   move it ................................ transitionCase (transitionCaseIn in a transaction), moveCase, registerGuard, registerEffect
  *   record a change ........................ recordChange (audit row + timeline event + live update, one transaction)
  */
-export { caseScope, findCase, findVisibleCase, withCaseKey, openCaseKeyFor, auditCaseRefusal, LIST_CASES, READ_CASE, type CaseAccess } from "./access.js";
+export { caseScope, findCase, findVisibleCase, withCaseKey, withCaseKeys, openCaseKeyFor, auditCaseRefusal, LIST_CASES, READ_CASE, type CaseAccess } from "./access.js";
 export { caseKeyring, sealedWriteKey } from "./case-cipher.js";
 export { SECTIONS, readSections, readApplicantSection, readableSections, applicantFields, writeSection, type SectionValues } from "./section-registry.js";
-export { transitionCase, moveCase, registerGuard, registerEffect, type Guard, type Effect, type MoveContext } from "./transitions.js";
+export { transitionCase, transitionCaseIn, moveCase, registerGuard, registerEffect, type Guard, type Effect, type MoveContext } from "./transitions.js";
 export { recordChange, type CaseChange } from "./change.js";
 export { caseEventBus, stopCaseEventBus, type CaseEventType } from "./events.js";
 export { messageContext, type Sections, type SectionName } from "./sections.js";
@@ -21,7 +21,7 @@ export { messageContext, type Sections, type SectionName } from "./sections.js";
 // Commands of the case work itself.
 export { recordIntake, blindIndexRows, type IntakeInput, type IntakeResult } from "./intake.js";
 export { appendInboundMessage, insertSealedMessage } from "./inbound.js";
-export { addStaffMessage, readThread, readThreadPage, type ThreadPage } from "./thread.js";
+export { addStaffMessage, writeStaffMessage, wakeReplies, readThread, readThreadPage, type ThreadPage } from "./thread.js";
 export { useReplyDispatch, type ReplyDispatch } from "./reply-dispatch.js";
 export { assignCase } from "./lifecycle.js";
 export { mergeCase, resolveMerged } from "./merge.js";

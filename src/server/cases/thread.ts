@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
 import type { AppContext } from "../context.js";
+import type { Tx } from "../audit/log.js";
 import { cases, messages } from "../db/schema.js";
 import { decryptFieldText, encryptField } from "../crypto/fields.js";
 import { authorize } from "../policy.js";
@@ -81,33 +82,47 @@ export async function addStaffMessage(ctx: AppContext, session: StaffSession, ca
     session,
     caseId,
     async (caseKey, row) => {
-      if (row.state === "merged") throw new AppError("conflict", "this case was merged into another; write there");
-      const id = randomUUID();
-      const now = ctx.now();
-      const external = kind === "reply" && row.channel !== "web" && row.channel !== "phone";
-      await ctx.db.transaction(async (tx) => {
-        await tx.insert(messages).values({
-          id,
-          caseId,
-          direction: kind === "reply" ? "out" : "note",
-          channel: row.channel,
-          authorUserId: session.user.id,
-          body: encryptField(caseKey, messageContext(caseId, id), text),
-          createdAt: now,
-          deliveryState: external ? "queued" : null,
-        });
-        await tx
-          .update(cases)
-          .set({ updatedAt: now, ...(kind === "reply" ? { lastOutboundAt: now } : {}) })
-          .where(eq(cases.id, caseId));
-        await recordChange(ctx, tx, { actorId: session.user.id, action: kind === "reply" ? "case.replied" : "case.noted", caseId, details: { message: id }, notify: "case.message" });
-        // The first answer puts a new case in contact: a move like any other (audited, in the timeline).
-        if (kind === "reply" && row.state === "new") await moveCase(ctx, tx, { caseId, row, to: "in_contact", actorId: session.user.id, caseKey, via: "reply" });
-        if (kind === "reply") await replyDispatch().queue(ctx, tx, { caseId, messageId: id, text, caseKey, casePublicKey: row.publicKey });
-      });
+      const sent = await ctx.db.transaction((tx) => writeStaffMessage(ctx, tx, session, { row, caseKey }, kind, text));
       if (kind === "reply") replyDispatch().wake();
-      return { id, createdAt: now };
+      return sent;
     },
     { resource: "case", action: kind },
   );
 }
+
+/**
+ * The same message inside the caller's transaction, with the case key he has opened (a
+ * capability that writes to several threads all or nothing). The caller wakes the reply
+ * dispatch after his commit (wakeReplies), so nothing is sent for a transaction that rolls back.
+ */
+export async function writeStaffMessage(ctx: AppContext, tx: Tx, session: StaffSession, open: { row: typeof cases.$inferSelect; caseKey: Buffer }, kind: "reply" | "note", text: string) {
+  authorize(session.user, "case", kind);
+  const { row, caseKey } = open;
+  const caseId = row.id;
+  if (row.state === "merged") throw new AppError("conflict", "this case was merged into another; write there");
+  const id = randomUUID();
+  const now = ctx.now();
+  const external = kind === "reply" && row.channel !== "web" && row.channel !== "phone";
+  await tx.insert(messages).values({
+    id,
+    caseId,
+    direction: kind === "reply" ? "out" : "note",
+    channel: row.channel,
+    authorUserId: session.user.id,
+    body: encryptField(caseKey, messageContext(caseId, id), text),
+    createdAt: now,
+    deliveryState: external ? "queued" : null,
+  });
+  await tx
+    .update(cases)
+    .set({ updatedAt: now, ...(kind === "reply" ? { lastOutboundAt: now } : {}) })
+    .where(eq(cases.id, caseId));
+  await recordChange(ctx, tx, { actorId: session.user.id, action: kind === "reply" ? "case.replied" : "case.noted", caseId, details: { message: id }, notify: "case.message" });
+  // The first answer puts a new case in contact: a move like any other (audited, in the timeline).
+  if (kind === "reply" && row.state === "new") await moveCase(ctx, tx, { caseId, row, to: "in_contact", actorId: session.user.id, caseKey, via: "reply" });
+  if (kind === "reply") await replyDispatch().queue(ctx, tx, { caseId, messageId: id, text, caseKey, casePublicKey: row.publicKey });
+  return { id, createdAt: now };
+}
+
+/** Wake the reply dispatch after a commit that queued replies through writeStaffMessage. */
+export const wakeReplies = () => replyDispatch().wake();

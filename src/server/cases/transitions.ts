@@ -110,20 +110,23 @@ export async function moveCase(ctx: AppContext, tx: Tx, move: Move): Promise<{ f
  */
 export async function transitionCase(ctx: AppContext, session: StaffSession, caseId: string, to: CaseState, reason: string) {
   authorize(session.user, "case", "transition");
-  return withCaseKey(
-    ctx,
-    session,
-    caseId,
-    async (caseKey, row) => {
-      const from = row.state as CaseState;
-      const grant = moveGrant(from, to);
-      if (!grant) throw new AppError("conflict", `a case cannot go from ${from} to ${to}`);
-      if (!allow(session.user.role, "case", grant)) throw new AppError("forbidden", `not allowed: case.${grant} (${from} → ${to})`);
-      return ctx.db.transaction(async (tx) => {
-        await findVisibleCase(tx, session.user, caseId, { resource: "case", action: grant });
-        return moveCase(ctx, tx, { caseId, row, to, actorId: session.user.id, caseKey, reason, via: "command" });
-      });
-    },
-    { resource: "case", action: "transition" },
-  );
+  return withCaseKey(ctx, session, caseId, (caseKey) => ctx.db.transaction((tx) => transitionCaseIn(ctx, tx, session, { caseId, caseKey }, to, reason)), { resource: "case", action: "transition" });
+}
+
+/**
+ * The same staff move inside the caller's transaction, with the case key he has opened: for a
+ * capability that moves several cases and changes its own rows all or nothing (closing an
+ * operation). The row is read inside the transaction, so a second move of one case starts from
+ * where the first left it.
+ */
+export async function transitionCaseIn(ctx: AppContext, tx: Tx, session: StaffSession, open: { caseId: string; caseKey: Buffer }, to: CaseState, reason: string) {
+  authorize(session.user, "case", "transition");
+  const { caseId, caseKey } = open;
+  const row = await findVisibleCase(tx, session.user, caseId, { resource: "case", action: "transition" });
+  const from = row.state as CaseState;
+  const grant = moveGrant(from, to);
+  if (!grant) throw new AppError("conflict", `a case cannot go from ${from} to ${to}`);
+  if (!allow(session.user.role, "case", grant)) throw new AppError("forbidden", `not allowed: case.${grant} (${from} → ${to})`);
+  await findVisibleCase(tx, session.user, caseId, { resource: "case", action: grant });
+  return moveCase(ctx, tx, { caseId, row, to, actorId: session.user.id, caseKey, reason, via: "command" });
 }

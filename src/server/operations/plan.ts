@@ -7,7 +7,7 @@ import { AppError } from "../errors.js";
 import { users } from "../db/schema.js";
 import { findCase, moveCase, recordChange } from "../cases/index.js";
 import { wipe } from "../crypto/index.js";
-import { resolvePoint } from "./geo.js";
+import { resolvePoint } from "../../shared/geo.js";
 import type { Details, PlanBody } from "./schema.js";
 import { newOperationKey, sealDetails, sealOperationKeyTo } from "./keys.js";
 import { operationCases, operations } from "./tables.js";

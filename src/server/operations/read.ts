@@ -103,3 +103,5 @@ export async function unitBriefing(ctx: AppContext, session: StaffSession, opera
     };
   });
 }
+
+export type UnitBriefing = Awaited<ReturnType<typeof unitBriefing>>;

@@ -7,6 +7,7 @@ import { addOperationStaff, planOperation } from "./plan.js";
 import { listOperations, readOperation, unitBriefing } from "./read.js";
 import { recordConfirmation, recordEscortState, sendInstructions } from "./run.js";
 import { closeOperation } from "./close.js";
+import { renderBriefingPdf } from "./briefing-pdf.js";
 
 const idParams = z.object({ id: z.string().uuid() });
 const ok = z.object({ ok: z.literal(true) });
@@ -31,6 +32,11 @@ export function registerOperationRoutes(app: BaseApp, ctx: AppContext) {
   app.get("/api/operations/:id/briefing", { config: read, schema: { tags, summary: "The receiving unit's briefing: no names, no contacts (audited)", params: idParams, response: { 200: briefingSchema } } }, async (req) =>
     unitBriefing(ctx, staffOf(req), req.params.id),
   );
+
+  app.get("/api/operations/:id/briefing.pdf", { config: read, schema: { tags, summary: "The same briefing as a printable PDF for the unit (audited)", params: idParams } }, async (req, reply) => {
+    const pdf = await renderBriefingPdf(await unitBriefing(ctx, staffOf(req), req.params.id));
+    return reply.header("Content-Type", "application/pdf").header("Content-Disposition", 'inline; filename="unit-briefing.pdf"').header("Cache-Control", "no-store").send(pdf);
+  });
 
   app.post("/api/operations/:id/staff", { config: write, schema: { tags, summary: "Add a staff member by name to the operation (audited)", params: idParams, body: addStaffBodySchema, response: { 200: ok } } }, async (req) =>
     addOperationStaff(ctx, staffOf(req), req.params.id, req.body.userId),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import ru from "../intake/i18n/ru.json" with { type: "json" };
-import { OBLAST_CODES } from "./geo.js";
+import { OBLAST_CODES } from "../../shared/geo.js";
 import { DEFAULT_APPLICANT_ZONE, isTimeZone } from "./time.js";
 
 /** The signal templates are data (the applicant catalogs); an operation picks some by id. */

@@ -46,7 +46,7 @@ export const operationCases = pgTable(
   "operation_cases",
   {
     operationId: uuid("operation_id").notNull().references(() => operations.id, { onDelete: "cascade" }),
-    caseId: uuid("case_id").notNull().references(() => cases.id),
+    caseId: uuid("case_id").notNull().references(() => cases.id, { onDelete: "cascade" }),
     instructionMessageIds: jsonb("instruction_message_ids").$type<string[]>().notNull().default([]),
     /** {confirmedAt} under the operation key, or null while unconfirmed. */
     confirmation: bytea("confirmation"),

@@ -1,4 +1,5 @@
 import { get, post } from "./client";
+import type { PlanBody } from "../pages/operations/planDraft";
 
 export interface Zoned {
   utc: string;
@@ -45,6 +46,7 @@ export interface OperationDetail {
 /** The handover operations: the board, one operation, and the coordinator's moves during it. */
 export const operationsApi = {
   board: () => get<{ items: OperationSummary[] }>("/api/operations"),
+  plan: (body: PlanBody) => post<{ id: string }>("/api/operations", body),
   one: (id: string) => get<OperationDetail>(`/api/operations/${encodeURIComponent(id)}`),
   instruct: (id: string) => post<{ ok: true }>(`/api/operations/${encodeURIComponent(id)}/instructions`),
   confirm: (id: string, caseId: string) => post<{ confirmedAt: string }>(`/api/operations/${encodeURIComponent(id)}/confirmations`, { caseId }),

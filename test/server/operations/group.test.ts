@@ -12,7 +12,7 @@ import { sign, waPayload } from "../channels/support/whatsapp.js";
 import { deliverDue } from "../../../src/server/channels/outbox/worker.js";
 import { releaseDueReminders } from "../../../src/server/operations/run.js";
 import { operationCases, operationEscortEvents, operationKeys, operationReminders, operations } from "../../../src/server/operations/tables.js";
-import { toMgrs } from "../../../src/server/operations/geo.js";
+import { toMgrs } from "../../../src/shared/geo.js";
 import { formatIn } from "../../../src/server/operations/time.js";
 import { backup } from "../../../src/server/backup/copy.js";
 import { PLANTED, planBody, stateOf, verifiedCase } from "./support.js";

@@ -1,9 +1,13 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { staffedStore, type StaffedStore } from "../../support/staffed.js";
 import { auditLog } from "../../../src/server/db/schema.js";
 import { operationKeys } from "../../../src/server/operations/tables.js";
-import { fromMgrs, toMgrs } from "../../../src/server/operations/geo.js";
+import { fromMgrs, toMgrs } from "../../../src/shared/geo.js";
 import { renderInstructions } from "../../../src/server/operations/instructions.js";
 import type { Details } from "../../../src/server/operations/schema.js";
 import { PLANTED, planBody, stateOf, verifiedCase } from "./support.js";
@@ -28,6 +32,7 @@ afterAll(async () => s?.close());
 const routes = () => [
   ["GET", `/api/operations/${opId}`, undefined],
   ["GET", `/api/operations/${opId}/briefing`, undefined],
+  ["GET", `/api/operations/${opId}/briefing.pdf`, undefined],
   ["POST", `/api/operations/${opId}/staff`, { userId: s.staff.coord2.userId }],
   ["POST", `/api/operations/${opId}/confirmations`, { caseId }],
   ["POST", `/api/operations/${opId}/escort`, { state: "launched" }],
@@ -92,6 +97,23 @@ describe(`need-to-know (${process.env.TEST_STORE})`, () => {
     expect(r.body).not.toContain("Зайцев");
     expect(r.body).not.toContain(PLANTED.place);
     expect((await s.ctx.db.select().from(auditLog).where(and(eq(auditLog.action, "operation.briefing_read"), eq(auditLog.actorId, s.staff.coord3.userId)))).length).toBe(1);
+  });
+
+  it("the unit briefing prints as a PDF with the point, time and call sign, and nothing of the men", async () => {
+    const r = await s.staff.coord1.request("GET", `/api/operations/${opId}/briefing.pdf`);
+    expect(r.statusCode).toBe(200);
+    expect(r.headers["content-type"]).toBe("application/pdf");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sp-brief-"));
+    try {
+      const file = path.join(dir, "briefing.pdf");
+      fs.writeFileSync(file, r.rawPayload);
+      const text = execFileSync("/usr/bin/pdftotext", [file, "-"], { encoding: "utf8" });
+      const brief = (await s.staff.coord1.request("GET", `/api/operations/${opId}/briefing`)).json();
+      for (const v of [PLANTED.callSign, PLANTED.unit, brief.meeting.mgrs, brief.alternate.mgrs, String(PLANTED.meeting.lat), brief.window.start.kyiv, "Біла пов'язка", "Скільки людей вийде"]) expect([v, text.includes(v)]).toEqual([v, true]);
+      for (const v of [caseId, "Зайцев", PLANTED.place, PLANTED.liaison.slice(0, 18), PLANTED.escortContact]) expect([v, text.includes(v)]).toEqual([v, false]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("bad input is a clear 4xx and changes nothing", async () => {

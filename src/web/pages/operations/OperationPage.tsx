@@ -61,6 +61,9 @@ export function OperationPage() {
               <Text>{o.details.unit.name} · {o.details.unit.liaison}</Text>
               <Text mt="sm" fw={600}>{t("operations.escortCrew")}</Text>
               <Text>{o.details.escort.callSign} · {o.details.escort.contact}</Text>
+              <Button mt="sm" variant="light" component="a" href={`/api/operations/${encodeURIComponent(o.id)}/briefing.pdf`} target="_blank" rel="noopener" data-testid="operation-briefing">
+                {t("operations.briefingPdf")}
+              </Button>
             </Card>
             <Suspense fallback={<Text c="dimmed">…</Text>}>
               <PointMap meeting={o.details.meeting} alternate={o.details.alternate} labels={{ meeting: t("operations.meeting"), alternate: t("operations.alternate") }} />

@@ -1,4 +1,4 @@
-import { Alert, Badge, Card, Stack, Table, Text, Title } from "@mantine/core";
+import { Alert, Badge, Button, Card, Group, Stack, Table, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -6,6 +6,7 @@ import { Link } from "react-router";
 import { operationsApi, type OperationSummary } from "../../api/operations";
 import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
+import { useCan } from "../../auth/permissions";
 
 /** Minutes until the start, for the countdown (Kyiv time is shown beside it). */
 const minutesTo = (iso: string, now: number) => Math.round((new Date(iso).getTime() - now) / 60_000);
@@ -18,6 +19,7 @@ const minutesTo = (iso: string, now: number) => Math.round((new Date(iso).getTim
 export function OperationsPage() {
   const { t } = useTranslation();
   usePageTitle(t("operations.title"));
+  const can = useCan();
   const board = useQuery({ queryKey: ["operations"], queryFn: operationsApi.board, refetchInterval: 30_000 });
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -28,9 +30,16 @@ export function OperationsPage() {
   const late = (o: OperationSummary) => o.state !== "closed" && o.start !== null && (minutesTo(o.start.utc, now) < 0 || (minutesTo(o.start.utc, now) < 180 && (o.confirmed ?? 0) < o.groupSize));
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t("operations.title")}
-      </Title>
+      <Group justify="space-between">
+        <Title order={1} size="h2">
+          {t("operations.title")}
+        </Title>
+        {can("rendezvous.write") && (
+          <Button component={Link} to="/operations/new" data-testid="operation-new">
+            {t("operations.newPlan")}
+          </Button>
+        )}
+      </Group>
       {board.error != null && <Alert color="red">{errorText(t, board.error)}</Alert>}
       {board.data?.items.length === 0 && <Text>{t("operations.empty")}</Text>}
       <Card withBorder padding={0}>

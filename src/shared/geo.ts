@@ -1,8 +1,13 @@
+/**
+ * Points of a handover operation: latitude/longitude and MGRS (the kept `mgrs` library), shared by
+ * the server, which decides, and the console, which checks as he types and draws the point.
+ */
 import mgrs from "mgrs";
-import oblasts from "../../shared/ua-oblasts.json" with { type: "json" };
+import oblasts from "./ua-oblasts.json" with { type: "json" };
 
-/** ISO 3166-2:UA codes, shipped as data (src/shared/ua-oblasts.json). */
-export const OBLAST_CODES = oblasts.subdivisions.map((s) => s.code);
+/** ISO 3166-2:UA subdivisions, shipped as data (ua-oblasts.json): the server checks a sector against them, the console lists them. */
+export const OBLASTS = oblasts.subdivisions;
+export const OBLAST_CODES = OBLASTS.map((s) => s.code);
 
 export interface Point {
   lat: number;
