@@ -60,6 +60,13 @@ beforeAll(async () => {
   res = store.staff.seizure_res;
   await admin.request("GET", "/api/auth/session"); // seals the intake team key to the operator
 
+  const resettle = async (caseId: string, i: number) => {
+    const c = (f: string) => canary(f, i);
+    // His family and the guarantees he asked for, through the resettlement officer's real path.
+    expect((await op.request("POST", `/api/cases/${caseId}/assign`, { userId: res.userId })).statusCode).toBe(204);
+    await fileWith(res, caseId, { notes: c("gn"), name: c("fm"), whereabouts: c("fw"), contact: c("fc"), step: c("fs"), dueOn: dayFrom(store.clock.now(), 7), stepDueOn: dayFrom(store.clock.now(), 3) });
+    resettledCase = caseId;
+  };
   const one = async (i: number) => {
     const c = (f: string) => canary(f, i);
     // The applicant's real path: the public form (each from its own address), then a reply of his.
@@ -97,12 +104,7 @@ beforeAll(async () => {
       payload: Buffer.from(`документ ${c("at")} `.repeat(50)),
     });
     expect(up.statusCode).toBe(201);
-    if (i < RESETTLED) {
-      // His family and the guarantees he asked for, through the resettlement officer's real path.
-      expect((await op.request("POST", `/api/cases/${caseId}/assign`, { userId: res.userId })).statusCode).toBe(204);
-      await fileWith(res, caseId, { notes: c("gn"), name: c("fm"), whereabouts: c("fw"), contact: c("fc"), step: c("fs"), dueOn: dayFrom(clock.now(), 7), stepDueOn: dayFrom(clock.now(), 3) });
-      resettledCase = caseId;
-    }
+    if (i < RESETTLED) await resettle(caseId, i);
   };
   // One at a time, so "the latest case" is this applicant's; intake is bound by its Argon2id runs anyway.
   for (let i = 0; i < CASES; i++) await one(i);
@@ -133,6 +135,7 @@ beforeAll(async () => {
     ]) {
       expect((await tg(j, body)).statusCode).toBe(200);
     }
+    if (j < 2) await resettle(await latest(), CASES + j); // his family recorded before the bot answers him
     expect((await op.request("POST", `/api/cases/${await latest()}/replies`, { text: `Ответ ${canary("tr", j)}` })).statusCode).toBe(201);
     expect((await wa(j, { id: `wamid.SEIZE${j}`, type: "text", text: { body: `Здравствуйте ${canary("wm", j)}` } })).statusCode).toBe(200);
     expect((await op.request("POST", `/api/cases/${await latest()}/replies`, { text: `Ответ ${canary("wr", j)}` })).statusCode).toBe(201);
@@ -179,6 +182,11 @@ describe(`seizure test (${CASES} cases, ${process.env.TEST_STORE})`, () => {
     expect(api.telegram("sendMessage").map((c) => c.body?.chat_id)).toEqual(expect.arrayContaining(Array.from({ length: MESSENGER_CASES }, (_, j) => TG_ID(j))));
     expect(api.calls.filter((c) => c.path.endsWith("/messages")).map((c) => c.body?.to)).toEqual(expect.arrayContaining(Array.from({ length: MESSENGER_CASES }, (_, j) => WA_NUMBER(j))));
     expect(fs.existsSync(ctx.config.keyFile)).toBe(false);
+  });
+
+  it("no message the bots sent an applicant carries his family's data or a guarantee note", () => {
+    expect(api.telegram("sendMessage").length).toBeGreaterThan(0);
+    expect(JSON.stringify(api.calls)).not.toMatch(/CANARY-(GN|FM|FW|FC|FS)\d{5}X/);
   });
 
   it("the database files (PGlite data directory) or the pg_dump reveal no canary", async () => {
