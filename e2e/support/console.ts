@@ -25,7 +25,7 @@ export async function acceptAndEnrol(page: Page, who: { displayName: string; pas
   return secret;
 }
 
-export async function invite(page: Page, role: "operator" | "verifier" | "supervisor" | "admin", username: string): Promise<string> {
+export async function invite(page: Page, role: keyof typeof uk.roles, username: string): Promise<string> {
   await page.getByRole("link", { name: uk.nav.staff }).click();
   await page.getByTestId("invite-open").click();
   await page.getByTestId("invite-role").click();

@@ -29,6 +29,8 @@ import { PlanPage } from "./pages/operations/PlanPage";
 import { VerificationQueuePage } from "./pages/verification/VerificationQueuePage";
 import { VerificationCasePage } from "./pages/verification/VerificationCasePage";
 import { SupervisionPage } from "./pages/verification/SupervisionPage";
+import { ResettlementBoardPage } from "./pages/resettlement/ResettlementBoardPage";
+import { ResettlementCasePage } from "./pages/resettlement/ResettlementCasePage";
 import { QUEUE, type Requirement } from "./auth/permissions";
 import type { ReactNode } from "react";
 
@@ -61,6 +63,8 @@ const sections: RouteObject[] = [
   { path: "operations/:id", element: guarded("rendezvous.read", <OperationPage />) },
   { path: "registration", element: guarded("pow_registration.read", <RegisterPage />) },
   { path: "registration/:id", element: guarded("pow_registration.read", <RegistrationCasePage />) },
+  { path: "resettlement", element: guarded("resettlement.read", <ResettlementBoardPage />) },
+  { path: "resettlement/:id", element: guarded("resettlement.read", <ResettlementCasePage />) },
   { path: "account", element: <AccountPage /> },
   { path: "*", element: <NotFoundPage /> },
 ];

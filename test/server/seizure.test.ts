@@ -14,6 +14,7 @@ import { deliverDue } from "../../src/server/channels/outbox/worker.js";
 import { RecordingApi } from "./channels/support/recorder.js";
 import { channelEnv, WEBHOOK_SECRET } from "./channels/support/harness.js";
 import { sign, waPayload } from "./channels/support/whatsapp.js";
+import { dayFrom, fileWith } from "./resettlement/support.js";
 
 const CASES = Number(process.env.SEIZURE_CASES ?? 200);
 /** Applicants who write from Telegram and from WhatsApp (their ids and numbers share prefixes, searched for below). */
@@ -21,6 +22,8 @@ const MESSENGER_CASES = 10;
 const TG_ID = (j: number) => 7391846200 + j; // needle "739184620"
 const SHARED_PHONE = (j: number) => `7916184620${j}`; // shared in Telegram; needle "791618462"
 const WA_NUMBER = (j: number) => `7916184630${j}`; // needle "791618463"
+/** Cases whose resettlement file gets guarantee notes, a family member and a relocation step (issue 14). */
+const RESETTLED = Math.min(CASES, 5);
 const ID_PREFIXES = ["739184620", "791618462", "791618463"];
 /** The canaries, and every chat id and number in every encoding the search knows. */
 const allNeedles = () => [...canaryNeedles(), ...ID_PREFIXES.flatMap((p) => canaryNeedles(p))];
@@ -28,9 +31,11 @@ let api: RecordingApi;
 let ctx: AppContext;
 let staffApp: BaseApp;
 let publicApp: BaseApp;
-let store: StaffedStore<"seizure_op">;
+let store: StaffedStore<"seizure_op" | "seizure_res">;
 let admin: StaffClient;
 let op: StaffClient;
+let res: StaffClient;
+let resettledCase = "";
 const backupDir = fs.mkdtempSync(path.join(os.tmpdir(), "sp-seize-backup-"));
 
 /**
@@ -46,14 +51,22 @@ beforeAll(async () => {
   store = await staffedStore({
     env: channelEnv(api.url),
     publicApp: true,
-    staff: { seizure_op: "operator" },
+    staff: { seizure_op: "operator", seizure_res: "resettlement_officer" },
   });
   const { clock } = store;
   ({ ctx, app: staffApp, admin } = store);
   publicApp = store.publicApp!;
   op = store.staff.seizure_op;
+  res = store.staff.seizure_res;
   await admin.request("GET", "/api/auth/session"); // seals the intake team key to the operator
 
+  const resettle = async (caseId: string, i: number) => {
+    const c = (f: string) => canary(f, i);
+    // His family and the guarantees he asked for, through the resettlement officer's real path.
+    expect((await op.request("POST", `/api/cases/${caseId}/assign`, { userId: res.userId })).statusCode).toBe(204);
+    await fileWith(res, caseId, { notes: c("gn"), name: c("fm"), whereabouts: c("fw"), contact: c("fc"), step: c("fs"), dueOn: dayFrom(store.clock.now(), 7), stepDueOn: dayFrom(store.clock.now(), 3) });
+    resettledCase = caseId;
+  };
   const one = async (i: number) => {
     const c = (f: string) => canary(f, i);
     // The applicant's real path: the public form (each from its own address), then a reply of his.
@@ -91,6 +104,7 @@ beforeAll(async () => {
       payload: Buffer.from(`документ ${c("at")} `.repeat(50)),
     });
     expect(up.statusCode).toBe(201);
+    if (i < RESETTLED) await resettle(caseId, i);
   };
   // One at a time, so "the latest case" is this applicant's; intake is bound by its Argon2id runs anyway.
   for (let i = 0; i < CASES; i++) await one(i);
@@ -121,6 +135,7 @@ beforeAll(async () => {
     ]) {
       expect((await tg(j, body)).statusCode).toBe(200);
     }
+    if (j < 2) await resettle(await latest(), CASES + j); // his family recorded before the bot answers him
     expect((await op.request("POST", `/api/cases/${await latest()}/replies`, { text: `Ответ ${canary("tr", j)}` })).statusCode).toBe(201);
     expect((await wa(j, { id: `wamid.SEIZE${j}`, type: "text", text: { body: `Здравствуйте ${canary("wm", j)}` } })).statusCode).toBe(200);
     expect((await op.request("POST", `/api/cases/${await latest()}/replies`, { text: `Ответ ${canary("wr", j)}` })).statusCode).toBe(201);
@@ -147,6 +162,8 @@ describe(`seizure test (${CASES} cases, ${process.env.TEST_STORE})`, () => {
     const thread = c.messages.map((m: { body: string }) => m.body).join(" ");
     expect(thread).toMatch(/CANARY-RE\d{5}X/);
     expect(thread).toMatch(/CANARY-AR\d{5}X/);
+    const file = (await res.request("GET", `/api/resettlement/cases/${resettledCase}`)).body;
+    for (const f of ["GN", "FM", "FW", "FC", "FS"]) expect(file).toMatch(new RegExp(`CANARY-${f}\\d{5}X`));
     // And the search finds a canary when there is one (the needles work in every encoding).
     const probe = path.join(backupDir, "..", `sp-probe-${process.pid}`);
     fs.mkdirSync(probe, { recursive: true });
@@ -165,6 +182,11 @@ describe(`seizure test (${CASES} cases, ${process.env.TEST_STORE})`, () => {
     expect(api.telegram("sendMessage").map((c) => c.body?.chat_id)).toEqual(expect.arrayContaining(Array.from({ length: MESSENGER_CASES }, (_, j) => TG_ID(j))));
     expect(api.calls.filter((c) => c.path.endsWith("/messages")).map((c) => c.body?.to)).toEqual(expect.arrayContaining(Array.from({ length: MESSENGER_CASES }, (_, j) => WA_NUMBER(j))));
     expect(fs.existsSync(ctx.config.keyFile)).toBe(false);
+  });
+
+  it("no message the bots sent an applicant carries his family's data or a guarantee note", () => {
+    expect(api.telegram("sendMessage").length).toBeGreaterThan(0);
+    expect(JSON.stringify(api.calls)).not.toMatch(/CANARY-(GN|FM|FW|FC|FS)\d{5}X/);
   });
 
   it("the database files (PGlite data directory) or the pg_dump reveal no canary", async () => {

@@ -16,6 +16,7 @@ import { loadDemoCases } from "./cases.js";
 import { loadDemoRetention } from "./retention.js";
 import { loadDemoHistory } from "../analytics/demo-history.js";
 import { loadDemoOperations } from "./operations.js";
+import { loadDemoResettlement } from "./resettlement.js";
 
 /** Demo staff, one per role. Passwords and TOTP secrets are printed: a demo store only. */
 const DEMO_STAFF: { username: string; displayName: string; role: Role }[] = [
@@ -87,6 +88,7 @@ export async function loadDemoData(ctx: AppContext, opts: { cases?: number } = {
       await loadDemoRetention(ctx, { admin: sessions.get("admin2")!.user, supervisor: sessions.get("supervisor1")!.user });
       const ops = await loadDemoOperations(ctx, sessions.get("coordinator1")!);
       lines.push("", `Demo operations: ${ops}, in every state (planning, scheduled, under way, closed).`);
+      lines.push(await loadDemoResettlement(ctx, sessions.get("registrar1")!, sessions.get("resettle1")!));
       lines.push("", `Demo cases: ${r.cases} requests on every channel (${r.duplicates} from people who wrote twice, ${r.merged} of them merged), in every state of the path.`);
     }
     const h = await loadDemoHistory(ctx, sessions.get("supervisor1")!.user.id);

@@ -36,6 +36,8 @@ export const CONSOLE_PERMISSIONS = [
   "pow_registration.approve_export",
   "pow_choice.read",
   "pow_choice.write",
+  "resettlement.read",
+  "resettlement.write",
   "analytics.read",
   "analytics.record_event",
   "canned_reply.manage",

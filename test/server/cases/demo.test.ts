@@ -37,6 +37,10 @@ describe("demo data", () => {
     expect(new Set(opList.map((o) => o.state))).toEqual(new Set(["planning", "scheduled", "closed"]));
     expect(new Set(opList.filter((o) => o.state === "closed").map((o) => o.outcome))).toEqual(new Set(["handed_over", "no_show", "aborted"]));
     expect(opList.every((o) => o.shredded === (o.state === "closed"))).toBe(true);
+    // Families in relocation: members, steps in more than one state, some overdue, none of it in clear.
+    expect(summary).toMatch(/Resettlement: [1-9]\d* files with their guarantees and [1-9]\d* family members in relocation/);
+    const steps = await rowsOf<{ state: string }>(ctx.db, sql`SELECT DISTINCT state FROM resettlement_tasks WHERE member_id IS NOT NULL`);
+    expect(steps.map((r) => r.state)).toEqual(expect.arrayContaining(["open", "done"]));
     const audit = await verifyAuditChain(ctx.db, ctx.keys.subkey("audit"));
     expect(audit.problem).toBeNull();
     // Sixty cases through the real commands (Argon2 on every intake) pass the default minute on a busy machine.

@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import uk from "../src/web/i18n/uk.json" with { type: "json" };
+import en from "../src/web/i18n/en.json" with { type: "json" };
+import { browserSuite, screenshot } from "./support/browser.js";
+import { acceptAndEnrol, expectTeamKeyHeld, invite, poll, visible } from "./support/console.js";
+
+/**
+ * The resettlement officer in Chromium against the real server: an operator logs a call and
+ * assigns the new case to him; he opens its guarantees and family card, adds a guarantee task
+ * and a family member with a relocation step already overdue, and the board shows both, the
+ * overdue step first. Keyboard only for the forms (Tab and Enter). Needs `npm run build` first.
+ */
+
+const ADMIN = { username: "admin.resettle", displayName: "Олена Адміністраторка", password: "довгий пароль адміністратора 2024" };
+const OPERATOR = { username: "oksana.operator", displayName: "Оксана Мельник", password: "довгий пароль операторки 2024" };
+const OFFICER = { username: "oksana.resettle", displayName: "Оксана Лисенко", password: "довгий пароль офіцерки переселення" };
+const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+describe("resettlement in the console", () => {
+  const suite = browserSuite();
+  const { troubles, context } = suite;
+
+  it("a guarantee task and a family member with a relocation step; the board shows them, overdue first", async () => {
+    const adminPage = await (await context()).newPage();
+    const opPage = await (await context()).newPage();
+    const resPage = await (await context()).newPage();
+    try {
+      await adminPage.goto(suite.server.firstAdminLink);
+      await acceptAndEnrol(adminPage, ADMIN);
+      const opLink = await invite(adminPage, "operator", OPERATOR.username);
+      const resLink = await invite(adminPage, "resettlement_officer", OFFICER.username);
+      await opPage.goto(opLink);
+      await acceptAndEnrol(opPage, { displayName: OPERATOR.displayName, password: OPERATOR.password });
+      await resPage.goto(resLink);
+      await acceptAndEnrol(resPage, { displayName: OFFICER.displayName, password: OFFICER.password });
+      await expectTeamKeyHeld(adminPage, OPERATOR.username);
+
+      // The operator logs a call; the new case is assigned to the resettlement officer.
+      await opPage.getByRole("link", { name: uk.nav.calls, exact: true }).click();
+      await opPage.getByTestId("call-number").fill("+7 912 555-03-05");
+      await opPage.getByTestId("call-summary").fill("Дзвонив, просить вивезти матір.");
+      await opPage.getByTestId("call-submit").click();
+      await poll(async () => opPage.url(), 20_000).toMatch(/\/console\/cases\/[0-9a-f-]{36}$/);
+      const caseId = opPage.url().split("/").pop()!;
+      await opPage.getByTestId("assign-open").click();
+      await opPage.getByTestId("assign-person").fill(OFFICER.displayName);
+      await opPage.getByRole("option", { name: OFFICER.displayName, exact: false }).click();
+      await opPage.getByTestId("assign-submit").click();
+      await poll(() => opPage.getByTestId("case-assignee").innerText()).toContain(OFFICER.displayName);
+
+      // The officer opens the card: nothing yet, labelled in Ukrainian.
+      await resPage.goto(`${suite.server.staffUrl}/console/resettlement/${caseId}`);
+      await visible(resPage.getByText(uk.resettlement.card.notStarted));
+      // A guarantee, typed and sent from the keyboard.
+      const g = resPage.getByTestId("guarantee-form");
+      await g.getByLabel(uk.resettlement.task.due).fill(day(30));
+      await g.getByLabel(uk.resettlement.task.notes).fill("Паспорт через консульство");
+      await g.getByLabel(uk.resettlement.task.notes).press("Tab");
+      await resPage.keyboard.press("Enter");
+      await visible(resPage.getByTestId("guarantees").getByText(uk.resettlement.kinds.secrecy, { exact: true }));
+      // A family member, then a step of her relocation, already overdue.
+      const m = resPage.getByTestId("member-form");
+      await m.getByLabel(uk.resettlement.member.name).fill("Лисенко Марія");
+      await m.getByLabel(uk.resettlement.member.relation).fill("мати");
+      await m.getByLabel(uk.resettlement.member.whereabouts).fill("Курськ");
+      await m.getByLabel(uk.resettlement.member.consent).check();
+      await m.getByLabel(uk.resettlement.member.relation).press("Enter");
+      const member = resPage.getByTestId("family-member");
+      await visible(member.getByText("Лисенко Марія (мати)"));
+      const s = member.locator("form");
+      await s.getByLabel(uk.resettlement.steps.step).fill("Виїзд через Грузію");
+      await s.getByLabel(uk.resettlement.task.due).fill(day(-3));
+      await s.getByLabel(uk.resettlement.steps.step).press("Enter");
+      await visible(member.getByText(uk.resettlement.task.overdueOn.replace("{{day}}", day(-3))));
+      await screenshot(resPage, "resettlement-01-card");
+
+      // The board: the overdue step first, then the guarantee.
+      await resPage.getByRole("link", { name: uk.nav.resettlement, exact: true }).click();
+      const rows = resPage.getByTestId("board-row");
+      await poll(() => rows.count()).toBe(2);
+      expect(await rows.nth(0).getAttribute("data-overdue")).toBe("true");
+      expect(await rows.nth(0).innerText()).toContain("Виїзд через Грузію");
+      expect(await rows.nth(1).innerText()).toContain(uk.resettlement.kinds.secrecy);
+      await screenshot(resPage, "resettlement-02-board");
+
+      // In English too, no raw codes.
+      await resPage.getByTestId("language-picker").click();
+      await resPage.getByRole("menuitem", { name: en.languages.en }).click();
+      await visible(resPage.getByRole("heading", { name: en.resettlement.board.title }));
+      expect(await rows.nth(1).innerText()).toContain(en.resettlement.kinds.secrecy);
+      expect(await resPage.getByTestId("resettlement-board").innerText()).not.toMatch(/\b(secrecy|in_progress|open)\b/);
+    } catch (err) {
+      for (const p of suite.browser.contexts().flatMap((c) => c.pages())) await screenshot(p, `resettlement-failure-${p.url().split("/").pop()?.split("#")[0]?.slice(0, 40) || "page"}`).catch(() => {});
+      throw err;
+    }
+    for (const tr of troubles) {
+      expect(tr.csp, "CSP violations").toEqual([]);
+      expect(tr.pageErrors, "uncaught page errors").toEqual([]);
+    }
+  }, 240_000);
+});
