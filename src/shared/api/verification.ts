@@ -45,3 +45,10 @@ export const supervisionSchema = z.array(
 );
 export const hitsSchema = z.array(z.object({ caseId: z.string(), number: z.number(), state: z.string(), channel: z.string(), kind: z.string(), reasonCode: z.enum(REASON_CODES), listedAt: z.string(), sourceNumber: z.number().nullable() }));
 export const watchlistSchema = z.array(z.object({ id: z.string(), kind: z.string(), reasonCode: z.string(), sourceNumber: z.number().nullable(), createdAt: z.string(), removedAt: z.string().nullable() }));
+export const numbersSchema = z.object({
+  decided: z.number(),
+  hoursToDecision: z.object({ median: z.number().nullable(), mean: z.number().nullable() }),
+  rejectedByReason: z.array(z.object({ reason: z.enum(REASON_CODES), count: z.number(), share: z.number() })),
+  agreement: z.object({ pairs: z.number(), agreed: z.number(), kappa: z.number().nullable() }),
+  hitsByWeek: z.array(z.object({ week: z.string(), count: z.number() })),
+});
