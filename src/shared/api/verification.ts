@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CHECK_RESULTS, DECISIONS, REASON_CODES, RISK_FACTORS, STAGES } from "../verification.js";
+import { CHECK_RESULTS, DECISIONS, REASON_CODES, RECHECK_REASONS, RISK_FACTORS, STAGES } from "../verification.js";
 
 const freeText = z.string().trim().min(1).max(4000);
 export const handoverBody = z.object({ reason: freeText });
@@ -34,6 +34,8 @@ export const panelSchema = z.object({
   /** null while the reader may not see them yet (the second reviewer before his own). */
   reviews: z.array(z.object({ reviewerId: z.string(), decision: z.enum(DECISIONS), reasonCode: z.enum(REASON_CODES), note: z.string().nullable(), at: z.string() })).nullable(),
   watchlistHits: z.array(z.object({ kind: z.string(), reasonCode: z.enum(REASON_CODES), listedAt: z.string() })),
+  /** A verified case that new information contradicts: it must be verified again before any handover is planned. */
+  recheck: z.array(z.enum(RECHECK_REASONS)),
 });
 export type VerificationPanel = z.infer<typeof panelSchema>;
 
