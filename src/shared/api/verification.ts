@@ -54,3 +54,22 @@ export const numbersSchema = z.object({
   agreement: z.object({ pairs: z.number(), agreed: z.number(), kappa: z.number().nullable() }),
   hitsByWeek: z.array(z.object({ week: z.string(), count: z.number() })),
 });
+
+/** The verification rules an admin edits (issue 11): checklist items, risk weights and threshold, SLA. */
+const label = z.string().trim().min(1).max(200);
+/** One checklist item: a stable key, its labels, and the risk factor a "fails" on it raises. */
+export const checklistItemSchema = z.object({
+  key: z.string().regex(/^[a-z][a-z0-9_]{1,40}$/),
+  label: z.object({ uk: label, en: label }),
+  factor: z.enum(RISK_FACTORS).nullable(),
+});
+export const settingsSchema = z.object({
+  slaHours: z.number().int().min(1).max(24 * 14),
+  /** A score at or above this is high risk: two reviews and a supervisor's sign-off. */
+  highRiskThreshold: z.number().int().min(1).max(1000),
+  weights: z.object(Object.fromEntries(RISK_FACTORS.map((f) => [f, z.number().int().min(0).max(100)])) as Record<(typeof RISK_FACTORS)[number], z.ZodNumber>),
+  /** A burst: this many first contacts from new identities within the window before the case. */
+  burst: z.object({ count: z.number().int().min(2).max(1000), minutes: z.number().int().min(1).max(24 * 60) }),
+  checklist: z.array(checklistItemSchema).min(1).max(40).refine((items) => new Set(items.map((i) => i.key)).size === items.length, "checklist keys must differ"),
+});
+export type VerificationSettings = z.infer<typeof settingsSchema>;
