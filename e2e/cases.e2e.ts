@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
 import { browserSuite, screenshot } from "./support/browser.js";
 import { submitWebRequest } from "./support/applicant.js";
