@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
 import { browserSuite, screenshot } from "./support/browser.js";
+import { submitWebRequest } from "./support/applicant.js";
 import { acceptAndEnrol, expectTeamKeyHeld, invite, poll, visible } from "./support/console.js";
 
 /**
@@ -18,20 +19,6 @@ const VERIFIER = { username: "ihor.verifier", displayName: "Ігор Бонда�
 const APPLICANT = { name: "Смирнов Алексей Викторович", phone: "+7 912 555-01-02" };
 
 /** The applicant's side: the public request form, as a person fills it in. Returns his receipt code. */
-async function submitWebRequest(ctx: BrowserContext, publicUrl: string, message: string): Promise<string> {
-  const page = await ctx.newPage();
-  await page.goto(`${publicUrl}/request`);
-  await page.locator("#f-name").fill(APPLICANT.name);
-  await page.locator("#f-phone").fill(APPLICANT.phone);
-  await page.locator("#f-message").fill(message);
-  await page.locator("#request-form button[type=submit]").click();
-  const code = page.locator("#receipt-code");
-  await visible(code, 30_000);
-  const text = (await code.innerText()).trim();
-  await page.close();
-  return text;
-}
-
 describe("case work in the console", () => {
   const suite = browserSuite();
   const { troubles, context } = suite;
@@ -64,7 +51,7 @@ describe("case work in the console", () => {
       await visible(opPage.getByText(uk.inbox.empty));
 
       // A web request arrives and shows up without a reload.
-      const code = await submitWebRequest(applicant, suite.server.publicUrl, "Здравствуйте. Хочу сдаться, нас двое. Как это сделать?");
+      const code = await submitWebRequest(applicant, suite.server.publicUrl, APPLICANT, "Здравствуйте. Хочу сдаться, нас двое. Как это сделать?");
       expect(code).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/);
       const rows = opPage.getByTestId("inbox-row");
       await poll(() => rows.count()).toBe(1);
@@ -116,7 +103,7 @@ describe("case work in the console", () => {
       // The same man writes again from another request: the duplicate is suggested and merged.
       await opPage.getByRole("link", { name: uk.nav.inbox, exact: true }).click();
       await poll(() => rows.count()).toBe(1);
-      await submitWebRequest(applicant, suite.server.publicUrl, "Это снова я, телефон тот же. Ответьте, пожалуйста.");
+      await submitWebRequest(applicant, suite.server.publicUrl, APPLICANT, "Это снова я, телефон тот же. Ответьте, пожалуйста.");
       await poll(() => rows.count()).toBe(2);
       const second = opPage.locator(`[data-testid=inbox-row]:not([data-case-id="${caseId}"])`);
       await second.click();

@@ -17,3 +17,7 @@ export const RISK_FACTORS = ["watchlist_hit", "shared_channel_identity", "first_
 export type RiskFactor = (typeof RISK_FACTORS)[number];
 
 export const decisionFits = (decision: Decision, code: ReasonCode) => (decision === "verified") === (code === "genuine");
+
+/** Why a verified case must be verified again before a handover is planned: what changed since the verdict. */
+export const RECHECK_REASONS = ["identity_changed", "new_identity", "watchlist_hit"] as const;
+export type RecheckReason = (typeof RECHECK_REASONS)[number];

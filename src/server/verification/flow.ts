@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, or } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import type { Tx } from "../audit/log.js";
 import { caseEvents, cases, messages } from "../db/schema.js";
@@ -7,6 +7,7 @@ import type { Decision, ReasonCode } from "../../shared/verification.js";
 import { readSettings } from "./settings.js";
 import { verificationCases } from "./tables.js";
 import { addToWatchlist } from "./watchlist.js";
+import { rememberVerifiedIdentities } from "./recheck.js";
 
 /**
  * Transactions in which the verification command itself applies a verdict. A move into
@@ -26,7 +27,8 @@ registerGuard({ to: "rejected" }, "verification: two reviews", async (m) => (ver
 registerEffect("verifying", "verification: open a round", async (m) => {
   const { slaHours } = await readSettings(m.tx);
   const now = m.ctx.now();
-  const operators = [m.actorId, m.row.assignedUserId].filter((x): x is string => !!x);
+  // Who hands a preliminary surrender over took the request; a verifier who reopens a verdict for a re-check did not.
+  const operators = m.row.state === "preliminary" ? [m.actorId, m.row.assignedUserId].filter((x): x is string => !!x) : [];
   const fresh = { stage: "first" as const, enteredAt: now, dueAt: new Date(now.getTime() + slaHours * 3_600_000), outcome: null, reasonCode: null, decidedAt: null, decidedBy: null, supervisorReason: null };
   const [existing] = await m.tx.select().from(verificationCases).where(eq(verificationCases.caseId, m.caseId));
   if (!existing) await m.tx.insert(verificationCases).values({ caseId: m.caseId, round: 1, operatorIds: operators, ...fresh });
@@ -52,7 +54,8 @@ export async function tookAsOperator(tx: Pick<Tx, "select">, caseId: string, v: 
   const [triage] = await tx
     .select({ id: caseEvents.id })
     .from(caseEvents)
-    .where(and(eq(caseEvents.caseId, caseId), eq(caseEvents.actorId, userId), isNotNull(caseEvents.toState), inArray(caseEvents.toState, ["in_contact", "preliminary", "verifying"])))
+    // Into verifying from a preliminary surrender is the hand-over; from a verdict it is a re-check, opened by a verifier who may review.
+    .where(and(eq(caseEvents.caseId, caseId), eq(caseEvents.actorId, userId), isNotNull(caseEvents.toState), or(inArray(caseEvents.toState, ["in_contact", "preliminary"]), and(eq(caseEvents.toState, "verifying"), eq(caseEvents.fromState, "preliminary")))))
     .limit(1);
   return !!triage;
 }
@@ -70,6 +73,7 @@ export async function applyVerdict(ctx: AppContext, tx: Tx, input: { caseId: str
   } finally {
     verdictTx.delete(tx);
   }
+  if (input.decision === "verified") await rememberVerifiedIdentities(tx, input.caseId);
   if (input.decision === "rejected" && input.reasonCode === "provocation") await addToWatchlist(ctx, tx, input.caseId);
 }
 

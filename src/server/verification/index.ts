@@ -4,6 +4,7 @@
  * on entering `verifying`; the app imports it before any move can be made.
  */
 import "./flow.js";
+import "./recheck.js";
 
 export { handOverToVerification, recordCheck, recordReview, decideAsSupervisor } from "./commands.js";
 export { verificationPanel, verificationQueue, supervisionQueue } from "./view.js";

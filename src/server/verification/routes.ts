@@ -2,11 +2,12 @@ import { z } from "zod";
 import type { BaseApp } from "../http/base.js";
 import type { AppContext } from "../context.js";
 import { needs, staffOf } from "../auth/guard.js";
-import { checkBody, handoverBody, hitsSchema, panelSchema, queueSchema, removeWatchlistBody, reviewBody, stageReply, supervisionSchema, supervisorBody, watchlistSchema } from "../../shared/api/verification.js";
+import { checkBody, handoverBody, hitsSchema, numbersSchema, panelSchema, queueSchema, removeWatchlistBody, reviewBody, stageReply, supervisionSchema, supervisorBody, watchlistSchema } from "../../shared/api/verification.js";
 import { decideAsSupervisor, handOverToVerification, recordCheck, recordReview } from "./commands.js";
 import { supervisionQueue, verificationPanel, verificationQueue } from "./view.js";
 import { listWatchlist, listWatchlistHits, removeFromWatchlist } from "./watchlist.js";
 import { readSettings, settingsSchema, updateSettings } from "./settings.js";
+import { verificationNumbers } from "./numbers.js";
 
 const idParams = z.object({ id: z.string().uuid() });
 const tags = ["verification"];
@@ -39,6 +40,9 @@ export function registerVerificationRoutes(app: BaseApp, ctx: AppContext) {
 
   app.get("/api/verification/queue", { config: { grant: needs("verification", "read") }, schema: { tags, summary: "Cases in verification, by due time", response: { 200: queueSchema } } }, async (req) => verificationQueue(ctx, staffOf(req)));
   app.get("/api/verification/supervision", { config: { grant: needs("verification", "decide") }, schema: { tags, summary: "Disagreements and high-risk sign-offs", response: { 200: supervisionSchema } } }, async (req) => supervisionQueue(ctx, staffOf(req)));
+  app.get("/api/verification/numbers", { config: { grant: needs("verification", "decide") }, schema: { tags, summary: "The supervisor's numbers: time to decision, rejections by reason, agreement (Cohen's kappa), watchlist hits a week", response: { 200: numbersSchema } } }, async (req) =>
+    verificationNumbers(ctx, staffOf(req).user),
+  );
   app.get("/api/verification/hits", { config: { grant: needs("verification", "read") }, schema: { tags, summary: "Cases matching the watchlist", response: { 200: hitsSchema } } }, async (req) =>
     (await listWatchlistHits(ctx, staffOf(req).user)).map((h) => ({ ...h, listedAt: h.listedAt.toISOString() })),
   );

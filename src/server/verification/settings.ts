@@ -1,30 +1,14 @@
 import { eq } from "drizzle-orm";
-import { z } from "zod";
 import type { AppContext } from "../context.js";
 import type { Db } from "../db/index.js";
 import { appendAudit } from "../audit/log.js";
 import { authorize } from "../policy.js";
 import type { SessionUser } from "../auth/sessions.js";
-import { RISK_FACTORS } from "../../shared/verification.js";
+import { settingsSchema, type VerificationSettings } from "../../shared/api/verification.js";
 import { verificationSettings } from "./tables.js";
 
-const label = z.string().trim().min(1).max(200);
-/** One checklist item: a stable key, its labels, and the risk factor a "fails" on it raises. */
-export const checklistItemSchema = z.object({
-  key: z.string().regex(/^[a-z][a-z0-9_]{1,40}$/),
-  label: z.object({ uk: label, en: label }),
-  factor: z.enum(RISK_FACTORS).nullable(),
-});
-export const settingsSchema = z.object({
-  slaHours: z.number().int().min(1).max(24 * 14),
-  /** A score at or above this is high risk: two reviews and a supervisor's sign-off. */
-  highRiskThreshold: z.number().int().min(1).max(1000),
-  weights: z.object(Object.fromEntries(RISK_FACTORS.map((f) => [f, z.number().int().min(0).max(100)])) as Record<(typeof RISK_FACTORS)[number], z.ZodNumber>),
-  /** A burst: this many first contacts from new identities within the window before the case. */
-  burst: z.object({ count: z.number().int().min(2).max(1000), minutes: z.number().int().min(1).max(24 * 60) }),
-  checklist: z.array(checklistItemSchema).min(1).max(40).refine((items) => new Set(items.map((i) => i.key)).size === items.length, "checklist keys must differ"),
-});
-export type VerificationSettings = z.infer<typeof settingsSchema>;
+// The schema is shared with the console's settings card; the server keeps the defaults and the store.
+export { settingsSchema, type VerificationSettings };
 
 export const DEFAULT_SETTINGS: VerificationSettings = {
   slaHours: 24,

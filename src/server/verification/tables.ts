@@ -28,6 +28,11 @@ export const verificationCases = pgTable(
     decidedBy: uuid("decided_by").references(() => users.id),
     /** The supervisor's reason, sealed to the case public key (he holds no case key; its readers do). */
     supervisorReason: bytea("supervisor_reason"),
+    /**
+     * The identities a "verified" verdict was given on: the blind indexes ("kind:value", never a
+     * clear value) of the case and the cases merged into it. One more later means re-check (recheck.ts).
+     */
+    verifiedIdentities: jsonb("verified_identities").$type<string[]>(),
   },
   (t) => [index("verification_cases_stage_idx").on(t.stage, t.dueAt)],
 );

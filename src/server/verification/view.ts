@@ -8,6 +8,7 @@ import type { StaffSession } from "../auth/sessions.js";
 import { riskOf, watchlistHits } from "./risk.js";
 import { readSettings } from "./settings.js";
 import { tookAsOperator } from "./flow.js";
+import { recheckReasons } from "./recheck.js";
 import { checkNoteContext, reviewNoteContext, verificationCases, verificationChecks, verificationReviews } from "./tables.js";
 
 const READ = { resource: "verification", action: "read" } as const;
@@ -67,6 +68,7 @@ export async function verificationPanel(ctx: AppContext, session: StaffSession, 
             }))
           : null,
         watchlistHits: hits.map((h) => ({ kind: h.kind, reasonCode: h.reasonCode, listedAt: h.createdAt.toISOString() })),
+        recheck: await recheckReasons(ctx.db, caseId),
       };
     },
     READ,

@@ -49,6 +49,7 @@ export const CONSOLE_PERMISSIONS = [
   "verification.read",
   "verification.review",
   "verification.decide",
+  "verification.configure",
 ] as const;
 export type Permission = (typeof CONSOLE_PERMISSIONS)[number];
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CHECK_RESULTS, DECISIONS, REASON_CODES, RISK_FACTORS, STAGES } from "../verification.js";
+import { CHECK_RESULTS, DECISIONS, REASON_CODES, RECHECK_REASONS, RISK_FACTORS, STAGES } from "../verification.js";
 
 const freeText = z.string().trim().min(1).max(4000);
 export const handoverBody = z.object({ reason: freeText });
@@ -34,6 +34,8 @@ export const panelSchema = z.object({
   /** null while the reader may not see them yet (the second reviewer before his own). */
   reviews: z.array(z.object({ reviewerId: z.string(), decision: z.enum(DECISIONS), reasonCode: z.enum(REASON_CODES), note: z.string().nullable(), at: z.string() })).nullable(),
   watchlistHits: z.array(z.object({ kind: z.string(), reasonCode: z.enum(REASON_CODES), listedAt: z.string() })),
+  /** A verified case that new information contradicts: it must be verified again before any handover is planned. */
+  recheck: z.array(z.enum(RECHECK_REASONS)),
 });
 export type VerificationPanel = z.infer<typeof panelSchema>;
 
@@ -45,3 +47,29 @@ export const supervisionSchema = z.array(
 );
 export const hitsSchema = z.array(z.object({ caseId: z.string(), number: z.number(), state: z.string(), channel: z.string(), kind: z.string(), reasonCode: z.enum(REASON_CODES), listedAt: z.string(), sourceNumber: z.number().nullable() }));
 export const watchlistSchema = z.array(z.object({ id: z.string(), kind: z.string(), reasonCode: z.string(), sourceNumber: z.number().nullable(), createdAt: z.string(), removedAt: z.string().nullable() }));
+export const numbersSchema = z.object({
+  decided: z.number(),
+  hoursToDecision: z.object({ median: z.number().nullable(), mean: z.number().nullable() }),
+  rejectedByReason: z.array(z.object({ reason: z.enum(REASON_CODES), count: z.number(), share: z.number() })),
+  agreement: z.object({ pairs: z.number(), agreed: z.number(), kappa: z.number().nullable() }),
+  hitsByWeek: z.array(z.object({ week: z.string(), count: z.number() })),
+});
+
+/** The verification rules an admin edits (issue 11): checklist items, risk weights and threshold, SLA. */
+const label = z.string().trim().min(1).max(200);
+/** One checklist item: a stable key, its labels, and the risk factor a "fails" on it raises. */
+export const checklistItemSchema = z.object({
+  key: z.string().regex(/^[a-z][a-z0-9_]{1,40}$/),
+  label: z.object({ uk: label, en: label }),
+  factor: z.enum(RISK_FACTORS).nullable(),
+});
+export const settingsSchema = z.object({
+  slaHours: z.number().int().min(1).max(24 * 14),
+  /** A score at or above this is high risk: two reviews and a supervisor's sign-off. */
+  highRiskThreshold: z.number().int().min(1).max(1000),
+  weights: z.object(Object.fromEntries(RISK_FACTORS.map((f) => [f, z.number().int().min(0).max(100)])) as Record<(typeof RISK_FACTORS)[number], z.ZodNumber>),
+  /** A burst: this many first contacts from new identities within the window before the case. */
+  burst: z.object({ count: z.number().int().min(2).max(1000), minutes: z.number().int().min(1).max(24 * 60) }),
+  checklist: z.array(checklistItemSchema).min(1).max(40).refine((items) => new Set(items.map((i) => i.key)).size === items.length, "checklist keys must differ"),
+});
+export type VerificationSettings = z.infer<typeof settingsSchema>;

@@ -1,11 +1,12 @@
 import type { z } from "zod";
-import type { hitsSchema, queueSchema, supervisionSchema, VerificationPanel } from "../../shared/api/verification";
+import type { VerificationSettings, hitsSchema, numbersSchema, queueSchema, supervisionSchema, VerificationPanel } from "../../shared/api/verification";
 import type { CheckResult, Decision, ReasonCode } from "../../shared/verification";
 import { get, post, put } from "./client";
 
-export type { VerificationPanel };
+export type { VerificationPanel, VerificationSettings };
 export type VerificationQueueRow = z.infer<typeof queueSchema>[number];
 export type SupervisionRow = z.infer<typeof supervisionSchema>[number];
+export type VerificationNumbers = z.infer<typeof numbersSchema>;
 export type WatchlistHit = z.infer<typeof hitsSchema>[number];
 
 const one = (id: string) => `/api/cases/${encodeURIComponent(id)}/verification`;
@@ -14,6 +15,9 @@ export const verificationApi = {
   queue: () => get<VerificationQueueRow[]>("/api/verification/queue"),
   hits: () => get<WatchlistHit[]>("/api/verification/hits"),
   supervision: () => get<SupervisionRow[]>("/api/verification/supervision"),
+  numbers: () => get<VerificationNumbers>("/api/verification/numbers"),
+  settings: () => get<VerificationSettings>("/api/verification/settings"),
+  saveSettings: (s: VerificationSettings) => put<VerificationSettings>("/api/verification/settings", s),
   panel: (id: string) => get<VerificationPanel>(one(id)),
   handover: (id: string, reason: string) => post<void>(`${one(id)}/handover`, { reason }),
   check: (id: string, item: string, result: CheckResult, note: string) => put<void>(`${one(id)}/checks/${encodeURIComponent(item)}`, { result, ...(note.trim() ? { note } : {}) }),
@@ -25,5 +29,7 @@ export const verificationKeys = {
   queue: ["verification", "queue"] as const,
   hits: ["verification", "hits"] as const,
   supervision: ["verification", "supervision"] as const,
+  numbers: ["verification", "numbers"] as const,
+  settings: ["verification", "settings"] as const,
   panel: (id: string) => ["verification", "panel", id] as const,
 };

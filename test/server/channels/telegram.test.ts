@@ -7,7 +7,7 @@ import { channelContacts, channelDialogs, channelOutbox, channelUpdates } from "
 import { recordIntake } from "../../../src/server/cases/intake.js";
 import { texts } from "../../../src/server/channels/telegram/catalog.js";
 import { fileContent } from "./support/recorder.js";
-import { BOT_TOKEN, caseIdOf, channelHarness, drain, openAsOperator, postUpdate, readRecorded, recordedFiles, type Harness, type ThreadMessage } from "./support/harness.js";
+import { BOT_TOKEN, update, caseIdOf, channelHarness, drain, openAsOperator, postUpdate, readRecorded, recordedFiles, type Harness, type ThreadMessage } from "./support/harness.js";
 
 let h: Harness;
 
@@ -27,16 +27,6 @@ async function counts() {
 }
 
 const bodies = (m: ThreadMessage[]) => m.map((x) => [x.direction, x.body]);
-
-let tick = 0;
-/** A fresh update for a new private chat, built like the recorded ones. */
-function update(fromId: number, extra: Record<string, unknown>, kind: "message" | "callback_query" = "message") {
-  const from = { id: fromId, is_bot: false, first_name: "Тест", language_code: "ru" };
-  const chat = { id: fromId, first_name: "Тест", type: "private" };
-  tick++;
-  if (kind === "callback_query") return { update_id: 900000000 + tick, callback_query: { id: `cb${tick}`, from, message: { message_id: tick, chat, date: 1692806700 }, chat_instance: "1", ...extra } };
-  return { update_id: 900000000 + tick, message: { message_id: tick, from, chat, date: 1692806400, ...extra } };
-}
 
 describe("Telegram webhook: the recorded updates", () => {
   it("refuses a missing or wrong secret with 401 and stores nothing", async () => {

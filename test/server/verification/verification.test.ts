@@ -159,4 +159,21 @@ describe("two independent reviews", { timeout: 300_000 }, () => {
     expect((await v1.request("PUT", "/api/verification/settings", DEFAULT_SETTINGS)).statusCode).toBe(403);
     expect((await v1.request("GET", `/api/cases/${id}/verification`)).json()).toMatchObject({ stage: "first", reviewCount: 0 });
   });
+
+  it("the supervisor's numbers count the rounds above without naming a case", async () => {
+    const r = await store.staff.super.request("GET", "/api/verification/numbers");
+    expect(r.statusCode, r.body).toBe(200);
+    const n = r.json();
+    // Rounds reviewed twice above: verified→rejected (supervised), verified+verified twice.
+    expect(n.agreement).toMatchObject({ pairs: 3, agreed: 2 });
+    // First always "verified", second 2 of 3: chance agreement 2/3 equals the observed, so kappa 0.
+    expect(n.agreement.kappa).toBeCloseTo(0, 10);
+    expect(n.decided).toBe(3);
+    expect(n.rejectedByReason).toEqual([{ reason: "provocation", count: 1, share: 1 / 3 }]);
+    expect(n.hoursToDecision.median).toBeGreaterThanOrEqual(0);
+    // The WhatsApp and Telegram contacts that matched the watchlist (one entry has since been removed).
+    expect(n.hitsByWeek.reduce((s: number, w: { count: number }) => s + w.count, 0)).toBeGreaterThanOrEqual(1);
+    expect(r.body).not.toMatch(/"number"|caseId|Петров/);
+    expect((await store.staff.ver1.request("GET", "/api/verification/numbers")).statusCode).toBe(403);
+  });
 });

@@ -9,12 +9,15 @@ import { keys } from "../../api/queryClient";
 import { errorText } from "../../components/errorText";
 import { schemaValidate } from "../../components/schemaValidate";
 import { usePageTitle } from "../../components/usePageTitle";
+import { useCan } from "../../auth/permissions";
+import { VerificationSettingsCard } from "../verification/VerificationSettingsCard";
 
 /** The hotline's response-time targets: the inbox marks a case overdue from these. */
 export function SettingsPage() {
   const { t } = useTranslation();
   usePageTitle(t("settings.title"));
   const sla = useQuery({ queryKey: keys.sla, queryFn: settingsApi.sla });
+  const can = useCan();
   const [loaded, setLoaded] = useState(false);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; error?: unknown } | null>(null);
@@ -70,6 +73,7 @@ export function SettingsPage() {
           </Stack>
         </Card>
       )}
+      {can("verification.configure") && <VerificationSettingsCard />}
     </Stack>
   );
 }

@@ -6,6 +6,7 @@ import { TEAMS, TRANSITIONS, type CaseState, type TeamId } from "../../../shared
 import { assignBodySchema, mergeBodySchema, transitionBodySchema } from "../../../shared/api/case-core";
 import { useQuery } from "@tanstack/react-query";
 import { casesApi, type CaseDetail, type Duplicate } from "../../api/cases";
+import { verificationApi } from "../../api/verification";
 import { keys } from "../../api/queryClient";
 import { errorText } from "../../components/errorText";
 import { schemaValidate } from "../../components/schemaValidate";
@@ -28,7 +29,11 @@ function useRun(onDone: () => void) {
   return { busy, error, run, reset: () => setError(null) };
 }
 
-/** A change of state: only the moves the declared table allows, always with a reason. */
+/**
+ * A change of state: only the moves the declared table allows, always with a reason. Sending a
+ * case to `verifying` is the hand-over to the verification team (state and team in one command):
+ * a plain move would leave it with intake, where no verifier sees it.
+ */
 export function TransitionModal({ c, opened, onClose, onDone }: { c: CaseDetail; opened: boolean; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
   const next = TRANSITIONS[c.state] as readonly CaseState[];
@@ -63,7 +68,7 @@ export function TransitionModal({ c, opened, onClose, onDone }: { c: CaseDetail;
             <Button variant="default" onClick={onClose}>
               {t("common.cancel")}
             </Button>
-            <Button loading={busy} disabled={!form.isValid()} onClick={() => void run(() => casesApi.transition(c.id, to!, reason.trim()))} data-testid="transition-submit">
+            <Button loading={busy} disabled={!form.isValid()} onClick={() => void run(() => (to === "verifying" ? verificationApi.handover(c.id, reason.trim()) : casesApi.transition(c.id, to!, reason.trim())))} data-testid="transition-submit">
               {t("case.transition.submit")}
             </Button>
           </Group>

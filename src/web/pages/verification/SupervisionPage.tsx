@@ -6,6 +6,7 @@ import { REASON_CODES, decisionFits, type Decision, type ReasonCode } from "../.
 import { verificationApi, verificationKeys, type SupervisionRow } from "../../api/verification";
 import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
+import { VerificationNumbers } from "./VerificationNumbers";
 
 function Decide({ row }: { row: SupervisionRow }) {
   const { t } = useTranslation();
@@ -13,7 +14,7 @@ function Decide({ row }: { row: SupervisionRow }) {
   const [decision, setDecision] = useState<Decision | null>(null);
   const [code, setCode] = useState<ReasonCode | null>(null);
   const [reason, setReason] = useState("");
-  const send = useMutation({ mutationFn: () => verificationApi.decide(row.caseId, decision!, code!, reason), onSuccess: () => qc.invalidateQueries({ queryKey: verificationKeys.supervision }) });
+  const send = useMutation({ mutationFn: () => verificationApi.decide(row.caseId, decision!, code!, reason), onSuccess: () => qc.invalidateQueries({ queryKey: ["verification"] }) });
   return (
     <Card withBorder data-testid={`supervise-${row.number}`}>
       <Stack gap="xs">
@@ -59,6 +60,7 @@ export function SupervisionPage() {
       {q.isPending && <Loader aria-label={t("app.loading")} />}
       {q.data?.length === 0 && <Text c="dimmed">{t("verification.supervision.empty")}</Text>}
       {q.data?.map((row) => <Decide key={row.caseId} row={row} />)}
+      <VerificationNumbers />
     </Stack>
   );
 }

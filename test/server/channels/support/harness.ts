@@ -10,6 +10,7 @@ import { deliverDue } from "../../../../src/server/channels/outbox/worker.js";
 import { channelOutbox } from "../../../../src/server/channels/tables.js";
 import type { AppContext } from "../../../../src/server/context.js";
 import type { BaseApp } from "../../../../src/server/http/base.js";
+import type { Role } from "../../../../src/shared/roles.js";
 import { RecordingApi } from "./recorder.js";
 
 /** Test credentials. Canaries: the log grep (scripts/check-logs.ts) fails the run if one reaches a log line. */
@@ -39,13 +40,26 @@ export function recordedAt(file: string, at: Date): string {
   return JSON.stringify(u);
 }
 
-export interface Harness {
+let tick = 0;
+/** A fresh update for a new private chat, built like the recorded ones (dated as they are, or at `at`). */
+export function update(fromId: number, extra: Record<string, unknown>, kind: "message" | "callback_query" = "message", at?: Date) {
+  const from = { id: fromId, is_bot: false, first_name: "Тест", language_code: "ru" };
+  const chat = { id: fromId, first_name: "Тест", type: "private" };
+  const date = (secs: number) => (at ? Math.floor(at.getTime() / 1000) : secs);
+  tick++;
+  if (kind === "callback_query") return { update_id: 900000000 + tick, callback_query: { id: `cb${tick}`, from, message: { message_id: tick, chat, date: date(1692806700) }, chat_instance: "1", ...extra } };
+  return { update_id: 900000000 + tick, message: { message_id: tick, from, chat, date: date(1692806400), ...extra } };
+}
+
+export interface Harness<S extends string = never> {
   ctx: AppContext;
   pub: BaseApp;
   staff: BaseApp;
   api: RecordingApi;
   op: StaffClient;
   admin: StaffClient;
+  /** The staff a test asked for besides the operator. */
+  people: Record<S, StaffClient>;
   clock: ReturnType<typeof advancingClock>;
   cleanup: () => Promise<void>;
 }
@@ -61,8 +75,8 @@ export const channelEnv = (apiUrl: string) => ({
   WHATSAPP_API_BASE: apiUrl,
 });
 
-/** A store with an admin and an operator, both listeners' apps, and the recording API as Telegram and WhatsApp. */
-export async function channelHarness(env: Record<string, string> = {}): Promise<Harness> {
+/** A store with an admin, an operator (and the staff asked for), both listeners' apps, and the recording API as Telegram and WhatsApp. */
+export async function channelHarness<S extends string = never>(env: Record<string, string> = {}, people = {} as Record<S, Role>): Promise<Harness<S>> {
   const api = await new RecordingApi().start();
   // The recorded updates are dated 23 August 2023 and the server refuses updates older than its
   // replay window, so the harness lives on that day.
@@ -70,7 +84,7 @@ export async function channelHarness(env: Record<string, string> = {}): Promise<
     env: { ...channelEnv(api.url), SESSION_IDLE_MINUTES: "1440", ...env },
     startAt: RECORDED_AT,
     publicApp: true,
-    staff: { op1: "operator" },
+    staff: { ...people, op1: "operator" } as Record<S | "op1", Role>,
   });
   // The admin, custodian of every team key, admits the waiting member on his next request.
   await s.admin.request("GET", "/api/auth/session");
@@ -81,6 +95,7 @@ export async function channelHarness(env: Record<string, string> = {}): Promise<
     api,
     op: s.staff.op1,
     admin: s.admin,
+    people: s.staff,
     clock: s.clock,
     cleanup: async () => {
       await s.close();

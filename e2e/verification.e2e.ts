@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import uk from "../src/web/i18n/uk.json" with { type: "json" };
+import { browserSuite, screenshot } from "./support/browser.js";
+import { submitWebRequest } from "./support/applicant.js";
+import { acceptAndEnrol, expectTeamKeyHeld, invite, poll, visible } from "./support/console.js";
+
+/**
+ * Verification in Chromium against the real server (issue 11): the operator hands a preliminary
+ * surrender over; two verifiers review it in the console, the second blind to the first until he
+ * has recorded his own; they disagree, and the supervisor decides with a reason. Needs
+ * `npm run build` first.
+ */
+
+const PASSWORD = "довгий пароль для перевірки звернень";
+const people = { admin: "admin.verif", operator: "olha.operator", ver1: "ivan.verifier", ver2: "petro.verifier", supervisor: "maria.supervisor" } as const;
+const APPLICANT = { name: "Козлов Дмитрий Сергеевич", phone: "+7 914 555-32-10" };
+const v = uk.verification;
+
+/** Pick a value in a Mantine select found by its label. */
+async function choose(page: Page, label: string, option: string, within = page.locator("body")) {
+  await within.getByLabel(label, { exact: true }).click();
+  await page.getByRole("option", { name: option, exact: true }).click();
+}
+
+async function review(page: Page, caseId: string, decision: string, reason: string, note: string) {
+  await page.getByRole("link", { name: uk.nav.verification, exact: true }).click();
+  await page.reload();
+  const link = page.locator(`a[href$="/verification/${caseId}"]`);
+  await visible(link);
+  await link.click();
+  const form = page.getByTestId("review-form");
+  await visible(form);
+  await choose(page, v.review.decision, decision, form);
+  await choose(page, v.review.reason, reason, form);
+  await form.getByLabel(v.review.note).fill(note);
+  await form.getByRole("button", { name: v.review.submit }).click();
+  await visible(page.getByTestId("why-not"));
+}
+
+describe("verification in the console", () => {
+  const suite = browserSuite();
+  const { troubles, context } = suite;
+
+  it("two blind reviews disagree; the supervisor decides with a reason", async () => {
+    const pages = {} as Record<keyof typeof people, Page>;
+    for (const k of Object.keys(people) as (keyof typeof people)[]) pages[k] = await (await context()).newPage();
+    const { admin, operator, ver1, ver2, supervisor } = pages;
+    await admin.goto(suite.server.firstAdminLink);
+    await acceptAndEnrol(admin, { username: people.admin, displayName: "Адміністраторка", password: PASSWORD });
+    const roles = { operator: "operator", ver1: "verifier", ver2: "verifier", supervisor: "supervisor" } as const;
+    for (const k of Object.keys(roles) as (keyof typeof roles)[]) {
+      const link = await invite(admin, roles[k], people[k]);
+      await pages[k].goto(link);
+      await acceptAndEnrol(pages[k], { displayName: people[k], password: PASSWORD });
+      // The custodian founds intake with the operator and verification with the first verifier.
+      if (k === "operator" || k === "ver1") await expectTeamKeyHeld(admin, people[k]);
+    }
+    // The founding verifier admits the second.
+    await ver1.reload();
+    await ver1.getByRole("link", { name: uk.nav.admissions, exact: true }).click();
+    await ver1.locator(`[data-testid=admission-row][data-username="${people.ver2}"]`).getByTestId("admission-admit").click();
+    await visible(ver1.getByTestId("admission-done"));
+    await expectTeamKeyHeld(admin, people.ver2);
+
+    // The request arrives; the operator takes it to a preliminary surrender and hands it over.
+    await submitWebRequest(await context(), suite.server.publicUrl, APPLICANT, "Хочу сдаться. Служу под Бахмутом, готов назвать часть.");
+    await operator.getByRole("link", { name: uk.nav.inbox, exact: true }).click();
+    const row = operator.getByTestId("inbox-row").first();
+    await visible(row, 20_000);
+    const caseId = (await row.getAttribute("data-case-id"))!;
+    const number = (await row.getAttribute("data-case-number"))!;
+    await row.click();
+    for (const [to, reason] of [["preliminary", "Залишив дані"], ["verifying", "Попередня здача: на перевірку"]] as const) {
+      await operator.getByTestId("transition-open").click();
+      await operator.getByTestId("transition-to").click();
+      await operator.getByRole("option", { name: uk.states[to], exact: true }).click();
+      await operator.getByTestId("transition-reason").fill(reason);
+      await operator.getByTestId("transition-submit").click();
+      await visible(operator.getByTestId("transition-open").or(operator.getByRole("heading", { name: uk.notFound.title })));
+    }
+
+    // The first verifier records "verified".
+    await review(ver1, caseId, v.decisions.verified, v.reasons.genuine, "Частина і звання сходяться");
+    await screenshot(ver1, "verification-01-first-review");
+
+    // The second sees that one review exists, not which way or why, until he records his own.
+    await ver2.goto(`${suite.server.staffUrl}/console/verification/${caseId}`);
+    await visible(ver2.getByTestId("reviews-hidden"));
+    expect(await ver2.locator("body").innerText()).not.toContain("Частина і звання сходяться");
+    await screenshot(ver2, "verification-02-second-blind");
+    await review(ver2, caseId, v.decisions.rejected, v.reasons.provocation, "Питає, де стоять наші");
+    const reviews = ver2.getByTestId("reviews");
+    await poll(() => reviews.innerText()).toContain("Частина і звання сходяться");
+    expect(await reviews.innerText()).toContain("Питає, де стоять наші");
+    await visible(ver2.getByTestId("verification-stage").getByText(v.stages.disagreement));
+
+    // The disagreement reaches the supervisor, who decides on codes and factors, with a reason.
+    await supervisor.getByRole("link", { name: uk.nav.supervision, exact: true }).click();
+    const card = supervisor.getByTestId(`supervise-${number}`);
+    await visible(card);
+    expect(await card.innerText()).not.toMatch(/Козлов|Питає|Частина/);
+    await screenshot(supervisor, "verification-03-disagreement");
+    await choose(supervisor, v.review.decision, v.decisions.rejected, card);
+    await choose(supervisor, v.review.reason, v.reasons.provocation, card);
+    await card.getByLabel(v.supervision.reason).fill("Питання про місця зустрічі: провокація");
+    await card.getByRole("button", { name: v.supervision.submit }).click();
+    await visible(supervisor.getByText(v.supervision.empty));
+    // The verifier's panel now shows the verdict.
+    await ver2.reload();
+    await poll(() => ver2.getByTestId("verification-outcome").innerText()).toContain(v.reasons.provocation);
+    for (const t of troubles) expect(t).toEqual({ csp: [], pageErrors: [] });
+  });
+});

@@ -1,0 +1,1 @@
+ALTER TABLE "verification_cases" ADD COLUMN "verified_identities" jsonb;

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { cases } from "../../../src/server/db/schema.js";
+import { applicantCookie, get, latestCaseId, post, withoutNonces } from "../intake/helpers.js";
+import { caseIdOf, channelHarness, drain, postUpdate, update, type Harness } from "../channels/support/harness.js";
+import { handOver, reviewAs } from "./support.js";
+
+/**
+ * Point 6 of issue 11: the applicant never learns the verdict. Two requests go through the same
+ * steps, except that one is rejected by two verifiers while the other still waits for its second
+ * review; everything the applicant gets back (his `/return` page, the bot's answers) must be the
+ * same bytes. Normalised, because they must differ whatever the verdict: the CSP nonce and the
+ * form tokens of the page (withoutNonces), the Telegram chat id the bot writes to, and the texts
+ * staff wrote (here the operator's replies, which name each man's case).
+ */
+let h: Harness<"ver1" | "ver2">;
+beforeAll(async () => {
+  h = await channelHarness({}, { ver1: "verifier", ver2: "verifier" });
+}, 300_000);
+afterAll(async () => h?.cleanup());
+
+const stateOf = async (id: string) => (await h.ctx.db.select({ state: cases.state }).from(cases).where(eq(cases.id, id)))[0]!.state;
+
+/** The same path for both: an answer from the operator, the hand-over, the first review (rejected). */
+async function throughVerification(caseId: string, reply: string) {
+  expect((await h.op.request("POST", `/api/cases/${caseId}/replies`, { text: reply })).statusCode).toBe(201);
+  await handOver(h.op, caseId);
+  expect((await reviewAs(h.people.ver1, caseId, "rejected", "fake")).json()).toEqual({ stage: "second" });
+}
+
+/** The second review of the one to reject; the other stays waiting for his. */
+async function rejectOne(rejected: string, waiting: string) {
+  expect((await reviewAs(h.people.ver2, rejected, "rejected", "fake")).json()).toEqual({ stage: "decided" });
+  expect([await stateOf(rejected), await stateOf(waiting)]).toEqual(["rejected", "verifying"]);
+}
+
+describe("the applicant cannot tell a rejected case from one in verification", { timeout: 300_000 }, () => {
+  it("the /return page is the same bytes", async () => {
+    const sent: { caseId: string; cookie: string }[] = [];
+    for (const n of [1, 2]) {
+      const r = await post(h.pub, "/request", { name: "Петров Пётр", message: "Хочу сдаться" });
+      expect(r.statusCode).toBe(201);
+      sent.push({ caseId: await latestCaseId(h.ctx), cookie: applicantCookie(r)! });
+      await throughVerification(sent.at(-1)!.caseId, `Ответ по делу ${n}`);
+    }
+    const [a, b] = sent as [(typeof sent)[0], (typeof sent)[0]];
+    await rejectOne(a.caseId, b.caseId);
+    const page = async (s: typeof a, n: number) => {
+      const r = await get(h.pub, "/return", { cookie: s.cookie });
+      expect(r.statusCode).toBe(200);
+      expect(r.body).toContain(`Ответ по делу ${n}`);
+      return withoutNonces(r.body).replace(`Ответ по делу ${n}`, "STAFF TEXT");
+    };
+    expect(await page(a, 1)).toBe(await page(b, 2));
+  });
+
+  it("the bot answers the same", async () => {
+    const ids = [700900001, 700900002];
+    for (const [i, id] of ids.entries()) {
+      expect((await postUpdate(h, update(id, { text: "/start" }))).statusCode).toBe(200);
+      expect((await postUpdate(h, update(id, { text: "Хочу сдаться" }))).statusCode).toBe(200);
+      await drain(h);
+      await throughVerification((await caseIdOf(h, "telegram_id", String(id)))[0]!, `Ответ в боте ${i + 1}`);
+    }
+    const [a, b] = [(await caseIdOf(h, "telegram_id", String(ids[0])))[0]!, (await caseIdOf(h, "telegram_id", String(ids[1])))[0]!];
+    await rejectOne(a, b);
+    await drain(h);
+    // What each man gets from now on, whatever he writes.
+    const answers = async (id: number) => {
+      const from = h.api.calls.length;
+      for (const text of ["Когда?", "/start", "/help", "Вы тут?"]) {
+        expect((await postUpdate(h, update(id, { text }))).statusCode).toBe(200);
+        await drain(h);
+      }
+      return JSON.stringify(h.api.calls.slice(from).map((c) => ({ path: c.path, body: c.body }))).replaceAll(String(id), "CHAT");
+    };
+    const [ra, rb] = [await answers(ids[0]!), await answers(ids[1]!)];
+    expect(ra).toBe(rb);
+    expect(ra).not.toBe("[]");
+  });
+});
