@@ -20,6 +20,7 @@ import { readinessOf } from "./metrics/readiness.js";
 import { registerAnalyticsRoutes } from "./analytics/routes.js";
 import { registerStatsPage } from "./analytics/stats-page.js";
 import { registerVerificationRoutes } from "./verification/index.js";
+import { registerRewardRoutes } from "./rewards/index.js";
 
 /**
  * The staff listener: console and staff API. Kept on its own port so it can stay off the public
@@ -46,6 +47,7 @@ export async function buildStaffApp(ctx: AppContext) {
   registerRetentionRoutes(app, ctx);
   registerOperationRoutes(app, ctx);
   registerVerificationRoutes(app, ctx);
+  registerRewardRoutes(app, ctx);
   registerConsoleRoutes(app, ctx);
   registerMetricsRoute(app, ctx);
   registerAnalyticsRoutes(app, ctx);

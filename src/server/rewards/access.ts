@@ -37,8 +37,8 @@ export async function visibleClaim(db: Tx, user: SessionUser, claimId: string, a
 }
 
 /** Run `fn` with the claim (visible for `access`) and its case key, which is wiped afterwards. */
-export async function withClaim<T>(ctx: AppContext, session: StaffSession, claimId: string, access: CaseAccess, fn: (claim: ClaimRow, caseKey: Buffer) => Promise<T>): Promise<T> {
+export async function withClaim<T>(ctx: AppContext, session: StaffSession, claimId: string, access: CaseAccess, fn: (claim: ClaimRow, caseKey: Buffer, caseRow: typeof cases.$inferSelect) => Promise<T>): Promise<T> {
   authorize(session.user, access.resource, access.action as never);
   const claim = await visibleClaim(ctx.db, session.user, claimId, access);
-  return withCaseKey(ctx, session, claim.caseId, (caseKey) => fn(claim, caseKey), access);
+  return withCaseKey(ctx, session, claim.caseId, (caseKey, row) => fn(claim, caseKey, row), access);
 }
