@@ -13,11 +13,12 @@ const day = (ctx: AppContext, offsetDays: number) => new Date(ctx.now().getTime(
  * paid in full ($500,000), as the law paid the pilot who flew a Mi-8 over.
  */
 export async function loadDemoRewards(ctx: AppContext, registrar: StaffSession, [a, b, c]: [StaffSession, StaffSession, StaffSession]): Promise<number> {
-  const ready = await ctx.db.select({ id: cases.id }).from(cases).where(and(inArray(cases.state, ["registered_pow", "handed_over"]), eq(cases.teamId, "registration"))).limit(4);
-  if (ready.length < 2) return 0;
+  const ready = await ctx.db.select({ id: cases.id }).from(cases).where(and(inArray(cases.state, ["registered_pow", "closed"]), eq(cases.teamId, "registration"))).limit(4);
+  if (!ready.length) return 0;
   for (const r of ready) await assignCase(ctx, registrar, r.id, { teamId: "rewards", userId: null });
-  const [pilot, crew, ...rest] = ready.map((r) => r.id) as [string, string, ...string[]];
-  const other = rest[0] ?? crew;
+  // With few demo cases one man may have brought several machines: the claims are per machine.
+  const ids = ready.map((r) => r.id);
+  const [pilot, crew, other] = [ids[0]!, ids[1] ?? ids[0]!, ids[2] ?? ids[0]!];
   const claim = async (caseId: string, equipmentCode: string, serial: string, o: { secret?: boolean; serviceability?: "serviceable" | "partly" | "not_serviceable" } = {}) => {
     const { id } = await createClaim(ctx, a, { caseId, equipmentCode, handedOverOn: day(ctx, -12), identifying: { serialNumber: serial, description: "прибыл своим ходом" }, secret: o.secret ?? false });
     await changeClaim(ctx, a, id, { inspection: { serviceability: o.serviceability ?? "serviceable", inspectedOn: day(ctx, -10), findings: "осмотрен инженерной группой" } });
