@@ -9,6 +9,7 @@ import { HomePage } from "./pages/HomePage";
 import { StaffPage } from "./pages/staff/StaffPage";
 import { AuditPage } from "./pages/audit/AuditPage";
 import { RegisterPage } from "./pages/registration/RegisterPage";
+import { RewardsPage } from "./pages/rewards/RewardsPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { InboxPage } from "./pages/cases/InboxPage";
 import { CasePage } from "./pages/cases/CasePage";
@@ -57,6 +58,7 @@ const sections: RouteObject[] = [
   { path: "operations", element: guarded("rendezvous.read", <OperationsPage />) },
   { path: "operations/:id", element: guarded("rendezvous.read", <OperationPage />) },
   { path: "registration", element: guarded("pow_registration.read", <RegisterPage />) },
+  { path: "rewards", element: guarded("reward_claim.read", <RewardsPage />) },
   { path: "account", element: <AccountPage /> },
   { path: "*", element: <NotFoundPage /> },
 ];

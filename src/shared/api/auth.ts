@@ -47,6 +47,7 @@ export const CONSOLE_PERMISSIONS = [
   "verification.read",
   "verification.review",
   "verification.decide",
+  "reward_claim.read",
 ] as const;
 export type Permission = (typeof CONSOLE_PERMISSIONS)[number];
 

@@ -29,4 +29,5 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/audit", label: "audit", requires: "audit.read" },
   { to: "/analytics", label: "analytics", requires: "analytics.read" },
   { to: "/registration", label: "registration", requires: "pow_registration.read" },
+  { to: "/rewards", label: "rewards", requires: "reward_claim.read" },
 ];
