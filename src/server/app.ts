@@ -21,6 +21,7 @@ import { registerAnalyticsRoutes } from "./analytics/routes.js";
 import { registerStatsPage } from "./analytics/stats-page.js";
 import { registerVerificationRoutes } from "./verification/index.js";
 import { registerResettlementRoutes } from "./resettlement/index.js";
+import { registerRewardRoutes } from "./rewards/index.js";
 
 /**
  * The staff listener: console and staff API. Kept on its own port so it can stay off the public
@@ -48,6 +49,7 @@ export async function buildStaffApp(ctx: AppContext) {
   registerOperationRoutes(app, ctx);
   registerVerificationRoutes(app, ctx);
   registerResettlementRoutes(app, ctx);
+  registerRewardRoutes(app, ctx);
   registerConsoleRoutes(app, ctx);
   registerMetricsRoute(app, ctx);
   registerAnalyticsRoutes(app, ctx);

@@ -20,6 +20,7 @@ import { ROLES, type Role } from "../shared/roles.js";
 import type { AppContext } from "./context.js";
 import { registerTelegramCommands } from "./channels/telegram/cli.js";
 import { registerAnalyticsCommands } from "./analytics/cli.js";
+import { registerRewardsCommands } from "./rewards/cli.js";
 
 import { withContext, withStorage } from "./cli-support.js";
 
@@ -198,6 +199,7 @@ withStorage(program.command("demo").description("load a realistic demo hotline i
 
 registerTelegramCommands(program);
 registerAnalyticsCommands(program);
+registerRewardsCommands(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`safe-passage: ${err.message}`);

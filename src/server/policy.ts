@@ -27,6 +27,10 @@ export const RESOURCES = {
   // His choice (exchange, stay, third country): need-to-know, sealed to the named people on it.
   pow_choice: ["read", "write"],
   reward_claim: ["read", "assess", "approve"],
+  // pay: record a payment, reversal or correction on the ledger; report: the non-identifying totals.
+  reward_ledger: ["pay", "report"],
+  // The law's schedule: everyone reads it; one administrator enters a new version, another approves it.
+  reward_schedule: ["read", "propose", "approve"],
   resettlement: ["read", "write"],
   // record_event: mark a day (a campaign, an operation, an outage) on the charts and estimate its effect.
   analytics: ["read", "record_event"],
@@ -57,6 +61,7 @@ const NO_CASE_WORK = {
   pow_registration: none("pow_registration"),
   pow_choice: none("pow_choice"),
   reward_claim: none("reward_claim"),
+  reward_ledger: none("reward_ledger"),
   resettlement: none("resettlement"),
 };
 
@@ -74,6 +79,8 @@ const CASE_WORKER_BASE = {
   settings: none("settings"),
   retention: none("retention"),
   verification: none("verification"),
+  reward_ledger: none("reward_ledger"),
+  reward_schedule: { read: "all", propose: false, approve: false },
 } as const;
 
 export const POLICY = {
@@ -128,6 +135,7 @@ export const POLICY = {
   },
   reward_officer: {
     ...CASE_WORKER_BASE,
+    reward_ledger: { pay: "scoped", report: "all" },
     case: { ...CASE_WORKER_BASE.case, transition: false },
     case_identity: { read: "scoped", write: false },
     case_contact: { read: false, write: false },
@@ -162,6 +170,8 @@ export const POLICY = {
     retention: { read: "all", propose: false, approve: false, hold: "all" },
     // Decides on reason codes and the risk factors, never on case content (he reads none).
     verification: { ...none("verification"), read: "all", decide: "all", watchlist: "all" },
+    reward_ledger: { pay: false, report: "all" },
+    reward_schedule: { read: "all", propose: false, approve: false },
   },
   // Runs accounts, keys and audit; reads no case content.
   admin: {
@@ -175,6 +185,8 @@ export const POLICY = {
     // The command refuses an administrator deciding on his own proposal.
     retention: { read: "all", propose: "all", approve: "all", hold: "all" },
     verification: { ...none("verification"), configure: "all" },
+    // The command refuses an administrator approving the version he entered.
+    reward_schedule: { read: "all", propose: "all", approve: "all" },
   },
 } as const satisfies Record<Role, RoleTable>;
 

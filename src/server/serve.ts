@@ -6,6 +6,7 @@ import { createBoss } from "./jobs/boss.js";
 import { startJobs } from "./jobs/registry.js";
 import { startOutboxWorker } from "./channels/outbox/worker.js";
 import { auditAnchorFile, writeAuditAnchor } from "./audit/anchor.js";
+import { ledgerAnchorFile, writeLedgerAnchor } from "./rewards/index.js";
 import { addReadinessProbe } from "./metrics/readiness.js";
 
 export interface Running {
@@ -28,7 +29,12 @@ export async function serve(ctx: AppContext): Promise<Running> {
   });
   // Not a pg-boss job on purpose: the anchor belongs to this machine's key directory, so every
   // instance writes its own, while a scheduled job runs on one instance only. The audit head, copied out of the database every minute and at shutdown (audit/anchor.ts).
-  const anchor = () => writeAuditAnchor(ctx.db, ctx.keys.subkey("audit"), auditAnchorFile(ctx.config.keyFile), ctx.now()).catch((err: Error) => ctx.log.error({ err }, "audit anchor not written"));
+  // The reward ledger's head is anchored beside it the same way.
+  const anchor = () =>
+    Promise.all([
+      writeAuditAnchor(ctx.db, ctx.keys.subkey("audit"), auditAnchorFile(ctx.config.keyFile), ctx.now()).catch((err: Error) => ctx.log.error({ err }, "audit anchor not written")),
+      writeLedgerAnchor(ctx.db, ctx.keys.subkey("ledger"), ledgerAnchorFile(ctx.config.keyFile), ctx.now()).catch((err: Error) => ctx.log.error({ err }, "ledger anchor not written")),
+    ]);
   await anchor();
   const anchorTimer = setInterval(() => void anchor(), 60_000);
   anchorTimer.unref();

@@ -10,6 +10,7 @@ import { StaffPage } from "./pages/staff/StaffPage";
 import { AuditPage } from "./pages/audit/AuditPage";
 import { RegisterPage } from "./pages/registration/RegisterPage";
 import { RegistrationCasePage } from "./pages/registration/RegistrationCasePage";
+import { RewardsPage } from "./pages/rewards/RewardsPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { InboxPage } from "./pages/cases/InboxPage";
 import { CasePage } from "./pages/cases/CasePage";
@@ -65,6 +66,7 @@ const sections: RouteObject[] = [
   { path: "registration/:id", element: guarded("pow_registration.read", <RegistrationCasePage />) },
   { path: "resettlement", element: guarded("resettlement.read", <ResettlementBoardPage />) },
   { path: "resettlement/:id", element: guarded("resettlement.read", <ResettlementCasePage />) },
+  { path: "rewards", element: guarded("reward_claim.read", <RewardsPage />) },
   { path: "account", element: <AccountPage /> },
   { path: "*", element: <NotFoundPage /> },
 ];

@@ -17,25 +17,29 @@ import { constantTimeEqual } from "../crypto/random.js";
 export type { AuditAnchor } from "./log.js";
 import type { AuditAnchor } from "./log.js";
 
-const anchorMessage = (a: AuditAnchor) => Buffer.from(`safe-passage/audit-anchor/v1\0${a.seq}\0${a.hash}\0${a.at}`, "utf8");
+/** Which chain an anchor is of: the name is inside the MAC, so one chain's anchor cannot pass for another's. */
+export type AnchoredChain = "audit" | "rewards-ledger";
+type ChainHead = { seq: number; hash: Buffer } | undefined;
 
-export function auditAnchorFile(keyFile: string): string {
-  return path.join(path.dirname(keyFile), "audit-anchor.json");
+const anchorMessage = (a: AuditAnchor, chain: AnchoredChain) => Buffer.from(`safe-passage/${chain}-anchor/v1\0${a.seq}\0${a.hash}\0${a.at}`, "utf8");
+
+export function auditAnchorFile(keyFile: string, chain: AnchoredChain = "audit"): string {
+  return path.join(path.dirname(keyFile), `${chain}-anchor.json`);
 }
 
 /** Null when there is no anchor yet; throws when the file was forged or damaged. */
-export function readAuditAnchor(file: string, key: Buffer): AuditAnchor | null {
+export function readAuditAnchor(file: string, key: Buffer, chain: AnchoredChain = "audit"): AuditAnchor | null {
   if (!fs.existsSync(file)) return null;
   let parsed: { seq?: unknown; hash?: unknown; at?: unknown; mac?: unknown };
   try {
     parsed = JSON.parse(fs.readFileSync(file, "utf8")) as typeof parsed;
   } catch {
-    throw new Error(`the audit anchor ${file} is damaged (not JSON)`);
+    throw new Error(`the ${chain} anchor ${file} is damaged (not JSON)`);
   }
   const { seq, hash, at } = parsed;
-  if (typeof seq !== "number" || typeof hash !== "string" || typeof at !== "string" || typeof parsed.mac !== "string") throw new Error(`the audit anchor ${file} is damaged`);
+  if (typeof seq !== "number" || typeof hash !== "string" || typeof at !== "string" || typeof parsed.mac !== "string") throw new Error(`the ${chain} anchor ${file} is damaged`);
   const anchor = { seq, hash, at };
-  if (!constantTimeEqual(mac(key, anchorMessage(anchor)), Buffer.from(parsed.mac, "hex"))) throw new Error(`the audit anchor ${file} was not written with this server key: forged or from another installation`);
+  if (!constantTimeEqual(mac(key, anchorMessage(anchor, chain)), Buffer.from(parsed.mac, "hex"))) throw new Error(`the ${chain} anchor ${file} was not written with this server key: forged or from another installation`);
   return anchor;
 }
 
@@ -44,14 +48,19 @@ export function readAuditAnchor(file: string, key: Buffer): AuditAnchor | null {
  * very evidence of a rewind, and overwriting it would erase that evidence.
  */
 export async function writeAuditAnchor(db: Tx, key: Buffer, file: string, now: Date): Promise<AuditAnchor | null> {
-  const [head] = await db.select().from(auditHead).where(eq(auditHead.id, 1));
-  if (!head) return null;
-  const previous = readAuditAnchor(file, key);
-  if (previous && previous.seq > head.seq) return null;
-  if (previous && previous.seq === head.seq) return previous;
-  const anchor: AuditAnchor = { seq: head.seq, hash: head.hash.toString("hex"), at: now.toISOString() };
+  return writeChainAnchor(async () => (await db.select().from(auditHead).where(eq(auditHead.id, 1)))[0], key, file, now, "audit");
+}
+
+/** The same for any chain: its head read by `head`, its anchor file, its name in the MAC. */
+export async function writeChainAnchor(head: () => Promise<ChainHead>, key: Buffer, file: string, now: Date, chain: AnchoredChain): Promise<AuditAnchor | null> {
+  const current = await head();
+  if (!current) return null;
+  const previous = readAuditAnchor(file, key, chain);
+  if (previous && previous.seq > current.seq) return null;
+  if (previous && previous.seq === current.seq) return previous;
+  const anchor: AuditAnchor = { seq: current.seq, hash: current.hash.toString("hex"), at: now.toISOString() };
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify({ ...anchor, mac: mac(key, anchorMessage(anchor)).toString("hex") }) + "\n", { mode: 0o600 });
+  fs.writeFileSync(tmp, JSON.stringify({ ...anchor, mac: mac(key, anchorMessage(anchor, chain)).toString("hex") }) + "\n", { mode: 0o600 });
   fs.renameSync(tmp, file);
   return anchor;
 }

@@ -9,15 +9,16 @@ import { randomBytes } from "./random.js";
  * one file serves TOTP secret wrapping, the audit chain MAC and the blind indexes, and none of
  * those keys can be computed from another.
  */
-export type ServerKeyPurpose = "totp" | "audit" | "index" | "ratelimit" | "csrf" | "channels" | "keyrows" | "pepper";
+export type ServerKeyPurpose = "totp" | "audit" | "index" | "ratelimit" | "csrf" | "channels" | "keyrows" | "pepper" | "ledger";
 
 const CONTEXT = "SPserver"; // crypto_kdf contexts are exactly 8 bytes
 // "channels": channel addresses and outbox payloads the delivery job must read without any staff key,
 // and the keyed hashes of channel update and message ids (src/server/channels).
 // "keyrows": MACs of the public-key rows (staff, team, escrow), so a database writer cannot plant his own key.
+// "ledger": the MAC chain of the reward ledger (rewards/ledger.ts), apart from the audit chain's key.
 // "pepper": mixed into staff password hashes and password key-encryption keys, so a backup (which
 // leaves the key file out) gives nothing to guess passwords against offline.
-const SUBKEY_IDS: Record<ServerKeyPurpose, number> = { totp: 1, audit: 2, index: 3, ratelimit: 4, csrf: 5, channels: 6, keyrows: 7, pepper: 8 };
+const SUBKEY_IDS: Record<ServerKeyPurpose, number> = { totp: 1, audit: 2, index: 3, ratelimit: 4, csrf: 5, channels: 6, keyrows: 7, pepper: 8, ledger: 9 };
 
 export interface ServerKeys {
   subkey(purpose: ServerKeyPurpose): Buffer;

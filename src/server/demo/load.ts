@@ -17,6 +17,7 @@ import { loadDemoRetention } from "./retention.js";
 import { loadDemoHistory } from "../analytics/demo-history.js";
 import { loadDemoOperations } from "./operations.js";
 import { loadDemoResettlement } from "./resettlement.js";
+import { loadDemoRewards } from "./rewards.js";
 
 /** Demo staff, one per role. Passwords and TOTP secrets are printed: a demo store only. */
 const DEMO_STAFF: { username: string; displayName: string; role: Role }[] = [
@@ -30,6 +31,9 @@ const DEMO_STAFF: { username: string; displayName: string; role: Role }[] = [
   { username: "coordinator1", displayName: "Сергій Ткаченко", role: "coordinator" },
   { username: "registrar1", displayName: "Наталія Шевчук", role: "registrar" },
   { username: "rewards1", displayName: "Віктор Кравченко", role: "reward_officer" },
+  // Three reward officers: a claim's assessor and its two approvers are three different people.
+  { username: "rewards2", displayName: "Галина Савчук", role: "reward_officer" },
+  { username: "rewards3", displayName: "Богдан Романюк", role: "reward_officer" },
   { username: "resettle1", displayName: "Оксана Лисенко", role: "resettlement_officer" },
   { username: "supervisor1", displayName: "Юрій Олійник", role: "supervisor" },
 ];
@@ -89,6 +93,7 @@ export async function loadDemoData(ctx: AppContext, opts: { cases?: number } = {
       const ops = await loadDemoOperations(ctx, sessions.get("coordinator1")!);
       lines.push("", `Demo operations: ${ops}, in every state (planning, scheduled, under way, closed).`);
       lines.push(await loadDemoResettlement(ctx, sessions.get("registrar1")!, sessions.get("resettle1")!));
+      lines.push(`Demo reward claims: ${await loadDemoRewards(ctx, sessions.get("registrar1")!, [sessions.get("rewards1")!, sessions.get("rewards2")!, sessions.get("rewards3")!])}, in every state (a helicopter paid $500,000; one secret).`);
       lines.push("", `Demo cases: ${r.cases} requests on every channel (${r.duplicates} from people who wrote twice, ${r.merged} of them merged), in every state of the path.`);
     }
     const h = await loadDemoHistory(ctx, sessions.get("supervisor1")!.user.id);

@@ -1,4 +1,4 @@
-import schedule from "./reward-schedule.json" with { type: "json" };
+import schedule from "../rewards/schedule-seed.json" with { type: "json" };
 
 /**
  * The fixed choices of the request form. Labels are in the catalogs (i18n/*.json, under
@@ -22,8 +22,8 @@ export interface RewardSchedule {
 }
 
 /**
- * The reward schedule is law and changes by law: it stays data (reward-schedule.json, a copy of
- * shared/data/reward-schedule.json) with its effective date. When a new schedule is adopted, add
+ * The reward schedule is law and changes by law: it stays data (rewards/schedule-seed.json, a copy of
+ * shared/data/reward-schedule.json, also the seed of the versions rewards/ keeps in the database) with its effective date. When a new schedule is adopted, add
  * it to this list; the pages show the one in force on the day.
  */
 const SCHEDULES: readonly RewardSchedule[] = [schedule];

@@ -50,6 +50,7 @@ export const CONSOLE_PERMISSIONS = [
   "verification.review",
   "verification.decide",
   "verification.configure",
+  "reward_claim.read",
 ] as const;
 export type Permission = (typeof CONSOLE_PERMISSIONS)[number];
 

@@ -3,26 +3,14 @@ import { get, post } from "./client";
 /** The questionnaire codes (src/shared/questionnaire.ts); labels are in the catalogs. */
 import { CONTACTS, DEPLOYED, REGIONS, TIMINGS } from "../../shared/questionnaire";
 export { CONTACTS, DEPLOYED, REGIONS, TIMINGS };
-/** Equipment codes of the reward schedule (src/server/intake/reward-schedule.json, law as data). */
-export const EQUIPMENT = [
-  "combat_aircraft",
-  "ship_rank_1_2",
-  "combat_helicopter",
-  "ship_rank_3_4",
-  "support_vessel",
-  "tank_sp_artillery",
-  "armoured_vehicle",
-  "small_combat_boat",
-  "mlrs",
-  "military_vehicle",
-] as const;
 
 export interface Questionnaire {
   groupSize?: number;
   deployed?: (typeof DEPLOYED)[number];
   region?: (typeof REGIONS)[number];
   timing?: (typeof TIMINGS)[number];
-  equipment?: (typeof EQUIPMENT)[number][];
+  /** Codes of the reward schedule in force (served by /api/rewards/schedule, api/rewards.ts). */
+  equipment?: string[];
   contact?: (typeof CONTACTS)[number];
 }
 

@@ -30,4 +30,5 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/analytics", label: "analytics", requires: "analytics.read" },
   { to: "/registration", label: "registration", requires: "pow_registration.read" },
   { to: "/resettlement", label: "resettlement", requires: "resettlement.read" },
+  { to: "/rewards", label: "rewards", requires: "reward_claim.read" },
 ];

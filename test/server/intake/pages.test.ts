@@ -6,7 +6,7 @@ import type { AppContext } from "../../../src/server/context.js";
 import type { BaseApp } from "../../../src/server/http/base.js";
 import { CATALOGS, LANGS } from "../../../src/server/intake/i18n.js";
 import { loadIntakeSettings } from "../../../src/server/intake/settings.js";
-import schedule from "../../../src/server/intake/reward-schedule.json" with { type: "json" };
+import schedule from "../../../src/server/rewards/schedule-seed.json" with { type: "json" };
 import { get } from "./helpers.js";
 import { teams } from "../../../src/server/db/schema.js";
 import { generateTeamKeyPair } from "../../../src/server/crypto/team-keys.js";

@@ -1,9 +1,10 @@
 import { Alert, Button, Checkbox, Fieldset, Group, MultiSelect, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput, Textarea } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { CONTACTS, DEPLOYED, EQUIPMENT, REGIONS, TIMINGS, callsApi, type LogCallInput, type LoggedCall, type Questionnaire } from "../../api/calls";
+import { CONTACTS, DEPLOYED, REGIONS, TIMINGS, callsApi, type LogCallInput, type LoggedCall, type Questionnaire } from "../../api/calls";
 import { logCallBodySchemaFor } from "../../../shared/api/calls";
+import { useEquipmentCodes } from "../../api/rewards";
 import { errorText, invalidFields } from "../../components/errorText";
 import { schemaValidate } from "../../components/schemaValidate";
 
@@ -30,8 +31,8 @@ interface CallValues {
   assign: "me" | "team";
 }
 
-/** The call as the staff API takes it: the server's schema checks it here first. */
-const logCallBody = logCallBodySchemaFor(EQUIPMENT);
+/** The call as the staff API takes it: the server's schema (with the schedule's equipment codes) checks it here first. */
+const logCallBody = (equipment: string[]) => logCallBodySchemaFor(equipment.length ? (equipment as [string, ...string[]]) : ["-"]);
 const toInput = (v: CallValues, caseId: string | undefined): LogCallInput => ({
   calledAt: toIso(v.calledAt) ?? "",
   direction: v.direction,
@@ -52,18 +53,23 @@ export function CallForm({ caseId, onLogged }: { caseId?: string; onLogged: (r: 
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const equipment = useEquipmentCodes();
+  // The form's validator is made once; it reads the codes through a ref, as they arrive from the server.
+  const codes = useRef(equipment);
+  codes.current = equipment;
   const form = useForm<CallValues>({
     initialValues: { calledAt: localInputValue(new Date()), direction: "in", number: "", summary: "", q: {}, withCallback: false, dueAt: localInputValue(new Date()), assign: "me" },
-    validate: schemaValidate(
-      logCallBody,
-      (v: CallValues) => toInput(v, caseId),
-      (f) => t(PROBLEM[f as keyof typeof PROBLEM] ?? "form.invalid"),
-      (_v, e) => {
-        // The callback's time is shown by its own field.
-        if (e.callback) e.dueAt = e.callback;
-        delete e.callback;
-      },
-    ),
+    validate: (values: CallValues) =>
+      schemaValidate(
+        logCallBody(codes.current),
+        (v: CallValues) => toInput(v, caseId),
+        (f) => t(PROBLEM[f as keyof typeof PROBLEM] ?? "form.invalid"),
+        (_v, e) => {
+          // The callback's time is shown by its own field.
+          if (e.callback) e.dueAt = e.callback;
+          delete e.callback;
+        },
+      )(values),
   });
   const { calledAt, direction, number, summary, q, withCallback, dueAt, assign } = form.values;
   const fieldErrors = form.errors as Record<string, string | undefined>;
@@ -163,7 +169,7 @@ export function CallForm({ caseId, onLogged }: { caseId?: string; onLogged: (r: 
             <MultiSelect
               label={t("calls.equipment")}
               placeholder={q.equipment?.length ? undefined : t("calls.notAnswered")}
-              data={options(EQUIPMENT, "equipment")}
+              data={options(equipment, "equipment")}
               value={q.equipment ?? []}
               onChange={(v) => set("equipment", v as Questionnaire["equipment"])}
               clearable

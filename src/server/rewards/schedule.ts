@@ -1,0 +1,81 @@
+import { and, desc, eq, isNotNull, lte } from "drizzle-orm";
+import type { AppContext } from "../context.js";
+import type { Tx } from "../audit/log.js";
+import { appendAudit } from "../audit/log.js";
+import type { StaffSession } from "../auth/sessions.js";
+import { authorize } from "../policy.js";
+import { AppError, notFound } from "../errors.js";
+import type { ScheduleProposal } from "../../shared/rewards.js";
+import seed from "./schedule-seed.json" with { type: "json" };
+import { rewardSchedules, type ScheduleItem } from "./tables.js";
+
+export type ScheduleVersion = typeof rewardSchedules.$inferSelect;
+
+/**
+ * The first version is the project's copy of law 7229 (schedule-seed.json), written on first use
+ * as approved by the law itself (no proposer). The unique effective date makes two instances
+ * seeding at once harmless.
+ */
+async function seeded(db: Tx): Promise<void> {
+  const [any] = await db.select({ id: rewardSchedules.id }).from(rewardSchedules).limit(1);
+  if (any) return;
+  await db.insert(rewardSchedules).values({ effectiveFrom: seed.effectiveFrom, currency: seed.currency, source: seed.source, items: seed.items, approvedAt: new Date(`${seed.effectiveFrom}T00:00:00Z`) }).onConflictDoNothing();
+}
+
+export async function listSchedules(db: Tx): Promise<ScheduleVersion[]> {
+  await seeded(db);
+  return db.select().from(rewardSchedules).orderBy(desc(rewardSchedules.effectiveFrom));
+}
+
+/** The approved version in force on a day (YYYY-MM-DD): the latest one effective on or before it. */
+export async function versionInForce(db: Tx, day: string): Promise<ScheduleVersion> {
+  await seeded(db);
+  const [v] = await db.select().from(rewardSchedules).where(and(isNotNull(rewardSchedules.approvedAt), lte(rewardSchedules.effectiveFrom, day))).orderBy(desc(rewardSchedules.effectiveFrom)).limit(1);
+  if (!v) throw new AppError("conflict", "no reward schedule was in force on that day");
+  return v;
+}
+
+export function itemOf(version: ScheduleVersion, code: string): ScheduleItem {
+  const item = version.items.find((i) => i.code === code);
+  if (!item) throw new AppError("validation_failed", "this equipment type is not in the schedule in force on the handover day", [{ path: "equipmentCode", message: "not in the schedule" }]);
+  return item;
+}
+
+/**
+ * The amount of a schedule row, in cents. A fixed row gives its amount (an amount typed for it
+ * must be that one); a range (the MLRS row, 25,000 to 35,000) needs the assessor's amount within
+ * it and his reason.
+ */
+export function amountFor(item: ScheduleItem, chosen: { amount?: number | undefined; reason?: string | undefined }): number {
+  if (item.min === item.max) {
+    if (chosen.amount !== undefined && chosen.amount !== item.min) throw new AppError("validation_failed", "this schedule row has a fixed amount", [{ path: "amount", message: `must be ${item.min}` }]);
+    return item.min * 100;
+  }
+  if (chosen.amount === undefined || chosen.amount < item.min || chosen.amount > item.max) throw new AppError("validation_failed", `the amount must be chosen within ${item.min} to ${item.max}`, [{ path: "amount", message: "outside the range" }]);
+  if (!chosen.reason) throw new AppError("validation_failed", "an amount within a range needs the assessor's reason", [{ path: "reason", message: "required" }]);
+  return chosen.amount * 100;
+}
+
+/** An administrator enters a new version; it counts only once another administrator approved it. */
+export async function proposeSchedule(ctx: AppContext, session: StaffSession, p: ScheduleProposal) {
+  authorize(session.user, "reward_schedule", "propose");
+  return ctx.db.transaction(async (tx) => {
+    await seeded(tx);
+    const [row] = await tx.insert(rewardSchedules).values({ ...p, proposedBy: session.user.id, createdAt: ctx.now() }).onConflictDoNothing().returning({ id: rewardSchedules.id });
+    if (!row) throw new AppError("conflict", "a version taking effect on that day exists already");
+    await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "reward.schedule_proposed", subjectType: "reward_schedule", subjectId: row.id, details: { effectiveFrom: p.effectiveFrom, items: p.items.length } });
+    return { id: row.id };
+  });
+}
+
+export async function approveSchedule(ctx: AppContext, session: StaffSession, id: string) {
+  authorize(session.user, "reward_schedule", "approve");
+  await ctx.db.transaction(async (tx) => {
+    const [row] = await tx.select().from(rewardSchedules).where(eq(rewardSchedules.id, id)).for("update");
+    if (!row) throw notFound("no such schedule version");
+    if (row.approvedAt) throw new AppError("conflict", "already approved");
+    if (row.proposedBy === session.user.id) throw new AppError("forbidden", "a second administrator approves a schedule version, not the one who entered it");
+    await tx.update(rewardSchedules).set({ approvedBy: session.user.id, approvedAt: ctx.now() }).where(eq(rewardSchedules.id, id));
+    await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "reward.schedule_approved", subjectType: "reward_schedule", subjectId: id, details: { effectiveFrom: row.effectiveFrom } });
+  });
+}

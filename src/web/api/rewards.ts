@@ -1,0 +1,59 @@
+import { useQuery } from "@tanstack/react-query";
+import { get, patch, post } from "./client";
+
+/** The reward schedule as the server holds it (effective-dated versions, src/server/rewards). */
+export interface ScheduleItem {
+  code: string;
+  label: string;
+  min: number;
+  max: number;
+}
+export interface ScheduleVersion {
+  id: string;
+  effectiveFrom: string;
+  currency: string;
+  source: string;
+  items: ScheduleItem[];
+  approvedAt: string | null;
+}
+
+export const rewardsApi = {
+  schedule: () => get<{ inForce: ScheduleVersion; versions: ScheduleVersion[] }>("/api/rewards/schedule"),
+};
+
+/** The equipment codes of the schedule in force today, read once per session (the law changes rarely). */
+export function useEquipmentCodes(): string[] {
+  const q = useQuery({ queryKey: ["rewards", "schedule"], queryFn: rewardsApi.schedule, staleTime: 3_600_000 });
+  return q.data?.inForce.items.map((i) => i.code) ?? [];
+}
+
+export interface ClaimSummary {
+  id: string;
+  caseNumber: number;
+  equipmentCode: string;
+  state: string;
+  secret: boolean;
+  handedOverOn: string;
+  amountCents: number | null;
+  currency: string;
+  approvedCents: number;
+  paidCents: number;
+  balanceCents: number;
+}
+export interface Claim extends ClaimSummary {
+  identifying: Record<string, string>;
+  inspection: { serviceability: string; inspectedOn: string | null; findings: string | null } | null;
+  ledger: { seq: number; at: string; kind: string; amountCents: number; reference: string | null }[];
+}
+
+export const claimsApi = {
+  list: () => get<ClaimSummary[]>("/api/rewards/claims"),
+  open: (id: string) => get<Claim>(`/api/rewards/claims/${encodeURIComponent(id)}`),
+  inspect: (id: string, serviceability: string, inspectedOn: string) => patch<void>(`/api/rewards/claims/${encodeURIComponent(id)}`, { inspection: { serviceability, inspectedOn } }),
+  assess: (id: string, body: { amount?: number; reason?: string }) => post<{ amountCents: number }>(`/api/rewards/claims/${encodeURIComponent(id)}/assess`, body),
+  approve: (id: string) => post<{ state: string }>(`/api/rewards/claims/${encodeURIComponent(id)}/approve`, {}),
+  pay: (id: string, body: { amountCents: number; method: string; reference: string; payee: { name: string } }) => post<{ seq: number }>(`/api/rewards/claims/${encodeURIComponent(id)}/payments`, body),
+};
+
+/** Cents as money in the reader's language: 50000000 USD → "$500,000.00". */
+export const money = (cents: number, currency: string, lang: string) => new Intl.NumberFormat(lang, { style: "currency", currency }).format(cents / 100);
