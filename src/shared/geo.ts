@@ -2,8 +2,11 @@
  * Points of a handover operation: latitude/longitude and MGRS (the kept `mgrs` library), shared by
  * the server, which decides, and the console, which checks as he types and draws the point.
  */
-import mgrs from "mgrs";
+import * as mgrsModule from "mgrs";
 import oblasts from "./ua-oblasts.json" with { type: "json" };
+
+// Node loads the package's UMD build (one default export); Vite takes its ES build (named exports only).
+const mgrs: { forward: typeof mgrsModule.forward; toPoint: typeof mgrsModule.toPoint } = (mgrsModule as unknown as { default?: typeof mgrsModule }).default ?? mgrsModule;
 
 /** ISO 3166-2:UA subdivisions, shipped as data (ua-oblasts.json): the server checks a sector against them, the console lists them. */
 export const OBLASTS = oblasts.subdivisions;

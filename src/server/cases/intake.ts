@@ -72,7 +72,8 @@ export async function recordIntake(ctx: AppContext, input: IntakeInput): Promise
       });
       await tx.insert(caseGrants).values({ caseId, recipientType: "team", recipientId: "intake", keyVersion: intake.keyVersion, sealedKey: sealCaseKey(caseKey, intake.publicKey) });
       if (receipt) await tx.insert(caseGrants).values({ caseId, recipientType: "applicant", recipientId: caseId, sealedKey: sealCaseKey(caseKey, receipt.publicKey) });
-      await tx.insert(caseSections).values(sectionRows);
+      // The case clock, not the database's: a section's age is compared with verdicts made on ctx.now().
+      await tx.insert(caseSections).values(sectionRows.map((r) => ({ ...r, updatedAt: now })));
       if (input.message) {
         await tx.insert(messages).values({ id: messageId, caseId, direction: "in", channel: input.channel, body: encryptField(caseKey, messageContext(caseId, messageId), input.message), createdAt: now });
       }

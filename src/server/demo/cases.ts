@@ -4,7 +4,7 @@ import { cases } from "../db/schema.js";
 import type { StaffSession } from "../auth/sessions.js";
 import type { Channel, CaseState, TeamId } from "../../shared/case-states.js";
 import { recordIntake, appendInboundMessage, addStaffMessage, assignCase, transitionCase, mergeCase } from "../cases/index.js";
-import { handOverToVerification } from "../verification/index.js";
+import { handOverToVerification, recheckReasons } from "../verification/index.js";
 import * as W from "./texts.js";
 import { demoCaptivity, demoFinalEvent, handToRegistration, registerDemoPrisoner } from "./registrations.js";
 import { demoVerification, demoWatchlistHit, type DemoVerifiers } from "./verification.js";
@@ -176,6 +176,9 @@ export async function loadDemoCases(ctx: AppContext, staff: DemoStaff, count = 3
     for (let k = 1; k <= last; k++) {
       const to = PATH[k]!;
       if (!step(k < 3 ? 5 : 60, k < 3 ? 240 : 1800)) return;
+      // A duplicate merged in after the verdict brings details the verifiers never saw: the case
+      // waits for its re-check (the planning guard would refuse it), as it would on a real shift.
+      if (to === "planning" && (await recheckReasons(ctx.db, caseId)).length) return;
       // The operator hands the preliminary surrender to verification; the verdict is two verifiers' (and a supervisor's).
       if (to === "verifying") {
         await handOverToVerification(dctx, op, caseId, r.pick(W.REASONS.verifying ?? ["—"]));

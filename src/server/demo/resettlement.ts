@@ -38,6 +38,8 @@ export async function loadDemoResettlement(ctx: AppContext, registrar: StaffSess
   const pool = await ctx.db.select({ id: cases.id }).from(cases).where(and(inArray(cases.state, ["registered_pow", "closed"]), eq(cases.teamId, "registration"))).orderBy(asc(cases.state)).limit(FAMILIES.length);
   const now = ctx.now();
   let members = 0;
+  // Steps take turns at open, done and under way, so even a small demo with one family shows each.
+  let steps = 0;
   for (const [i, { id }] of pool.entries()) {
     const f = FAMILIES[i]!;
     await assignCase(ctx, registrar, id, { userId: officer.user.id });
@@ -45,12 +47,13 @@ export async function loadDemoResettlement(ctx: AppContext, registrar: StaffSess
       await addGuarantee(ctx, officer, id, guaranteeBody.parse({ kind, dueOn: day(now, j * 10 - 3 + i), notes: j === 0 ? "Обсуждено с ним лично; подтверждено письменно." : "" }));
     }
     for (const m of f.members) {
-      const { steps, ...who } = m;
+      const { steps: plan, ...who } = m;
       const { id: memberId } = await addMember(ctx, officer, id, memberBody.parse(who));
       members++;
-      for (const [k, step] of steps.entries()) {
+      for (const [k, step] of plan.entries()) {
         const { id: taskId } = await addStep(ctx, officer, id, memberId, stepBody.parse({ step, dueOn: day(now, k * 7 - 2 + i * 3), notes: "" }));
-        if (k === 0 && i > 0) await updateTask(ctx, officer, id, taskId, { state: i === 1 ? "done" : "in_progress" });
+        const turn = steps++ % 3;
+        if (turn > 0) await updateTask(ctx, officer, id, taskId, { state: turn === 1 ? "done" : "in_progress" });
       }
     }
   }

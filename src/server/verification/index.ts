@@ -9,4 +9,5 @@ import "./recheck.js";
 export { handOverToVerification, recordCheck, recordReview, decideAsSupervisor } from "./commands.js";
 export { verificationPanel, verificationQueue, supervisionQueue } from "./view.js";
 export { listWatchlistHits } from "./watchlist.js";
+export { recheckReasons } from "./recheck.js";
 export { registerVerificationRoutes } from "./routes.js";
