@@ -2,8 +2,9 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/index.js";
 import type { Tx } from "../audit/log.js";
 import type { ServerKeys } from "../crypto/server-key.js";
-import { decryptJson, encryptJson, generateCaseKey, isCryptoError, openCaseKey, publicKeyOf, sealCaseKey, withSecret } from "../crypto/index.js";
+import { decryptJson, encryptJson, generateCaseKey, sealCaseKey, withSecret } from "../crypto/index.js";
 import { trustedStaffKeys } from "../keys/pinned.js";
+import { openKeySealedToMe } from "../keys/sealed-to-me.js";
 import { AppError } from "../errors.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { operationKeys } from "./tables.js";
@@ -37,13 +38,7 @@ export async function sealOperationKeyTo(tx: Tx, keys: ServerKeys, operationId: 
 /** The operation key for this session, or null when it was not sealed to him (or no longer exists). */
 export async function openOperationKey(db: Pick<Db, "select">, operationId: string, session: StaffSession): Promise<Buffer | null> {
   const [row] = await db.select().from(operationKeys).where(and(eq(operationKeys.operationId, operationId), eq(operationKeys.userId, session.user.id)));
-  if (!row) return null;
-  try {
-    return openCaseKey(row.sealedKey, publicKeyOf(session.privateKey), session.privateKey);
-  } catch (err) {
-    if (isCryptoError(err)) return null;
-    throw err;
-  }
+  return openKeySealedToMe(row?.sealedKey, session.privateKey);
 }
 
 export async function withOperationKeyOrNull<T>(db: Pick<Db, "select">, operationId: string, session: StaffSession, fn: (key: Buffer) => Promise<T>): Promise<T | null> {

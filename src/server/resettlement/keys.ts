@@ -2,8 +2,9 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/index.js";
 import type { Tx } from "../audit/log.js";
 import type { ServerKeys } from "../crypto/server-key.js";
-import { decryptJson, encryptJson, isCryptoError, openCaseKey, publicKeyOf, sealCaseKey } from "../crypto/index.js";
+import { decryptJson, encryptJson, sealCaseKey } from "../crypto/index.js";
 import { trustedStaffKeys } from "../keys/pinned.js";
+import { openKeySealedToMe } from "../keys/sealed-to-me.js";
 import { AppError } from "../errors.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { resettlementKeys } from "./tables.js";
@@ -27,11 +28,5 @@ export async function sealFileKeyTo(tx: Tx, keys: ServerKeys, caseId: string, ke
 /** The file key for this session, or null when it is not sealed to him. */
 export async function openFileKey(db: Pick<Db, "select">, caseId: string, session: StaffSession): Promise<Buffer | null> {
   const [row] = await db.select().from(resettlementKeys).where(and(eq(resettlementKeys.caseId, caseId), eq(resettlementKeys.userId, session.user.id)));
-  if (!row) return null;
-  try {
-    return openCaseKey(row.sealedKey, publicKeyOf(session.privateKey), session.privateKey);
-  } catch (err) {
-    if (isCryptoError(err)) return null;
-    throw err;
-  }
+  return openKeySealedToMe(row?.sealedKey, session.privateKey);
 }
