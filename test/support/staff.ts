@@ -56,6 +56,14 @@ export function advancingClock(ctx: AppContext) {
   return { tick: (ms = 31_000) => (t += ms), now: () => new Date(t) };
 }
 
+/** A new session for a staff member whose last one has expired (a test that moves the clock by days). */
+export async function signInAgain(c: StaffClient, clock: { tick: () => number; now: () => Date }): Promise<StaffClient> {
+  clock.tick();
+  const r = await c.app.inject({ method: "POST", url: "/api/auth/login", payload: { username: c.username, password: TEST_PASSWORD, totp: totpCodeAt(c.totpSecret!, clock.now()) } });
+  if (r.statusCode !== 200) throw new Error(`sign in ${c.username}: ${r.statusCode} ${r.body}`);
+  return new StaffClient(c.app, cookieFrom(r), r.json().csrfToken, c.username, c.totpSecret, c.userId);
+}
+
 /** Accept a setup link, enrol TOTP, return a full session. */
 export async function completeSetup(app: BaseApp, ctx: AppContext, link: string, username: string, clock: { tick: () => number; now: () => Date }): Promise<StaffClient> {
   const accept = await app.inject({ method: "POST", url: "/api/setup/accept", headers: { "user-agent": TEST_USER_AGENT }, payload: { token: tokenFromLink(link), username, displayName: `Test ${username}`, password: TEST_PASSWORD } });

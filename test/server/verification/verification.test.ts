@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { staffedStore, type StaffedStore } from "../../support/staffed.js";
-import { cookieFrom, StaffClient, TEST_PASSWORD } from "../../support/staff.js";
+import { signInAgain, type StaffClient } from "../../support/staff.js";
 import { recordIntake } from "../../../src/server/cases/index.js";
 import { cases } from "../../../src/server/db/schema.js";
-import { totpCodeAt } from "../../../src/server/auth/totp.js";
 import { verificationWatchlist } from "../../../src/server/verification/tables.js";
 import { DEFAULT_SETTINGS } from "../../../src/server/verification/settings.js";
 import type { AppContext } from "../../../src/server/context.js";
@@ -28,12 +27,7 @@ async function handedOver(opts: { identifiers?: Record<string, string>; assignee
   expect(r.statusCode, r.body).toBe(204);
   return caseId;
 }
-async function signIn(c: StaffClient) {
-  store.clock.tick();
-  const r = await store.app.inject({ method: "POST", url: "/api/auth/login", payload: { username: c.username, password: TEST_PASSWORD, totp: totpCodeAt(c.totpSecret!, store.clock.now()) } });
-  expect(r.statusCode, r.body).toBe(200);
-  return new StaffClient(store.app, cookieFrom(r), r.json().csrfToken, c.username, c.totpSecret, c.userId);
-}
+const signIn = (c: StaffClient) => signInAgain(c, store.clock);
 const review = (who: S, id: string, decision: string, reasonCode: string, note?: string) => store.staff[who].request("POST", `/api/cases/${id}/verification/reviews`, { decision, reasonCode, ...(note ? { note } : {}) });
 
 beforeAll(async () => {
