@@ -183,7 +183,7 @@ export async function loadDemoCases(ctx: AppContext, staff: DemoStaff, count = 3
       if (to === "verifying") {
         await handOverToVerification(dctx, op, caseId, r.pick(W.REASONS.verifying ?? ["—"]));
         team = "verification";
-        if (target === "verifying") await demoVerification(dctx, staff, caseId, r.pick(["first", "second", "disagreement"] as const), r.pick, r.chance);
+        if (target === "verifying") await demoVerification(dctx, staff, caseId, r.pick(["first", "second", "disagreement", "signoff"] as const), r.pick, r.chance);
         continue;
       }
       if (to === "verified") {

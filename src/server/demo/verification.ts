@@ -5,7 +5,7 @@ import { decideAsSupervisor, recordCheck, recordReview } from "../verification/i
 import type { ReasonCode } from "../../shared/verification.js";
 
 /** Where a demo case's verification stops: every stage of the two-review path is shown. */
-export type DemoVerdict = "first" | "second" | "disagreement" | "verified" | "rejected";
+export type DemoVerdict = "first" | "second" | "disagreement" | "signoff" | "verified" | "rejected";
 
 export interface DemoVerifiers {
   verifiers: [StaffSession, StaffSession];
@@ -29,6 +29,15 @@ export async function demoVerification(ctx: AppContext, s: DemoVerifiers, caseId
   if (to === "first") return null;
   await recordCheck(ctx, a, caseId, "identity_consistent", { result: to === "rejected" ? "doubtful" : "holds" });
   await recordCheck(ctx, a, caseId, "watchlist_checked", { result: "holds" });
+  if (to === "signoff") {
+    // He asked about procedures and his unit does not fit the sector: high risk (45 against 40 by
+    // default). Both verifiers still find him genuine, so the case waits for a supervisor's sign-off.
+    await recordCheck(ctx, a, caseId, "contact_pattern", { result: "fails", note: "Питав, як саме проходить вихід, але не про місця" });
+    await recordCheck(ctx, b, caseId, "unit_plausible", { result: "fails", note: "Частина за даними не в цьому секторі; можливо, нещодавня ротація" });
+    await recordReview(ctx, a, caseId, { decision: "verified", reasonCode: "genuine", note: pick(NOTES.genuine) });
+    await recordReview(ctx, b, caseId, { decision: "verified", reasonCode: "genuine", note: pick(NOTES.genuine) });
+    return null;
+  }
   if (to === "second") {
     await recordReview(ctx, a, caseId, { decision: "verified", reasonCode: "genuine", note: pick(NOTES.genuine) });
     return null;
