@@ -25,8 +25,8 @@ beforeAll(async () => {
 afterAll(async () => s?.close());
 
 /** A web request with this phone, handed over to verification by the operator. */
-async function request(message: string) {
-  const { caseId } = await recordIntake(s.ctx, { channel: "web", sections: { identity: { name: "Сидоров Иван" }, contact: { phone: PHONE } }, message, identifiers: { phone: PHONE } });
+async function request(message: string, phone = PHONE) {
+  const { caseId } = await recordIntake(s.ctx, { channel: "web", sections: { identity: { name: "Сидоров Иван" }, contact: { phone } }, message, identifiers: { phone } });
   await handOver(s.staff.oper, caseId);
   return caseId;
 }
@@ -72,5 +72,23 @@ describe("re-verification", { timeout: 300_000 }, () => {
     const planned = await plan(id);
     expect(planned.statusCode, planned.body).toBe(201);
     expect(await stateOf(id)).toBe("planning");
+  });
+
+  it("an identity rewritten after the verdict flags the case too", async () => {
+    const { ver1, ver2 } = s.staff;
+    // Another man (the first test's phone is on the watchlist now).
+    const id = await request("Хочу выйти, я из 3-й роты", "+380 67 111 22 33");
+    await reviewAs(ver1, id, "verified", "genuine");
+    expect((await reviewAs(ver2, id, "verified", "genuine")).json()).toEqual({ stage: "decided" });
+    expect((await panel(id)).recheck).toEqual([]);
+    // A week on, someone on the case records a different name and unit for him.
+    s.clock.tick(60_000);
+    const edit = await ver1.request("PUT", `/api/cases/${id}/sections/identity`, { name: "Сидоренко Иван", unit: "в/ч 00000" });
+    expect(edit.statusCode, edit.body).toBe(200);
+    expect((await panel(id)).recheck).toEqual(["identity_changed"]);
+    expect((await assign("ver1", id, "coordination")).statusCode).toBe(204);
+    const refused = await plan(id);
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(await stateOf(id)).toBe("verified");
   });
 });
