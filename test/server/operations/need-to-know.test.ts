@@ -26,7 +26,8 @@ beforeAll(async () => {
   const r = await s.staff.coord1.request("POST", "/api/operations", planBody([caseId], new Date(s.clock.now().getTime() + 86_400_000)));
   expect(r.statusCode, r.body).toBe(201);
   opId = r.json().id;
-});
+  // Eight staff accounts (Argon2 each) and a case through verification: over a minute on a busy two-core machine.
+}, 240_000);
 afterAll(async () => s?.close());
 
 const routes = () => [
