@@ -4,7 +4,7 @@ import type { AppContext } from "../context.js";
 import { needs, staffOf } from "../auth/guard.js";
 import { calendarDaySchema } from "../../shared/calendar-day.js";
 import { CLAIM_STATES, assessmentSchema, claimChangeSchema, claimCreateSchema, correctionSchema, officerSchema, paymentSchema, rejectionSchema, reportQuerySchema, reversalSchema, scheduleProposalSchema } from "../../shared/rewards.js";
-import { approveSchedule, listSchedules, proposeSchedule, versionInForce } from "./schedule.js";
+import { approveSchedule, proposeSchedule, schedulesOn } from "./schedule.js";
 import { addOfficer, changeClaim, createClaim } from "./claims.js";
 import { approveClaim, assessClaim, rejectClaim } from "./flow.js";
 import { recordCorrection, recordPayment, recordReversal } from "./payments.js";
@@ -22,7 +22,10 @@ export function registerRewardRoutes(app: BaseApp, ctx: AppContext) {
   app.get(
     "/api/rewards/schedule",
     { config: { grant: needs("reward_schedule", "read") }, schema: { tags, summary: "Every version of the schedule, newest first, with the one in force today or on a day", querystring: z.object({ on: calendarDaySchema.optional() }).strict(), response: { 200: z.object({ inForce: scheduleSchema, versions: z.array(scheduleSchema) }) } } },
-    async (req) => ({ inForce: presentSchedule(await versionInForce(ctx.db, req.query.on ?? ctx.now().toISOString().slice(0, 10))), versions: (await listSchedules(ctx.db)).map(presentSchedule) }),
+    async (req) => {
+      const { inForce, versions } = await schedulesOn(ctx.db, req.query.on ?? ctx.now().toISOString().slice(0, 10));
+      return { inForce: presentSchedule(inForce), versions: versions.map(presentSchedule) };
+    },
   );
   app.post(
     "/api/rewards/schedule",

@@ -35,6 +35,15 @@ export async function versionInForce(db: Tx, day: string): Promise<ScheduleVersi
   return v;
 }
 
+/** Every version, newest first, and the one in force on `day`, from one read (the schedule endpoint wants both). */
+export async function schedulesOn(db: Tx, day: string): Promise<{ inForce: ScheduleVersion; versions: ScheduleVersion[] }> {
+  const versions = await listSchedules(db);
+  // Newest first: the first approved one effective on or before the day is the one in force, as versionInForce's query picks it.
+  const inForce = versions.find((v) => v.approvedAt !== null && v.effectiveFrom <= day);
+  if (!inForce) throw new AppError("conflict", "no reward schedule was in force on that day");
+  return { inForce, versions };
+}
+
 export function itemOf(version: ScheduleVersion, code: string): ScheduleItem {
   const item = version.items.find((i) => i.code === code);
   if (!item) throw new AppError("validation_failed", "this equipment type is not in the schedule in force on the handover day", [{ path: "equipmentCode", message: "not in the schedule" }]);
