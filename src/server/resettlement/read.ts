@@ -1,4 +1,4 @@
-import { asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, notInArray } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { authorize } from "../policy.js";
@@ -7,7 +7,8 @@ import { cases, users } from "../db/schema.js";
 import { withSecret } from "../crypto/index.js";
 import type { ResettlementBoard, ResettlementCard } from "../../shared/api/resettlement.js";
 import { CLOSED_TASK_STATES } from "../../shared/resettlement.js";
-import { openFileKey, openValue } from "./keys.js";
+import { openValue } from "./keys.js";
+import { openKeySealedToMe } from "../keys/sealed-to-me.js";
 import { familyMembers, resettlementKeys, resettlementTasks } from "./tables.js";
 import { auditFile, withFile } from "./access.js";
 import type { TaskValue } from "./commands.js";
@@ -53,19 +54,25 @@ export async function readCard(ctx: AppContext, session: StaffSession, caseId: s
  */
 export async function readBoard(ctx: AppContext, session: StaffSession): Promise<ResettlementBoard> {
   authorize(session.user, "resettlement", "read");
-  const mine = ctx.db.select({ caseId: resettlementKeys.caseId }).from(resettlementKeys).where(eq(resettlementKeys.userId, session.user.id));
-  const rows = (await ctx.db.select({ t: resettlementTasks, number: cases.number }).from(resettlementTasks).innerJoin(cases, eq(cases.id, resettlementTasks.caseId)).where(inArray(resettlementTasks.caseId, mine))).filter(
-    (r) => !CLOSED_TASK_STATES.includes(r.t.state as never),
-  );
+  // His sealed copies in one read; closed tasks stay in the database, not in the board's read.
+  const mine = await ctx.db.select({ caseId: resettlementKeys.caseId, sealedKey: resettlementKeys.sealedKey }).from(resettlementKeys).where(eq(resettlementKeys.userId, session.user.id));
+  const rows = mine.length
+    ? await ctx.db
+        .select({ t: resettlementTasks, number: cases.number })
+        .from(resettlementTasks)
+        .innerJoin(cases, eq(cases.id, resettlementTasks.caseId))
+        .where(and(inArray(resettlementTasks.caseId, mine.map((m) => m.caseId)), notInArray(resettlementTasks.state, [...CLOSED_TASK_STATES])))
+    : [];
   const today = staffToday(ctx.now());
-  rows.sort((a, b) => byUrgency(today)(a.t, b.t));
   const names = await namesOf(ctx, rows.map((r) => r.t.ownerId));
   const items: ResettlementBoard["items"] = [];
-  for (const caseId of [...new Set(rows.map((r) => r.t.caseId))]) {
-    const key = await openFileKey(ctx.db, caseId, session);
+  for (const { caseId, sealedKey } of mine) {
+    const tasks = rows.filter((r) => r.t.caseId === caseId);
+    if (!tasks.length) continue;
+    const key = openKeySealedToMe(sealedKey, session.privateKey);
     if (!key) continue; // a copy sealed to a key he no longer has: nothing he can read
     await withSecret(key, async (k) => {
-      for (const { t, number } of rows.filter((r) => r.t.caseId === caseId)) {
+      for (const { t, number } of tasks) {
         const v = openValue(k, caseId, "resettlement_tasks", t.id, t.sealed) as TaskValue;
         items.push({ taskId: t.id, caseId, number, kind: v.kind ?? null, step: v.step ?? null, ownerName: names.get(t.ownerId) ?? "", dueOn: t.dueOn, state: t.state as never, overdue: isOverdue(t, today) });
       }
