@@ -2,6 +2,7 @@
 // Exits non-zero when anything failed.
 import fs from "node:fs";
 let passed = 0;
+const firstLine = (text) => String(text ?? "").split("\n").find((l) => l.trim() !== "")?.slice(0, 300) ?? "";
 let failed = Number(process.argv[2] || 0);
 const failedSuites = new Set((process.env.FAILED_SUITES ?? "").split(",").filter(Boolean));
 for (const suite of ["unit", "postgres", "e2e"]) {
@@ -13,6 +14,13 @@ for (const suite of ["unit", "postgres", "e2e"]) {
   }
   const r = JSON.parse(fs.readFileSync(file, "utf8"));
   console.log(`${suite}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numFailedTestSuites} file(s) failed`);
+  // Name what failed, so the tail of a long CI log is enough to know where to look.
+  for (const file of r.testResults ?? []) {
+    if (file.status !== "failed") continue;
+    const tests = (file.assertionResults ?? []).filter((t) => t.status === "failed");
+    if (tests.length === 0) console.log(`  ${suite} file failed: ${file.name}: ${firstLine(file.message)}`);
+    for (const t of tests) console.log(`  ${suite} test failed: ${file.name} > ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+  }
   passed += r.numPassedTests;
   failed += r.numFailedTests;
   // A test file that failed to load has no failed tests of its own: count the file. A run with
