@@ -21,8 +21,8 @@ export { messageContext, type Sections, type SectionName } from "./sections.js";
 // Commands of the case work itself.
 export { recordIntake, blindIndexRows, type IntakeInput, type IntakeResult } from "./intake.js";
 export { appendInboundMessage, insertSealedMessage } from "./inbound.js";
-export { addStaffMessage, writeStaffMessage, wakeReplies, readThread, readThreadPage, type ThreadPage } from "./thread.js";
-export { useReplyDispatch, type ReplyDispatch } from "./reply-dispatch.js";
+export { addStaffMessage, writeStaffMessage, wakeReplies, readThread, readThreadPage, readOneMessage, type ThreadPage, type StaffMessageOptions } from "./thread.js";
+export { useReplyDispatch, type ReplyDispatch, type ReplyInput } from "./reply-dispatch.js";
 export { assignCase } from "./lifecycle.js";
 export { mergeCase, resolveMerged } from "./merge.js";
 export { attachmentsDir, storeAttachment, MAX_ATTACHMENT_BYTES } from "./attachments.js";

@@ -6,9 +6,19 @@ import type { Tx } from "../audit/log.js";
  * (channels/outbox) and it is plugged in when the context opens (services.ts): the case core
  * never imports a capability, so the arrows keep pointing one way.
  */
+export interface ReplyInput {
+  caseId: string;
+  messageId: string;
+  text: string;
+  caseKey: Buffer;
+  casePublicKey: Buffer | null;
+  /** Buttons under the message where the channel has them (a Telegram inline keyboard); others send the text alone. */
+  replyMarkup?: unknown;
+}
+
 export interface ReplyDispatch {
   /** Queue the reply in the caller's transaction (it commits with the message, or not at all). */
-  queue(ctx: Pick<AppContext, "keys" | "now">, tx: Tx, input: { caseId: string; messageId: string; text: string; caseKey: Buffer; casePublicKey: Buffer | null }): Promise<void>;
+  queue(ctx: Pick<AppContext, "keys" | "now">, tx: Tx, input: ReplyInput): Promise<void>;
   /** After commit: deliver now rather than at the next poll. */
   wake(): void;
 }

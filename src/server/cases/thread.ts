@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, notInArray } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import type { Tx } from "../audit/log.js";
 import { cases, messages } from "../db/schema.js";
@@ -11,7 +11,7 @@ import { withCaseKey } from "./access.js";
 import { caseKeyring } from "./case-cipher.js";
 import { recordChange } from "./change.js";
 import { moveCase } from "./transitions.js";
-import { replyDispatch } from "./reply-dispatch.js";
+import { replyDispatch, type ReplyInput } from "./reply-dispatch.js";
 import { messageContext, type SectionName } from "./sections.js";
 
 export interface OpenedCase {
@@ -48,15 +48,28 @@ export interface ThreadPage {
 /**
  * The applicant's view of a thread (his messages and the replies, never notes), one page at a
  * time: at most `limit` rows are read and decrypted per request, so no conversation, however
- * long, makes one request unbounded (issue 17). Rides messages_case_idx (case_id, seq).
+ * long, makes one request unbounded (issue 17). Rides messages_case_idx (case_id, seq). `hide`
+ * keeps out messages that exist but are not his yet (a reminder held until its time).
  */
-export async function readThreadPage(ctx: AppContext, caseId: string, caseKey: Buffer, casePublicKey: Buffer | null, opts: { limit: number; beforeSeq?: number }): Promise<ThreadPage> {
-  const where = and(eq(messages.caseId, caseId), inArray(messages.direction, ["in", "out"]), opts.beforeSeq !== undefined ? lt(messages.seq, opts.beforeSeq) : undefined);
+export async function readThreadPage(ctx: AppContext, caseId: string, caseKey: Buffer, casePublicKey: Buffer | null, opts: { limit: number; beforeSeq?: number; hide?: string[] }): Promise<ThreadPage> {
+  const where = and(
+    eq(messages.caseId, caseId),
+    inArray(messages.direction, ["in", "out"]),
+    opts.beforeSeq !== undefined ? lt(messages.seq, opts.beforeSeq) : undefined,
+    opts.hide?.length ? notInArray(messages.id, opts.hide) : undefined,
+  );
   const rows = await ctx.db.select().from(messages).where(where).orderBy(desc(messages.seq)).limit(opts.limit + 1);
   const more = rows.length > opts.limit;
   const page = rows.slice(0, opts.limit).reverse();
   const opened = await openMessages(ctx, caseId, caseKey, casePublicKey, page, (m, body) => ({ seq: m.seq, direction: m.direction as "in" | "out", body, createdAt: m.createdAt }));
   return { messages: opened, olderSeq: more && page[0] ? page[0].seq : null };
+}
+
+/** One applicant-visible message (his instructions on /return), or null when it is not in this case's thread. */
+export async function readOneMessage(ctx: AppContext, caseId: string, caseKey: Buffer, casePublicKey: Buffer | null, messageId: string): Promise<string | null> {
+  const rows = await ctx.db.select().from(messages).where(and(eq(messages.caseId, caseId), eq(messages.id, messageId), inArray(messages.direction, ["in", "out"])));
+  const [body] = await openMessages(ctx, caseId, caseKey, casePublicKey, rows, (_m, text) => text);
+  return body ?? null;
 }
 
 /** Decrypts message rows with one keyring for the case (closed however the reading ends) and shapes each. */
@@ -71,18 +84,20 @@ async function openMessages<T>(ctx: AppContext, caseId: string, caseKey: Buffer,
   }
 }
 
+export type StaffMessageOptions = Pick<ReplyInput, "replyMarkup">;
+
 /**
  * A reply to the applicant, on the channel he used, or an internal note that he never sees.
  * Encrypted under the case key (so the applicant, holding his own grant, can read replies).
  */
-export async function addStaffMessage(ctx: AppContext, session: StaffSession, caseId: string, kind: "reply" | "note", text: string) {
+export async function addStaffMessage(ctx: AppContext, session: StaffSession, caseId: string, kind: "reply" | "note", text: string, opts: StaffMessageOptions = {}) {
   authorize(session.user, "case", kind);
   return withCaseKey(
     ctx,
     session,
     caseId,
     async (caseKey, row) => {
-      const sent = await ctx.db.transaction((tx) => writeStaffMessage(ctx, tx, session, { row, caseKey }, kind, text));
+      const sent = await ctx.db.transaction((tx) => writeStaffMessage(ctx, tx, session, { row, caseKey }, kind, text, opts));
       if (kind === "reply") replyDispatch().wake();
       return sent;
     },
@@ -95,7 +110,7 @@ export async function addStaffMessage(ctx: AppContext, session: StaffSession, ca
  * capability that writes to several threads all or nothing). The caller wakes the reply
  * dispatch after his commit (wakeReplies), so nothing is sent for a transaction that rolls back.
  */
-export async function writeStaffMessage(ctx: AppContext, tx: Tx, session: StaffSession, open: { row: typeof cases.$inferSelect; caseKey: Buffer }, kind: "reply" | "note", text: string) {
+export async function writeStaffMessage(ctx: AppContext, tx: Tx, session: StaffSession, open: { row: typeof cases.$inferSelect; caseKey: Buffer }, kind: "reply" | "note", text: string, opts: StaffMessageOptions = {}) {
   authorize(session.user, "case", kind);
   const { row, caseKey } = open;
   const caseId = row.id;
@@ -120,7 +135,7 @@ export async function writeStaffMessage(ctx: AppContext, tx: Tx, session: StaffS
   await recordChange(ctx, tx, { actorId: session.user.id, action: kind === "reply" ? "case.replied" : "case.noted", caseId, details: { message: id }, notify: "case.message" });
   // The first answer puts a new case in contact: a move like any other (audited, in the timeline).
   if (kind === "reply" && row.state === "new") await moveCase(ctx, tx, { caseId, row, to: "in_contact", actorId: session.user.id, caseKey, via: "reply" });
-  if (kind === "reply") await replyDispatch().queue(ctx, tx, { caseId, messageId: id, text, caseKey, casePublicKey: row.publicKey });
+  if (kind === "reply") await replyDispatch().queue(ctx, tx, { caseId, messageId: id, text, caseKey, casePublicKey: row.publicKey, ...(opts.replyMarkup ? { replyMarkup: opts.replyMarkup } : {}) });
   return { id, createdAt: now };
 }
 

@@ -3,7 +3,8 @@ import { and, eq, sql } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import { cases, messages } from "../db/schema.js";
 import { encryptField } from "../crypto/fields.js";
-import { messageContext, readApplicantSection, readThreadPage, appendInboundMessage, recordChange } from "../cases/index.js";
+import { messageContext, readApplicantSection, readOneMessage, readThreadPage, appendInboundMessage, recordChange } from "../cases/index.js";
+import { applicantInstructions, confirmFromApplicant, heldReminderIds } from "../operations/applicant.js";
 import type { ApplicantSession } from "./applicant-session.js";
 
 export interface ApplicantMessage {
@@ -32,18 +33,22 @@ export interface ApplicantThread {
   replied: boolean;
   /** Only while the case is scheduled and the coordinators have written these fields. */
   rendezvous: ApplicantRendezvous | null;
+  /** The instructions of his scheduled operation, for the printable card, and whether he confirmed them. */
+  instructions: { text: string; confirmed: boolean } | null;
 }
 
 /**
  * What the applicant sees of his case: his messages and the hotline's replies (never internal
- * notes), and once a handover is scheduled, the time, place and signals. Decrypted with the case
+ * notes), and once a handover is scheduled, the time, place and signals, or the instructions of
+ * his operation as a card he can print and confirm. Decrypted with the case
  * key his session holds (rows a channel sealed to the case's public key included).
  */
 export async function readApplicantThread(ctx: AppContext, session: Pick<ApplicantSession, "caseId" | "caseKey">, opts: { beforeSeq?: number } = {}): Promise<ApplicantThread | null> {
   const [row] = await ctx.db.select({ state: cases.state, publicKey: cases.publicKey }).from(cases).where(eq(cases.id, session.caseId));
   if (!row) return null;
   // One page per request: a 640-message conversation is never decrypted in one go (issue 17).
-  const page = await readThreadPage(ctx, session.caseId, session.caseKey, row.publicKey, { limit: THREAD_PAGE_SIZE, ...opts });
+  const hide = await heldReminderIds(ctx.db, session.caseId);
+  const page = await readThreadPage(ctx, session.caseId, session.caseKey, row.publicKey, { limit: THREAD_PAGE_SIZE, hide, ...opts });
   const thread = page.messages.map((m) => ({ direction: m.direction, body: m.body, createdAt: m.createdAt }));
   const replied =
     thread.some((m) => m.direction === "out") ||
@@ -54,7 +59,10 @@ export async function readApplicantThread(ctx: AppContext, session: Pick<Applica
     const section = await readApplicantSection(ctx.db, session.caseId, session.caseKey, "rendezvous");
     if (section) rendezvous = pickRendezvous(section);
   }
-  return { moved: row.state === "merged", messages: thread, olderSeq: page.olderSeq, older: opts.beforeSeq !== undefined, replied, rendezvous };
+  const planned = row.state === "scheduled" ? await applicantInstructions(ctx.db, session.caseId) : null;
+  const text = planned ? await readOneMessage(ctx, session.caseId, session.caseKey, row.publicKey, planned.messageId) : null;
+  const instructions = planned && text ? { text, confirmed: planned.confirmed } : null;
+  return { moved: row.state === "merged", messages: thread, olderSeq: page.olderSeq, older: opts.beforeSeq !== undefined, replied, rendezvous, instructions };
 }
 
 function pickRendezvous(value: unknown): ApplicantRendezvous | null {
@@ -93,4 +101,9 @@ export async function addApplicantReply(ctx: AppContext, session: Pick<Applicant
     // The merged path has already told the consoles (appendInboundMessage); told twice, they would refetch twice.
     await recordChange(ctx, tx, { actorId: null, action: "case.applicant_replied", caseId, details: { message: id, channel: "web" }, notify: row.state === "merged" && row.publicKey ? null : "case.message" });
   });
+}
+
+/** He pressed "I confirm" under his instructions on /return. */
+export async function confirmInstructions(ctx: AppContext, session: Pick<ApplicantSession, "caseId">): Promise<boolean> {
+  return ctx.db.transaction((tx) => confirmFromApplicant(ctx, tx, session.caseId, "web"));
 }

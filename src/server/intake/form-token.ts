@@ -22,7 +22,7 @@ export const FORM_TOKEN_FIELD = "form_token";
 /** Long enough to fill in the request form slowly; a session-bound form dies with its session anyway. */
 export const FORM_TOKEN_TTL_MS = 3 * 3600_000;
 
-const PURPOSES = { request: "q", return: "c", reply: "m", leave: "l" } as const;
+const PURPOSES = { request: "q", return: "c", reply: "m", leave: "l", confirm: "k" } as const;
 export type FormPurpose = keyof typeof PURPOSES;
 
 export interface Work {

@@ -78,7 +78,8 @@ export class IntakeGate {
     const checked = readFormToken(this.key, typeof text === "string" ? text : undefined, purpose, Date.now(), this.binding(purpose, cookie));
     if (!checked.ok) return { ok: false, kind: "stale" };
     const token = checked.value;
-    if (purpose !== "leave") {
+    // Leaving and confirming change nothing twice: no bucket of their own (the page limit holds).
+    if (purpose !== "leave" && purpose !== "confirm") {
       // Replies are counted per session (the binding), everything else per token.
       this.tokenIds.set(req, purpose === "reply" ? this.binding(purpose, cookie) : token.id.toString("base64url"));
       const bucket = await this.perToken[purpose](req);

@@ -12,10 +12,10 @@ import { IntakeGate, type Refusal } from "./gate.js";
 import { crossSite } from "./origin.js";
 import { ARGON2_SCRIPT, POW_SCRIPT, POW_WORKER_CSP, POW_WORKER_SCRIPT } from "./pow-script.js";
 import { FormBodyError, parseFormBody } from "./form-body.js";
-import { LEAVE_FORM, LIMITS, REPLY_FORM, REQUEST_FORM, RETURN_FORM, textValue, validateRequest, type FieldErrors } from "./schema.js";
+import { CONFIRM_FORM, LEAVE_FORM, LIMITS, REPLY_FORM, REQUEST_FORM, RETURN_FORM, textValue, validateRequest, type FieldErrors } from "./schema.js";
 import { submitWebRequest } from "./submit.js";
 import { APPLICANT_COOKIE, endApplicantSession, openCaseWithReceipt, resumeApplicantSession, startApplicantSession } from "./applicant-session.js";
-import { addApplicantReply, readApplicantThread, type ApplicantThread } from "./applicant-thread.js";
+import { addApplicantReply, confirmInstructions, readApplicantThread, type ApplicantThread } from "./applicant-thread.js";
 import { sendCompressed } from "./compress.js";
 import { problemPage, type PageContext, type ProblemKind } from "./views/layout.js";
 import { homePage, instructionsPage } from "./views/info.js";
@@ -171,7 +171,7 @@ export async function registerIntakeRoutes(app: BaseApp, ctx: AppContext): Promi
     });
 
     const conversation = (req: FastifyRequest, reply: FastifyReply, p: PageContext, thread: ApplicantThread, cookie: string, opts: { sent: boolean; error?: string; draft?: string; status?: number }) =>
-      send(req, reply, opts.status ?? 200, threadPage(p, thread, { ...opts, tokens: { reply: gate.issue("reply", cookie), leave: gate.issue("leave", cookie) } }), { compress: false });
+      send(req, reply, opts.status ?? 200, threadPage(p, thread, { ...opts, tokens: { reply: gate.issue("reply", cookie), leave: gate.issue("leave", cookie), confirm: gate.issue("confirm", cookie) } }), { compress: false });
 
     scope.get("/return", { config: pageLimit }, async (req, reply) => {
       const p = page(req, reply, "/return");
@@ -253,6 +253,27 @@ export async function registerIntakeRoutes(app: BaseApp, ctx: AppContext): Promi
         }
         await addApplicantReply(ctx, session, message);
         return reply.redirect(pageHref("/return", p.lang, "sent=1"), 303);
+      } finally {
+        wipe(session.caseKey);
+      }
+    });
+
+    // His "I confirm" under the instructions card. A stale form shows the page again, where the
+    // button still is; nothing to confirm (the operation was closed meanwhile) is no error.
+    scope.post("/return/confirm", { config: pageLimit }, async (req, reply) => {
+      const p = page(req, reply, "/return");
+      const values = parseFormBody(bodyOf(req), CONFIRM_FORM);
+      const cookie = req.cookies[APPLICANT_COOKIE];
+      const admitted = await gate.admit(req, values, "confirm", cookie);
+      if (!admitted.ok && admitted.kind !== "stale") return refuse(req, reply, admitted);
+      const session = await resumeApplicantSession(ctx, cookie);
+      if (!session || !cookie) {
+        if (cookie) clearCookie(reply);
+        return send(req, reply, 401, returnPage(p, { notice: "expired", token: gate.issue("return") }), { compress: false });
+      }
+      try {
+        if (admitted.ok) await confirmInstructions(ctx, session);
+        return reply.redirect(pageHref("/return", p.lang), 303);
       } finally {
         wipe(session.caseKey);
       }

@@ -33,6 +33,7 @@ export const REQUEST_FORM: FormSpec = {
 export const RETURN_FORM: FormSpec = { fields: ["code", "message", ...POW_FIELDS], maxFields: 8 };
 export const REPLY_FORM: FormSpec = { fields: ["message", "form_token"], maxFields: 3 };
 export const LEAVE_FORM: FormSpec = { fields: ["form_token"], maxFields: 1 };
+export const CONFIRM_FORM: FormSpec = { fields: ["form_token"], maxFields: 1 };
 
 export type ErrorKey = keyof Catalog["errors"];
 export interface FieldError {

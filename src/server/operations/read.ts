@@ -9,6 +9,7 @@ import { openDetails, openRow, withOperationKeyOrNull } from "./keys.js";
 import { operationCases, operationEscortEvents, operationKeys, operations } from "./tables.js";
 import { auditOperation, withOperation, type OperationRow } from "./access.js";
 import { formatIn, STAFF_ZONE } from "./time.js";
+import { openApplicantConfirmation } from "./applicant.js";
 
 const zoned = (iso: string, applicantZone: string) => {
   const at = new Date(iso);
@@ -30,11 +31,7 @@ export async function readOperation(ctx: AppContext, session: StaffSession, oper
       createdAt: row.createdAt.toISOString(),
       details,
       times: timesOf(details),
-      cases: links.map((l) => ({
-        caseId: l.caseId,
-        instructed: l.instructionMessageIds.length > 0,
-        confirmedAt: l.confirmation ? String((openRow(key, operationId, "confirmation", l.caseId, l.confirmation) as { at: string }).at) : null,
-      })),
+      cases: links.map((l) => ({ caseId: l.caseId, instructed: l.instructionMessageIds.length > 0, ...confirmationOf(ctx, key, l) })),
       escort: escortRows.map((e) => {
         const v = openRow(key, operationId, "escort", e.id, e.entry) as { state: (typeof ESCORT_STATES)[number]; at: string; note: string };
         return { state: v.state, at: v.at, note: v.note };
@@ -42,6 +39,14 @@ export async function readOperation(ctx: AppContext, session: StaffSession, oper
       people,
     };
   });
+}
+
+/** His own confirmation (button or reply) comes first; a coordinator's record stands for a call or a word passed on. */
+function confirmationOf(ctx: AppContext, key: Buffer, l: typeof operationCases.$inferSelect): { confirmedAt: string | null; confirmedVia: "telegram" | "whatsapp" | "web" | "coordinator" | null } {
+  const own = openApplicantConfirmation(ctx, l.operationId, l.caseId, l.applicantConfirmation);
+  if (own) return { confirmedAt: own.at, confirmedVia: own.via };
+  if (l.confirmation) return { confirmedAt: String((openRow(key, l.operationId, "confirmation", l.caseId, l.confirmation) as { at: string }).at), confirmedVia: "coordinator" };
+  return { confirmedAt: null, confirmedVia: null };
 }
 
 const timesOf = (d: Details) => ({ start: zoned(d.window.start, d.applicantZone), end: zoned(d.window.end, d.applicantZone), plannedLaunch: zoned(d.escort.plannedLaunch, d.applicantZone) });
@@ -74,8 +79,11 @@ export async function listOperations(ctx: AppContext, session: StaffSession) {
 async function confirmationCounts(ctx: AppContext, ids: string[]) {
   const m = new Map<string, number>();
   if (!ids.length) return m;
-  const links = await ctx.db.select({ operationId: operationCases.operationId, confirmation: operationCases.confirmation }).from(operationCases).where(inArray(operationCases.operationId, ids));
-  for (const l of links) if (l.confirmation) m.set(l.operationId, (m.get(l.operationId) ?? 0) + 1);
+  const links = await ctx.db
+    .select({ operationId: operationCases.operationId, confirmation: operationCases.confirmation, own: operationCases.applicantConfirmation })
+    .from(operationCases)
+    .where(inArray(operationCases.operationId, ids));
+  for (const l of links) if (l.confirmation || l.own) m.set(l.operationId, (m.get(l.operationId) ?? 0) + 1);
   return m;
 }
 

@@ -11,6 +11,7 @@ import { channelOutbox } from "../channels/tables.js";
 import { openJson, sealJson } from "../channels/sealing.js";
 import { queueChannelReply, wakeOutbox } from "../channels/outbox/outbox.js";
 import { renderInstructions, renderReminder } from "./instructions.js";
+import { confirmKeyboard } from "./applicant.js";
 import type { ESCORT_STATES } from "./schema.js";
 import { sealRow } from "./keys.js";
 import { operationCases, operationEscortEvents, operationReminders, operations } from "./tables.js";
@@ -36,7 +37,8 @@ export async function sendInstructions(ctx: AppContext, session: StaffSession, o
     const reminder = renderReminder(details);
     const dues = details.reminderMinutes.map((m) => new Date(start.getTime() - m * 60_000)).filter((d) => d > ctx.now());
     for (const link of links) {
-      const sent = await addStaffMessage(ctx, session, link.caseId, "reply", instructions);
+      // In Telegram a button under the message confirms; elsewhere he replies (or presses it on /return).
+      const sent = await addStaffMessage(ctx, session, link.caseId, "reply", instructions, { replyMarkup: confirmKeyboard() });
       const reminderIds = await queueReminders(ctx, session, operationId, link.caseId, reminder, dues);
       await ctx.db.update(operationCases).set({ instructionMessageIds: [sent.id, ...reminderIds] }).where(and(eq(operationCases.operationId, operationId), eq(operationCases.caseId, link.caseId)));
       await transitionCase(ctx, session, link.caseId, "scheduled", "");
@@ -49,19 +51,27 @@ export async function sendInstructions(ctx: AppContext, session: StaffSession, o
   });
 }
 
-/** Reminder messages, written now (the case key is open now) and held in the outbox until due. */
+/**
+ * Reminder messages, written now (the case key is open now) and held until due: in the outbox
+ * for a messenger, and for the web out of his /return thread (heldReminderIds) until the job
+ * releases them. A phone case has nowhere to be reminded: its coordinator calls.
+ */
 async function queueReminders(ctx: AppContext, session: StaffSession, operationId: string, caseId: string, text: string, dues: Date[]): Promise<string[]> {
   if (!dues.length) return [];
   return withCaseKey(ctx, session, caseId, async (caseKey, row) => {
-    // The web applicant reads his thread on /return: a held message there would show at once.
-    if (row.channel !== "telegram" && row.channel !== "whatsapp") return [];
+    const messenger = row.channel === "telegram" || row.channel === "whatsapp";
+    if (!messenger && row.channel !== "web") return [];
     const ids: string[] = [];
     await ctx.db.transaction(async (tx) => {
       for (const due of dues) {
         const id = randomUUID();
-        await tx.insert(messages).values({ id, caseId, direction: "out", channel: row.channel, authorUserId: session.user.id, body: encryptField(caseKey, messageContext(caseId, id), text), createdAt: ctx.now(), deliveryState: "queued" });
-        await queueChannelReply(ctx, tx, { caseId, messageId: id, text, caseKey, casePublicKey: row.publicKey });
-        await tx.update(channelOutbox).set({ nextAttemptAt: HELD_UNTIL }).where(eq(channelOutbox.messageId, id));
+        await tx.insert(messages).values({ id, caseId, direction: "out", channel: row.channel, authorUserId: session.user.id, body: encryptField(caseKey, messageContext(caseId, id), text), createdAt: ctx.now(), deliveryState: messenger ? "queued" : null });
+        if (messenger) {
+          await queueChannelReply(ctx, tx, { caseId, messageId: id, text, caseKey, casePublicKey: row.publicKey });
+          // Out of the chat's order: a held row first in line would stop every later message to him
+          // (his confirmation's answer, a coordinator's reply) until the reminder's time.
+          await tx.update(channelOutbox).set({ nextAttemptAt: HELD_UNTIL, chatKey: null }).where(eq(channelOutbox.messageId, id));
+        }
         const rid = randomUUID();
         await tx.insert(operationReminders).values({ id: rid, operationId, messageId: id, due: sealJson(ctx, reminderWhere(rid), due.toISOString()) });
         ids.push(id);
@@ -77,7 +87,10 @@ export async function releaseDueReminders(ctx: AppContext): Promise<number> {
   const due = rows.filter((r) => new Date(String(openJson(ctx, reminderWhere(r.id), r.due))) <= ctx.now());
   if (!due.length) return 0;
   await ctx.db.transaction(async (tx) => {
-    await tx.update(channelOutbox).set({ nextAttemptAt: ctx.now() }).where(and(inArray(channelOutbox.messageId, due.map((r) => r.messageId)), eq(channelOutbox.state, "queued")));
+    const ids = due.map((r) => r.messageId);
+    await tx.update(channelOutbox).set({ nextAttemptAt: ctx.now() }).where(and(inArray(channelOutbox.messageId, ids), eq(channelOutbox.state, "queued")));
+    // Dated when it reaches him, not when it was written (a web reminder shows on /return from now).
+    await tx.update(messages).set({ createdAt: ctx.now() }).where(inArray(messages.id, ids));
     await tx.delete(operationReminders).where(inArray(operationReminders.id, due.map((r) => r.id)));
   });
   wakeOutbox();

@@ -65,7 +65,7 @@ export const operationDetailSchema = z.object({
   createdAt: z.string(),
   details: detailsSchema,
   times: z.object({ start: zoned, end: zoned, plannedLaunch: zoned }),
-  cases: z.array(z.object({ caseId: z.string(), instructed: z.boolean(), confirmedAt: z.string().nullable() })),
+  cases: z.array(z.object({ caseId: z.string(), instructed: z.boolean(), confirmedAt: z.string().nullable(), confirmedVia: z.enum(["telegram", "whatsapp", "web", "coordinator"]).nullable() })),
   escort: z.array(z.object({ state: z.enum(ESCORT_STATES), at: z.string(), note: z.string() })),
   people: z.array(z.object({ userId: z.string(), displayName: z.string() })),
 });

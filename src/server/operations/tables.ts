@@ -48,8 +48,13 @@ export const operationCases = pgTable(
     operationId: uuid("operation_id").notNull().references(() => operations.id, { onDelete: "cascade" }),
     caseId: uuid("case_id").notNull().references(() => cases.id, { onDelete: "cascade" }),
     instructionMessageIds: jsonb("instruction_message_ids").$type<string[]>().notNull().default([]),
-    /** {confirmedAt} under the operation key, or null while unconfirmed. */
+    /** {confirmedAt} under the operation key, or null while unconfirmed (a coordinator recorded it). */
     confirmation: bytea("confirmation"),
+    /**
+     * The applicant's own confirmation ({at, via}: his button or reply), under the server key:
+     * the applicant side never holds the operation key. Shredded with the row at close.
+     */
+    applicantConfirmation: bytea("applicant_confirmation"),
   },
   (t) => [primaryKey({ columns: [t.operationId, t.caseId] }), index("operation_cases_case_idx").on(t.caseId)],
 );

@@ -38,7 +38,7 @@ export interface OperationDetail {
     escort: { callSign: string; contact: string; plannedLaunch: string };
   };
   times: { start: Zoned; end: Zoned; plannedLaunch: Zoned };
-  cases: { caseId: string; instructed: boolean; confirmedAt: string | null }[];
+  cases: { caseId: string; instructed: boolean; confirmedAt: string | null; confirmedVia: "telegram" | "whatsapp" | "web" | "coordinator" | null }[];
   escort: { state: EscortState; at: string; note: string }[];
   people: { userId: string; displayName: string }[];
 }

@@ -45,6 +45,7 @@ function formSource(url: string, cookie: string | undefined): { page: string; fo
   if (path === "/return") return { page: `/return${q}`, form: "return-form" };
   if (path === "/return/reply" && cookie) return { page: `/return${q}`, form: "reply-form", cookie };
   if (path === "/return/leave" && cookie) return { page: `/return${q}`, form: "leave", cookie };
+  if (path === "/return/confirm" && cookie) return { page: `/return${q}`, form: "confirm-form", cookie };
   return null;
 }
 

@@ -16,10 +16,13 @@ import { toMgrs } from "../../../src/shared/geo.js";
 import { formatIn } from "../../../src/server/operations/time.js";
 import { backup } from "../../../src/server/backup/copy.js";
 import { PLANTED, planBody, stateOf, verifiedCase } from "./support.js";
+import { applicantCookie, get, post } from "../intake/helpers.js";
 
 let api: RecordingApi;
 let s: StaffedStore<"op1" | "coord1">;
 let ids: { tg: string; wa: string; web: string };
+let webCode: string;
+let webCookie: string;
 let opId: string;
 let start: Date;
 const TG_CHAT = 7391846999;
@@ -45,7 +48,9 @@ beforeAll(async () => {
   const raw = JSON.stringify(waPayload(WA_FROM, { id: "wamid.OPS1", type: "text", timestamp: String(now()), text: { body: "Я с ним" } }));
   expect((await pub.inject({ method: "POST", url: "/channels/whatsapp", headers: { "content-type": "application/json", "x-hub-signature-256": sign(raw) }, payload: raw })).statusCode).toBe(200);
   const waCase = await latest();
-  const web = (await webCase(s.ctx, { name: "Орлов Олег" })).caseId;
+  const made = await webCase(s.ctx, { name: "Орлов Олег", receipt: true });
+  const web = made.caseId;
+  webCode = made.receiptCode!;
   ids = { tg: await verifiedCase(s.ctx, s.staff.op1, tgCase), wa: await verifiedCase(s.ctx, s.staff.op1, waCase), web: await verifiedCase(s.ctx, s.staff.op1, web) };
   expect(new Set(Object.values(ids)).size).toBe(3);
   await flush();
@@ -79,24 +84,70 @@ describe(`a group of three on three channels (${process.env.TEST_STORE})`, () =>
     expect(tgTexts().filter((t) => t.startsWith("Напоминание")).length).toBe(0);
   });
 
-  it("they confirm and the coordinator sees it on the board", async () => {
-    for (const id of Object.values(ids)) expect((await s.staff.coord1.request("POST", `/api/operations/${opId}/confirmations`, { caseId: id })).statusCode).toBe(200);
+  it("each confirms his own way (Telegram button, WhatsApp reply, the /return button) and the coordinator sees it", async () => {
+    const pub = s.publicApp!;
+    const now = () => Math.floor(s.clock.now().getTime() / 1000);
+    // Telegram: the instructions carry the button; the press comes back as a callback query.
+    const sent = api.telegram("sendMessage").filter((c) => String(c.body?.text ?? "").includes(PLANTED.place));
+    const markup = sent.at(-1)!.body?.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] };
+    expect(markup.inline_keyboard[0]![0]).toEqual({ text: "Подтверждаю", callback_data: "operation:confirm" });
+    const press = { update_id: 980000002, callback_query: { id: "cb-1", from: { id: TG_CHAT, is_bot: false, first_name: "Павел" }, chat_instance: "1", data: "operation:confirm", message: { message_id: 2, chat: { id: TG_CHAT, type: "private" }, date: now(), text: "…" } } };
+    const tg = await pub.inject({ method: "POST", url: "/channels/telegram", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": WEBHOOK_SECRET }, payload: JSON.stringify(press) });
+    expect(tg.statusCode).toBe(200);
+    // WhatsApp: his reply, in his own spelling.
+    const raw = JSON.stringify(waPayload(WA_FROM, { id: "wamid.OPS2", type: "text", timestamp: String(now()), text: { body: "подтверждаю!" } }));
+    expect((await pub.inject({ method: "POST", url: "/channels/whatsapp", headers: { "content-type": "application/json", "x-hub-signature-256": sign(raw) }, payload: raw })).statusCode).toBe(200);
+    // The web: his code opens /return, which shows the printable card and its button.
+    const signedIn = await post(pub, "/return", { code: webCode });
+    expect(signedIn.statusCode, signedIn.body).toBe(303);
+    webCookie = applicantCookie(signedIn)!;
+    const page = await get(pub, "/return", { cookie: webCookie });
+    expect(page.body).toContain('id="instructions"');
+    expect(page.body).toContain(PLANTED.place);
+    // The card needs no script (the page's only one is the quick exit of every page).
+    const card = page.body.slice(page.body.indexOf('id="instructions"'), page.body.indexOf("</section>"));
+    expect(card).toContain(PLANTED.place);
+    expect(card).not.toContain("<script");
+    expect(page.body).toContain('id="confirm-form"');
+    // Another site cannot confirm for him, nor a form without his session's token.
+    expect((await post(pub, "/return/confirm", {}, { cookie: webCookie, headers: { "sec-fetch-site": "cross-site" } })).statusCode).toBe(403);
+    expect((await post(pub, "/return/confirm", {}, { cookie: webCookie, token: false })).statusCode).toBe(303);
+    expect((await s.staff.coord1.request("GET", `/api/operations/${opId}`)).json().cases.find((c: { caseId: string }) => c.caseId === ids.web).confirmedAt).toBeNull();
+    expect((await post(pub, "/return/confirm", {}, { cookie: webCookie })).statusCode).toBe(303);
+    expect((await get(pub, "/return", { cookie: webCookie })).body).toContain('id="confirmed"');
+    await flush();
+    expect(tgTexts().filter((t) => t.startsWith("Спасибо, подтверждение получено")).length).toBe(1);
+    expect(waTexts().filter((t) => t.includes("Спасибо, подтверждение получено")).length).toBe(1);
+    const op = (await s.staff.coord1.request("GET", `/api/operations/${opId}`)).json();
+    const via = Object.fromEntries(op.cases.map((c: { caseId: string; confirmedVia: string }) => [c.caseId, c.confirmedVia]));
+    expect(via).toEqual({ [ids.tg]: "telegram", [ids.wa]: "whatsapp", [ids.web]: "web" });
     const item = (await s.staff.coord1.request("GET", "/api/operations")).json().items.find((i: { id: string }) => i.id === opId);
     expect(item).toMatchObject({ state: "scheduled", onIt: true, confirmed: 3, groupSize: 3 });
+    // A coordinator can still record one passed on by phone; his own stays the one shown.
+    expect((await s.staff.coord1.request("POST", `/api/operations/${opId}/confirmations`, { caseId: ids.web })).statusCode).toBe(200);
+    expect((await s.staff.coord1.request("GET", `/api/operations/${opId}`)).json().cases.find((c: { caseId: string }) => c.caseId === ids.web).confirmedVia).toBe("web");
   });
 
-  it("reminders leave at T-2 h and T-30 min on the messengers (test clock)", async () => {
+  it("reminders reach each at T-2 h and T-30 min, on his messenger or his /return page (test clock)", async () => {
+    // His session idles out over the hours the clock skips: he signs in with his code each time.
+    const onReturn = async () => {
+      const cookie = applicantCookie(await post(s.publicApp!, "/return", { code: webCode }))!;
+      return ((await get(s.publicApp!, "/return", { cookie })).body.match(/Напоминание/g) ?? []).length;
+    };
     s.clock.tick(start.getTime() - 121 * 60_000 - s.clock.now().getTime());
     expect(await releaseDueReminders(s.ctx)).toBe(0);
+    expect(await onReturn()).toBe(0);
     s.clock.tick(2 * 60_000);
-    expect(await releaseDueReminders(s.ctx)).toBe(2);
+    expect(await releaseDueReminders(s.ctx)).toBe(3);
     await flush();
     expect(tgTexts().filter((t) => t.startsWith("Напоминание")).length).toBe(1);
     expect(waTexts().filter((t) => t.includes("Напоминание")).length).toBe(1);
+    expect(await onReturn()).toBe(1);
     s.clock.tick(start.getTime() - 30 * 60_000 + 1000 - s.clock.now().getTime());
-    expect(await releaseDueReminders(s.ctx)).toBe(2);
+    expect(await releaseDueReminders(s.ctx)).toBe(3);
     await flush();
     expect(tgTexts().filter((t) => t.startsWith("Напоминание")).length).toBe(2);
+    expect(await onReturn()).toBe(2);
   });
 
   it("the escort's states form a timeline", async () => {

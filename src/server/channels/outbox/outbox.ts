@@ -5,7 +5,7 @@ import type { AppContext } from "../../context.js";
 import type { Tx } from "../../audit/log.js";
 import { messages } from "../../db/schema.js";
 import { channelContacts, channelOutbox } from "../tables.js";
-import { caseKeyring } from "../../cases/index.js";
+import { caseKeyring, type ReplyInput } from "../../cases/index.js";
 import { channelKey, openJson, sealJson } from "../sealing.js";
 import { openAddress, type ContactAddress } from "../address.js";
 
@@ -99,7 +99,7 @@ export function openPayload<K extends OutboxKind>(ctx: Pick<AppContext, "keys">,
  * reads replies on the site. A reply meant for a messenger that has no contact is marked
  * failed, visibly, rather than silently kept.
  */
-export async function queueChannelReply(ctx: Pick<AppContext, "keys" | "now">, tx: Tx, input: { caseId: string; messageId: string; text: string; caseKey: Buffer; casePublicKey: Buffer | null }): Promise<void> {
+export async function queueChannelReply(ctx: Pick<AppContext, "keys" | "now">, tx: Tx, input: ReplyInput): Promise<void> {
   const [contact] = await tx
     .select({ id: channelContacts.id, address: channelContacts.address, identity: channelContacts.identity })
     .from(channelContacts)
@@ -122,7 +122,7 @@ export async function queueChannelReply(ctx: Pick<AppContext, "keys" | "now">, t
   } finally {
     keyring.close();
   }
-  await queueText(ctx, tx, { address, identity: contact.identity }, { caseId: input.caseId, messageId: input.messageId, text: input.text });
+  await queueText(ctx, tx, { address, identity: contact.identity }, { caseId: input.caseId, messageId: input.messageId, text: input.text, ...(input.replyMarkup ? { replyMarkup: input.replyMarkup } : {}) });
   await tx.update(messages).set({ channel: address.channel, deliveryState: "queued" }).where(eq(messages.id, input.messageId));
 }
 

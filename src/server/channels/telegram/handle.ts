@@ -13,6 +13,8 @@ import { fill, locationLine, mediaLine, texts, type MediaKind } from "./catalog.
 import { endDialog, readDialog, saveDialog } from "./dialog.js";
 import { answerButton, answerGroupCount, isQuestionStep, question, summarise, type Step } from "./questionnaire.js";
 import type { TgCallbackQuery, TgMessage, TgUpdate } from "./schema.js";
+import { CATALOGS } from "../../intake/i18n.js";
+import { CONFIRM_CALLBACK, confirmFromApplicant, isConfirmation } from "../../operations/applicant.js";
 
 /**
  * One Telegram update, applied once. Private chats only: a group or channel update is ignored
@@ -198,6 +200,10 @@ class Turn {
     // An edit is a new version of the message it edits; the earlier text stays in the thread.
     const [earlier] = edited ? await this.tx.select({ messageId: channelMessageRefs.messageId }).from(channelMessageRefs).where(eq(channelMessageRefs.key, this.refKey(m.message_id))) : [];
     const messageId = await this.hear(line, m.message_id, earlier?.messageId);
+    if (!edited && m.text !== undefined && isConfirmation(m.text) && (await confirmFromApplicant(this.ctx, this.tx, c.caseId, "telegram"))) {
+      await this.say(CATALOGS.ru.operations.confirmed);
+      return;
+    }
     const media = mediaOf(m);
     if (media) {
       await enqueue(this.ctx, this.tx, { kind: "telegram.fetch", caseId: c.caseId, messageId, payload: { fileId: media.fileId, name: media.name.slice(0, 255), type: media.type.slice(0, 100) } });
@@ -224,6 +230,14 @@ class Turn {
       payload: { method: "answerCallbackQuery", params: { callback_query_id: q.id, text: texts.callbackAck } },
       chatKey: chatOrderKey(this.ctx, "telegram", this.identity),
     });
+    if (q.data === CONFIRM_CALLBACK) {
+      // The button under his instructions. Pressed after the operation closed, it does nothing.
+      if (await confirmFromApplicant(this.ctx, this.tx, c.caseId, "telegram")) {
+        await this.hear(CATALOGS.ru.operations.confirmButton);
+        await this.say(CATALOGS.ru.operations.confirmed);
+      }
+      return;
+    }
     const [field = "", value = ""] = (q.data ?? "").split(":", 2);
     const dialog = await readDialog(this.tx, this.secret, c.contactId);
     if (field === "menu") {

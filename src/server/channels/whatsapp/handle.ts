@@ -8,6 +8,8 @@ import { checkReceipt, linkIdentity, looksLikeReceipt } from "../link.js";
 import { enqueue, queueText, type ContactAddress } from "../outbox/outbox.js";
 import { locationLine, mediaLine, texts, type MediaKind } from "../telegram/catalog.js";
 import type { WaMessage } from "./schema.js";
+import { CATALOGS } from "../../intake/i18n.js";
+import { confirmFromApplicant, isConfirmation } from "../../operations/applicant.js";
 
 /**
  * One WhatsApp message, applied once (keyed by its message id; Meta redelivers whole payloads).
@@ -65,6 +67,12 @@ export async function handleWhatsAppMessage(ctx: AppContext, via: string, profil
     const conv = await openConversation(ctx, tx, { channel: "whatsapp", identity, address, at, newCase });
     if (conv.created) await claimVerifiedPhone(ctx, tx, { caseId: conv.caseId, casePublicKey: conv.casePublicKey, caseNumber: conv.caseNumber, phone: number, channel: "whatsapp", at });
     const { id } = await appendInboundMessage(ctx, tx, { caseId: conv.caseId, casePublicKey: conv.casePublicKey, channel: "whatsapp", text: line, at });
+    // His "Подтверждаю" under the instructions: recorded for the coordinator, and answered.
+    if (text !== undefined && isConfirmation(text) && (await confirmFromApplicant(ctx, tx, conv.caseId, "whatsapp"))) {
+      const ack = CATALOGS.ru.operations.confirmed;
+      const out = await appendChannelRecord(ctx, tx, { caseId: conv.caseId, casePublicKey: conv.casePublicKey, channel: "whatsapp", direction: "out", text: ack, at });
+      await queueText(ctx, tx, to, { caseId: conv.caseId, messageId: out.id, text: ack });
+    }
     const media = isMediaType(m.type) ? m[m.type] : undefined;
     if (media) {
       const type = media.mime_type?.split(";")[0]?.trim() || "application/octet-stream";

@@ -1,4 +1,4 @@
-import { html } from "../html.js";
+import { html, type Html } from "../html.js";
 import { fill, pageHref } from "../i18n.js";
 import { LIMITS } from "../schema.js";
 import { APPLICANT_IDLE_MINUTES } from "../applicant-session.js";
@@ -40,7 +40,7 @@ ${
 }
 
 /** The conversation; its two forms carry tokens bound to his session (form-token.ts). */
-export function threadPage(p: PageContext, thread: ApplicantThread, opts: { sent: boolean; error?: string | null; draft?: string; tokens: { reply: string; leave: string } }): string {
+export function threadPage(p: PageContext, thread: ApplicantThread, opts: { sent: boolean; error?: string | null; draft?: string; tokens: { reply: string; leave: string; confirm: string } }): string {
   const { t } = p;
   const th = t.thread;
   const replied = thread.replied;
@@ -51,6 +51,7 @@ export function threadPage(p: PageContext, thread: ApplicantThread, opts: { sent
     th.title,
     html`<h1>${th.title}</h1>
 ${opts.sent ? html`<p class="box" role="status">${th.sent}</p>` : ""}
+${thread.instructions ? instructionCard(p, thread.instructions, opts.tokens.confirm) : ""}
 ${
   rv
     ? html`<div class="box"><h2>${th.rendezvousTitle}</h2>
@@ -64,7 +65,7 @@ ${
       }</nav>`
     : ""
 }
-<ol class="thread" id="thread">
+<ol class="thread noprint" id="thread">
 ${thread.messages.map(
   (m) => html`<li class="msg ${m.direction}"><p class="meta">${m.direction === "in" ? th.you : th.hotline} · ${formatDateTime(p, m.createdAt)}</p><p>${m.body}</p></li>
 `,
@@ -72,7 +73,7 @@ ${thread.messages.map(
 </ol>
 ${replied ? "" : html`<p class="hint">${th.empty}</p>`}
 ${thread.moved ? html`<p class="box">${th.moved}</p>` : ""}
-<form method="post" action="${pageHref("/return/reply", p.lang)}" accept-charset="utf-8" autocomplete="off" id="reply-form">
+<form method="post" action="${pageHref("/return/reply", p.lang)}" accept-charset="utf-8" autocomplete="off" id="reply-form" class="noprint">
 ${tokenFields(p, opts.tokens.reply)}
 <label for="f-message">${th.reply}</label>
 ${opts.error ? html`<p class="err" id="e-message">${opts.error}</p>` : ""}
@@ -82,6 +83,22 @@ ${opts.error ? html`<p class="err" id="e-message">${opts.error}</p>` : ""}
 <form method="post" action="${pageHref("/return/leave", p.lang)}" class="noprint">${tokenFields(p, opts.tokens.leave)}<button type="submit" class="alt">${th.leave}</button></form>
 <p class="hint">${fill(th.leaveHint, { minutes: APPLICANT_IDLE_MINUTES })}</p>`,
   );
+}
+
+/**
+ * His instructions as a card: the one part of the page that prints (everything else is
+ * noprint), no script needed. The confirm button is a plain form bound to his session.
+ */
+function instructionCard(p: PageContext, card: { text: string; confirmed: boolean }, token: string): Html {
+  const th = p.t.thread;
+  return html`<section class="box card" id="instructions" aria-labelledby="instructions-title"><h2 id="instructions-title">${th.instructionsTitle}</h2>
+<p class="instructions">${card.text}</p>
+<p class="hint noprint">${th.printHint}</p>
+${
+  card.confirmed
+    ? html`<p class="noprint" role="status" id="confirmed">${th.confirmedNote}</p>`
+    : html`<form method="post" action="${pageHref("/return/confirm", p.lang)}" class="noprint" id="confirm-form">${tokenFields(p, token)}<p>${th.confirmAsk}</p><button type="submit">${p.t.operations.confirmButton}</button></form>`
+}</section>`;
 }
 
 export function leftPage(p: PageContext): string {

@@ -42,7 +42,8 @@ table{border-collapse:collapse;width:100%;background:#fff}
 td,th{border-bottom:1px solid #d8d6cf;padding:.4rem;text-align:left;vertical-align:top}
 td+td{white-space:nowrap}
 ol.steps>li{margin:.5rem 0}
-@media print{header,footer,.actions,.noprint{display:none}body{background:#fff;font-size:12pt}.box,.msg,fieldset,table{background:#fff}}`;
+.instructions{white-space:pre-line}
+@media print{header,footer,.actions,.noprint{display:none}.card{border:2px solid #000}body{background:#fff;font-size:12pt}.box,.msg,fieldset,table{background:#fff}}`;
 
 /**
  * Quick exit with scripts on: replace the current history entry, so Back does not return here.

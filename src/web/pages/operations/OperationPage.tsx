@@ -6,6 +6,7 @@ import { useParams } from "react-router";
 import { ESCORT_STATES, operationsApi } from "../../api/operations";
 import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
+import { kyivWall } from "./kyivTime";
 
 // The map carries the world outlines (hundreds of kB): loaded only when an operation is opened.
 const PointMap = lazy(() => import("./PointMap").then((m) => ({ default: m.PointMap })));
@@ -73,7 +74,7 @@ export function OperationPage() {
             <Text fw={600}>{t("operations.cases")}</Text>
             {o.cases.map((c, i) => (
               <Group key={c.caseId} justify="space-between" data-testid="operation-case">
-                <Text>{t("operations.person", { n: i + 1 })}: {c.confirmedAt ? t("operations.confirmedYes") : c.instructed ? t("operations.waiting") : t("operations.notSent")}</Text>
+                <Text>{t("operations.person", { n: i + 1 })}: {c.confirmedAt ? `${t(`operations.confirmedVia.${c.confirmedVia ?? "coordinator"}`)} · ${kyivWall(new Date(c.confirmedAt)).replace("T", " ")}` : c.instructed ? t("operations.waiting") : t("operations.notSent")}</Text>
                 {c.instructed && !c.confirmedAt && (
                   <Button size="compact-sm" variant="light" onClick={() => confirm.mutate(c.caseId)}>
                     {t("operations.markConfirmed")}

@@ -1,0 +1,1 @@
+ALTER TABLE "operation_cases" ADD COLUMN "applicant_confirmation" "bytea";
