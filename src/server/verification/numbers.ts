@@ -1,4 +1,7 @@
-import { sql } from "drizzle-orm";
+import { and, eq, gte, ne, sql } from "drizzle-orm";
+import { blindIndexes, cases } from "../db/schema.js";
+import { verificationWatchlist } from "./tables.js";
+import { activeEntryFor, sameIdentifier } from "./watchlist-match.js";
 import type { AppContext } from "../context.js";
 import { rowsOf } from "../db/index.js";
 import { authorize } from "../policy.js";
@@ -44,15 +47,15 @@ export async function verificationNumbers(ctx: AppContext, user: SessionUser) {
   );
   // A hit is a case that matched an active entry, counted in the week it first wrote.
   const since = new Date(ctx.now().getTime() - WEEKS * 7 * 86_400_000);
-  const hits = await rowsOf<{ week: string; n: number }>(
-    ctx.db,
-    sql`SELECT to_char(date_trunc('week', c.created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week, count(DISTINCT c.id)::int AS n
-          FROM verification_watchlist w
-          JOIN blind_indexes bi ON bi.kind = w.kind AND bi.value = w.value
-          JOIN cases c ON c.id = bi.case_id
-         WHERE w.removed_at IS NULL AND c.state <> 'merged' AND (w.source_case_id IS NULL OR w.source_case_id <> c.id) AND c.created_at >= ${since.toISOString()}::timestamptz
-         GROUP BY 1 ORDER BY 1`,
-  );
+  const week = sql<string>`to_char(date_trunc('week', ${cases.createdAt} AT TIME ZONE 'UTC'), 'YYYY-MM-DD')`;
+  const hits = await ctx.db
+    .select({ week, n: sql<number>`count(DISTINCT ${cases.id})::int` })
+    .from(verificationWatchlist)
+    .innerJoin(blindIndexes, sameIdentifier)
+    .innerJoin(cases, eq(cases.id, blindIndexes.caseId))
+    .where(and(activeEntryFor(cases.id), ne(cases.state, "merged"), gte(cases.createdAt, since)))
+    .groupBy(week)
+    .orderBy(week);
   const decided = time?.n ?? 0;
   return {
     decided,

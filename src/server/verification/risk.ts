@@ -1,9 +1,10 @@
-import { and, count, eq, gte, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
+import { and, count, eq, gte, inArray, lte, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/index.js";
 import { blindIndexes, cases } from "../db/schema.js";
 import type { RiskFactor } from "../../shared/verification.js";
 import type { VerificationSettings } from "./settings.js";
 import { verificationChecks, verificationWatchlist } from "./tables.js";
+import { activeEntryFor, sameIdentifier } from "./watchlist-match.js";
 
 /** The identifier kinds that tie a request to a person across channels. */
 export const IDENTITY_KINDS = ["phone", "whatsapp", "telegram_id", "telegram_username", "service_number", "name"] as const;
@@ -28,8 +29,8 @@ export async function watchlistHits(db: Pick<Db, "select">, caseId: string) {
   return db
     .select({ id: verificationWatchlist.id, kind: verificationWatchlist.kind, reasonCode: verificationWatchlist.reasonCode, sourceCaseId: verificationWatchlist.sourceCaseId, createdAt: verificationWatchlist.createdAt })
     .from(verificationWatchlist)
-    .innerJoin(blindIndexes, and(eq(blindIndexes.kind, verificationWatchlist.kind), eq(blindIndexes.value, verificationWatchlist.value)))
-    .where(and(eq(blindIndexes.caseId, caseId), isNull(verificationWatchlist.removedAt), or(isNull(verificationWatchlist.sourceCaseId), ne(verificationWatchlist.sourceCaseId, caseId))));
+    .innerJoin(blindIndexes, sameIdentifier)
+    .where(and(eq(blindIndexes.caseId, caseId), activeEntryFor(caseId)));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, ne, or } from "drizzle-orm";
+import { and, desc, eq, inArray, ne, or } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import type { Tx } from "../audit/log.js";
 import { blindIndexes, cases } from "../db/schema.js";
@@ -12,6 +12,7 @@ import type { SessionUser } from "../auth/sessions.js";
 import { AppError } from "../errors.js";
 import { IDENTITY_KINDS } from "./risk.js";
 import { verificationWatchlist } from "./tables.js";
+import { activeEntryFor, sameIdentifier } from "./watchlist-match.js";
 
 /**
  * A number is the same person on the phone and on WhatsApp: the blind indexes of the two kinds
@@ -62,9 +63,9 @@ export async function listWatchlistHits(ctx: AppContext, user: SessionUser) {
   const hits = await ctx.db
     .select({ caseId: cases.id, number: cases.number, state: cases.state, channel: cases.channel, kind: verificationWatchlist.kind, reasonCode: verificationWatchlist.reasonCode, sourceCaseId: verificationWatchlist.sourceCaseId, listedAt: verificationWatchlist.createdAt })
     .from(verificationWatchlist)
-    .innerJoin(blindIndexes, and(eq(blindIndexes.kind, verificationWatchlist.kind), eq(blindIndexes.value, verificationWatchlist.value)))
+    .innerJoin(blindIndexes, sameIdentifier)
     .innerJoin(cases, eq(cases.id, blindIndexes.caseId))
-    .where(and(isNull(verificationWatchlist.removedAt), ne(cases.state, "merged"), or(isNull(verificationWatchlist.sourceCaseId), ne(verificationWatchlist.sourceCaseId, cases.id))))
+    .where(and(activeEntryFor(cases.id), ne(cases.state, "merged")))
     .orderBy(desc(cases.createdAt))
     .limit(500);
   const sources = [...new Set(hits.map((h) => h.sourceCaseId).filter((x): x is string => !!x))];

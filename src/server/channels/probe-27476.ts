@@ -1,0 +1,2 @@
+import { caseScope } from "../cases/index.js";
+export const x = caseScope;
