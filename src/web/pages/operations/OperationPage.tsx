@@ -2,8 +2,9 @@ import { Alert, Button, Card, Group, SimpleGrid, Stack, Text, TextInput, Title }
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useParams } from "react-router";
+import { Link, useParams } from "react-router";
 import { ESCORT_STATES, operationsApi } from "../../api/operations";
+import { useCan } from "../../auth/permissions";
 import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
 
@@ -20,6 +21,7 @@ export function OperationPage() {
   usePageTitle(t("operations.one"));
   const { id = "" } = useParams();
   const qc = useQueryClient();
+  const write = useCan()("rendezvous.write");
   const op = useQuery({ queryKey: ["operations", id], queryFn: () => operationsApi.one(id) });
   const refresh = () => qc.invalidateQueries({ queryKey: ["operations"] });
   const instruct = useMutation({ mutationFn: () => operationsApi.instruct(id), onSettled: refresh });
@@ -81,10 +83,16 @@ export function OperationPage() {
                 )}
               </Group>
             ))}
-            {o.state === "planning" && (
-              <Button mt="sm" onClick={() => instruct.mutate()} loading={instruct.isPending} data-testid="operation-instruct">
-                {t("operations.sendInstructions")}
-              </Button>
+            {o.state === "planning" && write && (
+              <Group mt="sm">
+                <Button onClick={() => instruct.mutate()} loading={instruct.isPending} data-testid="operation-instruct">
+                  {t("operations.sendInstructions")}
+                </Button>
+                {/* Only while planning: once sent, the applicant holds the details (abort and plan again). */}
+                <Button component={Link} to={`/operations/${encodeURIComponent(o.id)}/edit`} variant="light" data-testid="operation-edit">
+                  {t("operations.edit")}
+                </Button>
+              </Group>
             )}
           </Card>
           {o.state === "scheduled" && (
