@@ -27,6 +27,7 @@ import { AnalyticsPage } from "./pages/analytics/AnalyticsPage";
 import { OperationsPage } from "./pages/operations/OperationsPage";
 import { OperationPage } from "./pages/operations/OperationPage";
 import { PlanPage } from "./pages/operations/PlanPage";
+import { EditOperationPage } from "./pages/operations/EditOperationPage";
 import { VerificationQueuePage } from "./pages/verification/VerificationQueuePage";
 import { VerificationCasePage } from "./pages/verification/VerificationCasePage";
 import { SupervisionPage } from "./pages/verification/SupervisionPage";
@@ -62,6 +63,7 @@ const sections: RouteObject[] = [
   { path: "operations", element: guarded("rendezvous.read", <OperationsPage />) },
   { path: "operations/new", element: guarded("rendezvous.write", <PlanPage />) },
   { path: "operations/:id", element: guarded("rendezvous.read", <OperationPage />) },
+  { path: "operations/:id/edit", element: guarded("rendezvous.write", <EditOperationPage />) },
   { path: "registration", element: guarded("pow_registration.read", <RegisterPage />) },
   { path: "registration/:id", element: guarded("pow_registration.read", <RegistrationCasePage />) },
   { path: "resettlement", element: guarded("resettlement.read", <ResettlementBoardPage />) },

@@ -8,7 +8,7 @@ import { users } from "../db/schema.js";
 import { findCase, moveCase, recordChange } from "../cases/index.js";
 import { wipe } from "../crypto/index.js";
 import { resolvePoint } from "../../shared/geo.js";
-import type { Details, PlanBody } from "./schema.js";
+import type { Details, EditBody, PlanBody } from "./schema.js";
 import { newOperationKey, sealDetails, sealOperationKeyTo } from "./keys.js";
 import { operationCases, operations } from "./tables.js";
 import { auditOperation, withOperation } from "./access.js";
@@ -61,7 +61,8 @@ export async function planOperation(ctx: AppContext, session: StaffSession, body
   return { id };
 }
 
-function detailsOf(body: PlanBody): Details {
+/** The details a plan (or an edit) describes, checked as the server checks any point and window. */
+export function detailsOf(body: EditBody): Details {
   const meeting = resolvePoint(body.meeting);
   const alternate = resolvePoint(body.alternate);
   if (typeof meeting === "string") throw new AppError("bad_request", `meeting point: ${meeting}`);

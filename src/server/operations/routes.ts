@@ -2,11 +2,12 @@ import { z } from "zod";
 import type { BaseApp } from "../http/base.js";
 import type { AppContext } from "../context.js";
 import { needs, staffOf } from "../auth/guard.js";
-import { addStaffBodySchema, briefingSchema, confirmBodySchema, escortBodySchema, ESCORT_STATES, operationDetailSchema, operationSummarySchema, outcomeBodySchema, planBodySchema } from "./schema.js";
+import { addStaffBodySchema, briefingSchema, confirmBodySchema, editBodySchema, escortBodySchema, ESCORT_STATES, operationDetailSchema, operationSummarySchema, outcomeBodySchema, planBodySchema } from "./schema.js";
 import { addOperationStaff, planOperation } from "./plan.js";
 import { listOperations, readOperation, unitBriefing } from "./read.js";
 import { recordConfirmation, recordEscortState, sendInstructions } from "./run.js";
 import { closeOperation } from "./close.js";
+import { editOperation } from "./edit.js";
 import { renderBriefingPdf } from "./briefing-pdf.js";
 
 const idParams = z.object({ id: z.string().uuid() });
@@ -28,6 +29,10 @@ export function registerOperationRoutes(app: BaseApp, ctx: AppContext) {
   );
 
   app.get("/api/operations/:id", { config: read, schema: { tags, summary: "One operation, for the people on it (audited)", params: idParams, response: { 200: operationDetailSchema } } }, async (req) => readOperation(ctx, staffOf(req), req.params.id));
+
+  app.patch("/api/operations/:id", { config: write, schema: { tags, summary: "Change the details of an operation still in planning (sent whole; audited)", params: idParams, body: editBodySchema, response: { 200: ok } } }, async (req) =>
+    editOperation(ctx, staffOf(req), req.params.id, req.body),
+  );
 
   app.get("/api/operations/:id/briefing", { config: read, schema: { tags, summary: "The receiving unit's briefing: no names, no contacts (audited)", params: idParams, response: { 200: briefingSchema } } }, async (req) =>
     unitBriefing(ctx, staffOf(req), req.params.id),

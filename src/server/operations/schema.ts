@@ -32,6 +32,12 @@ export const planBodySchema = z
   })
   .strict();
 export type PlanBody = z.infer<typeof planBodySchema>;
+/**
+ * Editing a planned operation: the same details and the same checks as planning, whole (the form
+ * sends them all again), but not who is on it: its cases and people change by other routes.
+ */
+export const editBodySchema = planBodySchema.omit({ caseIds: true, coordinatorIds: true });
+export type EditBody = z.infer<typeof editBodySchema>;
 
 const point = z.object({ lat: z.number(), lon: z.number(), mgrs: z.string(), description: z.string() });
 /** The decrypted details: validated on the way out as any other input (a key holder wrote them). */

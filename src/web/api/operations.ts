@@ -1,5 +1,5 @@
-import { get, post } from "./client";
-import type { PlanBody } from "../pages/operations/planDraft";
+import { get, patch, post } from "./client";
+import type { EditBody, PlanBody } from "../pages/operations/planDraft";
 
 export interface Zoned {
   utc: string;
@@ -31,11 +31,13 @@ export interface OperationDetail {
     sector: { oblast: string; raion: string; name: string };
     meeting: Point;
     alternate: Point;
+    window: { start: string; end: string };
     applicantZone: string;
     signals: string[];
     bring: string[];
     unit: { name: string; liaison: string };
     escort: { callSign: string; contact: string; plannedLaunch: string };
+    reminderMinutes: number[];
   };
   times: { start: Zoned; end: Zoned; plannedLaunch: Zoned };
   cases: { caseId: string; instructed: boolean; confirmedAt: string | null; confirmedVia: "telegram" | "whatsapp" | "web" | "coordinator" | null }[];
@@ -47,6 +49,7 @@ export interface OperationDetail {
 export const operationsApi = {
   board: () => get<{ items: OperationSummary[] }>("/api/operations"),
   plan: (body: PlanBody) => post<{ id: string }>("/api/operations", body),
+  edit: (id: string, body: EditBody) => patch<{ ok: true }>(`/api/operations/${encodeURIComponent(id)}`, body),
   one: (id: string) => get<OperationDetail>(`/api/operations/${encodeURIComponent(id)}`),
   instruct: (id: string) => post<{ ok: true }>(`/api/operations/${encodeURIComponent(id)}/instructions`),
   confirm: (id: string, caseId: string) => post<{ confirmedAt: string }>(`/api/operations/${encodeURIComponent(id)}/confirmations`, { caseId }),

@@ -1,4 +1,4 @@
-import { AppShell, Burger, Button, Group, Menu, NavLink, Text } from "@mantine/core";
+import { AppShell, Box, Burger, Button, Group, Menu, NavLink, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useMatch, useNavigate } from "react-router";
@@ -43,8 +43,10 @@ function Frame() {
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t("nav.toggle")} />
             <Brand />
           </Group>
-          <Group gap="xs" wrap="nowrap">
-            <LanguagePicker />
+          <Group gap="xs" wrap="nowrap" miw={0}>
+            <Box style={{ flexShrink: 0 }}>
+              <LanguagePicker />
+            </Box>
             <AccountMenu />
           </Group>
         </Group>
@@ -85,7 +87,8 @@ function AccountMenu() {
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
-        <Button variant="default" size="compact-md" data-testid="account-menu">
+        {/* On a phone a long name is cut short with an ellipsis rather than pushed off the screen. */}
+        <Button variant="default" size="compact-md" maw={{ base: 104, xs: 280 }} styles={{ label: { overflow: "hidden", textOverflow: "ellipsis", display: "block" } }} data-testid="account-menu">
           {user.displayName}
         </Button>
       </Menu.Target>

@@ -32,6 +32,7 @@ afterAll(async () => s?.close());
 
 const routes = () => [
   ["GET", `/api/operations/${opId}`, undefined],
+  ["PATCH", `/api/operations/${opId}`, (({ caseIds: _c, ...edit }) => edit)(planBody([caseId], new Date(s.clock.now().getTime() + 86_400_000)))],
   ["GET", `/api/operations/${opId}/briefing`, undefined],
   ["GET", `/api/operations/${opId}/briefing.pdf`, undefined],
   ["POST", `/api/operations/${opId}/staff`, { userId: s.staff.coord2.userId }],

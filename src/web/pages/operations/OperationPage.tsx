@@ -2,11 +2,15 @@ import { Alert, Button, Card, Group, SimpleGrid, Stack, Text, TextInput, Title }
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useParams } from "react-router";
+import { Link, useParams } from "react-router";
 import { ESCORT_STATES, operationsApi } from "../../api/operations";
+import { useCan } from "../../auth/permissions";
 import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
 import { kyivWall } from "./kyivTime";
+
+// Two to a row on a phone: a label wraps, centred, rather than being cut off at the edge.
+const ESCORT_BUTTON = { label: { whiteSpace: "normal", textAlign: "center", lineHeight: 1.25 } } as const;
 
 // The map carries the world outlines (hundreds of kB): loaded only when an operation is opened.
 const PointMap = lazy(() => import("./PointMap").then((m) => ({ default: m.PointMap })));
@@ -21,6 +25,7 @@ export function OperationPage() {
   usePageTitle(t("operations.one"));
   const { id = "" } = useParams();
   const qc = useQueryClient();
+  const write = useCan()("rendezvous.write");
   const op = useQuery({ queryKey: ["operations", id], queryFn: () => operationsApi.one(id) });
   const refresh = () => qc.invalidateQueries({ queryKey: ["operations"] });
   const instruct = useMutation({ mutationFn: () => operationsApi.instruct(id), onSettled: refresh });
@@ -28,6 +33,7 @@ export function OperationPage() {
   const escort = useMutation({ mutationFn: (s: (typeof ESCORT_STATES)[number]) => operationsApi.escort(id, s), onSettled: refresh });
   const outcome = useMutation({ mutationFn: (b: Parameters<typeof operationsApi.outcome>[1]) => operationsApi.outcome(id, b), onSettled: refresh });
   const [reason, setReason] = useState("");
+  const [closing, setClosing] = useState<"handed_over" | "no_show" | "aborted" | null>(null);
   const error = op.error ?? instruct.error ?? confirm.error ?? escort.error ?? outcome.error;
   if (outcome.isSuccess) return <Alert color="teal" data-testid="operation-closed">{t("operations.closedShredded")}</Alert>;
   const o = op.data;
@@ -82,10 +88,16 @@ export function OperationPage() {
                 )}
               </Group>
             ))}
-            {o.state === "planning" && (
-              <Button mt="sm" onClick={() => instruct.mutate()} loading={instruct.isPending} data-testid="operation-instruct">
-                {t("operations.sendInstructions")}
-              </Button>
+            {o.state === "planning" && write && (
+              <Group mt="sm">
+                <Button onClick={() => instruct.mutate()} loading={instruct.isPending} data-testid="operation-instruct">
+                  {t("operations.sendInstructions")}
+                </Button>
+                {/* Only while planning: once sent, the applicant holds the details (abort and plan again). */}
+                <Button component={Link} to={`/operations/${encodeURIComponent(o.id)}/edit`} variant="light" data-testid="operation-edit">
+                  {t("operations.edit")}
+                </Button>
+              </Group>
             )}
           </Card>
           {o.state === "scheduled" && (
@@ -93,7 +105,7 @@ export function OperationPage() {
               <Text fw={600}>{t("operations.escort")}</Text>
               <SimpleGrid cols={{ base: 2, sm: 3 }} mt="xs">
                 {ESCORT_STATES.map((s) => (
-                  <Button key={s} size="lg" h="auto" py="sm" variant={s === "contact_lost" ? "outline" : "filled"} color={s === "contact_lost" ? "red" : "blue"} onClick={() => escort.mutate(s)} loading={escort.isPending && escort.variables === s} data-testid={`escort-${s}`} styles={{ label: { whiteSpace: "normal" } }}>
+                  <Button key={s} size="md" h="auto" mih={56} py="sm" px="xs" variant={s === "contact_lost" ? "outline" : "filled"} color={s === "contact_lost" ? "red" : "blue"} onClick={() => escort.mutate(s)} loading={escort.isPending && escort.variables === s} data-testid={`escort-${s}`} styles={ESCORT_BUTTON}>
                     {t(`operations.escortStates.${s}`)}
                   </Button>
                 ))}
@@ -111,16 +123,30 @@ export function OperationPage() {
             <Text fw={600}>{t("operations.outcome")}</Text>
             <TextInput label={t("operations.reason")} value={reason} onChange={(e) => setReason(e.currentTarget.value)} maxLength={1000} />
             <Group mt="sm">
-              <Button color="teal" disabled={o.state !== "scheduled"} onClick={() => outcome.mutate({ outcome: "handed_over" })} data-testid="outcome-handed_over">
+              <Button color="teal" disabled={o.state !== "scheduled"} onClick={() => setClosing("handed_over")} data-testid="outcome-handed_over">
                 {t("operations.outcomes.handed_over")}
               </Button>
-              <Button color="orange" disabled={o.state !== "scheduled"} onClick={() => outcome.mutate({ outcome: "no_show", reason, then: "planning" })} data-testid="outcome-no_show">
+              <Button color="orange" disabled={o.state !== "scheduled"} onClick={() => setClosing("no_show")} data-testid="outcome-no_show">
                 {t("operations.outcomes.no_show")}
               </Button>
-              <Button color="red" disabled={!reason.trim()} onClick={() => outcome.mutate({ outcome: "aborted", reason, then: "planning" })} data-testid="outcome-aborted">
+              <Button color="red" disabled={!reason.trim()} onClick={() => setClosing("aborted")} data-testid="outcome-aborted">
                 {t("operations.outcomes.aborted")}
               </Button>
             </Group>
+            {/* Closing destroys the details for good: a second tap, so a slip of the thumb does not. */}
+            {closing && (
+              <Alert color="yellow" mt="sm" data-testid="outcome-confirm-box">
+                <Text>{t("operations.confirmClose", { outcome: t(`operations.outcomes.${closing}`) })}</Text>
+                <Group mt="sm">
+                  <Button color="red" loading={outcome.isPending} onClick={() => outcome.mutate(closing === "handed_over" ? { outcome: closing } : { outcome: closing, reason, then: "planning" })} data-testid="outcome-confirm">
+                    {t("operations.confirmCloseYes")}
+                  </Button>
+                  <Button variant="default" onClick={() => setClosing(null)}>
+                    {t("operations.keepOpen")}
+                  </Button>
+                </Group>
+              </Alert>
+            )}
           </Card>
         </>
       )}

@@ -87,3 +87,11 @@ export function planBodyOf(d: PlanDraft) {
   };
 }
 export type PlanBody = ReturnType<typeof planBodyOf>;
+
+/** The edit body: the same details, without the cases (an edit does not change who is on it). */
+export function editBodyOf(d: PlanDraft) {
+  const { caseIds: _cases, ...details } = planBodyOf(d);
+  return details;
+}
+export type EditBody = ReturnType<typeof editBodyOf>;
+
