@@ -39,7 +39,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const publicUrl = `http://127.0.0.1:${port}`;
   const staffUrl = `http://127.0.0.1:${staffPort}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${out}`);
     try {

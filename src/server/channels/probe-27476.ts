@@ -1,2 +1,0 @@
-import { caseScope } from "../cases/index.js";
-export const x = caseScope;
