@@ -94,14 +94,14 @@ export function registerRewardRoutes(app: BaseApp, ctx: AppContext) {
     async (req, reply) => reply.status(201).send(await recordCorrection(ctx, staffOf(req), req.params.id, req.body)),
   );
 
-  const reportRow = z.object({ month: z.string(), equipment: z.string(), currency: z.string(), approvedCents: z.number().int(), paidCents: z.number().int() });
+  const reportRow = z.object({ month: z.string(), equipment: z.string(), currency: z.string(), claims: z.number().int().nullable(), suppressed: z.boolean(), approvedCents: z.number().int().nullable(), paidCents: z.number().int().nullable() });
   app.get(
     "/api/rewards/report",
-    { config: { grant: needs("reward_ledger", "report") }, schema: { tags, summary: "Totals approved and paid by equipment type and month (non-identifying); CSV with format=csv", querystring: reportQuerySchema, response: { 200: z.array(reportRow).or(z.string()) } } },
+    { config: { grant: needs("reward_ledger", "report") }, schema: { tags, summary: "Totals approved and paid by equipment type and month (non-identifying: a cell of fewer claims than REWARDS_REPORT_MIN_CELL is suppressed; the range is widened to whole months); CSV with format=csv", querystring: reportQuerySchema, response: { 200: z.array(reportRow).or(z.string()) } } },
     async (req, reply) => {
       const rows = await rewardsReport(ctx, staffOf(req), req.query);
       if (req.query.format === "json") return rows;
-      return reply.header("Content-Type", "text/csv; charset=utf-8").header("Content-Disposition", 'attachment; filename="rewards-report.csv"').send(reportCsv(rows));
+      return reply.header("Content-Type", "text/csv; charset=utf-8").header("Content-Disposition", 'attachment; filename="rewards-report.csv"').send(reportCsv(rows, ctx.config.rewardsReportMinCell));
     },
   );
 }

@@ -163,7 +163,7 @@ describe("secrecy of the handover", () => {
     const sup = await s.sup.request("GET", "/api/rewards/report?format=csv");
     expect(sup.statusCode).toBe(200);
     expect(sup.headers["content-type"]).toContain("text/csv");
-    expect(sup.body.split("\n")[0]).toBe("month,equipment,currency,approved,paid");
+    expect(sup.body.split("\n")[0]).toBe("month,equipment,currency,claims,approved,paid");
     expect(sup.body).toContain("combat_helicopter");
     expect(sup.body).not.toContain("combat_aircraft");
     // The one not on it cannot pay it either.
