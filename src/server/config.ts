@@ -44,6 +44,8 @@ const configSchema = z.object({
   metricsToken: z.string().min(16).optional(),
   /** Longest a staff search may run (PostgreSQL statement_timeout; a deadline between its steps on PGlite), then 503 (issue 17). */
   staffQueryTimeoutMs: z.coerce.number().int().min(1).max(60_000).default(2000),
+  /** The rewards report shows a cell (equipment type × month) of fewer claims than this only as "fewer than": one rare machine in a month is one man. */
+  rewardsReportMinCell: z.coerce.number().int().min(2).max(1000).default(5),
 });
 
 export type Config = z.infer<typeof configSchema> & {
@@ -96,6 +98,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     channelMaxAttempts: env.CHANNEL_MAX_ATTEMPTS,
     metricsToken: env.METRICS_TOKEN || undefined,
     staffQueryTimeoutMs: env.STAFF_QUERY_TIMEOUT_MS || undefined,
+    rewardsReportMinCell: env.REWARDS_REPORT_MIN_CELL || undefined,
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");

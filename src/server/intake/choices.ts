@@ -1,4 +1,6 @@
-import schedule from "../rewards/schedule-seed.json" with { type: "json" };
+import seed from "../rewards/schedule-seed.json" with { type: "json" };
+import type { AppContext } from "../context.js";
+import { publicScheduleInForce } from "../rewards/index.js";
 
 /**
  * The fixed choices of the request form. Labels are in the catalogs (i18n/*.json, under
@@ -22,17 +24,16 @@ export interface RewardSchedule {
 }
 
 /**
- * The reward schedule is law and changes by law: it stays data (rewards/schedule-seed.json, a copy of
- * shared/data/reward-schedule.json, also the seed of the versions rewards/ keeps in the database) with its effective date. When a new schedule is adopted, add
- * it to this list; the pages show the one in force on the day.
+ * The reward schedule is law and changes by law. The pages show the version in force today as
+ * the rewards capability keeps it in the database (seeded from rewards/schedule-seed.json, a copy
+ * of shared/data/reward-schedule.json; a new version entered and approved by two administrators).
  */
-const SCHEDULES: readonly RewardSchedule[] = [schedule];
-
-export function scheduleInForce(now: Date): RewardSchedule {
-  const day = now.toISOString().slice(0, 10);
-  const inForce = SCHEDULES.filter((s) => s.effectiveFrom <= day).sort((a, b) => b.effectiveFrom.localeCompare(a.effectiveFrom));
-  return inForce[0] ?? SCHEDULES[0]!;
+export async function scheduleInForce(ctx: Pick<AppContext, "db" | "now">): Promise<RewardSchedule> {
+  return publicScheduleInForce(ctx.db, ctx.now().toISOString().slice(0, 10));
 }
 
-/** Every equipment type any schedule has named: the values the form accepts. */
-export const EQUIPMENT_CODES = [...new Set(SCHEDULES.flatMap((s) => s.items.map((i) => i.code)))] as [string, ...string[]];
+/**
+ * The equipment types the form, the bot and the call log accept: those of the seed. A type added
+ * by a later version is refused until this list learns it (it is read at start, for the schemas).
+ */
+export const EQUIPMENT_CODES = [...new Set(seed.items.map((i) => i.code))] as [string, ...string[]];

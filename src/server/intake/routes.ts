@@ -14,6 +14,7 @@ import { ARGON2_SCRIPT, POW_SCRIPT, POW_WORKER_CSP, POW_WORKER_SCRIPT } from "./
 import { FormBodyError, parseFormBody } from "./form-body.js";
 import { CONFIRM_FORM, LEAVE_FORM, LIMITS, REPLY_FORM, REQUEST_FORM, RETURN_FORM, textValue, validateRequest, type FieldErrors } from "./schema.js";
 import { submitWebRequest } from "./submit.js";
+import { scheduleInForce } from "./choices.js";
 import { APPLICANT_COOKIE, endApplicantSession, openCaseWithReceipt, resumeApplicantSession, startApplicantSession } from "./applicant-session.js";
 import { addApplicantReply, confirmInstructions, readApplicantThread, type ApplicantThread } from "./applicant-thread.js";
 import { sendCompressed } from "./compress.js";
@@ -119,25 +120,28 @@ export async function registerIntakeRoutes(app: BaseApp, ctx: AppContext): Promi
 
     scope.get("/", { config: pageLimit }, async (req, reply) => send(req, reply, 200, homePage(page(req, reply, "/")), { compress: true }));
 
-    scope.get("/instructions", { config: pageLimit }, async (req, reply) => send(req, reply, 200, instructionsPage(page(req, reply, "/instructions")), { compress: true }));
+    scope.get("/instructions", { config: pageLimit }, async (req, reply) => send(req, reply, 200, instructionsPage(page(req, reply, "/instructions"), await scheduleInForce(ctx)), { compress: true }));
 
     scope.get("/request", { config: pageLimit }, async (req, reply) => {
       const p = page(req, reply, "/request");
       if (!(await hotlineOpen())) return send(req, reply, 503, closedPage(p), { compress: true });
-      return send(req, reply, 200, requestPage(p, { values: {}, errors: {}, token: gate.issue("request") }), { compress: true });
+      return send(req, reply, 200, requestPage(p, { values: {}, errors: {}, token: gate.issue("request") }, await scheduleInForce(ctx)), { compress: true });
     });
 
     scope.post("/request", async (req, reply) => {
       flood.record(); // every post counts toward switching the proof of work on, junk included
       const p = page(req, reply, "/request");
       const values = parseFormBody(bodyOf(req), REQUEST_FORM);
-      const retry = (status: number, errors: FieldErrors) => send(req, reply, status, requestPage(p, { values, errors, token: gate.issue("request") }, "retry"), { compress: true });
+      const retry = async (status: number, errors: FieldErrors) => send(req, reply, status, requestPage(p, { values, errors, token: gate.issue("request") }, await scheduleInForce(ctx), "retry"), { compress: true });
       // 503: the service cannot take requests yet, and will once it is set up (RFC 9110, 15.6.4).
       if (!crossSite(req) && !(await hotlineOpen())) return retry(503, { _form: { key: "notOpen" } });
       const admitted = await gate.admit(req, values, "request");
       if (!admitted.ok) return refuse(req, reply, admitted) ?? retry(STATUS[admitted.kind as keyof typeof STATUS], { _form: FORM_ERROR[admitted.kind as keyof typeof FORM_ERROR] });
       const checked = validateRequest(values);
       if (!checked.ok) return retry(400, checked.errors);
+      // Only types of the schedule he was shown: a version that dropped one no longer offers it.
+      const offered = new Set((await scheduleInForce(ctx)).items.map((i) => i.code));
+      if (checked.value.equipment.some((c) => !offered.has(c))) return retry(400, { equipment: { key: "choice" } });
       const paid = await gate.pay(req, values, admitted.token, "request");
       if (!paid.ok) return refuse(req, reply, paid) ?? retry(STATUS[paid.kind as keyof typeof STATUS], { _form: FORM_ERROR[paid.kind as keyof typeof FORM_ERROR] });
       const id = admitted.token.id;

@@ -28,7 +28,7 @@ export async function submitWebRequest(ctx: AppContext, r: ValidRequest, lang: L
     equipment: r.equipment.length ? r.equipment : undefined,
     equipmentNote: r.equipmentNote,
     // Which schedule he was shown, so a later claim is assessed against what was promised.
-    rewardScheduleFrom: r.equipment.length ? scheduleInForce(ctx.now()).effectiveFrom : undefined,
+    rewardScheduleFrom: r.equipment.length ? (await scheduleInForce(ctx)).effectiveFrom : undefined,
     language: lang,
   });
   const sections: Sections = { identity, contact, questionnaire };

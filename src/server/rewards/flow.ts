@@ -47,13 +47,14 @@ export async function approveClaim(ctx: AppContext, session: StaffSession, claim
   return ctx.db.transaction(async (tx) => {
     const claim = await visibleClaim(tx, session.user, claimId, APPROVE_CLAIM, true);
     if (claim.state !== "assessed" && claim.state !== "first_approved") throw new AppError("conflict", "only an assessed claim is approved");
-    if (claim.assessedBy === me) throw new AppError("forbidden", "the assessor cannot approve his own assessment");
+    // `rule` lets the console say which of the three-people rules refused him, not just "forbidden".
+    if (claim.assessedBy === me) throw new AppError("forbidden", "the assessor cannot approve his own assessment", { rule: "assessor_approves" });
     if (claim.state === "assessed") {
       await tx.update(rewardClaims).set({ state: "first_approved", firstApprovedBy: me, updatedAt: ctx.now() }).where(eq(rewardClaims.id, claimId));
       await auditClaim(ctx, tx, me, "claim_first_approved", claimId);
       return { state: "first_approved" as const };
     }
-    if (claim.firstApprovedBy === me) throw new AppError("forbidden", "the second approval is someone else's than the first");
+    if (claim.firstApprovedBy === me) throw new AppError("forbidden", "the second approval is someone else's than the first", { rule: "same_approver" });
     await tx.update(rewardClaims).set({ state: "approved", secondApprovedBy: me, updatedAt: ctx.now() }).where(eq(rewardClaims.id, claimId));
     await appendLedger(tx, ctx.keys.subkey("ledger"), { claimId, kind: "approval", amountCents: claim.amountCents!, currency: claim.currency, actorId: me }, ctx.now());
     await auditClaim(ctx, tx, me, "claim_approved", claimId, { amountCents: claim.amountCents! });

@@ -7,4 +7,4 @@ export { createClaim, changeClaim, addOfficer } from "./claims.js";
 export { assessClaim, approveClaim, rejectClaim } from "./flow.js";
 export { recordPayment, recordReversal, recordCorrection } from "./payments.js";
 export { verifyLedger, ledgerAnchorFile, readLedgerAnchor, writeLedgerAnchor } from "./ledger.js";
-export { versionInForce, listSchedules } from "./schedule.js";
+export { versionInForce, listSchedules, publicScheduleInForce } from "./schedule.js";

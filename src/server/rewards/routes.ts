@@ -9,6 +9,10 @@ import { addOfficer, changeClaim, createClaim } from "./claims.js";
 import { approveClaim, assessClaim, rejectClaim } from "./flow.js";
 import { recordCorrection, recordPayment, recordReversal } from "./payments.js";
 import { listClaims, readClaim } from "./view.js";
+import { addClaimPhoto, listClaimPhotos, openClaimPhoto } from "./photos.js";
+import { Readable } from "node:stream";
+import { AppError } from "../errors.js";
+import { MAX_ATTACHMENT_BYTES } from "../cases/index.js";
 import { rewardsReport, reportCsv } from "./report.js";
 import { claimSchema, claimSummarySchema, presentClaim, presentSchedule, presentSummary, scheduleSchema } from "./present.js";
 
@@ -94,14 +98,56 @@ export function registerRewardRoutes(app: BaseApp, ctx: AppContext) {
     async (req, reply) => reply.status(201).send(await recordCorrection(ctx, staffOf(req), req.params.id, req.body)),
   );
 
-  const reportRow = z.object({ month: z.string(), equipment: z.string(), currency: z.string(), approvedCents: z.number().int(), paidCents: z.number().int() });
+  // Photos of the inspection: a raw stream (application/octet-stream, parsed by the case attachment
+  // routes' parser), encrypted as it arrives; downloaded only as a sandboxed file.
+  app.post(
+    "/api/rewards/claims/:id/photos",
+    {
+      config: { grant: needs("reward_claim", "assess") }, bodyLimit: MAX_ATTACHMENT_BYTES,
+      schema: { tags, summary: "Add a photo of the inspection (raw body, application/octet-stream; name in X-File-Name, URL-encoded); only under inspection", params: idParams, headers: z.object({ "x-file-name": z.string().max(600).optional(), "x-file-type": z.string().max(100).optional() }), response: { 201: z.object({ id: z.string(), size: z.number() }) } },
+    },
+    async (req, reply) => {
+      if (!(req.body instanceof Readable)) throw new AppError("unsupported_media_type", "send the photo itself as application/octet-stream");
+      const name = decodedName(req.headers["x-file-name"] ?? "photo").slice(0, 255);
+      const type = /^image\/[\w.+-]+$/.test(req.headers["x-file-type"] ?? "") ? req.headers["x-file-type"]! : "application/octet-stream";
+      return reply.status(201).send(await addClaimPhoto(ctx, staffOf(req), req.params.id, req.body, { name, type }));
+    },
+  );
+  app.get(
+    "/api/rewards/claims/:id/photos",
+    { config: { grant: needs("reward_claim", "read") }, schema: { tags, summary: "The photos of the inspection (audited)", params: idParams, response: { 200: z.array(z.object({ id: z.string(), name: z.string(), type: z.string(), size: z.number(), createdAt: z.string() })) } } },
+    async (req) => listClaimPhotos(ctx, staffOf(req), req.params.id),
+  );
+  app.get(
+    "/api/rewards/claims/:id/photos/:photoId",
+    { config: { grant: needs("reward_claim", "read") }, schema: { tags, summary: "Download a photo (always as a download, sandboxed; audited)", params: idParams.extend({ photoId: z.string().uuid() }) } },
+    async (req, reply) => {
+      const file = await openClaimPhoto(ctx, staffOf(req), req.params.id, req.params.photoId);
+      return reply
+        .header("Content-Type", "application/octet-stream")
+        .header("Content-Disposition", `attachment; filename*=UTF-8''${encodeURIComponent(file.meta.name)}`)
+        .header("Content-Security-Policy", "sandbox; default-src 'none'")
+        .header("Content-Length", String(file.size))
+        .send(file.stream);
+    },
+  );
+
+  const reportRow = z.object({ month: z.string(), equipment: z.string(), currency: z.string(), claims: z.number().int().nullable(), suppressed: z.boolean(), approvedCents: z.number().int().nullable(), paidCents: z.number().int().nullable() });
   app.get(
     "/api/rewards/report",
-    { config: { grant: needs("reward_ledger", "report") }, schema: { tags, summary: "Totals approved and paid by equipment type and month (non-identifying); CSV with format=csv", querystring: reportQuerySchema, response: { 200: z.array(reportRow).or(z.string()) } } },
+    { config: { grant: needs("reward_ledger", "report") }, schema: { tags, summary: "Totals approved and paid by equipment type and month (non-identifying: a cell of fewer claims than REWARDS_REPORT_MIN_CELL is suppressed; the range is widened to whole months); CSV with format=csv", querystring: reportQuerySchema, response: { 200: z.array(reportRow).or(z.string()) } } },
     async (req, reply) => {
       const rows = await rewardsReport(ctx, staffOf(req), req.query);
       if (req.query.format === "json") return rows;
-      return reply.header("Content-Type", "text/csv; charset=utf-8").header("Content-Disposition", 'attachment; filename="rewards-report.csv"').send(reportCsv(rows));
+      return reply.header("Content-Type", "text/csv; charset=utf-8").header("Content-Disposition", 'attachment; filename="rewards-report.csv"').send(reportCsv(rows, ctx.config.rewardsReportMinCell));
     },
   );
+}
+
+function decodedName(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return "photo";
+  }
 }

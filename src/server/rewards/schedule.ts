@@ -35,6 +35,22 @@ export async function versionInForce(db: Tx, day: string): Promise<ScheduleVersi
   return v;
 }
 
+/**
+ * The version in force on a day for the public pages, which every visitor loads: kept for a
+ * minute so a flood of page views is not a flood of queries, and forgotten in this process as
+ * soon as a version is approved (another instance sees it within the minute).
+ */
+const PUBLIC_TTL_MS = 60_000;
+// Per store (a test process opens several), the one day last asked for.
+let publicCache = new WeakMap<object, { day: string; version: ScheduleVersion; until: number }>();
+export async function publicScheduleInForce(db: Tx, day: string): Promise<ScheduleVersion> {
+  const hit = publicCache.get(db);
+  if (hit && hit.day === day && hit.until > Date.now()) return hit.version;
+  const version = await versionInForce(db, day);
+  publicCache.set(db, { day, version, until: Date.now() + PUBLIC_TTL_MS });
+  return version;
+}
+
 /** Every version, newest first, and the one in force on `day`, from one read (the schedule endpoint wants both). */
 export async function schedulesOn(db: Tx, day: string): Promise<{ inForce: ScheduleVersion; versions: ScheduleVersion[] }> {
   const versions = await listSchedules(db);
@@ -87,4 +103,5 @@ export async function approveSchedule(ctx: AppContext, session: StaffSession, id
     await tx.update(rewardSchedules).set({ approvedBy: session.user.id, approvedAt: ctx.now() }).where(eq(rewardSchedules.id, id));
     await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "reward.schedule_approved", subjectType: "reward_schedule", subjectId: id, details: { effectiveFrom: row.effectiveFrom } });
   });
+  publicCache = new WeakMap();
 }

@@ -112,3 +112,24 @@ export const rewardLedgerHead = pgTable("reward_ledger_head", {
   seq: integer("seq").notNull(),
   hash: bytea("hash").notNull(),
 });
+
+/**
+ * Photos of the inspection, as encrypted attachments of the claim (issue 14, item 2). The file is
+ * encrypted on disk under its own key (in the attachments directory, so backups carry it); the
+ * file key and the name and type are encrypted under the case key, bound to this row. Kept apart
+ * from the case's attachments so that a secret claim's photos are seen only by the officers on it.
+ * NEEDS A MIGRATION (not yet written: the lead merges migrations).
+ */
+export const rewardClaimPhotos = pgTable(
+  "reward_claim_photos",
+  {
+    id: uuid("id").primaryKey(),
+    claimId: uuid("claim_id").notNull().references(() => rewardClaims.id, { onDelete: "cascade" }),
+    fileKey: bytea("file_key").notNull(),
+    meta: bytea("meta").notNull(),
+    size: bigint("size", { mode: "number" }).notNull(),
+    addedBy: uuid("added_by").notNull().references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("reward_claim_photos_claim_idx").on(t.claimId)],
+);

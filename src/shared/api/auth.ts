@@ -51,6 +51,9 @@ export const CONSOLE_PERMISSIONS = [
   "verification.decide",
   "verification.configure",
   "reward_claim.read",
+  "reward_claim.assess",
+  "reward_claim.approve",
+  "reward_ledger.pay",
 ] as const;
 export type Permission = (typeof CONSOLE_PERMISSIONS)[number];
 

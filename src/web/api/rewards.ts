@@ -48,8 +48,9 @@ export interface Claim extends ClaimSummary {
 
 export const claimsApi = {
   list: () => get<ClaimSummary[]>("/api/rewards/claims"),
+  create: (body: { caseId: string; equipmentCode: string; handedOverOn: string; identifying: { serialNumber?: string; registrationNumber?: string }; secret: boolean }) => post<{ id: string }>("/api/rewards/claims", body),
   open: (id: string) => get<Claim>(`/api/rewards/claims/${encodeURIComponent(id)}`),
-  inspect: (id: string, serviceability: string, inspectedOn: string) => patch<void>(`/api/rewards/claims/${encodeURIComponent(id)}`, { inspection: { serviceability, inspectedOn } }),
+  inspect: (id: string, inspection: { serviceability: string; inspectedOn: string; findings?: string }) => patch<void>(`/api/rewards/claims/${encodeURIComponent(id)}`, { inspection }),
   assess: (id: string, body: { amount?: number; reason?: string }) => post<{ amountCents: number }>(`/api/rewards/claims/${encodeURIComponent(id)}/assess`, body),
   approve: (id: string) => post<{ state: string }>(`/api/rewards/claims/${encodeURIComponent(id)}/approve`, {}),
   pay: (id: string, body: { amountCents: number; method: string; reference: string; payee: { name: string } }) => post<{ seq: number }>(`/api/rewards/claims/${encodeURIComponent(id)}/payments`, body),

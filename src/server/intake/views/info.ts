@@ -1,6 +1,6 @@
 import { html } from "../html.js";
 import { fill, pageHref } from "../i18n.js";
-import { scheduleInForce, type RewardItem } from "../choices.js";
+import type { RewardItem, RewardSchedule } from "../choices.js";
 import { formatLongDate, layout, localeOf, type PageContext } from "./layout.js";
 
 export function homePage(p: PageContext): string {
@@ -34,10 +34,9 @@ export function rewardAmount(p: PageContext, item: RewardItem, currency: string)
 }
 
 /** The safe-surrender steps (DOMAIN.md), printable and readable offline: one self-contained page. */
-export function instructionsPage(p: PageContext): string {
+export function instructionsPage(p: PageContext, schedule: RewardSchedule): string {
   const { t } = p;
   const i = t.instructions;
-  const schedule = scheduleInForce(p.now);
   // "1 апреля 2022 г." already ends in a full stop; the sentence adds its own.
   const since = formatLongDate(p, schedule.effectiveFrom);
   return layout(

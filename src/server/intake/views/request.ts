@@ -1,6 +1,6 @@
 import { attr, html, type Html } from "../html.js";
 import { fill, pageHref } from "../i18n.js";
-import { CONTACTS, DEPLOYED, RECEIPT_KINDS, REGIONS, TIMINGS, WHO, scheduleInForce } from "../choices.js";
+import { CONTACTS, DEPLOYED, RECEIPT_KINDS, REGIONS, TIMINGS, WHO, type RewardSchedule } from "../choices.js";
 import { LIMITS, type FieldErrors } from "../schema.js";
 import type { FormValues } from "../form-body.js";
 import { FORM_TOKEN_FIELD } from "../form-token.js";
@@ -40,7 +40,7 @@ const str = (v: FormValues, name: string) => (typeof v[name] === "string" ? (v[n
  * needs fixing. Nothing is required but what lets the hotline answer him; autocomplete is off so
  * the browser keeps no history of what he typed.
  */
-export function requestPage(p: PageContext, s: FormState, status: "fresh" | "retry" = "fresh"): string {
+export function requestPage(p: PageContext, s: FormState, schedule: RewardSchedule, status: "fresh" | "retry" = "fresh"): string {
   const { t } = p;
   const f = t.form;
   const v = s.values;
@@ -57,7 +57,6 @@ export function requestPage(p: PageContext, s: FormState, status: "fresh" | "ret
   const select = <T extends string>(name: string, label: string, options: readonly T[], labels: Record<T, string>) =>
     html`<label for="f-${name}">${label}${optional}</label>${error(name)}<select id="f-${name}" name="${name}"${invalid(name)}><option value="">${f.notChosen}</option>${options.map((o) => html`<option value="${o}"${attr(str(v, name) === o, "selected")}>${labels[o]}</option>`)}</select>`;
 
-  const schedule = scheduleInForce(p.now);
   const chosen = new Set(Array.isArray(v.equipment) ? v.equipment : []);
   const retry = status === "retry";
   const summary = s.errors._form ? fill(t.errors[s.errors._form.key], {}) : retry ? t.errors.summary : null;

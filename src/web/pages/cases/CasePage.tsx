@@ -143,6 +143,11 @@ function CaseBody({ c, error }: { c: CaseDetail; error: unknown }) {
             <DuplicatesCard c={c} canMerge={can("case.merge")} onMerge={setMerging} />
             <AttachmentsCard c={c} canAdd={can("case.note")} />
             <CaseCallsCard caseId={c.id} canLog={active && can("case.create")} onLogged={changed} />
+            {can("reward_claim.assess") && (
+              <Anchor component={Link} to={`/rewards?case=${encodeURIComponent(c.id)}&number=${c.number}`} data-testid="open-reward-claim">
+                {t("rewards.new.open")}
+              </Anchor>
+            )}
             {can("resettlement.read") && (
               <Anchor component={Link} to={`/resettlement/${c.id}`} data-testid="open-resettlement">
                 {t("resettlement.openFile")}

@@ -6,10 +6,10 @@ import { resettlementApi, resettlementKeys, type ResettlementCard } from "../../
 import { useCan } from "../../auth/permissions";
 import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
-import { GuaranteeForm, MemberForm, StepForm } from "./forms";
+import { GuaranteeForm, MemberForm, OfficerForm, StepForm } from "./forms";
 import { TaskLine } from "./TaskList";
 
-function Member({ caseId, m, editable }: { caseId: string; m: ResettlementCard["family"][number]; editable: boolean }) {
+function Member({ caseId, m, editable, officers }: { caseId: string; m: ResettlementCard["family"][number]; editable: boolean; officers: ResettlementCard["officers"] }) {
   const { t } = useTranslation();
   return (
     <Card withBorder padding="sm" data-testid="family-member">
@@ -25,9 +25,9 @@ function Member({ caseId, m, editable }: { caseId: string; m: ResettlementCard["
       <Stack gap="xs">
         {m.steps.length === 0 && <Text size="sm" c="dimmed">{t("resettlement.steps.empty")}</Text>}
         {m.steps.map((s) => (
-          <TaskLine key={s.id} caseId={caseId} task={s} label={s.step} editable={editable} />
+          <TaskLine key={s.id} caseId={caseId} task={s} label={s.step} editable={editable} officers={officers} />
         ))}
-        {editable && <StepForm caseId={caseId} memberId={m.id} />}
+        {editable && <StepForm caseId={caseId} memberId={m.id} officers={officers} />}
       </Stack>
     </Card>
   );
@@ -56,6 +56,8 @@ export function ResettlementCasePage() {
           <Text size="sm" c="dimmed" data-testid="file-officers">
             {c.started ? t("resettlement.card.officers", { names: c.officers.map((o) => o.displayName).join(", ") }) : t("resettlement.card.notStarted")}
           </Text>
+          {/* Only someone on a started file can seal its key to another officer. */}
+          {editable && c.started && <OfficerForm caseId={id} officers={c.officers} />}
           <Card withBorder padding="md" data-testid="guarantees">
             <Title order={2} size="h4" mb="xs">
               {t("resettlement.guarantees.title")}
@@ -63,12 +65,12 @@ export function ResettlementCasePage() {
             <Stack gap="sm">
               {c.guarantees.length === 0 && <Text size="sm" c="dimmed">{t("resettlement.guarantees.empty")}</Text>}
               {c.guarantees.map((g) => (
-                <TaskLine key={g.id} caseId={id} task={g} label={t(`resettlement.kinds.${g.kind}`)} editable={editable} />
+                <TaskLine key={g.id} caseId={id} task={g} label={t(`resettlement.kinds.${g.kind}`)} editable={editable} officers={c.officers} />
               ))}
               {editable && (
                 <>
                   <Divider />
-                  <GuaranteeForm caseId={id} />
+                  <GuaranteeForm caseId={id} officers={c.officers} />
                 </>
               )}
             </Stack>
@@ -80,7 +82,7 @@ export function ResettlementCasePage() {
             <Stack gap="sm">
               {c.family.length === 0 && <Text size="sm" c="dimmed">{t("resettlement.family.empty")}</Text>}
               {c.family.map((m) => (
-                <Member key={m.id} caseId={id} m={m} editable={editable} />
+                <Member key={m.id} caseId={id} m={m} editable={editable} officers={c.officers} />
               ))}
               {editable && <MemberForm caseId={id} />}
             </Stack>

@@ -1,0 +1,139 @@
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import uk from "../src/web/i18n/uk.json" with { type: "json" };
+import { browserSuite, screenshot } from "./support/browser.js";
+import { acceptAndEnrol, expectTeamKeyHeld, invite, poll, visible } from "./support/console.js";
+
+/**
+ * A reward under law 7229 in Chromium against the real server: the operator logs a call and hands
+ * the case to the rewards team; the assessor opens a claim for a helicopter from the case page,
+ * records its inspection and assesses it from the schedule; the first approver approves and is
+ * refused a second approval (with the rule said in words), the assessor is refused too, a third
+ * person gives the second approval, and a payment of the balance shows on the ledger and in the
+ * list. Needs `npm run build` first.
+ */
+
+const PASSWORD = "довгий пароль для винагород 2024";
+const people = { admin: "admin.rewards", operator: "oksana.op", ro1: "viktor.assessor", ro2: "halyna.approver", ro3: "bohdan.approver" } as const;
+type Who = keyof typeof people;
+// $500,000 as the console writes it in Ukrainian, whatever kind of space Intl puts between the groups.
+const HALF_MILLION = /500\s000,00/u;
+
+async function admit(page: Page, username: string) {
+  await page.reload();
+  await page.getByRole("link", { name: uk.nav.admissions, exact: true }).click();
+  await page.locator(`[data-testid=admission-row][data-username="${username}"]`).getByTestId("admission-admit").click();
+  await visible(page.getByTestId("admission-done"));
+}
+
+async function openClaim(page: Page, staffUrl: string) {
+  await page.goto(`${staffUrl}/console/rewards`);
+  const row = page.getByTestId("claim-row").first();
+  await visible(row);
+  await row.getByRole("button", { name: uk.rewards.open }).click();
+  const card = page.getByTestId("claim-card");
+  await visible(card);
+  return card;
+}
+
+describe("rewards in the console", () => {
+  const suite = browserSuite();
+  const { troubles, context } = suite;
+
+  it("a helicopter claim from inspection through two approvals to payment; one person cannot approve twice", async () => {
+    const pages = {} as Record<Who, Page>;
+    for (const k of Object.keys(people) as Who[]) pages[k] = await (await context()).newPage();
+    const { admin, operator, ro1, ro2, ro3 } = pages;
+    try {
+      await admin.goto(suite.server.firstAdminLink);
+      await acceptAndEnrol(admin, { username: people.admin, displayName: "Адміністраторка", password: PASSWORD });
+      const roles = { operator: "operator", ro1: "reward_officer", ro2: "reward_officer", ro3: "reward_officer" } as const;
+      for (const k of Object.keys(roles) as (keyof typeof roles)[]) {
+        const link = await invite(admin, roles[k], people[k]);
+        await pages[k].goto(link);
+        await acceptAndEnrol(pages[k], { displayName: people[k], password: PASSWORD });
+        // The custodian founds intake with the operator and rewards with the first reward officer.
+        if (k === "operator" || k === "ro1") await expectTeamKeyHeld(admin, people[k]);
+      }
+      // The founding reward officer admits the other two.
+      await admit(ro1, people.ro2);
+      await admit(ro1, people.ro3);
+      await expectTeamKeyHeld(admin, people.ro3);
+
+      // The operator logs the call and hands the case to the rewards team.
+      await operator.getByRole("link", { name: uk.nav.calls, exact: true }).click();
+      await operator.getByTestId("call-number").fill("+7 912 555-07-29");
+      await operator.getByTestId("call-summary").fill("Пілот, готовий перелетіти на гелікоптері.");
+      await operator.getByTestId("call-submit").click();
+      await poll(async () => operator.url(), 20_000).toMatch(/\/console\/cases\/[0-9a-f-]{36}$/);
+      const caseId = operator.url().split("/").pop()!;
+      await operator.getByTestId("assign-open").click();
+      await operator.getByTestId("assign-team").click();
+      await operator.getByRole("option", { name: uk.teamNames.rewards, exact: true }).click();
+      await operator.getByTestId("assign-submit").click();
+      // Handed over, the case leaves the operator's scope: the rewards team sees it now.
+      await operator.getByTestId("assign-submit").waitFor({ state: "hidden" });
+
+      // The assessor opens a claim from the case page, records the inspection and assesses it.
+      await ro1.goto(`${suite.server.staffUrl}/console/cases/${caseId}`);
+      await visible(ro1.getByText(`${uk.case.team}: ${uk.teamNames.rewards}`));
+      await ro1.getByTestId("open-reward-claim").click();
+      const form = ro1.getByTestId("claim-new");
+      await visible(form);
+      await form.getByTestId("claim-equipment").click();
+      await ro1.getByRole("option", { name: uk.choices.equipment.combat_helicopter, exact: true }).click();
+      await form.getByLabel(uk.rewards.new.serial).fill("Ми-8АМТШ № 59489617");
+      await form.getByRole("button", { name: uk.rewards.new.submit }).click();
+      const card = ro1.getByTestId("claim-card");
+      await visible(card);
+      await visible(card.getByText("Ми-8АМТШ № 59489617"));
+      await card.getByLabel(uk.rewards.findings).fill("Справний, боєкомплект знято");
+      await card.getByTestId("claim-inspect").click();
+      await poll(() => card.getByTestId("claim-inspection").innerText()).toContain(uk.rewards.serviceabilities.serviceable);
+      await card.getByTestId("claim-assess").click();
+      await poll(() => card.getByTestId("claim-card-state").innerText()).toBe(uk.rewards.states.assessed);
+      expect(await card.innerText()).toMatch(HALF_MILLION);
+      await screenshot(ro1, "rewards-01-assessed");
+      // The assessor may not approve his own assessment, and is told why.
+      await card.getByTestId("claim-approve").click();
+      await poll(() => card.getByTestId("claim-error").innerText()).toBe(uk.rewards.refusals.assessor_approves);
+
+      // The first approver approves, then tries again: refused, in words, and nothing moves.
+      const card2 = await openClaim(ro2, suite.server.staffUrl);
+      await card2.getByTestId("claim-approve").click();
+      await poll(() => card2.getByTestId("claim-card-state").innerText()).toBe(uk.rewards.states.first_approved);
+      await card2.getByTestId("claim-approve").click();
+      await poll(() => card2.getByTestId("claim-error").innerText()).toBe(uk.rewards.refusals.same_approver);
+      await screenshot(ro2, "rewards-02-refused");
+      expect(await card2.getByTestId("claim-card-state").innerText()).toBe(uk.rewards.states.first_approved);
+
+      // A third person gives the second approval: the approved amount is on the ledger.
+      const card3 = await openClaim(ro3, suite.server.staffUrl);
+      await card3.getByTestId("claim-approve").click();
+      await poll(() => card3.getByTestId("claim-card-state").innerText()).toBe(uk.rewards.states.approved);
+      await poll(() => card3.getByTestId("claim-ledger").innerText()).toContain(uk.rewards.kinds.approval);
+
+      // The payment of the balance; the ledger, the balance and the list show it.
+      await card3.getByTestId("pay-reference").fill("SWIFT-7229-0001");
+      await card3.getByTestId("pay-payee").fill("Отримувач за договором");
+      await card3.getByTestId("claim-pay").click();
+      await poll(() => card3.getByTestId("claim-card-state").innerText()).toBe(uk.rewards.states.paid);
+      const ledger = await card3.getByTestId("claim-ledger").innerText();
+      expect(ledger).toContain(uk.rewards.kinds.payment);
+      expect(ledger).toContain("SWIFT-7229-0001");
+      expect(ledger.match(new RegExp(HALF_MILLION.source, "gu"))?.length).toBe(2);
+      expect(await card3.getByTestId("claim-money").innerText()).toMatch(/залишок\s0,00/u);
+      const row = ro3.getByTestId("claim-row").first();
+      await poll(() => row.getByTestId("claim-state").innerText()).toBe(uk.rewards.states.paid);
+      expect(await ro3.locator("body").innerText()).not.toContain("Отримувач за договором");
+      await screenshot(ro3, "rewards-03-paid");
+    } catch (err) {
+      for (const p of suite.browser.contexts().flatMap((c) => c.pages())) await screenshot(p, `rewards-failure-${p.url().split("/").pop()?.split("#")[0]?.slice(0, 40) || "page"}`).catch(() => {});
+      throw err;
+    }
+    for (const tr of troubles) {
+      expect(tr.csp, "CSP violations").toEqual([]);
+      expect(tr.pageErrors, "uncaught page errors").toEqual([]);
+    }
+  }, 300_000);
+});
