@@ -5,6 +5,7 @@ import type { AppContext } from "../context.js";
 import type { Tx } from "../audit/log.js";
 import { attachments, caseEvents, cases, messages } from "../db/schema.js";
 import { attachmentsDir, recordChange } from "../cases/index.js";
+import { rewardClaimPhotos, rewardClaims } from "../rewards/tables.js";
 import { legalHolds, retentionTombstones } from "./tables.js";
 import type { DueItem } from "./due.js";
 
@@ -31,7 +32,11 @@ export async function purgeCase(ctx: AppContext, item: DueItem, actorId: string 
     const due = await lockStillDue(tx, item);
     if (!due) return { purged: false, files: [] };
     const { c, ids } = due;
-    const files = (await tx.select({ id: attachments.id }).from(attachments).where(inArray(attachments.caseId, ids))).map((a) => a.id);
+    const files = [
+      ...(await tx.select({ id: attachments.id }).from(attachments).where(inArray(attachments.caseId, ids))).map((a) => a.id),
+      // A reward claim's inspection photos lie in the same directory; their rows go with the case (cascade).
+      ...(await tx.select({ id: rewardClaimPhotos.id }).from(rewardClaimPhotos).innerJoin(rewardClaims, eq(rewardClaims.id, rewardClaimPhotos.claimId)).where(inArray(rewardClaims.caseId, ids))).map((p) => p.id),
+    ];
     const history = await tx.select({ state: caseEvents.toState, at: caseEvents.at }).from(caseEvents).where(eq(caseEvents.caseId, c.id)).orderBy(caseEvents.at);
     await tx.insert(retentionTombstones).values({
       caseId: c.id,
@@ -100,7 +105,11 @@ export async function sweepOrphanFiles(ctx: AppContext): Promise<number> {
   if (!fs.existsSync(dir)) return 0;
   const names = fs.readdirSync(dir).filter((n) => /^[0-9a-f-]{36}$/.test(n));
   if (!names.length) return 0;
-  const known = new Set((await ctx.db.select({ id: attachments.id }).from(attachments).where(inArray(attachments.id, names))).map((r) => r.id));
+  const known = new Set([
+    ...(await ctx.db.select({ id: attachments.id }).from(attachments).where(inArray(attachments.id, names))).map((r) => r.id),
+    // Claim photos share the directory: a sweep that knew only attachments would delete them.
+    ...(await ctx.db.select({ id: rewardClaimPhotos.id }).from(rewardClaimPhotos).where(inArray(rewardClaimPhotos.id, names))).map((r) => r.id),
+  ]);
   // A file written a moment ago may belong to a row not yet committed: leave young files alone.
   const old = names.filter((n) => !known.has(n) && Date.now() - fs.statSync(path.join(dir, n)).mtimeMs > 3_600_000);
   return removeFiles(ctx, old);

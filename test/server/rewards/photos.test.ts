@@ -4,24 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { staffedStore, type StaffedStore } from "../../support/staffed.js";
 import type { StaffClient } from "../../support/staff.js";
 import { approvedClaim, inspectedClaim, rewardsCase } from "./support.js";
+import { eq } from "drizzle-orm";
+import { cases } from "../../../src/server/db/schema.js";
+import { purgeCase, removeFiles, sweepOrphanFiles } from "../../../src/server/retention/purge.js";
 
-/**
- * Inspection photos as encrypted attachments of a claim. The table has no migration yet (the lead
- * merges migrations): until it lands, this file creates it itself, exactly as the drizzle table in
- * src/server/rewards/tables.ts declares it.
- */
-const PHOTOS_TABLE = `
-CREATE TABLE "reward_claim_photos" (
-  "id" uuid PRIMARY KEY NOT NULL,
-  "claim_id" uuid NOT NULL REFERENCES "reward_claims"("id") ON DELETE cascade,
-  "file_key" bytea NOT NULL,
-  "meta" bytea NOT NULL,
-  "size" bigint NOT NULL,
-  "added_by" uuid NOT NULL REFERENCES "users"("id"),
-  "created_at" timestamp with time zone DEFAULT now() NOT NULL
-);
-CREATE INDEX "reward_claim_photos_claim_idx" ON "reward_claim_photos" ("claim_id");`;
-
+/** Inspection photos as encrypted attachments of a claim (migration 0020). */
 type Who = "op1" | "ro1" | "ro2" | "ro3" | "ro4";
 let store: StaffedStore<Who>;
 let s: Record<Who, StaffClient>;
@@ -30,7 +17,6 @@ let caseId: string;
 beforeAll(async () => {
   store = await staffedStore({ staff: { op1: "operator", ro1: "reward_officer", ro2: "reward_officer", ro3: "reward_officer", ro4: "reward_officer" }, startAt: new Date("2026-11-10T09:00:00Z"), env: { SESSION_IDLE_MINUTES: "120" } });
   s = store.staff;
-  await store.ctx.database.executeSql(PHOTOS_TABLE);
   caseId = await rewardsCase(store.ctx, s.op1);
 }, 240_000);
 afterAll(async () => store?.close());
@@ -90,5 +76,23 @@ describe("inspection photos", () => {
     expect(json.statusCode).toBeGreaterThanOrEqual(400);
     expect(json.statusCode).toBeLessThan(500);
     expect((await s.ro1.request("GET", `/api/rewards/claims/${id}/photos/00000000-0000-4000-8000-000000000000`)).statusCode).toBe(404);
+  });
+  // Last: it purges the case the other tests use.
+  it("survive the orphan sweep while their claim lives, and leave the disk when retention purges the case", async () => {
+    const id = await inspectedClaim(s.ro1, caseId);
+    const up = await upload(s.ro1, id);
+    expect(up.statusCode).toBe(201);
+    const file = path.join(store.ctx.config.dataDir, "attachments", up.json().id);
+    // Old enough for the sweep to take it, were it an orphan.
+    const old = new Date(Date.now() - 2 * 3600_000);
+    fs.utimesSync(file, old, old);
+    await sweepOrphanFiles(store.ctx);
+    expect(fs.existsSync(file)).toBe(true);
+    const [c] = await store.ctx.db.select({ state: cases.state, number: cases.number }).from(cases).where(eq(cases.id, caseId));
+    const out = await purgeCase(store.ctx, { caseId, number: c!.number, state: c!.state, rule: "inactive_case", dueSince: new Date() }, null);
+    expect(out.purged).toBe(true);
+    expect(out.files).toContain(up.json().id);
+    expect(removeFiles(store.ctx, out.files)).toBeGreaterThan(0);
+    expect(fs.existsSync(file)).toBe(false);
   });
 });
