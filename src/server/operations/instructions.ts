@@ -1,6 +1,6 @@
 import { CATALOGS, fill, type Lang } from "../intake/i18n.js";
 import type { Details } from "./schema.js";
-import { clockIn, formatIn, STAFF_ZONE } from "./time.js";
+import { clockIn, formatIn, STAFF_ZONE } from "../../shared/zoned-time.js";
 
 type Texts = (typeof CATALOGS)["ru"]["operations"];
 

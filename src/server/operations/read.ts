@@ -8,7 +8,7 @@ import { detailsSchema, type Details } from "./schema.js";
 import { openDetails, openRow, withOperationKeyOrNull } from "./keys.js";
 import { operationCases, operationEscortEvents, operationKeys, operations } from "./tables.js";
 import { auditOperation, withOperation, type OperationRow } from "./access.js";
-import { formatIn, STAFF_ZONE } from "./time.js";
+import { formatIn, STAFF_ZONE } from "../../shared/zoned-time.js";
 import { openApplicantConfirmation } from "./applicant.js";
 
 const zoned = (iso: string, applicantZone: string) => {

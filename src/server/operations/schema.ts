@@ -1,7 +1,7 @@
 import { z } from "zod";
 import ru from "../intake/i18n/ru.json" with { type: "json" };
 import { OBLAST_CODES } from "../../shared/geo.js";
-import { DEFAULT_APPLICANT_ZONE, isTimeZone } from "./time.js";
+import { DEFAULT_APPLICANT_ZONE, isTimeZone } from "../../shared/zoned-time.js";
 
 /** The signal templates are data (the applicant catalogs); an operation picks some by id. */
 export const SIGNAL_IDS = Object.keys(ru.operations.signals) as [keyof typeof ru.operations.signals, ...(keyof typeof ru.operations.signals)[]];

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { guaranteeSchema, stepSchema, memberSchema } from "../../shared/api/resettlement.js";
 import type { TaskState } from "../../shared/resettlement.js";
 import { CLOSED_TASK_STATES } from "../../shared/resettlement.js";
-import { formatIn, STAFF_ZONE } from "../operations/time.js";
+import { formatIn, STAFF_ZONE } from "../../shared/zoned-time.js";
 import type { TaskValue } from "./commands.js";
 import type { resettlementTasks } from "./tables.js";
 

@@ -13,7 +13,7 @@ import { deliverDue } from "../../../src/server/channels/outbox/worker.js";
 import { releaseDueReminders } from "../../../src/server/operations/run.js";
 import { operationCases, operationEscortEvents, operationKeys, operationReminders, operations } from "../../../src/server/operations/tables.js";
 import { toMgrs } from "../../../src/shared/geo.js";
-import { formatIn } from "../../../src/server/operations/time.js";
+import { formatIn } from "../../../src/shared/zoned-time.js";
 import { backup } from "../../../src/server/backup/copy.js";
 import { PLANTED, planBody, stateOf, verifiedCase } from "./support.js";
 import { applicantCookie, get, post } from "../intake/helpers.js";

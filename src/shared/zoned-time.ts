@@ -1,5 +1,5 @@
 /**
- * Times of an operation: stored as UTC instants, shown in a named zone through the platform's
+ * Times of operations and staff deadlines: stored as UTC instants, shown in a named zone through the platform's
  * time-zone data (Intl), never through a fixed offset: Kyiv keeps summer time and Moscow does not,
  * so the hour between them comes and goes on the last Sundays of March and October.
  */
