@@ -12,25 +12,31 @@ import { rewardSchedules, type ScheduleItem } from "./tables.js";
 export type ScheduleVersion = typeof rewardSchedules.$inferSelect;
 
 /**
- * The first version is the project's copy of law 7229 (schedule-seed.json), written on first use
- * as approved by the law itself (no proposer). The unique effective date makes two instances
- * seeding at once harmless.
+ * The first version is the project's copy of law 7229 (schedule-seed.json), written as approved by
+ * the law itself (no proposer) the first time a store finds no version: reads look once and seed
+ * only then, rather than checking before every read. The unique effective date makes two
+ * instances seeding at once harmless.
  */
-async function seeded(db: Tx): Promise<void> {
-  const [any] = await db.select({ id: rewardSchedules.id }).from(rewardSchedules).limit(1);
-  if (any) return;
+async function seedFirstVersion(db: Tx): Promise<void> {
   await db.insert(rewardSchedules).values({ effectiveFrom: seed.effectiveFrom, currency: seed.currency, source: seed.source, items: seed.items, approvedAt: new Date(`${seed.effectiveFrom}T00:00:00Z`) }).onConflictDoNothing();
 }
 
 export async function listSchedules(db: Tx): Promise<ScheduleVersion[]> {
-  await seeded(db);
-  return db.select().from(rewardSchedules).orderBy(desc(rewardSchedules.effectiveFrom));
+  const read = () => db.select().from(rewardSchedules).orderBy(desc(rewardSchedules.effectiveFrom));
+  const versions = await read();
+  if (versions.length) return versions;
+  await seedFirstVersion(db);
+  return read();
 }
 
 /** The approved version in force on a day (YYYY-MM-DD): the latest one effective on or before it. */
 export async function versionInForce(db: Tx, day: string): Promise<ScheduleVersion> {
-  await seeded(db);
-  const [v] = await db.select().from(rewardSchedules).where(and(isNotNull(rewardSchedules.approvedAt), lte(rewardSchedules.effectiveFrom, day))).orderBy(desc(rewardSchedules.effectiveFrom)).limit(1);
+  const read = async () => (await db.select().from(rewardSchedules).where(and(isNotNull(rewardSchedules.approvedAt), lte(rewardSchedules.effectiveFrom, day))).orderBy(desc(rewardSchedules.effectiveFrom)).limit(1))[0];
+  let v = await read();
+  if (!v && !(await db.select({ id: rewardSchedules.id }).from(rewardSchedules).limit(1)).length) {
+    await seedFirstVersion(db);
+    v = await read();
+  }
   if (!v) throw new AppError("conflict", "no reward schedule was in force on that day");
   return v;
 }
@@ -85,7 +91,8 @@ export function amountFor(item: ScheduleItem, chosen: { amount?: number | undefi
 export async function proposeSchedule(ctx: AppContext, session: StaffSession, p: ScheduleProposal) {
   authorize(session.user, "reward_schedule", "propose");
   return ctx.db.transaction(async (tx) => {
-    await seeded(tx);
+    // The seed first, so that a proposal never becomes a store's only version.
+    await listSchedules(tx);
     const [row] = await tx.insert(rewardSchedules).values({ ...p, proposedBy: session.user.id, createdAt: ctx.now() }).onConflictDoNothing().returning({ id: rewardSchedules.id });
     if (!row) throw new AppError("conflict", "a version taking effect on that day exists already");
     await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "reward.schedule_proposed", subjectType: "reward_schedule", subjectId: row.id, details: { effectiveFrom: p.effectiveFrom, items: p.items.length } });
