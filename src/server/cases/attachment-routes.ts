@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import { z } from "zod";
 import { AppError } from "../errors.js";
 import type { BaseApp } from "../http/base.js";
+import { sendAsDownload } from "../http/download.js";
 import type { AppContext } from "../context.js";
 import { needs, staffOf } from "../auth/guard.js";
 import { attachFile, listCaseAttachments, MAX_ATTACHMENT_BYTES, openCaseAttachment } from "./attachments.js";
@@ -52,14 +53,7 @@ export function registerAttachmentRoutes(app: BaseApp, ctx: AppContext) {
     "/api/cases/:id/attachments/:attachmentId",
     { config: { grant: needs("case", "read") }, schema: { tags: ["cases"], summary: "Download an attachment (always as a download, sandboxed; audited)", params: idParams.extend({ attachmentId: z.string().uuid() }) } },
     async (req, reply) => {
-      const file = await openCaseAttachment(ctx, staffOf(req), req.params.id, req.params.attachmentId);
-      // Never rendered by the console's origin: a download, in a sandbox, with no sniffing.
-      return reply
-        .header("Content-Type", "application/octet-stream")
-        .header("Content-Disposition", `attachment; filename*=UTF-8''${encodeURIComponent(file.meta.name)}`)
-        .header("Content-Security-Policy", "sandbox; default-src 'none'")
-        .header("Content-Length", String(file.size))
-        .send(file.stream);
+      return sendAsDownload(reply, await openCaseAttachment(ctx, staffOf(req), req.params.id, req.params.attachmentId));
     },
   );
 }

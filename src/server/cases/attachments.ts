@@ -34,6 +34,32 @@ export function attachmentsDir(ctx: AppContext): string {
   return dir;
 }
 
+type Written = Awaited<ReturnType<typeof writeEncryptedAttachment>>;
+
+/**
+ * An upload encrypted to the attachments directory as it streams in, under a fresh file key,
+ * then recorded by `record` (which encrypts the file key under whatever key owns the file). The
+ * file goes again if the record fails, and the file key is wiped however it ends: the one place
+ * for case attachments and the files other capabilities keep beside them (a claim's photos).
+ */
+export async function writeRecordedFile<T>(ctx: AppContext, id: string, source: Readable | AsyncIterable<Uint8Array>, what: string, record: (written: Written) => Promise<T>): Promise<T> {
+  let written: Written;
+  try {
+    written = await writeEncryptedAttachment(source, { dir: attachmentsDir(ctx), name: id, maxBytes: MAX_ATTACHMENT_BYTES });
+  } catch (err) {
+    if (isCryptoError(err, "TOO_LARGE")) throw new AppError("payload_too_large", `${what} are limited to ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MiB`);
+    throw err;
+  }
+  try {
+    return await record(written);
+  } catch (err) {
+    fs.rmSync(written.path, { force: true });
+    throw err;
+  } finally {
+    wipe(written.fileKey);
+  }
+}
+
 /**
  * Encrypt an upload to disk as it streams in (never plaintext on disk, not even a temp file),
  * then record it: the file key and the name/type are encrypted under the case key. The caller
@@ -51,14 +77,7 @@ export async function storeAttachment(
 ) {
   const caseKey = writeKey.key;
   const id = randomUUID();
-  let written;
-  try {
-    written = await writeEncryptedAttachment(source, { dir: attachmentsDir(ctx), name: id, maxBytes: MAX_ATTACHMENT_BYTES });
-  } catch (err) {
-    if (isCryptoError(err, "TOO_LARGE")) throw new AppError("payload_too_large", `attachments are limited to ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MiB`);
-    throw err;
-  }
-  try {
+  return writeRecordedFile(ctx, id, source, "attachments", async (written) => {
     const row = {
       id,
       caseId,
@@ -71,12 +90,7 @@ export async function storeAttachment(
     };
     await (tx ?? ctx.db).insert(attachments).values(row);
     return { id, size: written.size };
-  } catch (err) {
-    fs.rmSync(written.path, { force: true });
-    throw err;
-  } finally {
-    wipe(written.fileKey);
-  }
+  });
 }
 
 export async function listAttachments(ctx: AppContext, keyring: Keyring, caseId: string) {

@@ -25,7 +25,7 @@ export { addStaffMessage, writeStaffMessage, wakeReplies, readThread, readThread
 export { useReplyDispatch, type ReplyDispatch, type ReplyInput } from "./reply-dispatch.js";
 export { assignCase } from "./lifecycle.js";
 export { mergeCase, resolveMerged } from "./merge.js";
-export { attachmentsDir, storeAttachment, MAX_ATTACHMENT_BYTES } from "./attachments.js";
+export { attachmentsDir, storeAttachment, writeRecordedFile, MAX_ATTACHMENT_BYTES } from "./attachments.js";
 export { readSla } from "./sla.js";
 
 // The HTTP routes, for the app to mount.

@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
@@ -6,8 +5,8 @@ import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { AppContext } from "../context.js";
 import type { StaffSession } from "../auth/sessions.js";
-import { attachmentsDir, MAX_ATTACHMENT_BYTES } from "../cases/index.js";
-import { decryptField, decryptJson, encryptField, encryptJson, isCryptoError, openDecryptedAttachment, wipe, writeEncryptedAttachment } from "../crypto/index.js";
+import { attachmentsDir, writeRecordedFile } from "../cases/index.js";
+import { decryptField, decryptJson, encryptField, encryptJson, openDecryptedAttachment, wipe } from "../crypto/index.js";
 import { AppError, notFound } from "../errors.js";
 import { ASSESS_CLAIM, READ_CLAIM, visibleClaim, withClaim } from "./access.js";
 import { auditClaim } from "./claims.js";
@@ -26,14 +25,7 @@ export async function addClaimPhoto(ctx: AppContext, session: StaffSession, clai
   return withClaim(ctx, session, claimId, ASSESS_CLAIM, async (claim, caseKey) => {
     if (claim.state !== "inspection") throw new AppError("conflict", "photos are added during the inspection, before the assessment");
     const id = randomUUID();
-    let written;
-    try {
-      written = await writeEncryptedAttachment(source, { dir: attachmentsDir(ctx), name: id, maxBytes: MAX_ATTACHMENT_BYTES });
-    } catch (err) {
-      if (isCryptoError(err, "TOO_LARGE")) throw new AppError("payload_too_large", `photos are limited to ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MiB`);
-      throw err;
-    }
-    try {
+    return writeRecordedFile(ctx, id, source, "photos", async (written) => {
       await ctx.db.transaction(async (tx) => {
         // Locked and read again: an assessment that landed while the file streamed in wins.
         const now = await visibleClaim(tx, session.user, claimId, ASSESS_CLAIM, true);
@@ -50,12 +42,7 @@ export async function addClaimPhoto(ctx: AppContext, session: StaffSession, clai
         await auditClaim(ctx, tx, session.user.id, "photo_added", claimId, { photo: id, size: written.size });
       });
       return { id, size: written.size };
-    } catch (err) {
-      fs.rmSync(written.path, { force: true });
-      throw err;
-    } finally {
-      wipe(written.fileKey);
-    }
+    });
   });
 }
 

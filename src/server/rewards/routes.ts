@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { BaseApp } from "../http/base.js";
+import { sendAsDownload } from "../http/download.js";
 import type { AppContext } from "../context.js";
 import { needs, staffOf } from "../auth/guard.js";
 import { calendarDaySchema } from "../../shared/calendar-day.js";
@@ -122,13 +123,7 @@ export function registerRewardRoutes(app: BaseApp, ctx: AppContext) {
     "/api/rewards/claims/:id/photos/:photoId",
     { config: { grant: needs("reward_claim", "read") }, schema: { tags, summary: "Download a photo (always as a download, sandboxed; audited)", params: idParams.extend({ photoId: z.string().uuid() }) } },
     async (req, reply) => {
-      const file = await openClaimPhoto(ctx, staffOf(req), req.params.id, req.params.photoId);
-      return reply
-        .header("Content-Type", "application/octet-stream")
-        .header("Content-Disposition", `attachment; filename*=UTF-8''${encodeURIComponent(file.meta.name)}`)
-        .header("Content-Security-Policy", "sandbox; default-src 'none'")
-        .header("Content-Length", String(file.size))
-        .send(file.stream);
+      return sendAsDownload(reply, await openClaimPhoto(ctx, staffOf(req), req.params.id, req.params.photoId));
     },
   );
 
