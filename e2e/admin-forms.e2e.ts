@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
-import { browserSuite, screenshot } from "./support/browser.js";
+import { browserSuite, screenshot, screenshotAll, expectNoTroubles } from "./support/browser.js";
 import { acceptAndEnrol, poll, visible } from "./support/console.js";
 
 /**
@@ -53,12 +53,9 @@ describe("the administrator's forms", () => {
       expect(await rows.count()).toBe(before + 1);
       await screenshot(page, "admin-forms-canned");
     } catch (err) {
-      for (const p of suite.browser.contexts().flatMap((c) => c.pages())) await screenshot(p, `admin-forms-failure-${p.url().split("/").pop()?.split("#")[0]?.slice(0, 40) || "page"}`).catch(() => {});
+      await screenshotAll(suite.browser, "admin-forms-failure");
       throw err;
     }
-    for (const tr of troubles) {
-      expect(tr.csp, "CSP violations").toEqual([]);
-      expect(tr.pageErrors, "uncaught page errors").toEqual([]);
-    }
+    expectNoTroubles(troubles);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
-import { browserSuite, screenshot } from "./support/browser.js";
+import { browserSuite, screenshot, expectNoTroubles } from "./support/browser.js";
 import { acceptAndEnrol, expectTeamKeyHeld, invite, poll, visible } from "./support/console.js";
 
 /**
@@ -59,9 +59,6 @@ describe("admissions in the console", () => {
 
     // The team page now shows him as a member with the key.
     await expectTeamKeyHeld(adminPage, NEWCOMER.username);
-    for (const tr of troubles) {
-      expect(tr.csp, "CSP violations").toEqual([]);
-      expect(tr.pageErrors, "uncaught page errors").toEqual([]);
-    }
+    expectNoTroubles(troubles);
   });
 });

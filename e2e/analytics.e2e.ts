@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
-import { browserSuite, screenshot } from "./support/browser.js";
+import { browserSuite, screenshot, screenshotAll, expectNoTroubles } from "./support/browser.js";
 import { acceptAndEnrol, invite, poll, visible } from "./support/console.js";
 import { ROOT } from "./support/server.js";
 
@@ -84,12 +84,9 @@ describe("the numbers page", () => {
       await poll(() => page.evaluate<boolean>("document.documentElement.scrollWidth <= window.innerWidth + 1")).toBe(true);
       await screenshot(page, "analytics-phone");
     } catch (err) {
-      for (const p of suite.browser.contexts().flatMap((c) => c.pages())) await screenshot(p, `analytics-failure-${p.url().split("/").pop()?.split("#")[0]?.slice(0, 40) || "page"}`).catch(() => {});
+      await screenshotAll(suite.browser, "analytics-failure");
       throw err;
     }
-    for (const tr of troubles) {
-      expect(tr.csp, "CSP violations").toEqual([]);
-      expect(tr.pageErrors, "uncaught page errors").toEqual([]);
-    }
+    expectNoTroubles(troubles);
   });
 });

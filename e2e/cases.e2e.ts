@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
-import { browserSuite, screenshot } from "./support/browser.js";
+import { browserSuite, screenshot, screenshotAll, expectNoTroubles } from "./support/browser.js";
 import { submitWebRequest } from "./support/applicant.js";
 import { acceptAndEnrol, expectTeamKeyHeld, invite, poll, visible } from "./support/console.js";
 
@@ -128,13 +128,10 @@ describe("case work in the console", () => {
       await opPage.keyboard.press("Shift+Slash");
       await visible(opPage.getByTestId("shortcuts-help"));
     } catch (err) {
-      for (const p of suite.browser.contexts().flatMap((c) => c.pages())) await screenshot(p, `cases-failure-${p.url().split("/").pop()?.split("#")[0]?.slice(0, 40) || "page"}`).catch(() => {});
+      await screenshotAll(suite.browser, "cases-failure");
       throw err;
     }
-    for (const tr of troubles) {
-      expect(tr.csp, "CSP violations").toEqual([]);
-      expect(tr.pageErrors, "uncaught page errors").toEqual([]);
-    }
+    expectNoTroubles(troubles);
   });
 });
 

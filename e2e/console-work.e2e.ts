@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
 import en from "../src/web/i18n/en.json" with { type: "json" };
-import { browserSuite, screenshot } from "./support/browser.js";
+import { browserSuite, screenshot, screenshotAll, expectNoTroubles } from "./support/browser.js";
 import { acceptAndEnrol, expectTeamKeyHeld, invite, poll, visible } from "./support/console.js";
 
 /**
@@ -158,12 +158,9 @@ describe("the console on a night shift", () => {
       expect(unlabelled).toEqual([]);
       await screenshot(adminPage, "work-06-audit");
     } catch (err) {
-      for (const p of suite.browser.contexts().flatMap((c) => c.pages())) await screenshot(p, `work-failure-${p.url().split("/").pop()?.split("#")[0]?.slice(0, 40) || "page"}`).catch(() => {});
+      await screenshotAll(suite.browser, "work-failure");
       throw err;
     }
-    for (const tr of troubles) {
-      expect(tr.csp, "CSP violations").toEqual([]);
-      expect(tr.pageErrors, "uncaught page errors").toEqual([]);
-    }
+    expectNoTroubles(troubles);
   });
 });

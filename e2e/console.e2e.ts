@@ -4,7 +4,7 @@ import { Secret, TOTP } from "otpauth";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
 import en from "../src/web/i18n/en.json" with { type: "json" };
 import { assertBuilt, startServer, type RunningServer } from "./support/server.js";
-import { launchChromium, screenshot, watchedContext, type Troubles } from "./support/browser.js";
+import { launchChromium, screenshot, watchedContext, type Troubles, screenshotAll } from "./support/browser.js";
 
 /**
  * The staff console in a real browser against the real server: first administrator, TOTP
@@ -176,7 +176,7 @@ describe("staff console", () => {
       await adminCtx.close();
     } catch (err) {
       // Where it stopped, for the person reading the failure.
-      for (const p of browser.contexts().flatMap((c) => c.pages())) await screenshot(p, `failure-${p.url().split("/").pop()?.split("#")[0] || "page"}`).catch(() => {});
+      await screenshotAll(browser, "failure");
       throw err;
     }
 

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
-import { browserSuite, SCREENSHOTS, screenshot } from "./support/browser.js";
+import { browserSuite, SCREENSHOTS, screenshot, expectNoTroubles, screenshotAll } from "./support/browser.js";
 import { poll, totpCode, visible } from "./support/console.js";
 import { ROOT } from "./support/server.js";
 
@@ -140,12 +140,9 @@ describe("prisoner-of-war registration in the console", () => {
       await visible(page.getByText(R.empty));
       await screenshot(page, "registration-register");
     } catch (err) {
-      for (const p of suite.browser.contexts().flatMap((c) => c.pages())) await screenshot(p, `registration-failure-${p.url().split("/").pop()?.slice(0, 40) || "page"}`).catch(() => {});
+      await screenshotAll(suite.browser, "registration-failure");
       throw err;
     }
-    for (const tr of troubles) {
-      expect(tr.csp, "CSP violations").toEqual([]);
-      expect(tr.pageErrors, "uncaught page errors").toEqual([]);
-    }
+    expectNoTroubles(troubles);
   });
 });

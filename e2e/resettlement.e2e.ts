@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
 import en from "../src/web/i18n/en.json" with { type: "json" };
-import { browserSuite, screenshot } from "./support/browser.js";
+import { browserSuite, screenshot, screenshotAll, expectNoTroubles } from "./support/browser.js";
 import { acceptAndEnrol, expectTeamKeyHeld, invite, poll, visible } from "./support/console.js";
 
 /**
@@ -133,12 +133,9 @@ describe("resettlement in the console", () => {
       await visible(resPage.getByTestId("guarantees").getByLabel(en.resettlement.task.ownerOf.replace("{{task}}", en.resettlement.kinds.secrecy)));
       expect(await resPage.locator("main").innerText()).not.toMatch(/resettlement\.|ownerOf|ownerLabel/);
     } catch (err) {
-      for (const p of suite.browser.contexts().flatMap((c) => c.pages())) await screenshot(p, `resettlement-failure-${p.url().split("/").pop()?.split("#")[0]?.slice(0, 40) || "page"}`).catch(() => {});
+      await screenshotAll(suite.browser, "resettlement-failure");
       throw err;
     }
-    for (const tr of troubles) {
-      expect(tr.csp, "CSP violations").toEqual([]);
-      expect(tr.pageErrors, "uncaught page errors").toEqual([]);
-    }
+    expectNoTroubles(troubles);
   }, 240_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
-import { browserSuite, screenshot } from "./support/browser.js";
+import { browserSuite, screenshot, expectNoTroubles } from "./support/browser.js";
 import { acceptAndEnrol, invite, poll, visible } from "./support/console.js";
 
 /**
@@ -81,9 +81,6 @@ describe("retention in the console", () => {
     await row.getByTestId("hold-lift").click();
     await visible(sup.getByText(uk.retention.holds.none));
 
-    for (const tr of troubles) {
-      expect(tr.csp, "CSP violations").toEqual([]);
-      expect(tr.pageErrors, "uncaught page errors").toEqual([]);
-    }
+    expectNoTroubles(troubles);
   });
 });

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { assertBuilt, ROOT, startServer, type RunningServer } from "./server.js";
 
 export const SCREENSHOTS = path.join(ROOT, "e2e", "screenshots");
@@ -46,6 +46,19 @@ function watchPage(page: Page, troubles: Troubles) {
 export async function screenshot(page: Page, name: string) {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Every page of the run as a screenshot, after a failure: what each person's screen showed. */
+export async function screenshotAll(browser: Browser, prefix: string) {
+  for (const p of browser.contexts().flatMap((c) => c.pages())) await screenshot(p, `${prefix}-${p.url().split("/").pop()?.split("#")[0]?.slice(0, 40) || "page"}`).catch(() => {});
+}
+
+/** The end of every console walk: no CSP violation and no uncaught error in any context. */
+export function expectNoTroubles(troubles: Troubles[]) {
+  for (const tr of troubles) {
+    expect(tr.csp, "CSP violations").toEqual([]);
+    expect(tr.pageErrors, "uncaught page errors").toEqual([]);
+  }
 }
 
 /**
