@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { estimateImpact, ImpactInputError } from "./impact.js";
 import { readSeriesFile } from "./series-file.js";
 import { importHistory } from "./history.js";
+import { rebuildRollups } from "./rebuild.js";
 import { withContext, withStorage } from "../cli-support.js";
 import type { ConfigFlags } from "../config.js";
 
@@ -55,5 +56,11 @@ export function registerAnalyticsCommands(program: Command) {
         console.error(`safe-passage analytics import-history: ${err.message}`);
         process.exitCode = 2;
       }
+    });
+  withStorage(analytics.command("rebuild-rollups").description("recount the daily rollups from channels, directions, states and times (a store restored from an old backup, or after the triggers were off); audited"))
+    .action(async (flags: ConfigFlags) => {
+      const r = await withContext(flags, (ctx) => rebuildRollups(ctx));
+      console.log(`rollups rebuilt: ${r.written} row(s) written, ${r.removed} removed, in ${(r.ms / 1000).toFixed(1)} s`);
+      if (r.keptHigher) console.log("  the retention purge has deleted rows here: counts above the recount were kept (the purged rows were counted once)");
     });
 }
