@@ -246,6 +246,8 @@ describe("audit action labels", () => {
       const src = fs.readFileSync(f, "utf8");
       // action: "x.y" and the conditional forms `? "x.y" : "x.z"` next to an action key.
       for (const m of src.matchAll(/action:\s*([^,}\n]+)/g)) for (const s of m[1]!.matchAll(/"([a-z_]+\.[a-z_]+)"/g)) actions.add(s[1]!);
+      // And the capability helpers that take the action as their fourth argument (auditOperation…).
+      for (const m of src.matchAll(/\baudit[A-Z]\w*\(ctx, \w+, [^,]+, "([a-z_]+\.[a-z_]+)"/g)) actions.add(m[1]!);
     }
     expect(actions.size).toBeGreaterThan(30);
     const has = (cat: typeof uk, a: string) => {
