@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
@@ -7,7 +8,8 @@ import { acceptAndEnrol, expectTeamKeyHeld, invite, poll, visible } from "./supp
 /**
  * A reward under law 7229 in Chromium against the real server: the operator logs a call and hands
  * the case to the rewards team; the assessor opens a claim for a helicopter from the case page,
- * records its inspection and assesses it from the schedule; the first approver approves and is
+ * records its inspection, adds a photo of it (a file that is not an image is refused) and assesses
+ * it from the schedule; the first approver downloads the photo; the first approver approves and is
  * refused a second approval (with the rule said in words), the assessor is refused too, a third
  * person gives the second approval, and a payment of the balance shows on the ledger and in the
  * list. Needs `npm run build` first.
@@ -18,6 +20,8 @@ const people = { admin: "admin.rewards", operator: "oksana.op", ro1: "viktor.ass
 type Who = keyof typeof people;
 // $500,000 as the console writes it in Ukrainian, whatever kind of space Intl puts between the groups.
 const HALF_MILLION = /500\s000,00/u;
+// A photo of a few bytes behind a JPEG header; its Cyrillic name crosses the X-File-Name encoding.
+const PHOTO = { name: "борт-59489617.jpg", mimeType: "image/jpeg", buffer: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0xff, 0xd9]) };
 
 async function admit(page: Page, username: string) {
   await page.reload();
@@ -90,6 +94,24 @@ describe("rewards in the console", () => {
       await card.getByLabel(uk.rewards.findings).fill("Справний, боєкомплект знято");
       await card.getByTestId("claim-inspect").click();
       await poll(() => card.getByTestId("claim-inspection").innerText()).toContain(uk.rewards.serviceabilities.serviceable);
+      // A photo of the inspection, while it is under inspection; a file that is not an image is refused in words.
+      const photos = card.getByTestId("claim-photos");
+      await visible(photos.getByText(uk.rewards.photos.none));
+      // Reached by keyboard: Tab from the assessment button lands on "Add photo", Enter opens the picker.
+      await card.getByTestId("claim-assess").focus();
+      await ro1.keyboard.press("Tab");
+      expect(await photos.getByTestId("claim-photo-add").evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+      const [chooser] = await Promise.all([ro1.waitForEvent("filechooser"), ro1.keyboard.press("Enter")]);
+      await chooser.setFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not a photo") });
+      await poll(() => photos.getByTestId("claim-photo-error").innerText()).toBe(uk.rewards.photos.refusals.not_image);
+      await photos.getByTestId("claim-photo-add-input").setInputFiles(PHOTO);
+      const photoRow = photos.getByTestId("claim-photo");
+      await poll(() => photoRow.count()).toBe(1);
+      expect(await photoRow.innerText()).toContain(PHOTO.name);
+      expect(await photoRow.innerText()).toContain(`${PHOTO.buffer.length} Б`);
+      expect(await photoRow.innerText()).toContain(people.ro1);
+      expect(await photos.getByTestId("claim-photo-error").count()).toBe(0);
+      await screenshot(ro1, "rewards-00-photo");
       await card.getByTestId("claim-assess").click();
       await poll(() => card.getByTestId("claim-card-state").innerText()).toBe(uk.rewards.states.assessed);
       expect(await card.innerText()).toMatch(HALF_MILLION);
@@ -100,6 +122,13 @@ describe("rewards in the console", () => {
 
       // The first approver approves, then tries again: refused, in words, and nothing moves.
       const card2 = await openClaim(ro2, suite.server.staffUrl);
+      // The approver sees the assessor's photo (no adding after the assessment) and downloads it, bytes intact.
+      const photos2 = card2.getByTestId("claim-photos");
+      await poll(() => photos2.getByTestId("claim-photo").count()).toBe(1);
+      expect(await photos2.getByTestId("claim-photo-add").count()).toBe(0);
+      const [download] = await Promise.all([ro2.waitForEvent("download"), photos2.getByRole("link", { name: PHOTO.name }).click()]);
+      expect(download.suggestedFilename()).toBe(PHOTO.name);
+      expect(fs.readFileSync((await download.path())!).equals(PHOTO.buffer)).toBe(true);
       await card2.getByTestId("claim-approve").click();
       await poll(() => card2.getByTestId("claim-card-state").innerText()).toBe(uk.rewards.states.first_approved);
       await card2.getByTestId("claim-approve").click();

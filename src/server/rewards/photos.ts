@@ -10,6 +10,7 @@ import { decryptField, decryptJson, encryptField, encryptJson, openDecryptedAtta
 import { AppError, notFound } from "../errors.js";
 import { ASSESS_CLAIM, READ_CLAIM, visibleClaim, withClaim } from "./access.js";
 import { auditClaim } from "./claims.js";
+import { users } from "../db/schema.js";
 import { rewardClaimPhotos } from "./tables.js";
 
 const metaSchema = z.object({ name: z.string().max(255), type: z.string().max(100) });
@@ -46,11 +47,19 @@ export async function addClaimPhoto(ctx: AppContext, session: StaffSession, clai
   });
 }
 
-/** The photos of a claim its reader may see, with their names (decrypted); audited (how many, never which). */
+/**
+ * The photos of a claim its reader may see, with their names (decrypted) and who added each (the
+ * approvers sign off the assessor's evidence, so they see whose it is); audited (how many, never which).
+ */
 export async function listClaimPhotos(ctx: AppContext, session: StaffSession, claimId: string) {
   return withClaim(ctx, session, claimId, READ_CLAIM, async (claim, caseKey) => {
-    const rows = await ctx.db.select().from(rewardClaimPhotos).where(eq(rewardClaimPhotos.claimId, claimId)).orderBy(asc(rewardClaimPhotos.createdAt));
-    const out = rows.map((r) => ({ id: r.id, size: r.size, createdAt: r.createdAt.toISOString(), ...metaSchema.parse(decryptJson(caseKey, place(claim.caseId, r.id, "meta"), r.meta)) }));
+    const rows = await ctx.db
+      .select({ row: rewardClaimPhotos, addedBy: users.displayName })
+      .from(rewardClaimPhotos)
+      .leftJoin(users, eq(users.id, rewardClaimPhotos.addedBy))
+      .where(eq(rewardClaimPhotos.claimId, claimId))
+      .orderBy(asc(rewardClaimPhotos.createdAt));
+    const out = rows.map(({ row: r, addedBy }) => ({ id: r.id, size: r.size, createdAt: r.createdAt.toISOString(), addedBy, ...metaSchema.parse(decryptJson(caseKey, place(claim.caseId, r.id, "meta"), r.meta)) }));
     await ctx.db.transaction((tx) => auditClaim(ctx, tx, session.user.id, "photos_listed", claimId, { count: out.length }));
     return out;
   });

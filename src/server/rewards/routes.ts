@@ -116,7 +116,7 @@ export function registerRewardRoutes(app: BaseApp, ctx: AppContext) {
   );
   app.get(
     "/api/rewards/claims/:id/photos",
-    { config: { grant: needs("reward_claim", "read") }, schema: { tags, summary: "The photos of the inspection (audited)", params: idParams, response: { 200: z.array(z.object({ id: z.string(), name: z.string(), type: z.string(), size: z.number(), createdAt: z.string() })) } } },
+    { config: { grant: needs("reward_claim", "read") }, schema: { tags, summary: "The photos of the inspection (audited)", params: idParams, response: { 200: z.array(z.object({ id: z.string(), name: z.string(), type: z.string(), size: z.number(), createdAt: z.string(), addedBy: z.string().nullable() })) } } },
     async (req) => listClaimPhotos(ctx, staffOf(req), req.params.id),
   );
   app.get(

@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { get, patch, post } from "./client";
+import { get, patch, post, upload } from "./client";
 
 /** The reward schedule as the server holds it (effective-dated versions, src/server/rewards). */
 export interface ScheduleItem {
@@ -46,6 +46,18 @@ export interface Claim extends ClaimSummary {
   ledger: { seq: number; at: string; kind: string; amountCents: number; reference: string | null }[];
 }
 
+/** A photo of the inspection, as the server lists it (name decrypted, who added it). */
+export interface ClaimPhoto {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  createdAt: string;
+  addedBy: string | null;
+}
+
+const claimPath = (id: string) => `/api/rewards/claims/${encodeURIComponent(id)}`;
+
 export const claimsApi = {
   list: () => get<ClaimSummary[]>("/api/rewards/claims"),
   create: (body: { caseId: string; equipmentCode: string; handedOverOn: string; identifying: { serialNumber?: string; registrationNumber?: string }; secret: boolean }) => post<{ id: string }>("/api/rewards/claims", body),
@@ -53,6 +65,9 @@ export const claimsApi = {
   inspect: (id: string, inspection: { serviceability: string; inspectedOn: string; findings?: string }) => patch<void>(`/api/rewards/claims/${encodeURIComponent(id)}`, { inspection }),
   assess: (id: string, body: { amount?: number; reason?: string }) => post<{ amountCents: number }>(`/api/rewards/claims/${encodeURIComponent(id)}/assess`, body),
   approve: (id: string) => post<{ state: string }>(`/api/rewards/claims/${encodeURIComponent(id)}/approve`, {}),
+  photos: (id: string) => get<ClaimPhoto[]>(`${claimPath(id)}/photos`),
+  addPhoto: (id: string, file: File) => upload<{ id: string; size: number }>(`${claimPath(id)}/photos`, file),
+  photoUrl: (id: string, photoId: string) => `${claimPath(id)}/photos/${encodeURIComponent(photoId)}`,
   pay: (id: string, body: { amountCents: number; method: string; reference: string; payee: { name: string } }) => post<{ seq: number }>(`/api/rewards/claims/${encodeURIComponent(id)}/payments`, body),
 };
 

@@ -37,7 +37,7 @@ describe("inspection photos", () => {
     expect(up.statusCode, up.body).toBe(201);
     const list = await s.ro2.request("GET", `/api/rewards/claims/${id}/photos`);
     expect(list.statusCode).toBe(200);
-    expect(list.json()).toEqual([expect.objectContaining({ id: up.json().id, name: "борт-59489617.jpg", type: "image/jpeg", size: CONTENT.length })]);
+    expect(list.json()).toEqual([expect.objectContaining({ id: up.json().id, name: "борт-59489617.jpg", type: "image/jpeg", size: CONTENT.length, addedBy: "Test ro1" })]);
     const down = await s.ro2.request("GET", `/api/rewards/claims/${id}/photos/${up.json().id}`);
     expect(down.statusCode).toBe(200);
     expect(down.rawPayload.equals(CONTENT)).toBe(true);

@@ -1,11 +1,12 @@
-import { Alert, Anchor, Badge, Button, Card, FileButton, Group, Stack, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Card, Group, Stack, Text, Title } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { casesApi, type CaseDetail, type Duplicate } from "../../api/cases";
 import { keys } from "../../api/queryClient";
 import { errorText } from "../../components/errorText";
-import { formatDateTime, translateKnown } from "../../i18n";
+import { AddFileButton, FileRows } from "../../components/Files";
+import { translateKnown } from "../../i18n";
 import { StateBadge } from "./format";
 
 /** Cases sharing a blind index with this one (same phone, Telegram, service number or full name). */
@@ -50,10 +51,7 @@ export function DuplicatesCard({ c, canMerge, onMerge }: { c: CaseDetail; canMer
   );
 }
 
-/**
- * Attachments are only ever downloaded (the server sends them as a sandboxed download, never shown
- * inside the console's origin), so a hostile file cannot run in the staff console.
- */
+/** The case's attachments (downloaded only, see FileRows), and adding one where the role may. */
 export function AttachmentsCard({ c, canAdd }: { c: CaseDetail; canAdd: boolean }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
@@ -61,38 +59,17 @@ export function AttachmentsCard({ c, canAdd }: { c: CaseDetail; canAdd: boolean 
   const { data: list, error: loadError } = useQuery({ queryKey: key, queryFn: () => casesApi.attachments(c.id) });
   const upload = useMutation({ mutationFn: (file: File) => casesApi.attach(c.id, file), onSuccess: () => queryClient.invalidateQueries({ queryKey: key }) });
   const error = upload.error ?? loadError;
-  const busy = upload.isPending;
-  const add = (file: File | null) => file && upload.mutate(file);
   return (
     <Card withBorder padding="md" data-testid="case-attachments">
       <Group justify="space-between" mb="xs">
         <Title order={2} size="h5">
           {t("case.attachments.title")}
         </Title>
-        {canAdd && c.state !== "merged" && (
-          <FileButton onChange={add}>
-            {(props) => (
-              <Button {...props} size="compact-sm" variant="light" loading={busy}>
-                {t("case.attachments.add")}
-              </Button>
-            )}
-          </FileButton>
-        )}
+        {canAdd && c.state !== "merged" && <AddFileButton label={t("case.attachments.add")} onFile={(file) => upload.mutate(file)} loading={upload.isPending} />}
       </Group>
       {error && <Alert color="red">{errorText(t, error)}</Alert>}
       {list?.length === 0 && <Text size="sm" c="dimmed">{t("case.attachments.none")}</Text>}
-      <Stack gap={4}>
-        {list?.map((a) => (
-          <Group key={a.id} justify="space-between" wrap="nowrap">
-            <Anchor href={casesApi.attachmentUrl(c.id, a.id)} download={a.name} size="sm" style={{ wordBreak: "break-all" }}>
-              {a.name}
-            </Anchor>
-            <Text size="xs" c="dimmed" style={{ whiteSpace: "nowrap" }}>
-              {Math.max(1, Math.round(a.size / 1024))} KB · {formatDateTime(a.createdAt)}
-            </Text>
-          </Group>
-        ))}
-      </Stack>
+      {list && <FileRows files={list} urlOf={(attachmentId) => casesApi.attachmentUrl(c.id, attachmentId)} />}
       <Text size="xs" c="dimmed" mt="xs">
         {t("case.attachments.safety")}
       </Text>

@@ -6,6 +6,7 @@ import type { TFunction } from "i18next";
 import { claimsApi, money } from "../../api/rewards";
 import { ApiError } from "../../api/client";
 import { errorText } from "../../components/errorText";
+import { ClaimPhotos } from "./ClaimPhotos";
 
 type T = (k: string, o?: Record<string, unknown>) => string;
 const RULES = ["assessor_approves", "same_approver"] as const;
@@ -93,6 +94,7 @@ export function ClaimCard({ id }: { id: string }) {
             </Button>
           </Group>
         )}
+        <ClaimPhotos claimId={id} underInspection={c.state === "inspection"} />
         <Table data-testid="claim-ledger">
           <Table.Tbody>
             {c.ledger.map((e) => (
