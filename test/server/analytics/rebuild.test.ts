@@ -1,9 +1,7 @@
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { freshStore, LOG_FILE, type TestStore } from "../../support/store.js";
+import { runCliOn } from "../../support/store-cli.js";
 import { webCase } from "../../support/staffed.js";
 import { openContext } from "../../../src/server/services.js";
 import type { AppContext } from "../../../src/server/context.js";
@@ -16,20 +14,10 @@ import { buildStaffApp } from "../../../src/server/app.js";
 import { advancingClock, createFirstAdmin } from "../../support/staff.js";
 
 /** `safe-passage analytics rebuild-rollups` from source, on a store whose rollups missed rows. */
-const run = promisify(execFile);
 let store: TestStore;
 const HISTORY_DAY = "2020-01-06";
 
-async function cli(...args: string[]) {
-  const storage = store.config.databaseUrl ? ["--database-url", store.config.databaseUrl] : [];
-  try {
-    const r = await run(process.execPath, ["--import", "tsx", path.resolve("src/server/main.ts"), ...args, "--data-dir", store.dataDir, ...storage], { env: { ...process.env, SAFE_PASSAGE_ENV: "test", DATABASE_URL: "" } });
-    return { code: 0, out: r.stdout + r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, out: e.stdout + e.stderr };
-  }
-}
+const cli = (...args: string[]) => runCliOn(store, ...args);
 
 // The embedded store takes one process at a time: the test closes its context before the CLI runs.
 async function withCtx<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {

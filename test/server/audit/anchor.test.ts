@@ -1,26 +1,15 @@
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshStore, type TestStore } from "../../support/store.js";
+import { runCliOn } from "../../support/store-cli.js";
 import { openContext } from "../../../src/server/services.js";
 import { appendAudit, verifyAuditChain } from "../../../src/server/audit/log.js";
 import { auditAnchorFile } from "../../../src/server/audit/anchor.js";
 
-const run = promisify(execFile);
 let store: TestStore;
 
-async function cli(...args: string[]) {
-  const storage = store.config.databaseUrl ? ["--database-url", store.config.databaseUrl] : [];
-  try {
-    const r = await run(process.execPath, ["--import", "tsx", path.resolve("src/server/main.ts"), ...args, "--data-dir", store.dataDir, ...storage], { env: { ...process.env, SAFE_PASSAGE_ENV: "test", DATABASE_URL: "" } });
-    return { code: 0, out: r.stdout + r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, out: e.stdout + e.stderr };
-  }
-}
+const cli = (...args: string[]) => runCliOn(store, ...args);
 
 async function withCtx<T>(fn: (ctx: Awaited<ReturnType<typeof openContext>>) => Promise<T>): Promise<T> {
   const ctx = await openContext(store.config);
