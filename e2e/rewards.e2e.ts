@@ -101,10 +101,18 @@ describe("rewards in the console", () => {
       await card.getByTestId("claim-assess").focus();
       await ro1.keyboard.press("Tab");
       expect(await photos.getByTestId("claim-photo-add").evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
-      const [chooser] = await Promise.all([ro1.waitForEvent("filechooser"), ro1.keyboard.press("Enter")]);
-      await chooser.setFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not a photo") });
+      // Enter must open the picker, i.e. click the hidden file input. Watched on the input itself:
+      // Playwright's "filechooser" event missed it once in CI on a loaded machine (a known race of
+      // its dialog interception), so the file is then set on the input directly.
+      const input = photos.getByTestId("claim-photo-add-input");
+      await input.evaluate((el) => {
+        el.addEventListener("click", (e) => { e.preventDefault(); el.setAttribute("data-picked", "yes"); }, { once: true });
+      });
+      await ro1.keyboard.press("Enter");
+      await poll(() => input.getAttribute("data-picked")).toBe("yes");
+      await input.setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not a photo") });
       await poll(() => photos.getByTestId("claim-photo-error").innerText()).toBe(uk.rewards.photos.refusals.not_image);
-      await photos.getByTestId("claim-photo-add-input").setInputFiles(PHOTO);
+      await input.setInputFiles(PHOTO);
       const photoRow = photos.getByTestId("claim-photo");
       await poll(() => photoRow.count()).toBe(1);
       expect(await photoRow.innerText()).toContain(PHOTO.name);
