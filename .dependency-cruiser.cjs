@@ -29,6 +29,14 @@ module.exports = {
       to: { path: "^src/server/(auth|staff|teams|http)/" },
     },
     {
+      name: "channels-below-capabilities",
+      comment:
+        "The case core, the channels and intake sit below the domain capabilities (operations, rewards, verification, registration, resettlement, analytics): what they need of one is plugged in at start-up (services.ts), never imported.",
+      severity: "error",
+      from: { path: "^src/server/(cases|channels|intake)/" },
+      to: { path: "^src/server/(operations|rewards|verification|registration|resettlement|analytics)/" },
+    },
+    {
       name: "no-circular",
       comment: "No import circles anywhere in src.",
       severity: "error",

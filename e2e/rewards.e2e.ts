@@ -106,7 +106,7 @@ describe("rewards in the console", () => {
       // its dialog interception), so the file is then set on the input directly.
       const input = photos.getByTestId("claim-photo-add-input");
       await input.evaluate((el) => {
-        el.addEventListener("click", (e) => { e.preventDefault(); el.setAttribute("data-picked", "yes"); }, { once: true });
+        el.addEventListener("click", (e: Event) => { e.preventDefault(); el.setAttribute("data-picked", "yes"); }, { once: true });
       });
       await ro1.keyboard.press("Enter");
       await poll(() => input.getAttribute("data-picked")).toBe("yes");

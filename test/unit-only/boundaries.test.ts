@@ -57,6 +57,15 @@ describe("import boundaries", () => {
     expect(depcruise([f]).stdout).not.toContain("keys-below-auth");
   });
 
+  it("a channel or intake importing a domain capability fails; the hook in the case core is fine", () => {
+    const f = probe(`src/server/intake/probe-${process.pid}.ts`, 'import { isConfirmation } from "../operations/applicant.js";\nexport const x = isConfirmation;\n');
+    const r = depcruise([f]);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toContain("channels-below-capabilities");
+    fs.writeFileSync(path.resolve(f), 'import { applicantSide } from "../cases/index.js";\nexport const x = applicantSide;\n');
+    expect(depcruise([f]).stdout).not.toContain("channels-below-capabilities");
+  });
+
   it("an import circle fails", () => {
     const dir = `src/server/probe-${process.pid}`;
     const a = probe(`${dir}/a.ts`, 'import { b } from "./b.js";\nexport const a = () => b;\n');

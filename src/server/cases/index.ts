@@ -23,6 +23,7 @@ export { recordIntake, blindIndexRows, type IntakeInput, type IntakeResult } fro
 export { appendInboundMessage, insertSealedMessage } from "./inbound.js";
 export { addStaffMessage, writeStaffMessage, wakeReplies, readThread, readThreadPage, readOneMessage, type ThreadPage, type StaffMessageOptions } from "./thread.js";
 export { useReplyDispatch, type ReplyDispatch, type ReplyInput } from "./reply-dispatch.js";
+export { applicantSide, useApplicantSide, type ApplicantSide, type ConfirmVia } from "./applicant-side.js";
 export { assignCase } from "./lifecycle.js";
 export { mergeCase, resolveMerged } from "./merge.js";
 export { attachmentsDir, storeAttachment, writeRecordedFile, MAX_ATTACHMENT_BYTES } from "./attachments.js";

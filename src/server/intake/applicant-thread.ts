@@ -3,8 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import { cases, messages } from "../db/schema.js";
 import { encryptField } from "../crypto/fields.js";
-import { messageContext, readApplicantSection, readOneMessage, readThreadPage, appendInboundMessage, recordChange } from "../cases/index.js";
-import { applicantInstructions, confirmFromApplicant, heldReminderIds } from "../operations/applicant.js";
+import { applicantSide, messageContext, readApplicantSection, readOneMessage, readThreadPage, appendInboundMessage, recordChange } from "../cases/index.js";
 import type { ApplicantSession } from "./applicant-session.js";
 
 export interface ApplicantMessage {
@@ -47,7 +46,7 @@ export async function readApplicantThread(ctx: AppContext, session: Pick<Applica
   const [row] = await ctx.db.select({ state: cases.state, publicKey: cases.publicKey }).from(cases).where(eq(cases.id, session.caseId));
   if (!row) return null;
   // One page per request: a 640-message conversation is never decrypted in one go (issue 17).
-  const hide = await heldReminderIds(ctx.db, session.caseId);
+  const hide = await applicantSide().heldMessageIds(ctx.db, session.caseId);
   const page = await readThreadPage(ctx, session.caseId, session.caseKey, row.publicKey, { limit: THREAD_PAGE_SIZE, hide, ...opts });
   const thread = page.messages.map((m) => ({ direction: m.direction, body: m.body, createdAt: m.createdAt }));
   const replied =
@@ -59,7 +58,7 @@ export async function readApplicantThread(ctx: AppContext, session: Pick<Applica
     const section = await readApplicantSection(ctx.db, session.caseId, session.caseKey, "rendezvous");
     if (section) rendezvous = pickRendezvous(section);
   }
-  const planned = row.state === "scheduled" ? await applicantInstructions(ctx.db, session.caseId) : null;
+  const planned = row.state === "scheduled" ? await applicantSide().instructions(ctx.db, session.caseId) : null;
   const text = planned ? await readOneMessage(ctx, session.caseId, session.caseKey, row.publicKey, planned.messageId) : null;
   const instructions = planned && text ? { text, confirmed: planned.confirmed } : null;
   return { moved: row.state === "merged", messages: thread, olderSeq: page.olderSeq, older: opts.beforeSeq !== undefined, replied, rendezvous, instructions };
@@ -105,5 +104,5 @@ export async function addApplicantReply(ctx: AppContext, session: Pick<Applicant
 
 /** He pressed "I confirm" under his instructions on /return. */
 export async function confirmInstructions(ctx: AppContext, session: Pick<ApplicantSession, "caseId">): Promise<boolean> {
-  return ctx.db.transaction((tx) => confirmFromApplicant(ctx, tx, session.caseId, "web"));
+  return ctx.db.transaction((tx) => applicantSide().confirm(ctx, tx, session.caseId, "web"));
 }

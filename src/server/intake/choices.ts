@@ -1,6 +1,5 @@
-import seed from "../rewards/schedule-seed.json" with { type: "json" };
 import type { AppContext } from "../context.js";
-import { publicScheduleInForce } from "../rewards/index.js";
+import { EQUIPMENT } from "../../shared/questionnaire.js";
 
 /**
  * The fixed choices of the request form. Labels are in the catalogs (i18n/*.json, under
@@ -23,17 +22,30 @@ export interface RewardSchedule {
   items: RewardItem[];
 }
 
+/** Where the version of the schedule in force on a day (YYYY-MM-DD) is read. */
+export type ScheduleSource = (ctx: Pick<AppContext, "db">, day: string) => Promise<RewardSchedule>;
+let source: ScheduleSource | null = null;
+
 /**
- * The reward schedule is law and changes by law. The pages show the version in force today as
- * the rewards capability keeps it in the database (seeded from rewards/schedule-seed.json, a copy
- * of shared/data/reward-schedule.json; a new version entered and approved by two administrators).
+ * The rewards capability keeps the schedule and plugs its reader in when the context opens
+ * (services.ts): intake sits below the capabilities and imports none of them.
  */
-export async function scheduleInForce(ctx: Pick<AppContext, "db" | "now">): Promise<RewardSchedule> {
-  return publicScheduleInForce(ctx.db, ctx.now().toISOString().slice(0, 10));
+export function useScheduleSource(s: ScheduleSource): void {
+  source = s;
 }
 
 /**
- * The equipment types the form, the bot and the call log accept: those of the seed. A type added
- * by a later version is refused until this list learns it (it is read at start, for the schemas).
+ * The reward schedule is law and changes by law. The pages show the version in force today as
+ * the rewards capability keeps it in the database (seeded from a copy of
+ * shared/data/reward-schedule.json; a new version entered and approved by two administrators).
  */
-export const EQUIPMENT_CODES = [...new Set(seed.items.map((i) => i.code))] as [string, ...string[]];
+export async function scheduleInForce(ctx: Pick<AppContext, "db" | "now">): Promise<RewardSchedule> {
+  if (!source) throw new Error("no reward schedule source: open the context through services.ts");
+  return source(ctx, ctx.now().toISOString().slice(0, 10));
+}
+
+/**
+ * The equipment types the form, the bot and the call log accept (read at start, for the schemas).
+ * A type added by a later schedule version is refused until the questionnaire learns it.
+ */
+export const EQUIPMENT_CODES: readonly [string, ...string[]] = EQUIPMENT;

@@ -3,7 +3,7 @@ import type { AppContext } from "../context.js";
 import type { Tx } from "../audit/log.js";
 import type { Db } from "../db/index.js";
 import { messages } from "../db/schema.js";
-import { recordChange } from "../cases/index.js";
+import { recordChange, type ApplicantSide, type ConfirmVia } from "../cases/index.js";
 import { openJson, sealJson } from "../channels/sealing.js";
 import { CATALOGS, LANGS } from "../intake/i18n.js";
 import { operationCases, operationReminders, operations } from "./tables.js";
@@ -14,7 +14,6 @@ import { operationCases, operationReminders, operations } from "./tables.js";
  * operation key, which only the people on the operation have: his confirmation is kept under
  * the server key (as the reminders' due times are) and goes with the rest at close.
  */
-export type ConfirmVia = "telegram" | "whatsapp" | "web";
 export type ApplicantConfirmation = { at: string; via: ConfirmVia };
 
 const sealedWhere = (operationId: string, caseId: string) => `operation_confirmation:${operationId}:${caseId}`;
@@ -80,3 +79,12 @@ export async function heldReminderIds(db: Pick<Db, "select">, caseId: string): P
   const rows = await db.select({ id: operationReminders.messageId }).from(operationReminders).innerJoin(messages, eq(messages.id, operationReminders.messageId)).where(eq(messages.caseId, caseId));
   return rows.map((r) => r.id);
 }
+
+/** What the channels and /return use of all this, plugged in at start-up (services.ts). */
+export const operationsApplicantSide: ApplicantSide = {
+  confirmCallback: CONFIRM_CALLBACK,
+  isConfirmation,
+  confirm: confirmFromApplicant,
+  instructions: applicantInstructions,
+  heldMessageIds: heldReminderIds,
+};

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { staffedStore, type StaffedStore } from "../../support/staffed.js";
 import seed from "../../../src/server/rewards/schedule-seed.json" with { type: "json" };
 import { CATALOGS } from "../../../src/server/intake/i18n.js";
+import { EQUIPMENT } from "../../../src/shared/questionnaire.js";
 import { get, latestCaseId, post } from "./helpers.js";
 
 /**
@@ -19,6 +20,18 @@ beforeAll(async () => {
   store = await staffedStore({ staff: { adm2: "admin", op1: "operator" }, publicApp: true, startAt: new Date("2026-11-10T09:00:00Z") });
 }, 240_000);
 afterAll(async () => store?.close());
+
+describe("the questionnaire's equipment types", () => {
+  // The form, the bot and the call log take the questionnaire's list (intake imports nothing of
+  // rewards); it must be the seed schedule's types, each labelled in every applicant language.
+  it("are exactly the types of the seed schedule, each with a label in ru, uk and en", () => {
+    expect([...new Set(seed.items.map((i) => i.code))].sort()).toEqual([...EQUIPMENT].sort());
+    for (const lang of ["ru", "uk", "en"] as const) {
+      const labels = (CATALOGS[lang] as unknown as { equipment: Record<string, string> }).equipment;
+      for (const code of EQUIPMENT) expect(labels[code], `${lang} ${code}`).toBeTruthy();
+    }
+  });
+});
 
 const page = async (path: string) => {
   const r = await get(store.publicApp!, path);

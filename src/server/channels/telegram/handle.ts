@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { AppContext } from "../../context.js";
-import { appendInboundMessage } from "../../cases/index.js";
+import { appendInboundMessage, applicantSide } from "../../cases/index.js";
 import { channelMessageRefs } from "../tables.js";
 import { channelKey } from "../sealing.js";
 import { alreadyProcessed, appendChannelRecord, claimVerifiedPhone, inUpdateTransaction, isStale, openConversation, type Conversation, type DbTx } from "../conversation.js";
@@ -14,7 +14,6 @@ import { endDialog, readDialog, saveDialog } from "./dialog.js";
 import { answerButton, answerGroupCount, isQuestionStep, question, summarise, type Step } from "./questionnaire.js";
 import type { TgCallbackQuery, TgMessage, TgUpdate } from "./schema.js";
 import { CATALOGS } from "../../intake/i18n.js";
-import { CONFIRM_CALLBACK, confirmFromApplicant, isConfirmation } from "../../operations/applicant.js";
 
 /**
  * One Telegram update, applied once. Private chats only: a group or channel update is ignored
@@ -200,7 +199,7 @@ class Turn {
     // An edit is a new version of the message it edits; the earlier text stays in the thread.
     const [earlier] = edited ? await this.tx.select({ messageId: channelMessageRefs.messageId }).from(channelMessageRefs).where(eq(channelMessageRefs.key, this.refKey(m.message_id))) : [];
     const messageId = await this.hear(line, m.message_id, earlier?.messageId);
-    if (!edited && m.text !== undefined && isConfirmation(m.text) && (await confirmFromApplicant(this.ctx, this.tx, c.caseId, "telegram"))) {
+    if (!edited && m.text !== undefined && applicantSide().isConfirmation(m.text) && (await applicantSide().confirm(this.ctx, this.tx, c.caseId, "telegram"))) {
       await this.say(CATALOGS.ru.operations.confirmed);
       return;
     }
@@ -230,9 +229,9 @@ class Turn {
       payload: { method: "answerCallbackQuery", params: { callback_query_id: q.id, text: texts.callbackAck } },
       chatKey: chatOrderKey(this.ctx, "telegram", this.identity),
     });
-    if (q.data === CONFIRM_CALLBACK) {
+    if (q.data === applicantSide().confirmCallback) {
       // The button under his instructions. Pressed after the operation closed, it does nothing.
-      if (await confirmFromApplicant(this.ctx, this.tx, c.caseId, "telegram")) {
+      if (await applicantSide().confirm(this.ctx, this.tx, c.caseId, "telegram")) {
         await this.hear(CATALOGS.ru.operations.confirmButton);
         await this.say(CATALOGS.ru.operations.confirmed);
       }

@@ -1,5 +1,5 @@
 import type { AppContext } from "../../context.js";
-import { appendInboundMessage } from "../../cases/index.js";
+import { appendInboundMessage, applicantSide } from "../../cases/index.js";
 import { normalisePhone } from "../../crypto/normalise.js";
 import { channelKey } from "../sealing.js";
 import { alreadyProcessed, appendChannelRecord, claimVerifiedPhone, inUpdateTransaction, isStale, openConversation } from "../conversation.js";
@@ -9,7 +9,6 @@ import { enqueue, queueText, type ContactAddress } from "../outbox/outbox.js";
 import { locationLine, mediaLine, texts, type MediaKind } from "../telegram/catalog.js";
 import type { WaMessage } from "./schema.js";
 import { CATALOGS } from "../../intake/i18n.js";
-import { confirmFromApplicant, isConfirmation } from "../../operations/applicant.js";
 
 /**
  * One WhatsApp message, applied once (keyed by its message id; Meta redelivers whole payloads).
@@ -68,7 +67,7 @@ export async function handleWhatsAppMessage(ctx: AppContext, via: string, profil
     if (conv.created) await claimVerifiedPhone(ctx, tx, { caseId: conv.caseId, casePublicKey: conv.casePublicKey, caseNumber: conv.caseNumber, phone: number, channel: "whatsapp", at });
     const { id } = await appendInboundMessage(ctx, tx, { caseId: conv.caseId, casePublicKey: conv.casePublicKey, channel: "whatsapp", text: line, at });
     // His "Подтверждаю" under the instructions: recorded for the coordinator, and answered.
-    if (text !== undefined && isConfirmation(text) && (await confirmFromApplicant(ctx, tx, conv.caseId, "whatsapp"))) {
+    if (text !== undefined && applicantSide().isConfirmation(text) && (await applicantSide().confirm(ctx, tx, conv.caseId, "whatsapp"))) {
       const ack = CATALOGS.ru.operations.confirmed;
       const out = await appendChannelRecord(ctx, tx, { caseId: conv.caseId, casePublicKey: conv.casePublicKey, channel: "whatsapp", direction: "out", text: ack, at });
       await queueText(ctx, tx, to, { caseId: conv.caseId, messageId: out.id, text: ack });
