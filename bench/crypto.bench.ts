@@ -79,11 +79,17 @@ export async function benchCrypto(): Promise<BenchRow[]> {
     for (let i = 0; i < 199; i++) {
       await ctx.db.transaction((tx) => appendInboundMessage(ctx, tx, { caseId, casePublicKey: row!.publicKey!, channel: "telegram", text: `сообщение ${i}: ${text}`, at: ctx.now() }));
     }
-    const openMs = await timed(async () => {
+    const openCase = async () => {
       const r = await op.request("GET", `/api/cases/${caseId}`);
       if (r.statusCode !== 200 || r.json().messages.length !== 200) throw new Error("case open failed");
-    }, 30);
-    rows.push({ section: "crypto", name: "case open, 50 fields + 200 messages (HTTP, PGlite)", value: percentile(openMs, 50), unit: "ms", note: `p95 ${percentile(openMs, 95).toFixed(1)} ms; 200 sealed-box opens + 204 AEAD opens` });
+    };
+    // The first staff open re-seals the 199 channel-written messages under the case key (issue 16);
+    // every later open is AEAD only. Goal: later opens ≤ 20 ms p95.
+    const firstMs = await timed(openCase, 1);
+    const openMs = await timed(openCase, 30);
+    const p95 = percentile(openMs, 95);
+    rows.push({ section: "crypto", name: "case open, 50 fields + 200 messages, first (re-seals 199)", value: firstMs[0]!, unit: "ms", note: "199 sealed-box opens + re-encryption in one transaction" });
+    rows.push({ section: "crypto", name: "case open, 50 fields + 200 messages, later (HTTP, PGlite)", value: percentile(openMs, 50), unit: "ms", ratio: `p95 ${(p95 / 20).toFixed(2)}× goal`, note: `p95 ${p95.toFixed(1)} ms (goal ≤ 20); AEAD opens only` });
   } finally {
     await app.close();
     await ctx.database.close();

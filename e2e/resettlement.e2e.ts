@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
 import en from "../src/web/i18n/en.json" with { type: "json" };
 import { browserSuite, screenshot, screenshotAll, expectNoTroubles } from "./support/browser.js";
-import { acceptAndEnrol, expectTeamKeyHeld, invite, poll, visible } from "./support/console.js";
+import { acceptAndEnrol, admitMember, expectTeamKeyHeld, invite, poll, visible } from "./support/console.js";
 
 /**
  * The resettlement officer in Chromium against the real server: an operator logs a call and
@@ -43,10 +43,7 @@ describe("resettlement in the console", () => {
       await expectTeamKeyHeld(adminPage, OPERATOR.username);
       // The custodian founds the resettlement team with the first officer, who admits the second.
       await expectTeamKeyHeld(adminPage, OFFICER.username);
-      await resPage.reload();
-      await resPage.getByRole("link", { name: uk.nav.admissions, exact: true }).click();
-      await resPage.locator(`[data-testid=admission-row][data-username="${OFFICER2.username}"]`).getByTestId("admission-admit").click();
-      await visible(resPage.getByTestId("admission-done"));
+      await admitMember(resPage, OFFICER2.username);
 
       // The operator logs a call; the new case goes to the resettlement team and its first officer.
       await opPage.getByRole("link", { name: uk.nav.calls, exact: true }).click();

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
 import { browserSuite, screenshot } from "./support/browser.js";
-import { acceptAndEnrol, expectTeamKeyHeld, invite, poll, visible } from "./support/console.js";
+import { admitMember, expectTeamKeyHeld, poll, staffUp, visible } from "./support/console.js";
 
 /**
  * A reward under law 7229 in Chromium against the real server: the operator logs a call and hands
@@ -22,13 +22,6 @@ type Who = keyof typeof people;
 const HALF_MILLION = /500\s000,00/u;
 // A photo of a few bytes behind a JPEG header; its Cyrillic name crosses the X-File-Name encoding.
 const PHOTO = { name: "борт-59489617.jpg", mimeType: "image/jpeg", buffer: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0xff, 0xd9]) };
-
-async function admit(page: Page, username: string) {
-  await page.reload();
-  await page.getByRole("link", { name: uk.nav.admissions, exact: true }).click();
-  await page.locator(`[data-testid=admission-row][data-username="${username}"]`).getByTestId("admission-admit").click();
-  await visible(page.getByTestId("admission-done"));
-}
 
 async function openClaim(page: Page, staffUrl: string) {
   await page.goto(`${staffUrl}/console/rewards`);
@@ -49,19 +42,12 @@ describe("rewards in the console", () => {
     for (const k of Object.keys(people) as Who[]) pages[k] = await (await context()).newPage();
     const { admin, operator, ro1, ro2, ro3 } = pages;
     try {
-      await admin.goto(suite.server.firstAdminLink);
-      await acceptAndEnrol(admin, { username: people.admin, displayName: "Адміністраторка", password: PASSWORD });
+      // The custodian founds intake with the operator and rewards with the first reward officer.
       const roles = { operator: "operator", ro1: "reward_officer", ro2: "reward_officer", ro3: "reward_officer" } as const;
-      for (const k of Object.keys(roles) as (keyof typeof roles)[]) {
-        const link = await invite(admin, roles[k], people[k]);
-        await pages[k].goto(link);
-        await acceptAndEnrol(pages[k], { displayName: people[k], password: PASSWORD });
-        // The custodian founds intake with the operator and rewards with the first reward officer.
-        if (k === "operator" || k === "ro1") await expectTeamKeyHeld(admin, people[k]);
-      }
+      await staffUp(admin, suite.server.firstAdminLink, { admin: { username: people.admin, displayName: "Адміністраторка" }, password: PASSWORD, pages, roles, names: people, founders: ["operator", "ro1"] });
       // The founding reward officer admits the other two.
-      await admit(ro1, people.ro2);
-      await admit(ro1, people.ro3);
+      await admitMember(ro1, people.ro2);
+      await admitMember(ro1, people.ro3);
       await expectTeamKeyHeld(admin, people.ro3);
 
       // The operator logs the call and hands the case to the rewards team.

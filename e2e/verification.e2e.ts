@@ -3,7 +3,7 @@ import type { Page } from "playwright-core";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
 import { browserSuite, screenshot } from "./support/browser.js";
 import { submitWebRequest } from "./support/applicant.js";
-import { acceptAndEnrol, expectTeamKeyHeld, invite, poll, visible } from "./support/console.js";
+import { admitMember, expectTeamKeyHeld, poll, staffUp, visible } from "./support/console.js";
 
 /**
  * Verification in Chromium against the real server (issue 11): the operator hands a preliminary
@@ -46,21 +46,11 @@ describe("verification in the console", () => {
     const pages = {} as Record<keyof typeof people, Page>;
     for (const k of Object.keys(people) as (keyof typeof people)[]) pages[k] = await (await context()).newPage();
     const { admin, operator, ver1, ver2, supervisor } = pages;
-    await admin.goto(suite.server.firstAdminLink);
-    await acceptAndEnrol(admin, { username: people.admin, displayName: "Адміністраторка", password: PASSWORD });
+    // The custodian founds intake with the operator and verification with the first verifier.
     const roles = { operator: "operator", ver1: "verifier", ver2: "verifier", supervisor: "supervisor" } as const;
-    for (const k of Object.keys(roles) as (keyof typeof roles)[]) {
-      const link = await invite(admin, roles[k], people[k]);
-      await pages[k].goto(link);
-      await acceptAndEnrol(pages[k], { displayName: people[k], password: PASSWORD });
-      // The custodian founds intake with the operator and verification with the first verifier.
-      if (k === "operator" || k === "ver1") await expectTeamKeyHeld(admin, people[k]);
-    }
+    await staffUp(admin, suite.server.firstAdminLink, { admin: { username: people.admin, displayName: "Адміністраторка" }, password: PASSWORD, pages, roles, names: people, founders: ["operator", "ver1"] });
     // The founding verifier admits the second.
-    await ver1.reload();
-    await ver1.getByRole("link", { name: uk.nav.admissions, exact: true }).click();
-    await ver1.locator(`[data-testid=admission-row][data-username="${people.ver2}"]`).getByTestId("admission-admit").click();
-    await visible(ver1.getByTestId("admission-done"));
+    await admitMember(ver1, people.ver2);
     await expectTeamKeyHeld(admin, people.ver2);
 
     // The request arrives; the operator takes it to a preliminary surrender and hands it over.

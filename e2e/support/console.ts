@@ -53,3 +53,31 @@ export async function expectTeamKeyHeld(adminPage: Page, username: string) {
   await visible(member);
   await poll(() => member.getByText(uk.teams.pending).count()).toBe(0);
 }
+
+/** A member of a team admits a newcomer to it on the admissions page (the second pair of eyes). */
+export async function admitMember(page: Page, username: string) {
+  await page.reload();
+  await page.getByRole("link", { name: uk.nav.admissions, exact: true }).click();
+  await page.locator(`[data-testid=admission-row][data-username="${username}"]`).getByTestId("admission-admit").click();
+  await visible(page.getByTestId("admission-done"));
+}
+
+/**
+ * The staffing every capability's browser test starts with: the first administrator enrols from
+ * his link, invites each person with his role, each enrols on his own page; the founders (the first
+ * member of each team, whom the custodian admits) are checked to hold their team key.
+ */
+export async function staffUp<K extends string>(
+  admin: Page,
+  firstAdminLink: string,
+  who: { admin: { username: string; displayName: string }; password: string; pages: Record<K, Page>; roles: Record<K, keyof typeof uk.roles>; names: Record<K, string>; founders: K[] },
+) {
+  await admin.goto(firstAdminLink);
+  await acceptAndEnrol(admin, { ...who.admin, password: who.password });
+  for (const k of Object.keys(who.roles) as K[]) {
+    const link = await invite(admin, who.roles[k], who.names[k]);
+    await who.pages[k].goto(link);
+    await acceptAndEnrol(who.pages[k], { displayName: who.names[k], password: who.password });
+    if (who.founders.includes(k)) await expectTeamKeyHeld(admin, who.names[k]);
+  }
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, desc, eq, inArray, lt, notInArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, lt, notInArray } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import type { Tx } from "../audit/log.js";
 import { cases, messages } from "../db/schema.js";
@@ -26,16 +26,44 @@ export interface OpenedCase {
  */
 export async function readThread(ctx: AppContext, caseId: string, caseKey: Buffer, casePublicKey: Buffer | null): Promise<OpenedCase["messages"]> {
   const rows = await ctx.db.select().from(messages).where(eq(messages.caseId, caseId)).orderBy(asc(messages.seq));
-  return openMessages(ctx, caseId, caseKey, casePublicKey, rows, (m, body) => ({
-    id: m.id,
-    direction: m.direction,
-    channel: m.channel,
-    authorUserId: m.authorUserId,
-    body,
-    createdAt: m.createdAt,
-    deliveryState: m.deliveryState,
-    replacesId: m.replacesId,
-  }));
+  const sealed: { id: string; text: string }[] = [];
+  const opened = await openMessages(ctx, caseId, caseKey, casePublicKey, rows, (m, body) => {
+    if (m.sealedKey) sealed.push({ id: m.id, text: body });
+    return {
+      id: m.id,
+      direction: m.direction,
+      channel: m.channel,
+      authorUserId: m.authorUserId,
+      body,
+      createdAt: m.createdAt,
+      deliveryState: m.deliveryState,
+      replacesId: m.replacesId,
+    };
+  });
+  if (sealed.length) await resealUnderCaseKey(ctx, caseId, caseKey, sealed);
+  return opened;
+}
+
+/**
+ * A channel writes a message without the case key: a one-off key sealed to the case's public key,
+ * which costs a public-key open on every read (a thread of 200 such messages took 33-89 ms to
+ * open). The first staff member to read them holds the case key, so each is re-encrypted under it
+ * there and then, and later opens are AEAD only. Nothing is lost to anyone: whoever can open the
+ * sealed key holds the case key. Best effort: a failure leaves the row as it was, still readable.
+ */
+async function resealUnderCaseKey(ctx: AppContext, caseId: string, caseKey: Buffer, sealed: { id: string; text: string }[]): Promise<void> {
+  try {
+    await ctx.db.transaction(async (tx) => {
+      for (const m of sealed) {
+        await tx
+          .update(messages)
+          .set({ body: encryptField(caseKey, messageContext(caseId, m.id), m.text), sealedKey: null })
+          .where(and(eq(messages.id, m.id), eq(messages.caseId, caseId), isNotNull(messages.sealedKey)));
+      }
+    });
+  } catch (err) {
+    ctx.log.warn({ err: (err as Error).name, count: sealed.length }, "re-sealing channel messages under the case key failed; they stay sealed");
+  }
 }
 
 /** One page of the applicant-visible thread: the newest `limit` messages before `beforeSeq`, in arrival order. */
