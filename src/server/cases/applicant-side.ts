@@ -1,6 +1,7 @@
 import type { AppContext } from "../context.js";
 import type { Tx } from "../audit/log.js";
 import type { Db } from "../db/index.js";
+import { plugPoint } from "../plug-point.js";
 
 /** The channel on which the applicant confirmed his instructions. */
 export type ConfirmVia = "telegram" | "whatsapp" | "web";
@@ -24,14 +25,7 @@ export interface ApplicantSide {
   heldMessageIds(db: Pick<Db, "select">, caseId: string): Promise<string[]>;
 }
 
-let side: ApplicantSide | null = null;
-
-export function useApplicantSide(s: ApplicantSide): void {
-  side = s;
-}
-
-/** The applicant side in use; without one a confirmation would be taken for a plain message, so it is refused. */
-export function applicantSide(): ApplicantSide {
-  if (!side) throw new Error("no applicant side: open the context through services.ts");
-  return side;
-}
+const slot = plugPoint<ApplicantSide>("applicant side");
+export const useApplicantSide = slot.use;
+/** The applicant side in use; unplugged, a confirmation would pass for a plain message, so it throws. */
+export const applicantSide = slot.get;

@@ -1,5 +1,6 @@
 import type { AppContext } from "../context.js";
 import type { Tx } from "../audit/log.js";
+import { plugPoint } from "../plug-point.js";
 
 /**
  * How a staff reply leaves on the applicant's channel. The channels capability provides it
@@ -23,14 +24,7 @@ export interface ReplyDispatch {
   wake(): void;
 }
 
-let dispatch: ReplyDispatch | null = null;
-
-export function useReplyDispatch(d: ReplyDispatch): void {
-  dispatch = d;
-}
-
-/** The dispatch in use; a reply with nowhere to go is refused rather than silently kept. */
-export function replyDispatch(): ReplyDispatch {
-  if (!dispatch) throw new Error("no reply dispatch: open the context through services.ts");
-  return dispatch;
-}
+const slot = plugPoint<ReplyDispatch>("reply dispatch");
+export const useReplyDispatch = slot.use;
+/** The dispatch in use (plugged in at start-up). */
+export const replyDispatch = slot.get;

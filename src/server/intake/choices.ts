@@ -1,5 +1,6 @@
 import type { AppContext } from "../context.js";
 import { EQUIPMENT } from "../../shared/questionnaire.js";
+import { plugPoint } from "../plug-point.js";
 
 /**
  * The fixed choices of the request form. Labels are in the catalogs (i18n/*.json, under
@@ -24,15 +25,13 @@ export interface RewardSchedule {
 
 /** Where the version of the schedule in force on a day (YYYY-MM-DD) is read. */
 export type ScheduleSource = (ctx: Pick<AppContext, "db">, day: string) => Promise<RewardSchedule>;
-let source: ScheduleSource | null = null;
 
 /**
  * The rewards capability keeps the schedule and plugs its reader in when the context opens
  * (services.ts): intake sits below the capabilities and imports none of them.
  */
-export function useScheduleSource(s: ScheduleSource): void {
-  source = s;
-}
+const source = plugPoint<ScheduleSource>("reward schedule source");
+export const useScheduleSource = source.use;
 
 /**
  * The reward schedule is law and changes by law. The pages show the version in force today as
@@ -40,8 +39,7 @@ export function useScheduleSource(s: ScheduleSource): void {
  * shared/data/reward-schedule.json; a new version entered and approved by two administrators).
  */
 export async function scheduleInForce(ctx: Pick<AppContext, "db" | "now">): Promise<RewardSchedule> {
-  if (!source) throw new Error("no reward schedule source: open the context through services.ts");
-  return source(ctx, ctx.now().toISOString().slice(0, 10));
+  return source.get()(ctx, ctx.now().toISOString().slice(0, 10));
 }
 
 /**
