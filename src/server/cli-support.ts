@@ -1,7 +1,6 @@
 import type { Command } from "commander";
-import { loadConfig, type ConfigFlags } from "./config.js";
+import type { ConfigFlags } from "./config.js";
 import type { AppContext } from "./context.js";
-import { openContext } from "./services.js";
 
 /** Storage flags every data command takes. */
 export function withStorage(cmd: Command): Command {
@@ -11,12 +10,9 @@ export function withStorage(cmd: Command): Command {
     .option("--key-file <file>", "server key file (env SAFE_PASSAGE_KEY_FILE, default <data-dir>/server.key)");
 }
 
-export async function withContext<T>(flags: ConfigFlags, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
-  const ctx = await openContext(loadConfig({ ...flags, logLevel: flags.logLevel ?? "warn" }));
-  try {
-    return await fn(ctx);
-  } finally {
-    await ctx.database.close();
-  }
-}
-
+/**
+ * Runs a data command on an opened context and closes it after. main.ts hands it to each
+ * capability's commands (registerXCommands(program, withContext)): opening a context plugs every
+ * capability in (services.ts), which a capability folder must not import.
+ */
+export type WithContext = <T>(flags: ConfigFlags, fn: (ctx: AppContext) => Promise<T>) => Promise<T>;

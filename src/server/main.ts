@@ -22,7 +22,17 @@ import { registerTelegramCommands } from "./channels/telegram/cli.js";
 import { registerAnalyticsCommands } from "./analytics/cli.js";
 import { registerRewardsCommands } from "./rewards/cli.js";
 
-import { withContext, withStorage } from "./cli-support.js";
+import { withStorage, type WithContext } from "./cli-support.js";
+
+/** Open the context for one data command and close it after, whatever the command does. */
+const withContext: WithContext = async (flags, fn) => {
+  const ctx = await openContext(loadConfig({ ...flags, logLevel: flags.logLevel ?? "warn" }));
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.database.close();
+  }
+};
 
 const program = new Command("safe-passage").description("Safe Passage: secure intake and case management for a safe-surrender hotline");
 
@@ -183,8 +193,8 @@ async function readNewPassword(): Promise<string> {
   return pw;
 }
 
-registerBackupCommands(program);
-registerRetentionCommands(program);
+registerBackupCommands(program, withContext);
+registerRetentionCommands(program, withContext);
 
 withStorage(program.command("demo").description("load a realistic demo hotline into an empty store: staff accounts and hundreds of cases on every channel"))
   .option("--cases <n>", "number of demo requests (default 320; 12 when SAFE_PASSAGE_ENV=test, to keep test runs quick)")
@@ -198,8 +208,8 @@ withStorage(program.command("demo").description("load a realistic demo hotline i
   );
 
 registerTelegramCommands(program);
-registerAnalyticsCommands(program);
-registerRewardsCommands(program);
+registerAnalyticsCommands(program, withContext);
+registerRewardsCommands(program, withContext);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`safe-passage: ${err.message}`);

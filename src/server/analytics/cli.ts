@@ -3,7 +3,7 @@ import { estimateImpact, ImpactInputError } from "./impact.js";
 import { readSeriesFile } from "./series-file.js";
 import { importHistory } from "./history.js";
 import { rebuildRollups } from "./rebuild.js";
-import { withContext, withStorage } from "../cli-support.js";
+import { withStorage, type WithContext } from "../cli-support.js";
 import type { ConfigFlags } from "../config.js";
 
 const wholeNumber = (flag: string) => (v: string) => {
@@ -15,7 +15,7 @@ const wholeNumber = (flag: string) => (v: string) => {
  * `analytics impact`: the event-impact estimate on any daily series, so analysts can check it
  * against published figures. Reads no database. Bad input: a clear message and exit code 2.
  */
-export function registerAnalyticsCommands(program: Command) {
+export function registerAnalyticsCommands(program: Command, withContext: WithContext) {
   const analytics = program.command("analytics").description("the numbers: estimates on any series, and the store's history");
   analytics
     .command("impact")

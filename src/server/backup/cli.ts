@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import cliProgress from "cli-progress";
-import { withContext, withStorage } from "../cli-support.js";
+import { withStorage, type WithContext } from "../cli-support.js";
 import type { ConfigFlags } from "../config.js";
 import { generateBackupRecipient } from "../crypto/archive.js";
 import { keyPairFromPrivateKey, PUBLIC_KEY_BYTES, type KeyPair } from "../crypto/box.js";
@@ -44,7 +44,7 @@ const fail = (err: unknown) => {
  * `backup` (an encrypted archive, sealed to a key kept offline), `backup verify`, `backup keygen`,
  * `backup copy` (the store's own raw copy, for its own tools) and `restore`.
  */
-export function registerBackupCommands(program: Command) {
+export function registerBackupCommands(program: Command, withContext: WithContext) {
   const backup = program.command("backup").description("encrypted backups: an archive only the offline backup key opens");
   withStorage(backup.command("create", { isDefault: true }).description("write one encrypted archive of the store and its attachments (the key file is never in it)"))
     .requiredOption("--out <file>", "the archive to write (a new file; FILE.sha256 is written beside it)")

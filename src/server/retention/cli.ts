@@ -1,9 +1,9 @@
 import type { Command } from "commander";
 import type { ConfigFlags } from "../config.js";
-import { withContext, withStorage } from "../cli-support.js";
+import { withStorage, type WithContext } from "../cli-support.js";
 import { runRetention } from "./run.js";
 
-export function registerRetentionCommands(program: Command) {
+export function registerRetentionCommands(program: Command, withContext: WithContext) {
   const retention = program.command("retention").description("retention of case data");
   withStorage(retention.command("run").description("purge what the retention rules say is due (crypto-shredding); --dry-run only lists it"))
     .option("--dry-run", "list what is due without purging anything")
