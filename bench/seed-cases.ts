@@ -79,17 +79,17 @@ export async function seedCases(ctx: AppContext, count: number, opts: { assignTo
   const known: KnownApplicant[] = [];
   const picks = await ctx.db.select({ id: cases.id }).from(cases).where(eq(cases.teamId, "intake")).limit(opts.known ?? 1000);
   const rows: { caseId: string; kind: string; value: string }[] = [];
-  picks.forEach((p, i) => {
+  for (const [i, p] of picks.entries()) {
     // Letters, not digits: names are normalised to letters, and each known surname must be unique.
     const surname = `Бенчмарк${[...String(i)].map((d) => "абвгдежзик"[Number(d)]).join("")}`;
     const person = { name: `${surname} Иван Петрович`, phone: `+7 900 ${String(i).padStart(7, "0")}` };
     known.push(person);
-    rows.push(...blindIndexRows(ctx, p.id, { name: person.name, phone: person.phone }));
-  });
+    rows.push(...(await blindIndexRows(ctx, p.id, { name: person.name, phone: person.phone })));
+  }
   for (let i = 0; i < rows.length; i += 2000) await ctx.db.insert(blindIndexes).values(rows.slice(i, i + 2000)).onConflictDoNothing();
   // Lopsided data: `shared` intake cases that all carry the same name, phone, Telegram and service number.
   if (opts.shared) {
-    const values = blindIndexRows(ctx, "00000000-0000-0000-0000-000000000000", SHARED_APPLICANT);
+    const values = await blindIndexRows(ctx, "00000000-0000-0000-0000-000000000000", SHARED_APPLICANT);
     const tuples = values.map((v) => `('${v.kind}', '${v.value}')`).join(", ");
     await exec(`INSERT INTO blind_indexes (case_id, kind, value)
       SELECT c.id, k.kind, k.value FROM (SELECT id FROM cases WHERE team_id = 'intake' ORDER BY md5(id::text) LIMIT ${Math.trunc(opts.shared)}) c CROSS JOIN (VALUES ${tuples}) AS k(kind, value)

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { sql } from "drizzle-orm";
-import type { PGlite } from "@electric-sql/pglite";
+import type { EmbeddedClient } from "../db/embedded-client.js";
 import type { Tx } from "../audit/log.js";
 import type { AppContext } from "../context.js";
 
@@ -87,7 +87,7 @@ export class CaseEventBus {
   private async listen(): Promise<void> {
     if (this.stopped) return;
     if (this.ctx.database.kind === "pglite") {
-      const client = (this.ctx.db as unknown as { $client: PGlite }).$client;
+      const client = (this.ctx.db as unknown as { $client: EmbeddedClient }).$client;
       const off = await client.listen(CASE_EVENTS_CHANNEL, this.deliver);
       this.unlisten = () => off();
       return;

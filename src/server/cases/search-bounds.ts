@@ -5,9 +5,10 @@ import { rowsOf } from "../db/index.js";
 import { AppError } from "../errors.js";
 
 /**
- * The bounds that keep one staff search from holding the process (issue 17). With the embedded
- * store the database runs inside the server: one long query holds every other query, the
- * applicant site's included. So a search never asks the planner for an unbounded set:
+ * The bounds that keep one staff search from holding the database (issue 17). The embedded store
+ * runs in a thread of its own (db/embedded-client.ts), so a query no longer stops the server's
+ * other requests, but it has one connection: one long query still makes every other query wait,
+ * the applicant site's included. So a search never asks the planner for an unbounded set:
  *  - each identifying criterion reads at most CANDIDATE_BOUND + 1 case ids from its blind index
  *    (an index range read, LIMITed), and the search works on the smallest such set;
  *  - a search by state, channel, team or dates alone walks an index in order and counts at most

@@ -4,7 +4,7 @@ import { rowsOf } from "../db/index.js";
 import type { AppContext } from "../context.js";
 import { cases, users } from "../db/schema.js";
 import { boundedSearch, candidateIds, carrying, COUNT_BOUND, type SearchBudget } from "./search-bounds.js";
-import { blindIndex, nameTokenIndexes, type BlindIndexKind } from "../crypto/blind-index.js";
+import { blindIndex, blindIndexAsync, nameTokenIndexes, type BlindIndexKind } from "../crypto/blind-index.js";
 import { nameTokens } from "../crypto/normalise.js";
 import { receiptLookupKey, verifyReceiptCandidates } from "../crypto/receipt.js";
 import { appendAudit } from "../audit/log.js";
@@ -146,12 +146,20 @@ export async function searchCases(ctx: AppContext, user: SessionUser, q: SearchI
   const none = (c: Criterion | null) => (c ? (criteria.push(c), false) : true);
   let nothing = false;
   if (q.name) nothing ||= none(byName(key, q.name));
-  if (q.phone) nothing ||= none(anyOf([{ kind: "phone", value: blindIndex(key, "phone", q.phone) }, { kind: "whatsapp", value: blindIndex(key, "whatsapp", q.phone) }]));
-  if (q.serviceNumber) nothing ||= none(anyOf([{ kind: "service_number", value: blindIndex(key, "service_number", q.serviceNumber) }]));
-  if (q.telegram) {
-    const t = q.telegram.trim();
-    nothing ||= none(anyOf([{ kind: "telegram_username", value: blindIndex(key, "telegram_username", t) }, { kind: "telegram_id", value: /^\d+$/.test(t) ? blindIndex(key, "telegram_id", t) : null }]));
-  }
+  // Phone, Telegram and service number are slow indexes (an Argon2id run each): computed side by
+  // side on libuv's threads, so a search never holds the event loop (and the applicant site) for them.
+  const slow = (kind: BlindIndexKind, value: string | undefined) => (value ? blindIndexAsync(key, kind, value) : Promise.resolve(null));
+  const t = q.telegram?.trim();
+  const [phone, whatsapp, serviceNumber, tgUser, tgId] = await Promise.all([
+    slow("phone", q.phone),
+    slow("whatsapp", q.phone),
+    slow("service_number", q.serviceNumber),
+    slow("telegram_username", t),
+    t && /^\d+$/.test(t) ? slow("telegram_id", t) : null,
+  ]);
+  if (q.phone) nothing ||= none(anyOf([{ kind: "phone", value: phone }, { kind: "whatsapp", value: whatsapp }]));
+  if (q.serviceNumber) nothing ||= none(anyOf([{ kind: "service_number", value: serviceNumber }]));
+  if (q.telegram) nothing ||= none(anyOf([{ kind: "telegram_username", value: tgUser }, { kind: "telegram_id", value: tgId }]));
   const where: (SQL | undefined)[] = [caseScope(user)];
   if (q.state) where.push(eq(cases.state, q.state));
   if (q.channel) where.push(eq(cases.channel, q.channel));

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
@@ -11,7 +11,8 @@ import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import pg from "pg";
 import * as schema from "./schema.js";
-import { DURABLE_START_PARAMS, DurableNodeFS, fsyncTree } from "./durable-fs.js";
+import { DURABLE_START_PARAMS } from "./durable-fs.js";
+import { EmbeddedClient } from "./embedded-client.js";
 import { lockDataDir } from "./dir-lock.js";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -51,41 +52,37 @@ export async function openDatabase(opts: { databaseUrl?: string; dbDir: string }
 async function openEmbedded(dbDir: string): Promise<Database> {
   const release = lockDataDir(path.dirname(dbDir));
   try {
-    const fresh = !fs.existsSync(path.join(dbDir, "PG_VERSION"));
-    const durableFs = new DurableNodeFS(dbDir);
-    const client = await PGlite.create({ fs: durableFs, startParams: DURABLE_START_PARAMS });
-    // A fresh cluster is unpacked by PGlite without fsync; make it durable once, before any commit.
-    if (fresh) fsyncTree(dbDir);
+    const client = await EmbeddedClient.start({ dbDir, startParams: DURABLE_START_PARAMS });
     const executeSql: ExecuteSql = async (text, values) => {
       if (!values || values.length === 0) {
         // pg-boss and migrations send multi-statement scripts; only exec() runs those.
-        const results = await client.exec(text);
-        return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
+        const results = (await client.exec(text)) as { rows: Record<string, unknown>[] }[];
+        return { rows: results.at(-1)?.rows ?? [] };
       }
-      const r = await client.query(text, values);
-      return { rows: r.rows as Record<string, unknown>[] };
+      const r = (await client.query(text, values)) as { rows: Record<string, unknown>[] };
+      return { rows: r.rows };
     };
     let closed = false;
     return {
       kind: "pglite",
-      db: drizzlePglite(client, { schema }) as unknown as Db,
+      // Drizzle's PGlite driver calls only query, exec and transaction, which the client serves.
+      db: drizzlePglite(client as unknown as PGlite, { schema }) as unknown as Db,
       executeSql,
-      fsyncCalls: () => durableFs.fsyncCalls,
+      fsyncCalls: () => client.fsyncCalls,
       checkpoint: async () => {
         await client.exec("CHECKPOINT");
       },
       backupTo: async (dir) => {
         // PGlite's own dump of the data directory, taken inside the engine: consistent, uncompressed.
-        const tar = await client.dumpDataDir("none");
+        const tar = await client.dumpDataDir();
         const file = path.join(dir, "db.tar");
-        fs.writeFileSync(file, Buffer.from(await tar.arrayBuffer()), { mode: 0o600 });
+        fs.writeFileSync(file, tar, { mode: 0o600 });
         return file;
       },
       close: async () => {
         if (closed) return;
         closed = true;
         try {
-          await client.exec("CHECKPOINT");
           await client.close();
         } finally {
           release();

@@ -86,13 +86,13 @@ export async function saveRecord(ctx: AppContext, session: StaffSession, caseId:
       if (row.state === "merged") throw new AppError("conflict", "this case was merged into another; write there");
       const ciphertext = sealRecord(caseKey, caseId, record);
       const complete = art17Complete(record);
+      // The register finds him by the name he gave the registrar too, not only the intake's (blind indexes, never the name).
+      const name = [values.surname, values.first_names].filter(Boolean).join(" ");
+      const indexes = name ? await blindIndexRows(ctx, caseId, { name }) : [];
       await ctx.db.transaction(async (tx) => {
         const set = { ciphertext, art17Complete: complete, arrivalDate: values.arrival_date ?? null, updatedAt: ctx.now(), updatedBy: session.user.id };
         await tx.insert(powRecords).values({ caseId, ...set }).onConflictDoUpdate({ target: powRecords.caseId, set });
         if (values.arrival_date) await openCardFor(tx, caseId, "arrival", values.arrival_date);
-        // The register finds him by the name he gave the registrar too, not only the intake's (blind indexes, never the name).
-        const name = [values.surname, values.first_names].filter(Boolean).join(" ");
-        const indexes = name ? blindIndexRows(ctx, caseId, { name }) : [];
         if (indexes.length) await tx.insert(blindIndexes).values(indexes).onConflictDoNothing();
         await recordChange(ctx, tx, { actorId: session.user.id, action: "pow.record_written", caseId, details: { fields: Object.keys(values).sort().join(","), confirmed: record.confirmed.join(","), art17: complete }, notify: "case.updated", event: { kind: "pow.record_written" } });
       });

@@ -1,0 +1,176 @@
+import { Worker } from "node:worker_threads";
+import type { EmbeddedReply, EmbeddedRequest, EmbeddedStart, ErrorShape } from "./embedded-protocol.js";
+
+/** What Drizzle's PGlite driver calls on its client (a query with its options, a script, a transaction). */
+export interface QueryOptions {
+  rowMode?: "array" | "object";
+  parsers?: Record<number, unknown>;
+}
+export interface EmbeddedQueries {
+  query(sql: string, params?: unknown[], opts?: QueryOptions): Promise<unknown>;
+  exec(sql: string): Promise<unknown>;
+}
+
+// Distributive Omit: each request kind without the id the client adds.
+type Call = EmbeddedRequest extends infer R ? (R extends EmbeddedRequest ? Omit<R, "id"> : never) : never;
+
+function errorFrom(shape: ErrorShape): Error {
+  const err = new Error(shape.message);
+  err.name = shape.name;
+  return Object.assign(err, shape);
+}
+
+/**
+ * The server's side of the embedded database, which runs PGlite in a thread of its own
+ * (embedded-worker.ts), so a long query no longer stops this thread's other requests.
+ *
+ * It keeps PGlite's own rule of one connection: one statement at a time, and a transaction holds
+ * the connection from BEGIN to COMMIT/ROLLBACK, other callers waiting their turn (as PGlite's
+ * mutex made them wait before). The worker is referenced only while a call is out, so an idle
+ * database never keeps the process alive on its own, and a call in flight always does.
+ */
+export class EmbeddedClient implements EmbeddedQueries {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly listeners = new Map<string, Set<(payload: string) => void>>();
+  private turn: Promise<unknown> = Promise.resolve();
+  private stopped: Error | null = null;
+  private fsyncs = 0;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on("message", (msg: EmbeddedReply) => this.receive(msg));
+    worker.on("error", (err) => this.stop(new Error(`the embedded database thread failed: ${err.message}`)));
+    worker.on("exit", (code) => this.stop(new Error(`the embedded database thread ended (exit ${code})`)));
+    worker.unref();
+  }
+
+  static async start(start: EmbeddedStart): Promise<EmbeddedClient> {
+    const worker = import.meta.url.endsWith(".ts")
+      ? // From source (tests, tsx) the worker is TypeScript too: register tsx's loader in it first.
+        new Worker(`import("tsx/esm/api").then((t) => t.register()).then(() => import(${JSON.stringify(new URL("./embedded-worker.ts", import.meta.url).href)}))`, { eval: true, workerData: start })
+      : new Worker(new URL("./embedded-worker.js", import.meta.url), { workerData: start });
+    await new Promise<void>((resolve, reject) => {
+      const onExit = (code: number) => reject(new Error(`the embedded database thread ended before it was ready (exit ${code})`));
+      worker.once("exit", onExit);
+      worker.once("error", reject);
+      worker.once("message", (msg: EmbeddedReply) => {
+        worker.off("exit", onExit);
+        worker.off("error", reject);
+        if (msg.kind === "ready") resolve();
+        else if (msg.kind === "start-failed") reject(errorFrom(msg.error));
+        else reject(new Error(`the embedded database thread sent ${msg.kind} before it was ready`));
+      });
+    });
+    return new EmbeddedClient(worker);
+  }
+
+  /** fsync calls made by the durable file layer so far (as of the last answer). */
+  get fsyncCalls(): number {
+    return this.fsyncs;
+  }
+
+  query(sql: string, params: unknown[] = [], opts: QueryOptions = {}): Promise<unknown> {
+    return this.inTurn(() => this.rawQuery(sql, params, opts));
+  }
+
+  exec(sql: string): Promise<unknown> {
+    return this.inTurn(() => this.call({ op: "exec", sql }));
+  }
+
+  /** BEGIN … COMMIT on the one connection; `fn`'s queries run inside the turn, everyone else's after it. */
+  transaction<T>(fn: (tx: EmbeddedQueries) => Promise<T>): Promise<T> {
+    return this.inTurn(async () => {
+      await this.call({ op: "exec", sql: "BEGIN" });
+      let open = true;
+      const tx: EmbeddedQueries = {
+        query: (sql, params = [], opts = {}) => (open ? this.rawQuery(sql, params, opts) : Promise.reject(new Error("Transaction is closed"))),
+        exec: (sql) => (open ? this.call({ op: "exec", sql }) : Promise.reject(new Error("Transaction is closed"))),
+      };
+      try {
+        const result = await fn(tx);
+        await this.call({ op: "exec", sql: "COMMIT" });
+        return result;
+      } catch (err) {
+        await this.call({ op: "exec", sql: "ROLLBACK" }).catch(() => {});
+        throw err;
+      } finally {
+        open = false;
+      }
+    });
+  }
+
+  /** LISTEN on the embedded connection; the returned function stops it. */
+  async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+    let set = this.listeners.get(channel);
+    if (!set) {
+      this.listeners.set(channel, (set = new Set()));
+      await this.inTurn(() => this.call({ op: "listen", channel }));
+    }
+    set.add(onPayload);
+    return async () => {
+      set.delete(onPayload);
+      if (set.size === 0 && this.listeners.get(channel) === set) {
+        this.listeners.delete(channel);
+        if (!this.stopped) await this.inTurn(() => this.call({ op: "unlisten", channel }));
+      }
+    };
+  }
+
+  /** PGlite's own uncompressed tar of its data directory, taken inside the engine. */
+  async dumpDataDir(): Promise<Buffer> {
+    const buf = (await this.inTurn(() => this.call({ op: "dump" }))) as ArrayBuffer;
+    return Buffer.from(buf);
+  }
+
+  /** CHECKPOINT, close PGlite, and let the thread end. */
+  async close(): Promise<void> {
+    if (this.stopped) return;
+    await this.inTurn(() => this.call({ op: "close" }));
+    this.stop(new Error("the embedded database is closed"));
+    await this.worker.terminate();
+  }
+
+  private rawQuery(sql: string, params: unknown[], opts: QueryOptions): Promise<unknown> {
+    return this.call({ op: "query", sql, params, rowMode: opts.rowMode, rawTypes: Object.keys(opts.parsers ?? {}).map(Number) });
+  }
+
+  /** One caller at a time, in the order they came; a failure does not stop the next. */
+  private inTurn<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(fn, fn);
+    this.turn = run.catch(() => {});
+    return run;
+  }
+
+  private call(req: Call): Promise<unknown> {
+    if (this.stopped) return Promise.reject(this.stopped);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      if (this.pending.size === 1) this.worker.ref();
+      this.worker.postMessage({ ...req, id } as EmbeddedRequest);
+    });
+  }
+
+  private receive(msg: EmbeddedReply) {
+    if (msg.kind === "notify") {
+      for (const l of this.listeners.get(msg.channel) ?? []) l(msg.payload);
+      return;
+    }
+    if (msg.kind !== "result" && msg.kind !== "failed") return;
+    this.fsyncs = msg.fsyncCalls;
+    const p = this.pending.get(msg.id);
+    if (!p) return;
+    this.pending.delete(msg.id);
+    if (this.pending.size === 0) this.worker.unref();
+    if (msg.kind === "result") p.resolve(msg.result);
+    else p.reject(errorFrom(msg.error));
+  }
+
+  private stop(reason: Error) {
+    if (this.stopped) return;
+    this.stopped = reason;
+    for (const p of this.pending.values()) p.reject(reason);
+    this.pending.clear();
+    this.worker.unref();
+  }
+}

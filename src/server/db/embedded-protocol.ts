@@ -1,0 +1,26 @@
+/**
+ * The messages between the server and the thread that runs the embedded database
+ * (embedded-client.ts on the server's side, embedded-worker.ts on the other).
+ */
+export type EmbeddedRequest =
+  | { id: number; op: "query"; sql: string; params: unknown[]; rowMode?: "array" | "object"; rawTypes: number[] }
+  | { id: number; op: "exec"; sql: string }
+  | { id: number; op: "listen" | "unlisten"; channel: string }
+  | { id: number; op: "dump" }
+  | { id: number; op: "close" };
+
+/** PostgreSQL's error fields that callers read (the SQLSTATE above all); never the query or its values. */
+export const ERROR_FIELDS = ["code", "severity", "detail", "hint", "position", "where", "schema", "table", "column", "dataType", "constraint", "routine"] as const;
+export type ErrorShape = { name: string; message: string } & Partial<Record<(typeof ERROR_FIELDS)[number], unknown>>;
+
+export type EmbeddedReply =
+  | { kind: "ready"; fsyncCalls: number }
+  | { kind: "start-failed"; error: ErrorShape }
+  | { kind: "result"; id: number; result: unknown; fsyncCalls: number }
+  | { kind: "failed"; id: number; error: ErrorShape; fsyncCalls: number }
+  | { kind: "notify"; channel: string; payload: string };
+
+export interface EmbeddedStart {
+  dbDir: string;
+  startParams: string[];
+}

@@ -1,0 +1,81 @@
+import { parentPort, workerData } from "node:worker_threads";
+import fs from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { DurableNodeFS, fsyncTree } from "./durable-fs.js";
+import { ERROR_FIELDS, type EmbeddedReply, type EmbeddedRequest, type EmbeddedStart, type ErrorShape } from "./embedded-protocol.js";
+
+/**
+ * The embedded database's own thread. PGlite is PostgreSQL compiled to WebAssembly, and a query
+ * runs synchronously in the thread that calls it: in the server's thread one long staff query
+ * held every request, the applicant site's included (issue 17). Here it holds only this thread.
+ * Queries arrive one at a time (the client keeps PGlite's single-connection order).
+ */
+const port = parentPort!;
+const start = workerData as EmbeddedStart;
+const send = (reply: EmbeddedReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
+
+function shapeOf(err: unknown): ErrorShape {
+  const e = (err ?? {}) as Record<string, unknown>;
+  const shape: ErrorShape = { name: typeof e.name === "string" ? e.name : "Error", message: typeof e.message === "string" ? e.message : String(err) };
+  for (const f of ERROR_FIELDS) if (e[f] !== undefined && e[f] !== null) shape[f] = e[f];
+  return shape;
+}
+
+/** Drizzle asks for some types as PostgreSQL's text (dates, intervals); parsers are functions and cannot cross threads, so the client sends their type ids. */
+const asText = (value: string) => value;
+const parsersOf = (oids: number[]) => (oids.length ? Object.fromEntries(oids.map((o) => [o, asText])) : undefined);
+
+async function main() {
+  const fresh = !fs.existsSync(path.join(start.dbDir, "PG_VERSION"));
+  const durableFs = new DurableNodeFS(start.dbDir);
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create({ fs: durableFs, startParams: start.startParams });
+    // A fresh cluster is unpacked by PGlite without fsync; make it durable once, before any commit.
+    if (fresh) fsyncTree(start.dbDir);
+  } catch (err) {
+    send({ kind: "start-failed", error: shapeOf(err) });
+    return;
+  }
+  const listening = new Map<string, () => Promise<void>>();
+
+  async function run(req: EmbeddedRequest): Promise<{ result: unknown; transfer?: ArrayBuffer[] }> {
+    switch (req.op) {
+      case "query": {
+        const parsers = parsersOf(req.rawTypes);
+        return { result: await pg.query(req.sql, req.params, { ...(req.rowMode ? { rowMode: req.rowMode } : {}), ...(parsers ? { parsers } : {}) }) };
+      }
+      case "exec":
+        return { result: await pg.exec(req.sql) };
+      case "listen":
+        if (!listening.has(req.channel)) listening.set(req.channel, await pg.listen(req.channel, (payload) => send({ kind: "notify", channel: req.channel, payload })));
+        return { result: null };
+      case "unlisten":
+        await listening.get(req.channel)?.();
+        listening.delete(req.channel);
+        return { result: null };
+      case "dump": {
+        const buf = await (await pg.dumpDataDir("none")).arrayBuffer();
+        return { result: buf, transfer: [buf] };
+      }
+      case "close":
+        await pg.exec("CHECKPOINT");
+        await pg.close();
+        return { result: null };
+    }
+  }
+
+  port.on("message", (req: EmbeddedRequest) => {
+    run(req).then(
+      ({ result, transfer }) => {
+        send({ kind: "result", id: req.id, result, fsyncCalls: durableFs.fsyncCalls }, transfer);
+        if (req.op === "close") port.close();
+      },
+      (err: unknown) => send({ kind: "failed", id: req.id, error: shapeOf(err), fsyncCalls: durableFs.fsyncCalls }),
+    );
+  });
+  send({ kind: "ready", fsyncCalls: durableFs.fsyncCalls });
+}
+
+void main();
