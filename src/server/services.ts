@@ -9,16 +9,19 @@ import { useApplicantSide, useReplyDispatch } from "./cases/index.js";
 import { queueChannelReply, wakeOutbox } from "./channels/outbox/outbox.js";
 import { useScheduleSource } from "./intake/choices.js";
 import { operationsApplicantSide } from "./operations/applicant.js";
-import { publicScheduleInForce } from "./rewards/index.js";
+import { auditHidingOfSecretClaims, publicScheduleInForce } from "./rewards/index.js";
+import { useAuditHiding } from "./oversight/audit-query.js";
 
 /** Open the store, apply pending migrations, load keys: what every command that touches data needs. */
 export async function openContext(config: Config, opts: { migrate?: boolean } = {}): Promise<AppContext> {
   // Staff replies leave through the channels' outbox (the case core does not import channels).
   useReplyDispatch({ queue: queueChannelReply, wake: wakeOutbox });
   // The capabilities plug into the layers below them here, so those import none of them: the
-  // applicant's confirmation and /return view from operations, the public price list from rewards.
+  // applicant's confirmation and /return view from operations, the public price list and the audit log's hiding of secret claims from rewards.
   useApplicantSide(operationsApplicantSide);
   useScheduleSource((ctx, day) => publicScheduleInForce(ctx.db, day));
+  // A secret reward claim leaves no trace in the audit log's page or export for those not on it.
+  useAuditHiding(auditHidingOfSecretClaims);
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const log = createLogger({ level: config.logLevel, ...(process.env.SAFE_PASSAGE_LOG_FILE ? { destination: process.env.SAFE_PASSAGE_LOG_FILE } : {}) });
   // The key file first: one with loose permissions is refused at once, not after the migrations.

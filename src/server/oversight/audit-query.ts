@@ -3,7 +3,17 @@ import { stringify } from "csv-stringify/sync";
 import type { AppContext } from "../context.js";
 import { auditLog, cases, users } from "../db/schema.js";
 import { appendAudit } from "../audit/log.js";
+import { plugPoint } from "../plug-point.js";
 import type { AuditEntry, AuditFilter } from "../../shared/api/audit.js";
+
+/**
+ * Rows a capability keeps from a reader of the audit log (a secret reward claim's, from everyone
+ * not on it): a condition true for the rows to hide from `viewerId`. Filled at start-up
+ * (services.ts); unfilled, reading the log throws rather than show what it should not.
+ */
+export type AuditHiding = (viewerId: string) => SQL;
+const hiding = plugPoint<AuditHiding>("audit hiding rule");
+export const useAuditHiding = hiding.use;
 
 /** The conditions of the audit page's filters, shared by the page and the CSV export. */
 function filterWhere(f: AuditFilter): SQL[] {
@@ -21,8 +31,10 @@ function filterWhere(f: AuditFilter): SQL[] {
 }
 
 /** Entries matching the filters, newest first, before sequence number `before`, with actor names and case numbers. */
-export async function readAuditPage(ctx: AppContext, f: AuditFilter & { before?: number | undefined; limit: number }): Promise<{ items: AuditEntry[]; nextBefore: number | null }> {
+export async function readAuditPage(ctx: AppContext, viewerId: string, f: AuditFilter & { before?: number | undefined; limit: number }): Promise<{ items: AuditEntry[]; nextBefore: number | null }> {
   const where = filterWhere(f);
+  // coalesce: a row without a subject has a NULL test, which must keep it, not drop it.
+  where.push(sql`NOT coalesce(${hiding.get()(viewerId)}, false)`);
   if (f.before !== undefined) where.push(lt(auditLog.seq, f.before));
   const rows = await ctx.db
     .select({ entry: auditLog, actorName: users.displayName, caseNumber: cases.number })
@@ -57,19 +69,19 @@ export const CSV_MAX_ROWS = 100_000;
 export async function exportAuditCsv(ctx: AppContext, actorId: string, f: AuditFilter): Promise<AsyncGenerator<string>> {
   const filters = Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
   await ctx.db.transaction((tx) => appendAudit(tx, ctx.keys.subkey("audit"), { actorId, action: "audit.exported", subjectType: "audit", details: filters }));
-  return auditCsv(ctx, f);
+  return auditCsv(ctx, actorId, f);
 }
 
 /**
  * The filtered log as CSV, newest first, in batches (never the whole log in memory). Columns are
  * what the page shows; details stay JSON, as the server wrote them (ids and counts, no applicant data).
  */
-export async function* auditCsv(ctx: AppContext, f: AuditFilter): AsyncGenerator<string> {
+export async function* auditCsv(ctx: AppContext, viewerId: string, f: AuditFilter): AsyncGenerator<string> {
   yield stringify([["seq", "at", "actor_id", "actor_name", "action", "subject_type", "subject_id", "case_number", "details"]]);
   let before: number | undefined;
   let sent = 0;
   for (;;) {
-    const page = await readAuditPage(ctx, { ...f, before, limit: CSV_BATCH });
+    const page = await readAuditPage(ctx, viewerId, { ...f, before, limit: CSV_BATCH });
     if (page.items.length === 0) return;
     yield stringify(page.items.map((e) => [e.seq, e.at, e.actorId ?? "", e.actorName ?? "", e.action, e.subjectType ?? "", e.subjectId ?? "", e.caseNumber ?? "", JSON.stringify(e.details)]));
     sent += page.items.length;

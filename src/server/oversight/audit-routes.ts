@@ -22,7 +22,7 @@ export function registerAuditRoutes(app: BaseApp, ctx: AppContext) {
       },
     },
     async (req) => {
-      return readAuditPage(ctx, req.query);
+      return readAuditPage(ctx, staffOf(req).user.id, req.query);
     },
   );
 

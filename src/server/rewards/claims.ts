@@ -5,7 +5,7 @@ import type { Tx } from "../audit/log.js";
 import { appendAudit } from "../audit/log.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { withCaseKey } from "../cases/index.js";
-import { users } from "../db/schema.js";
+import { auditLog, users } from "../db/schema.js";
 import { operations } from "../operations/tables.js";
 import { authorize } from "../policy.js";
 import { AppError } from "../errors.js";
@@ -16,9 +16,23 @@ import { appendLedger, moneyOfOne } from "./ledger.js";
 import { itemOf, versionInForce } from "./schedule.js";
 import { rewardClaimOfficers, rewardClaims } from "./tables.js";
 
-/** Claim actions go to the audit log by ids and codes only: never a serial number, never a payee. */
-export const auditClaim = (ctx: AppContext, tx: Tx, actorId: string, action: string, claimId: string, details: Record<string, string | number | boolean | null> = {}) =>
-  appendAudit(tx, ctx.keys.subkey("audit"), { actorId, action: `reward.${action}`, subjectType: "reward_claim", subjectId: claimId, details });
+/** What a secret claim's audit rows leave out: what was brought over and what it was worth. */
+const REVEALING = new Set(["code", "amountCents"]);
+
+/**
+ * Claim actions go to the audit log by ids and codes only: never a serial number, never a payee.
+ * A secret claim's rows carry neither its equipment nor an amount (they outlive the claim, and a
+ * purge would show them), and the log hides them from readers not on it (auditHidingOfSecretClaims).
+ */
+export async function auditClaim(ctx: AppContext, tx: Tx, actorId: string, action: string, claimId: string, details: Record<string, string | number | boolean | null> = {}) {
+  const [row] = await tx.select({ secret: rewardClaims.secret }).from(rewardClaims).where(eq(rewardClaims.id, claimId));
+  const kept = row?.secret ? Object.fromEntries(Object.entries(details).filter(([k]) => !REVEALING.has(k))) : details;
+  await appendAudit(tx, ctx.keys.subkey("audit"), { actorId, action: `reward.${action}`, subjectType: "reward_claim", subjectId: claimId, details: kept });
+}
+
+/** The audit log's hiding rule for rewards: a secret claim's rows, from everyone not named on it. */
+export const auditHidingOfSecretClaims = (viewerId: string) =>
+  sql`(${auditLog.subjectType} = 'reward_claim' AND ${auditLog.subjectId} IN (SELECT ${rewardClaims.id}::text FROM ${rewardClaims} WHERE ${rewardClaims.secret} AND NOT EXISTS (SELECT 1 FROM ${rewardClaimOfficers} WHERE ${rewardClaimOfficers.claimId} = ${rewardClaims.id} AND ${rewardClaimOfficers.userId} = ${viewerId})))`;
 
 function notFuture(ctx: AppContext, day: string) {
   if (day > ctx.now().toISOString().slice(0, 10)) throw new AppError("validation_failed", "the handover day cannot be in the future", [{ path: "handedOverOn", message: "in the future" }]);
@@ -45,7 +59,7 @@ export async function createClaim(ctx: AppContext, session: StaffSession, input:
       await ctx.db.transaction(async (tx) => {
         await tx.insert(rewardClaims).values({ ...claim, operationId: input.operationId ?? null, scheduleId: version.id, equipmentCode: input.equipmentCode, handedOverOn: input.handedOverOn, state: "inspection", secret: input.secret, identifying: sealClaimField(caseKey, claim, "identifying", input.identifying), currency: version.currency, createdBy: session.user.id, createdAt: ctx.now(), updatedAt: ctx.now() });
         if (input.secret) await tx.insert(rewardClaimOfficers).values({ claimId: id, userId: session.user.id });
-        await auditClaim(ctx, tx, session.user.id, "claim_created", id, { code: input.equipmentCode, secret: input.secret });
+        await auditClaim(ctx, tx, session.user.id, "claim_created", id, { code: input.equipmentCode });
       });
       return { id };
     },

@@ -169,4 +169,37 @@ describe("secrecy of the handover", () => {
     // The one not on it cannot pay it either.
     expect((await s.ro4.request("POST", `/api/rewards/claims/${id}/payments`, { amountCents: 1, method: "cash", reference: "x", payee: { name: "x" } })).statusCode).toBe(404);
   });
+
+  it("leaves no trace in the audit log's page or export, and its rows there name neither the equipment nor an amount", async () => {
+    const other = await rewardsCase(store.ctx, s.op1);
+    const open = await inspectedClaim(s.ro1, other, { code: "combat_helicopter" });
+    const id = await inspectedClaim(s.ro1, other, { secret: true, code: "combat_aircraft" });
+    for (const who of ["ro2", "ro3"] as const) expect((await s.ro1.request("POST", `/api/rewards/claims/${id}/officers`, { userId: s[who].userId })).statusCode).toBe(204);
+    await approvedClaim(s.ro1, s.ro2, s.ro3, id);
+    const paid = await s.ro1.request("POST", `/api/rewards/claims/${id}/payments`, { amountCents: 100_000, method: "cash", reference: "К-1", payee: { name: "Получатель" } });
+    expect(paid.statusCode, paid.body).toBe(201);
+
+    // The supervisor and the administrator read the whole log: every action, and the CSV export.
+    for (const reader of [s.sup, store.admin]) {
+      const page = await reader.request("GET", "/api/audit?action=reward&limit=500");
+      expect(page.statusCode, page.body).toBe(200);
+      const subjects = page.json<{ items: { subjectId: string | null }[] }>().items.map((e) => e.subjectId);
+      expect(subjects).toContain(open); // an open claim's rows stay: the rule hides, it does not blank the log
+      expect(subjects).not.toContain(id);
+      const csv = await reader.request("GET", "/api/audit/export.csv");
+      expect(csv.statusCode).toBe(200);
+      expect(csv.body).toContain(open);
+      expect(csv.body).not.toContain(id);
+    }
+    // The rows are there (the chain is whole) but say only what was done, never what or how much.
+    const rows = await store.ctx.db.select().from(auditLog).where(eq(auditLog.subjectId, id));
+    expect(rows.map((r) => r.action)).toEqual(expect.arrayContaining(["reward.claim_created", "reward.claim_approved", "reward.ledger_payment"]));
+    for (const r of rows) {
+      const details = JSON.stringify(r.details);
+      expect(details).not.toContain("combat_aircraft");
+      expect(details).not.toContain("amountCents");
+      expect(details).not.toContain("secret");
+    }
+    expect((await store.admin.request("GET", "/api/audit/verify")).json().ok).toBe(true);
+  });
 });
