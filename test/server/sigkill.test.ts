@@ -2,12 +2,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Secret } from "otpauth";
 import { inArray } from "drizzle-orm";
-import { startServerProcess, type ServerProcess } from "../support/server-process.js";
+import { firstAdminOverHttp, postAsStaff as post, startServerProcess } from "../support/server-process.js";
 import { freshPostgresDatabase, onPostgres } from "../support/store.js";
-import { TEST_PASSWORD } from "../support/staff.js";
-import { totpCodeAt } from "../../src/server/auth/totp.js";
 import { openDatabase } from "../../src/server/db/index.js";
 import { setupTokens } from "../../src/server/db/schema.js";
 import { verifyAuditChain } from "../../src/server/audit/log.js";
@@ -20,29 +17,6 @@ afterAll(async () => {
   await pg?.drop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function post(server: ServerProcess, url: string, session: { cookie: string; csrf: string } | null, body: unknown) {
-  return fetch(`${server.staffUrl}${url}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(session ? { cookie: `sp_staff=${session.cookie}`, "x-csrf-token": session.csrf } : {}) },
-    body: JSON.stringify(body),
-  });
-}
-const cookieOf = (r: Response) => /sp_staff=([^;]+)/.exec(r.headers.get("set-cookie") ?? "")![1]!;
-
-/** First admin through the real HTTP path; the session is durable, so it outlives every restart. */
-async function setUpAdmin(server: ServerProcess) {
-  // The link is printed once the listeners are up, which may be a moment after /readyz answers.
-  for (let i = 0; i < 100 && !/#token=/.test(server.stdout()); i++) await new Promise((r) => setTimeout(r, 100));
-  const token = /#token=([A-Za-z0-9_-]+)/.exec(server.stdout())![1];
-  const accept = await post(server, "/api/setup/accept", null, { token, username: "admin", displayName: "Admin", password: TEST_PASSWORD });
-  const enrol = { cookie: cookieOf(accept), csrf: ((await accept.json()) as { csrfToken: string }).csrfToken };
-  const begin = (await (await post(server, "/api/auth/totp/begin", enrol, {})).json()) as { secret: string };
-  const secret = Buffer.from(Secret.fromBase32(begin.secret).bytes);
-  const confirm = await post(server, "/api/auth/totp/confirm", enrol, { code: totpCodeAt(secret, new Date()) });
-  expect(confirm.status).toBe(200);
-  return { cookie: cookieOf(confirm), csrf: ((await confirm.json()) as { csrfToken: string }).csrfToken };
-}
 
 /**
  * On both stores: the embedded one (whose fsync path Safe Passage patches, db/durable-fs.ts) and
@@ -58,7 +32,7 @@ describe(`SIGKILL during a stream of acknowledged writes (${onPostgres() ? "Post
     const env: Record<string, string> = { SAFE_PASSAGE_DATA: dataDir, SAFE_PASSAGE_ENV: "development", ...(pg ? { DATABASE_URL: pg.url } : {}) };
     for (let round = 0; round < ROUNDS; round++) {
       const server = await startServerProcess(env);
-      session ??= await setUpAdmin(server);
+      session ??= await firstAdminOverHttp(server);
       // Four writers in parallel; a write counts only once its 201 has arrived.
       let killed = false;
       const writer = async () => {

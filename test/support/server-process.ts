@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
+import { Secret } from "otpauth";
+import { totpCodeAt } from "../../src/server/auth/totp.js";
+import { TEST_PASSWORD } from "./staff.js";
 
 /** A free TCP port on loopback, from the OS. */
 export function freePort(): Promise<number> {
@@ -52,4 +55,33 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     await new Promise((r) => setTimeout(r, 100));
   }
   return { child, publicUrl, staffUrl, stdout: () => out, exited };
+}
+
+export interface StaffHttpSession {
+  cookie: string;
+  csrf: string;
+}
+
+/** A JSON POST to the staff listener of a server process, as a signed-in member or nobody. */
+export async function postAsStaff(server: ServerProcess, url: string, session: StaffHttpSession | null, body: unknown) {
+  return fetch(`${server.staffUrl}${url}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(session ? { cookie: `sp_staff=${session.cookie}`, "x-csrf-token": session.csrf } : {}) },
+    body: JSON.stringify(body),
+  });
+}
+const cookieOf = (r: Response) => /sp_staff=([^;]+)/.exec(r.headers.get("set-cookie") ?? "")![1]!;
+
+/** The first administrator of a fresh server process, through the real HTTP path; the session is durable, so it outlives restarts. */
+export async function firstAdminOverHttp(server: ServerProcess): Promise<StaffHttpSession> {
+  // The link is printed once the listeners are up, which may be a moment after /readyz answers.
+  for (let i = 0; i < 100 && !/#token=/.test(server.stdout()); i++) await new Promise((r) => setTimeout(r, 100));
+  const token = /#token=([A-Za-z0-9_-]+)/.exec(server.stdout())![1];
+  const accept = await postAsStaff(server, "/api/setup/accept", null, { token, username: "admin", displayName: "Admin", password: TEST_PASSWORD });
+  const enrol = { cookie: cookieOf(accept), csrf: ((await accept.json()) as { csrfToken: string }).csrfToken };
+  const begin = (await (await postAsStaff(server, "/api/auth/totp/begin", enrol, {})).json()) as { secret: string };
+  const secret = Buffer.from(Secret.fromBase32(begin.secret).bytes);
+  const confirm = await postAsStaff(server, "/api/auth/totp/confirm", enrol, { code: totpCodeAt(secret, new Date()) });
+  if (confirm.status !== 200) throw new Error(`first administrator: TOTP confirm answered ${confirm.status}`);
+  return { cookie: cookieOf(confirm), csrf: ((await confirm.json()) as { csrfToken: string }).csrfToken };
 }

@@ -100,6 +100,11 @@ async function openPostgres(url: string): Promise<Database> {
   // An idle client whose server connection ends (a PostgreSQL restart, an admin terminating
   // backends) emits 'error'; unhandled, that would crash the process. The pool replaces it.
   pool.on("error", () => {});
+  // The pool listens only to idle clients. A client checked out for a transaction, whose server
+  // connection is cut between two of its statements (PostgreSQL restarted, 57P01), emitted an
+  // 'error' nobody heard and the process died (the restart test). Its next statement fails and
+  // the transaction rolls back; the request gets a 503 (errors.ts isDatabaseUnavailable).
+  pool.on("connect", (client) => client.on("error", () => {}));
   // Fail now, with a clear message, rather than at the first request.
   await pool.query("SELECT 1");
   return {

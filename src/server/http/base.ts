@@ -6,7 +6,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fas
 import { sql } from "drizzle-orm";
 import type { Logger } from "../log.js";
 import type { Db } from "../db/index.js";
-import { AppError } from "../errors.js";
+import { AppError, databaseUnavailable, isDatabaseUnavailable } from "../errors.js";
 import type { ApiErrorBody } from "../../shared/errors.js";
 import { clientKey } from "./client-key.js";
 
@@ -93,7 +93,8 @@ export async function createBaseApp(opts: BaseOptions) {
     }),
   });
 
-  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+  app.setErrorHandler((raw: FastifyError | AppError, req, reply) => {
+    const err = isDatabaseUnavailable(raw) ? databaseUnavailable() : raw;
     const body = toErrorBody(err);
     const status = statusOf(err, body);
     if (status >= 500) req.log.error({ err }, "request failed");

@@ -22,6 +22,7 @@ import { problemPage, type PageContext, type ProblemKind } from "./views/layout.
 import { homePage, instructionsPage } from "./views/info.js";
 import { alreadySentPage, closedPage, donePage, requestPage } from "./views/request.js";
 import { leftPage, returnPage, threadPage } from "./views/return.js";
+import { isDatabaseUnavailable } from "../errors.js";
 
 /** `?before=` of an older page of the conversation: a message position, or "bad" (answered 400). */
 const BEFORE = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -103,7 +104,7 @@ export async function registerIntakeRoutes(app: BaseApp, ctx: AppContext): Promi
 
     scope.setErrorHandler((err: unknown, req, reply) => {
       const e = err as { statusCode?: number; code?: string };
-      const status = err instanceof FormBodyError ? 400 : typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 600 ? e.statusCode : 500;
+      const status = err instanceof FormBodyError ? 400 : isDatabaseUnavailable(err) ? 503 : typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 600 ? e.statusCode : 500;
       // Never the body, the values or the code: only what kind of refusal it was.
       if (status >= 500) req.log.error({ err }, "applicant page failed");
       else req.log.info({ statusCode: status, problem: err instanceof FormBodyError ? err.problem : e.code }, "applicant request refused");
