@@ -53,6 +53,8 @@ const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
   // Issue 17: search p95 per combination on lopsided data, public GET / while 4 searches run, RSS over thread reads.
   availability: async () => (await import("./availability.bench.js")).benchAvailability(),
   "thread-memory": async () => (await import("./thread-memory.bench.js")).benchThreadMemory(),
+  // Issue 16: a fresh `serve` process to both /readyz with 100k cases embedded (BENCH_START_CASES).
+  start: async () => (await import("./start.bench.js")).benchStart(),
   channels: () => benchChannels(seconds),
   crypto: () => benchCrypto(),
   intake: async () => (await import("./intake.bench.js")).benchIntake(seconds),
