@@ -70,6 +70,23 @@ describe("verification in the console", () => {
       await visible(operator.getByTestId("transition-open").or(operator.getByRole("heading", { name: uk.notFound.title })));
     }
 
+    // The first verifier opens it from his queue by keyboard, like the inbox: j/k select, Enter opens.
+    await ver1.getByRole("link", { name: uk.nav.verification, exact: true }).click();
+    await ver1.reload();
+    const queued = ver1.getByTestId("queue-row").first();
+    await visible(queued);
+    expect(await queued.getAttribute("aria-selected")).toBe("true");
+    await ver1.keyboard.press("j");
+    await ver1.keyboard.press("k");
+    await ver1.keyboard.press("Enter");
+    await poll(async () => ver1.url()).toMatch(new RegExp(`/verification/${caseId}$`));
+    // He checks an item; its row says who checked it and when.
+    const item = ver1.getByTestId("check-identity_consistent");
+    const label = await item.locator("td").first().innerText();
+    await choose(ver1, v.checklist.result.replace("{{item}}", label), v.results.holds, item);
+    await item.getByRole("button", { name: v.checklist.save }).click();
+    await poll(() => ver1.getByTestId("checked-by-identity_consistent").innerText()).toContain(people.ver1);
+
     // The first verifier records "verified".
     await review(ver1, caseId, v.decisions.verified, v.reasons.genuine, "Частина і звання сходяться");
     await screenshot(ver1, "verification-01-first-review");

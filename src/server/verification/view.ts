@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, ne } from "drizzle-orm";
 import type { AppContext } from "../context.js";
-import { cases } from "../db/schema.js";
+import { cases, users } from "../db/schema.js";
 import { decryptFieldText } from "../crypto/fields.js";
 import { caseScope, withCaseKey } from "../cases/index.js";
 import { authorize } from "../policy.js";
@@ -33,6 +33,9 @@ export async function verificationPanel(ctx: AppContext, session: StaffSession, 
       const open = !v || (v.stage !== "first" && v.stage !== "second") || mine;
       const operator = v ? await tookAsOperator(ctx.db, caseId, v, session.user.id) : false;
       const hits = await watchlistHits(ctx.db, caseId);
+      // The panel says who checked an item by name: a verifier weighs a colleague's "holds" by who gave it.
+      const checkers = [...new Set(checks.map((c) => c.byId))];
+      const names = new Map(checkers.length ? (await ctx.db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, checkers))).map((u) => [u.id, u.name]) : []);
       return {
         caseId,
         number: row.number,
@@ -53,6 +56,7 @@ export async function verificationPanel(ctx: AppContext, session: StaffSession, 
             result: c?.result ?? "not_checked",
             note: c?.note ? decryptFieldText(caseKey, checkNoteContext(caseId, item.key), c.note) : null,
             byId: c?.byId ?? null,
+            byName: c ? (names.get(c.byId) ?? null) : null,
             at: c?.at.toISOString() ?? null,
           };
         }),

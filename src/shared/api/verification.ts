@@ -28,7 +28,7 @@ export const panelSchema = z.object({
   reasonCode: z.enum(REASON_CODES).nullable(),
   canReview: z.boolean(),
   whyNot: z.enum(["operator", "reviewed"]).nullable(),
-  checklist: z.array(z.object({ key: z.string(), label: z.object({ uk: z.string(), en: z.string() }), result: z.enum(CHECK_RESULTS), note: z.string().nullable(), byId: z.string().nullable(), at: z.string().nullable() })),
+  checklist: z.array(z.object({ key: z.string(), label: z.object({ uk: z.string(), en: z.string() }), result: z.enum(CHECK_RESULTS), note: z.string().nullable(), byId: z.string().nullable(), byName: z.string().nullable(), at: z.string().nullable() })),
   risk: riskSchema,
   reviewCount: z.number(),
   /** null while the reader may not see them yet (the second reviewer before his own). */

@@ -30,6 +30,26 @@ export function useConsoleHotkeys(bindings: [string, () => void][]) {
   useHotkeys(bindings.map(([k, fn]) => [k, fn, { usePhysicalKeys: true }]));
 }
 
+/**
+ * j/k move the selection through a list and Enter (or o) opens the selected row: the inbox and
+ * the verification queue share this, so a key means the same on every list of the console.
+ */
+export function useListHotkeys<T>(items: T[], open: (item: T) => void) {
+  const [selected, setSelected] = useState(0);
+  const at = Math.min(selected, Math.max(items.length - 1, 0));
+  const openSelected = () => {
+    const item = items[at];
+    if (item !== undefined) open(item);
+  };
+  useConsoleHotkeys([
+    ["j", () => setSelected(Math.min(at + 1, items.length - 1))],
+    ["k", () => setSelected(Math.max(at - 1, 0))],
+    ["enter", openSelected],
+    ["o", openSelected],
+  ]);
+  return [at, setSelected] as const;
+}
+
 const HelpContext = createContext<() => void>(() => {});
 export const useShowShortcuts = () => useContext(HelpContext);
 

@@ -28,6 +28,22 @@ async function throughVerification(caseId: string, reply: string) {
   expect((await reviewAs(h.people.ver1, caseId, "rejected", "fake")).json()).toEqual({ stage: "second" });
 }
 
+let canned: string | undefined;
+/**
+ * After the verdict the verification team passes the case back to the operator, who answers
+ * him in his own words and with a canned reply for a stalled conversation.
+ */
+async function answerAfterVerdict(caseId: string, text: string) {
+  canned ??= ((await h.op.request("GET", "/api/canned-replies")).json() as { body: string }[])[0]!.body;
+  const back = await h.people.ver1.request("POST", `/api/cases/${caseId}/assign`, { userId: h.op.userId });
+  expect(back.statusCode, back.body).toBe(204);
+  for (const t of [text, canned]) {
+    const r = await h.op.request("POST", `/api/cases/${caseId}/replies`, { text: t });
+    expect(r.statusCode, r.body).toBe(201);
+  }
+}
+const escapeHtml = (t: string) => t.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;");
+
 /** The second review of the one to reject; the other stays waiting for his. */
 async function rejectOne(rejected: string, waiting: string) {
   expect((await reviewAs(h.people.ver2, rejected, "rejected", "fake")).json()).toEqual({ stage: "decided" });
@@ -77,5 +93,50 @@ describe("the applicant cannot tell a rejected case from one in verification", {
     const [ra, rb] = [await answers(ids[0]!), await answers(ids[1]!)];
     expect(ra).toBe(rb);
     expect(ra).not.toBe("[]");
+  });
+  it("staff still answer a rejected case, a canned reply too, and his /return page stays the same as in verification", async () => {
+    const sent: { caseId: string; cookie: string }[] = [];
+    for (const n of [3, 4]) {
+      const r = await post(h.pub, "/request", { name: "Сидоров Олег", message: "Хочу сдаться" });
+      expect(r.statusCode).toBe(201);
+      sent.push({ caseId: await latestCaseId(h.ctx), cookie: applicantCookie(r)! });
+      await throughVerification(sent.at(-1)!.caseId, `Ответ по делу ${n}`);
+    }
+    const [a, b] = sent as [(typeof sent)[0], (typeof sent)[0]];
+    await rejectOne(a.caseId, b.caseId);
+    for (const [i, s] of [a, b].entries()) await answerAfterVerdict(s.caseId, `Ещё ответ ${i + 3}`);
+    const page = async (s: typeof a, n: number) => {
+      const r = await get(h.pub, "/return", { cookie: s.cookie });
+      expect(r.statusCode).toBe(200);
+      for (const text of [`Ответ по делу ${n}`, `Ещё ответ ${n}`, canned!]) expect(r.body).toContain(escapeHtml(text));
+      return withoutNonces(r.body).replace(`Ответ по делу ${n}`, "STAFF TEXT").replace(`Ещё ответ ${n}`, "STAFF TEXT");
+    };
+    expect(await page(a, 3)).toBe(await page(b, 4));
+  });
+
+  it("staff still answer a rejected case in the bot, and the bot's answers stay the same as in verification", async () => {
+    const ids = [700900003, 700900004];
+    for (const [i, id] of ids.entries()) {
+      expect((await postUpdate(h, update(id, { text: "/start" }))).statusCode).toBe(200);
+      expect((await postUpdate(h, update(id, { text: "Хочу сдаться" }))).statusCode).toBe(200);
+      await drain(h);
+      await throughVerification((await caseIdOf(h, "telegram_id", String(id)))[0]!, `Ответ в боте ${i + 3}`);
+    }
+    const [a, b] = [(await caseIdOf(h, "telegram_id", String(ids[0])))[0]!, (await caseIdOf(h, "telegram_id", String(ids[1])))[0]!];
+    await rejectOne(a, b);
+    await drain(h);
+    const delivered = async (caseId: string, id: number, n: number) => {
+      const from = h.api.calls.length;
+      await answerAfterVerdict(caseId, `Ещё ответ в боте ${n}`);
+      await drain(h);
+      for (const text of ["Когда?", "/start"]) {
+        expect((await postUpdate(h, update(id, { text }))).statusCode).toBe(200);
+        await drain(h);
+      }
+      const calls = JSON.stringify(h.api.calls.slice(from).map((c) => ({ path: c.path, body: c.body })));
+      for (const text of [`Ещё ответ в боте ${n}`, canned!]) expect(calls).toContain(JSON.stringify(text).slice(1, -1));
+      return calls.replaceAll(String(id), "CHAT").replaceAll(`Ещё ответ в боте ${n}`, "STAFF TEXT");
+    };
+    expect(await delivered(a, ids[0]!, 3)).toBe(await delivered(b, ids[1]!, 4));
   });
 });

@@ -91,4 +91,33 @@ describe("re-verification", { timeout: 300_000 }, () => {
     expect(refused.statusCode, refused.body).toBe(409);
     expect(await stateOf(id)).toBe("verified");
   });
+
+  it("a new channel identity merged in after the verdict flags the case; a duplicate with the identities it was verified on does not", async () => {
+    const { oper, ver1, ver2 } = s.staff;
+    const phone = "+380 67 444 55 66";
+    const id = await request("Хочу здатися, 2-й батальйон", phone);
+    await reviewAs(ver1, id, "verified", "genuine");
+    expect((await reviewAs(ver2, id, "verified", "genuine")).json()).toEqual({ stage: "decided" });
+    expect((await panel(id)).recheck).toEqual([]);
+
+    /** A later contact the operator passes to the verification team, which merges it into the verified case. */
+    const mergeIn = async (identifiers: Record<string, string>, channel: "web" | "telegram") => {
+      s.clock.tick(60_000);
+      const { caseId } = await recordIntake(s.ctx, { channel, sections: {}, message: "Це знову я", identifiers });
+      expect((await oper.request("POST", `/api/cases/${caseId}/assign`, { teamId: "verification" })).statusCode).toBe(204);
+      const merged = await ver1.request("POST", `/api/cases/${caseId}/merge`, { into: id, reason: "та сама людина" });
+      expect(merged.statusCode, merged.body).toBe(200);
+    };
+    // The same phone again: nothing the verdict did not see.
+    await mergeIn({ phone }, "web");
+    expect((await panel(id)).recheck).toEqual([]);
+    // His Telegram account, never seen at the verdict: re-check, and no planning until then.
+    await mergeIn({ telegram_id: "480077001" }, "telegram");
+    expect((await panel(id)).recheck).toEqual(["new_identity"]);
+    expect((await assign("ver1", id, "coordination")).statusCode).toBe(204);
+    const refused = await plan(id);
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.body).toContain("new_identity");
+    expect(await stateOf(id)).toBe("verified");
+  });
 });

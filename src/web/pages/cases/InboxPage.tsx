@@ -1,13 +1,13 @@
 import { Alert, Badge, Button, Group, Loader, Stack, Text, Title, Tooltip } from "@mantine/core";
 import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useSearchParams } from "react-router";
 import { casesApi, type CaseSummary } from "../../api/cases";
 import { useLiveConnected, userIdle } from "../../api/live";
 import { keys } from "../../api/queryClient";
 import { errorText } from "../../components/errorText";
-import { useConsoleHotkeys, useShowShortcuts } from "../../components/Shortcuts";
+import { useListHotkeys, useShowShortcuts } from "../../components/Shortcuts";
 import { usePageTitle } from "../../components/usePageTitle";
 import { InboxCountsBar } from "./InboxCounts";
 import { filtersFrom, InboxFilterBar } from "./InboxFilters";
@@ -27,7 +27,6 @@ export function InboxPage() {
   const showHelp = useShowShortcuts();
   const [params, setParams] = useSearchParams();
   const filters = filtersFrom(params);
-  const [selected, setSelected] = useState(0);
   const live = useLiveConnected();
   const poll = () => (live || userIdle() ? false : POLL_MS);
 
@@ -55,13 +54,8 @@ export function InboxPage() {
     setParams(next, { replace: true });
     setSelected(0);
   };
-  const open = (c: CaseSummary | undefined) => c && void navigate(`/cases/${c.id}`);
-  useConsoleHotkeys([
-    ["j", () => setSelected((i) => Math.min(i + 1, items.length - 1))],
-    ["k", () => setSelected((i) => Math.max(i - 1, 0))],
-    ["enter", () => open(items[selected])],
-    ["o", () => open(items[selected])],
-  ]);
+  const open = (c: CaseSummary) => void navigate(`/cases/${c.id}`);
+  const [selected, setSelected] = useListHotkeys(items, open);
   const error = pages.error ?? counts.error;
 
   return (

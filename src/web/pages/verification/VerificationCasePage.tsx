@@ -7,6 +7,7 @@ import { CHECK_RESULTS, REASON_CODES, decisionFits, type CheckResult, type Decis
 import { verificationApi, verificationKeys, type VerificationPanel } from "../../api/verification";
 import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
+import { formatDateTime } from "../../i18n";
 import i18n from "i18next";
 
 type Item = VerificationPanel["checklist"][number];
@@ -34,7 +35,11 @@ function CheckRow({ caseId, item, editable }: { caseId: string; item: Item; edit
           </Button>
         )}
         {save.error && <Text c="red" size="xs">{errorText(t, save.error)}</Text>}
-        {item.at && <Text size="xs" c="dimmed">{new Date(item.at).toLocaleString(i18n.language)}</Text>}
+        {item.at && (
+          <Text size="xs" c="dimmed" data-testid={`checked-by-${item.key}`}>
+            {t("verification.checklist.checkedBy", { name: item.byName ?? "—", at: formatDateTime(item.at) })}
+          </Text>
+        )}
       </Table.Td>
     </Table.Tr>
   );

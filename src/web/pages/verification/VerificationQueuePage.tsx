@@ -1,10 +1,11 @@
 import { Alert, Anchor, Badge, Loader, Stack, Table, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router";
+import { Link, useNavigate } from "react-router";
 import { verificationApi, verificationKeys } from "../../api/verification";
 import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
+import { useListHotkeys } from "../../components/Shortcuts";
 import { relativeTime, useNow } from "../cases/format";
 
 /** The verifier's queue: cases in verification by due time, with their risk, age and his part; and the watchlist flags. */
@@ -14,6 +15,8 @@ export function VerificationQueuePage() {
   const q = useQuery({ queryKey: verificationKeys.queue, queryFn: verificationApi.queue });
   const hits = useQuery({ queryKey: verificationKeys.hits, queryFn: verificationApi.hits });
   const now = useNow();
+  const navigate = useNavigate();
+  const [selected] = useListHotkeys(q.data ?? [], (r) => void navigate(`/verification/${r.caseId}`));
   return (
     <Stack maw={1100}>
       <Title order={1} size="h2">
@@ -36,8 +39,13 @@ export function VerificationQueuePage() {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {q.data.map((r) => (
-                <Table.Tr key={r.caseId} bg={new Date(r.dueAt).getTime() < now ? "var(--mantine-color-red-light)" : undefined}>
+              {q.data.map((r, i) => (
+                <Table.Tr
+                  key={r.caseId}
+                  data-testid="queue-row"
+                  aria-selected={i === selected}
+                  bg={i === selected ? "var(--mantine-color-blue-light)" : new Date(r.dueAt).getTime() < now ? "var(--mantine-color-red-light)" : undefined}
+                >
                   <Table.Td>
                     <Anchor component={Link} to={`/verification/${r.caseId}`} data-testid={`verify-case-${r.number}`}>
                       {t("verification.caseNumber", { number: r.number })}
