@@ -6,7 +6,8 @@ import { planBody, stateOf, verifiedCase } from "./support.js";
 
 let s: StaffedStore<"op1" | "coord1">;
 beforeAll(async () => {
-  s = await staffedStore({ staff: { op1: "operator", coord1: "coordinator" } });
+  // The durations test skips hours on the test clock: sessions must outlive them.
+  s = await staffedStore({ env: { SESSION_IDLE_MINUTES: "1440" }, staff: { op1: "operator", coord1: "coordinator" } });
   await s.admin.request("GET", "/api/auth/session");
 });
 afterAll(async () => s?.close());
@@ -39,7 +40,7 @@ describe(`the outcome moves every case of the operation (${process.env.TEST_STOR
       expect(await stateOf(s.ctx, id)).toBe("planning");
       expect((await pathOf(id)).slice(-3)).toEqual(["scheduled", "no_show", "planning"]);
     }
-    expect(await summaryOf(opId)).toMatchObject({ outcome: "no_show", groupSize: 2 });
+    expect(await summaryOf(opId)).toMatchObject({ outcome: "no_show", groupSize: 2, escortMinutes: null });
   });
 
   it("no-show, then closed: each case is closed, not sent back to planning", async () => {
@@ -78,5 +79,21 @@ describe(`the outcome moves every case of the operation (${process.env.TEST_STOR
     const refused = await s.staff.coord1.request("POST", "/api/operations", planBody([second.cases[0]!], later()));
     expect(refused.statusCode, refused.body).toBe(409);
     expect(refused.body).toContain("is closed");
+  });
+});
+
+describe(`what remains after close (${process.env.TEST_STORE})`, () => {
+  it("keeps the durations, bare numbers: lead time, the escort from launch to handover, the whole operation", async () => {
+    const { opId } = await scheduled();
+    // Planned at t0 for t0 + 6 h; launched at t0 + 5 h 50 min, handed over 37 minutes later.
+    s.clock.tick(5 * 3600_000 + 50 * 60_000);
+    for (const [state, after] of [["launched", 0], ["contact_made", 12], ["escorting", 5], ["handed_over", 20]] as const) {
+      s.clock.tick(after * 60_000);
+      expect((await s.staff.coord1.request("POST", `/api/operations/${opId}/escort`, { state })).statusCode).toBe(200);
+    }
+    s.clock.tick(8 * 60_000);
+    await close(opId, { outcome: "handed_over" });
+    const item = (await s.staff.coord1.request("GET", "/api/operations")).json().items.find((i: { id: string }) => i.id === opId);
+    expect(item.summary).toEqual({ date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), oblast: "UA-23", groupSize: 2, outcome: "handed_over", minutesPlanned: 360, escortMinutes: 37, minutesOpen: 350 + 37 + 8 });
   });
 });
