@@ -1,4 +1,4 @@
-import { and, eq, inArray, notInArray } from "drizzle-orm";
+import { and, asc, eq, inArray, notInArray } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import type { Tx } from "../audit/log.js";
 import type { StaffSession } from "../auth/sessions.js";
@@ -12,6 +12,7 @@ import type { CaseState } from "../../shared/case-states.js";
 import { cancellationText, removedText } from "./instructions.js";
 import type { OUTCOMES } from "./schema.js";
 import { operationCases, operationEscortEvents, operationKeys, operationReminders, operations } from "./tables.js";
+import { openRow } from "./keys.js";
 import { auditOperation, withOperation } from "./access.js";
 
 type Outcome = (typeof OUTCOMES)[number];
@@ -27,12 +28,13 @@ type Opened = { caseId: string; caseKey: Buffer };
  */
 export async function closeOperation(ctx: AppContext, session: StaffSession, operationId: string, input: { outcome: Outcome; reason: string; then: "planning" | "closed" }) {
   authorize(session.user, "rendezvous", "write");
-  return withOperation(ctx, session, operationId, async ({ row, details }) => {
+  return withOperation(ctx, session, operationId, async ({ key, row, details }) => {
     const links = await ctx.db.select().from(operationCases).where(eq(operationCases.operationId, operationId));
     const path: CaseState[] = input.outcome === "handed_over" ? ["handed_over"] : [input.outcome, input.then];
     // A crossing still being planned never happened: only calling it off moves its cases.
     const steps = row.state === "planning" && input.outcome !== "aborted" ? [] : path;
-    const minutesPlanned = Math.round((new Date(details.window.start).getTime() - row.createdAt.getTime()) / 60_000);
+    const minutesPlanned = minutesBetween(row.createdAt, new Date(details.window.start));
+    const escortMinutes = await escortDuration(ctx, key, operationId);
     await withCaseKeys(
       ctx,
       session,
@@ -50,7 +52,7 @@ export async function closeOperation(ctx: AppContext, session: StaffSession, ope
           await shred(tx, operationId);
           await tx
             .update(operations)
-            .set({ state: "closed", closedAt: ctx.now(), summary: { date: details.window.start.slice(0, 10), oblast: details.sector.oblast, groupSize: row.groupSize, outcome: input.outcome, minutesPlanned } })
+            .set({ state: "closed", closedAt: ctx.now(), summary: { date: details.window.start.slice(0, 10), oblast: details.sector.oblast, groupSize: row.groupSize, outcome: input.outcome, minutesPlanned, escortMinutes, minutesOpen: minutesBetween(row.createdAt, ctx.now()) } })
             .where(eq(operations.id, operationId));
           await auditOperation(ctx, tx, session.user.id, "operation.closed", operationId, { outcome: input.outcome });
         }),
@@ -73,6 +75,19 @@ async function removeInstructions(tx: Tx, open: Opened, link: Link) {
   for (const id of ids) await tx.update(messages).set({ body: encryptField(open.caseKey, messageContext(link.caseId, id), removedText()), sealedKey: null }).where(and(eq(messages.id, id), eq(messages.caseId, link.caseId)));
   await tx.delete(channelOutbox).where(and(inArray(channelOutbox.messageId, ids), notInArray(channelOutbox.state, ["sent", "done"])));
   await tx.update(messages).set({ deliveryState: "failed" }).where(and(inArray(messages.id, ids), eq(messages.deliveryState, "queued")));
+}
+
+const minutesBetween = (from: Date, to: Date) => Math.round((to.getTime() - from.getTime()) / 60_000);
+
+/**
+ * The escort's length, from its first recorded state (the launch) to its last (handed over, or
+ * wherever it stopped): read before the timeline is shredded, kept as a bare number. Null when no
+ * escort was recorded (a no-show before launch, a crossing called off in planning).
+ */
+async function escortDuration(ctx: AppContext, key: Buffer, operationId: string): Promise<number | null> {
+  const rows = await ctx.db.select().from(operationEscortEvents).where(eq(operationEscortEvents.operationId, operationId)).orderBy(asc(operationEscortEvents.seq));
+  const times = rows.map((e) => new Date((openRow(key, operationId, "escort", e.id, e.entry) as { at: string }).at));
+  return times.length ? minutesBetween(times[0]!, times.at(-1)!) : null;
 }
 
 /**

@@ -83,7 +83,7 @@ export const operationSummarySchema = z.object({
   onIt: z.boolean(),
   start: zoned.nullable(),
   confirmed: z.number().nullable(),
-  summary: z.object({ date: z.string(), oblast: z.string(), groupSize: z.number(), outcome: z.string(), minutesPlanned: z.number() }).nullable(),
+  summary: z.object({ date: z.string(), oblast: z.string(), groupSize: z.number(), outcome: z.string(), minutesPlanned: z.number(), escortMinutes: z.number().nullable().optional(), minutesOpen: z.number().optional() }).nullable(),
 });
 export const briefingSchema = z.object({
   groupSize: z.number(),

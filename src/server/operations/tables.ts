@@ -10,6 +10,21 @@ import { cases, users } from "../db/schema.js";
  * At close the key copies and every detail row go (crypto-shredding) and only `summary` (date,
  * oblast, group size, outcome, durations) remains.
  */
+/**
+ * What an operation leaves behind: date, oblast, group size, outcome and durations (planned lead
+ * time, the escort from its first state to its last, the whole operation from planning to close).
+ * The two later durations are absent on operations closed before they were kept.
+ */
+export interface OperationSummary {
+  date: string;
+  oblast: string;
+  groupSize: number;
+  outcome: string;
+  minutesPlanned: number;
+  escortMinutes?: number | null;
+  minutesOpen?: number;
+}
+
 export const operations = pgTable("operations", {
   id: uuid("id").primaryKey(),
   /** planning → scheduled → closed (see OPERATION_STATES). */
@@ -21,7 +36,7 @@ export const operations = pgTable("operations", {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
   closedAt: timestamp("closed_at", { withTimezone: true }),
   /** The non-identifying remains after close. */
-  summary: jsonb("summary").$type<{ date: string; oblast: string; groupSize: number; outcome: string; minutesPlanned: number }>(),
+  summary: jsonb("summary").$type<OperationSummary>(),
 });
 
 /** The operation key sealed to each person on it (assigned coordinators and staff added by name). */

@@ -13,7 +13,7 @@ export interface OperationSummary {
   onIt: boolean;
   start: Zoned | null;
   confirmed: number | null;
-  summary: { date: string; oblast: string; groupSize: number; outcome: string; minutesPlanned: number } | null;
+  summary: { date: string; oblast: string; groupSize: number; outcome: string; minutesPlanned: number; escortMinutes?: number | null; minutesOpen?: number } | null;
 }
 export interface Point {
   lat: number;
