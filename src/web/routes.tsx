@@ -11,6 +11,7 @@ import { AuditPage } from "./pages/audit/AuditPage";
 import { RegisterPage } from "./pages/registration/RegisterPage";
 import { RegistrationCasePage } from "./pages/registration/RegistrationCasePage";
 import { RewardsPage } from "./pages/rewards/RewardsPage";
+import { SchedulePage } from "./pages/rewards/SchedulePage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { InboxPage } from "./pages/cases/InboxPage";
 import { CasePage } from "./pages/cases/CasePage";
@@ -69,6 +70,7 @@ const sections: RouteObject[] = [
   { path: "resettlement", element: guarded("resettlement.read", <ResettlementBoardPage />) },
   { path: "resettlement/:id", element: guarded("resettlement.read", <ResettlementCasePage />) },
   { path: "rewards", element: guarded("reward_claim.read", <RewardsPage />) },
+  { path: "reward-schedule", element: guarded("reward_schedule.propose", <SchedulePage />) },
   { path: "account", element: <AccountPage /> },
   { path: "*", element: <NotFoundPage /> },
 ];

@@ -106,7 +106,8 @@ export async function approveSchedule(ctx: AppContext, session: StaffSession, id
     const [row] = await tx.select().from(rewardSchedules).where(eq(rewardSchedules.id, id)).for("update");
     if (!row) throw notFound("no such schedule version");
     if (row.approvedAt) throw new AppError("conflict", "already approved");
-    if (row.proposedBy === session.user.id) throw new AppError("forbidden", "a second administrator approves a schedule version, not the one who entered it");
+    // `rule` lets the console say why in the reader's language, not just "forbidden".
+    if (row.proposedBy === session.user.id) throw new AppError("forbidden", "a second administrator approves a schedule version, not the one who entered it", { rule: "proposer_approves" });
     await tx.update(rewardSchedules).set({ approvedBy: session.user.id, approvedAt: ctx.now() }).where(eq(rewardSchedules.id, id));
     await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "reward.schedule_approved", subjectType: "reward_schedule", subjectId: id, details: { effectiveFrom: row.effectiveFrom } });
   });

@@ -54,6 +54,8 @@ export const CONSOLE_PERMISSIONS = [
   "reward_claim.assess",
   "reward_claim.approve",
   "reward_ledger.pay",
+  "reward_schedule.propose",
+  "reward_schedule.approve",
 ] as const;
 export type Permission = (typeof CONSOLE_PERMISSIONS)[number];
 

@@ -14,11 +14,21 @@ export interface ScheduleVersion {
   currency: string;
   source: string;
   items: ScheduleItem[];
+  proposedBy: string | null;
+  approvedBy: string | null;
   approvedAt: string | null;
+}
+export interface ScheduleProposal {
+  effectiveFrom: string;
+  currency: string;
+  source: string;
+  items: ScheduleItem[];
 }
 
 export const rewardsApi = {
   schedule: () => get<{ inForce: ScheduleVersion; versions: ScheduleVersion[] }>("/api/rewards/schedule"),
+  propose: (body: ScheduleProposal) => post<{ id: string }>("/api/rewards/schedule", body),
+  approve: (id: string) => post<void>(`/api/rewards/schedule/${encodeURIComponent(id)}/approve`, {}),
 };
 
 /** The equipment codes of the schedule in force today, read once per session (the law changes rarely). */

@@ -31,4 +31,5 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/registration", label: "registration", requires: "pow_registration.read" },
   { to: "/resettlement", label: "resettlement", requires: "resettlement.read" },
   { to: "/rewards", label: "rewards", requires: "reward_claim.read" },
+  { to: "/reward-schedule", label: "rewardSchedule", requires: "reward_schedule.propose" },
 ];

@@ -1,9 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { staffedStore, type StaffedStore } from "../../support/staffed.js";
 import type { StaffClient } from "../../support/staff.js";
 import { auditLog } from "../../../src/server/db/schema.js";
 import { rewardClaims, rewardLedger } from "../../../src/server/rewards/tables.js";
+import { operationCases, operations } from "../../../src/server/operations/tables.js";
 import seed from "../../../src/server/rewards/schedule-seed.json" with { type: "json" };
 import { approvedClaim, inspectedClaim, rewardsCase } from "./support.js";
 
@@ -52,7 +54,10 @@ describe("the schedule", () => {
     const versionId = p.json().id;
     // Not in force until approved, and not by the one who entered it; an officer cannot enter one.
     expect((await s.op1.request("GET", "/api/rewards/schedule?on=2026-06-02")).json().inForce.effectiveFrom).toBe("2022-04-01");
-    expect((await store.admin.request("POST", `/api/rewards/schedule/${versionId}/approve`)).statusCode).toBe(403);
+    const own = await store.admin.request("POST", `/api/rewards/schedule/${versionId}/approve`);
+    expect(own.statusCode).toBe(403);
+    // The rule by name, so the console can say why in the reader's language.
+    expect(own.json().error.details).toEqual({ rule: "proposer_approves" });
     expect((await s.ro1.request("POST", "/api/rewards/schedule", { effectiveFrom: "2026-07-01", currency: "USD", source: "x x x", items })).statusCode).toBe(403);
     expect((await s.adm2.request("POST", `/api/rewards/schedule/${versionId}/approve`)).statusCode).toBe(204);
     const after = await inspectedClaim(s.ro1, caseId, { on: "2026-06-01" });
@@ -114,6 +119,36 @@ describe("three people", () => {
       expect((await s[who].request("POST", `/api/rewards/claims/${id}/approve`, {})).statusCode).toBe(403);
       expect((await s[who].request("GET", `/api/rewards/claims/${id}`)).statusCode).toBe(403);
     }
+  });
+});
+
+describe("the claim's operation", () => {
+  /**
+   * An operation with the given cases on it, written as a fixture: planning one is the operations
+   * capability's (its coordinators, its team), and what is under test here is only the link.
+   */
+  async function operationOf(...caseIds: string[]) {
+    const id = randomUUID();
+    await store.ctx.db.insert(operations).values({ id, state: "closed", groupSize: caseIds.length, createdAt: store.ctx.now() });
+    for (const c of caseIds) await store.ctx.db.insert(operationCases).values({ operationId: id, caseId: c });
+    return id;
+  }
+  const open = (operationId: string) => s.ro1.request("POST", "/api/rewards/claims", { caseId, operationId, equipmentCode: "combat_helicopter", handedOverOn: "2026-05-20", identifying: { serialNumber: "Ми-8 № 1" } });
+
+  it("links to an operation of its own case; another case's operation, or none, is refused", async () => {
+    const own = await operationOf(caseId);
+    const other = await operationOf(await rewardsCase(store.ctx, s.op1));
+    const linked = await open(own);
+    expect(linked.statusCode, linked.body).toBe(201);
+    expect((await claim(s.ro1, linked.json().id)).operationId).toBe(own);
+    const count = async () => (await store.ctx.db.select({ id: rewardClaims.id }).from(rewardClaims).where(eq(rewardClaims.caseId, caseId))).length;
+    const before = await count();
+    for (const operationId of [other, randomUUID()]) {
+      const r = await open(operationId);
+      expect(r.statusCode, r.body).toBe(400);
+      expect(r.json().error.details).toEqual([{ path: "operationId", message: "not an operation of this case" }]);
+    }
+    expect(await count()).toBe(before);
   });
 });
 
