@@ -181,6 +181,31 @@ describe("capture cards (Art. 70)", () => {
     expect((await s.reg.request("POST", `/api/registration/cases/${id}/cards/${card.id}/print`, { copy: "agency" })).statusCode).toBe(200);
   });
 
+  it("each copy has its own sent state: the family's copy does not mark the agency's sent, nor the other way", async () => {
+    const id = await handedOverCase(store.ctx, s.op1, s.reg);
+    await registered(s.reg, id, FULL, true);
+    const card = (await s.reg.request("GET", `/api/registration/cases/${id}`)).json().cards[0];
+    const print = async (copy: "family" | "agency") => expect((await s.reg.request("POST", `/api/registration/cases/${id}/cards/${card.id}/print`, { copy })).statusCode).toBe(200);
+    const now = async () => (await s.reg.request("GET", `/api/registration/cases/${id}`)).json().cards[0];
+    await print("family");
+    let c = await now();
+    expect([c.issuedAt, c.familyIssuedAt, c.status]).toEqual([null, store.clock.now().toISOString(), "overdue"]);
+    expect((await s.reg.request("GET", "/api/registration/register?cards=overdue")).json().map((e: { caseId: string }) => e.caseId)).toContain(id);
+    await print("agency");
+    c = await now();
+    expect([c.issuedAt, c.familyIssuedAt, c.status]).toEqual([store.clock.now().toISOString(), store.clock.now().toISOString(), "issued"]);
+    expect((await s.reg.request("GET", "/api/registration/register?cards=overdue")).json().map((e: { caseId: string }) => e.caseId)).not.toContain(id);
+    const printed = await store.ctx.db.select().from(auditLog).where(and(eq(auditLog.action, "pow.card_printed"), eq(auditLog.subjectId, id))).orderBy(asc(auditLog.seq));
+    expect(printed.map((a) => a.details)).toEqual([{ card: card.id, copy: "family", reason: "arrival" }, { card: card.id, copy: "agency", reason: "arrival" }]);
+    // The other order, on a second case: the agency's copy leaves the family's unsent.
+    const id2 = await handedOverCase(store.ctx, s.op1, s.reg);
+    await registered(s.reg, id2, FULL, true);
+    const card2 = (await s.reg.request("GET", `/api/registration/cases/${id2}`)).json().cards[0];
+    expect((await s.reg.request("POST", `/api/registration/cases/${id2}/cards/${card2.id}/print`, { copy: "agency" })).statusCode).toBe(200);
+    const after = (await s.reg.request("GET", `/api/registration/cases/${id2}`)).json().cards[0];
+    expect([after.status, after.familyIssuedAt]).toEqual(["issued", null]);
+  });
+
   it("a death needs the Art. 120 fields", async () => {
     const id = await handedOverCase(store.ctx, s.op1, s.reg);
     await registered(s.reg, id);
