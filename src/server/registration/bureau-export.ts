@@ -1,4 +1,4 @@
-import { and, eq, gte, isNotNull, lt, sql } from "drizzle-orm";
+import { and, count, eq, gte, isNotNull, lt, sql } from "drizzle-orm";
 import { stringify } from "csv-stringify/sync";
 import type { AppContext } from "../context.js";
 import type { StaffSession } from "../auth/sessions.js";
@@ -61,28 +61,40 @@ function recipientKey(text: string): Buffer {
 const dayStart = (d: string) => new Date(`${d}T00:00:00Z`);
 const nextDay = (d: string) => new Date(dayStart(d).getTime() + 86_400_000);
 
-/** The prisoners registered in the range that the exporter may read, with their records and events. */
+/**
+ * The prisoners registered in the range, with their records and events, or a refusal when the
+ * exporter cannot open every one of them (outside his scope, or no grant of the case key). The
+ * bureau's list must be exactly the range: one quietly missing is a prisoner whose family is never
+ * told. The refusal gives how many, never who.
+ */
 async function bureauRows(ctx: AppContext, session: StaffSession, from: string, to: string) {
   const scope = caseScope(session.user, { resource: "pow_registration", action: "read" });
+  const inRange = and(isNotNull(powRecords.registeredAt), gte(powRecords.registeredAt, dayStart(from)), lt(powRecords.registeredAt, nextDay(to)), eq(powRecords.art17Complete, true));
+  const [all] = await ctx.db.select({ n: count() }).from(powRecords).where(inRange);
   const rows = await ctx.db
     .select({ caseId: powRecords.caseId, number: cases.number, registeredAt: powRecords.registeredAt, ciphertext: powRecords.ciphertext })
     .from(powRecords)
     .innerJoin(cases, eq(cases.id, powRecords.caseId))
-    .where(and(isNotNull(powRecords.registeredAt), gte(powRecords.registeredAt, dayStart(from)), lt(powRecords.registeredAt, nextDay(to)), eq(powRecords.art17Complete, true), scope ?? sql`true`))
+    .where(and(inRange, scope ?? sql`true`))
     .orderBy(powRecords.registeredAt);
-  const out = [];
+  const keys = [];
   for (const r of rows) {
     const caseKey = await openCaseKeyFor(ctx.db, r.caseId, { id: session.user.id, privateKey: session.privateKey });
-    if (!caseKey) continue;
-    try {
+    if (caseKey) keys.push({ r, caseKey });
+  }
+  try {
+    const withheld = all!.n - keys.length;
+    if (withheld > 0) throw new AppError("conflict", "the exporter cannot open every prisoner of the range; a registrar who holds them all runs it", { withheld });
+    const out = [];
+    for (const { r, caseKey } of keys) {
       const { values } = openRecord(caseKey, r.caseId, r.ciphertext);
       const events = (await fateTimeline(ctx.db, r.caseId, caseKey)).map((e) => ({ date: e.date, kind: e.kind, place: e.place ?? null, health: e.health ?? null, death: e.death ?? null }));
       out.push({ case: r.number, registered: r.registeredAt!.toISOString().slice(0, 10), ...Object.fromEntries(RECORD_FIELDS.map((f) => [f, values[f] ?? ""])), events });
-    } finally {
-      wipe(caseKey);
     }
+    return out;
+  } finally {
+    for (const k of keys) wipe(k.caseKey);
   }
-  return out;
 }
 
 type BureauRow = Awaited<ReturnType<typeof bureauRows>>[number];
@@ -105,9 +117,10 @@ export async function runExport(ctx: AppContext, session: StaffSession, id: stri
   if (!row.approvedAt) throw new AppError("conflict", "a second registrar has not approved this export yet");
   if (row.runAt) throw new AppError("conflict", "this export was already run; ask for a new one");
   const recipient = opts.recipientPublicKey ? recipientKey(opts.recipientPublicKey) : null;
+  // Built before the run is claimed, so a refusal (prisoners he cannot open) does not use it up.
+  const rows = await bureauRows(ctx, session, row.fromDate, row.toDate);
   const claimed = await ctx.db.update(powExports).set({ runAt: ctx.now() }).where(and(eq(powExports.id, id), sql`${powExports.runAt} IS NULL`)).returning({ id: powExports.id });
   if (!claimed.length) throw new AppError("conflict", "this export was already run; ask for a new one");
-  const rows = await bureauRows(ctx, session, row.fromDate, row.toDate);
   const plain = serialise(rows, opts.format);
   await ctx.db.transaction((tx) => appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "pow.export_run", subjectType: "pow_export", subjectId: id, details: { format: opts.format, prisoners: rows.length, encrypted: !!recipient } }));
   if (!recipient) return { bytes: plain, encrypted: false, count: rows.length };

@@ -39,7 +39,8 @@ export async function cardsOf(db: AppContext["db"], caseId: string) {
 
 /**
  * Print one copy of a card: to the Central Tracing Agency always; to the family only if he
- * consented and named the person to be informed. The first print marks the card sent. Audited.
+ * consented and named the person to be informed. The first print of a copy marks that copy sent
+ * (the agency's copy makes the card issued); printing one never marks the other. Audited.
  */
 export async function printCard(ctx: AppContext, session: StaffSession, caseId: string, cardId: string, copy: "family" | "agency") {
   authorize(session.user, "pow_registration", "write");
@@ -56,9 +57,10 @@ export async function printCard(ctx: AppContext, session: StaffSession, caseId: 
       if (copy === "family" && !record.familyConsent) throw new AppError("conflict", "he did not consent to a card to his family");
       const now = ctx.now();
       const pdf = await renderCaptureCard({ copy, reason: card.reason as CardReason, values: record.values, issuedOn: now.toISOString().slice(0, 10) });
+      const first = copy === "agency" ? !card.issuedAt : !card.familyIssuedAt;
       await ctx.db.transaction(async (tx) => {
-        if (!card.issuedAt) await tx.update(powCards).set({ issuedAt: now, issuedBy: session.user.id }).where(eq(powCards.id, cardId));
-        await recordChange(ctx, tx, { actorId: session.user.id, action: "pow.card_printed", caseId, details: { card: cardId, copy, reason: card.reason }, notify: card.issuedAt ? null : "case.updated", ...(card.issuedAt ? {} : { event: { kind: "pow.card_sent" } }) });
+        if (first) await tx.update(powCards).set(copy === "agency" ? { issuedAt: now, issuedBy: session.user.id } : { familyIssuedAt: now, familyIssuedBy: session.user.id }).where(eq(powCards.id, cardId));
+        await recordChange(ctx, tx, { actorId: session.user.id, action: "pow.card_printed", caseId, details: { card: cardId, copy, reason: card.reason }, notify: first ? "case.updated" : null, ...(first ? { event: { kind: "pow.card_sent" } } : {}) });
       });
       return pdf;
     },

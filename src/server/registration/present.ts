@@ -10,6 +10,7 @@ export const presentCard = (c: Card, now: Date): z.infer<typeof cardSchema> => (
   reason: c.reason as z.infer<typeof cardSchema>["reason"],
   dueAt: c.dueAt.toISOString(),
   issuedAt: c.issuedAt?.toISOString() ?? null,
+  familyIssuedAt: c.familyIssuedAt?.toISOString() ?? null,
   status: cardStatus(c, now),
 });
 

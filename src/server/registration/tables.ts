@@ -19,7 +19,12 @@ export const powRecords = pgTable("pow_records", {
   updatedBy: uuid("updated_by").references(() => users.id),
 });
 
-/** One capture card owed (Art. 70): why, by when, and when it was printed. */
+/**
+ * One capture card owed (Art. 70): why, by when, and when each copy was printed. `issuedAt` is the
+ * Central Tracing Agency's copy, always owed, so the deadline and the overdue lists follow it (in
+ * SQL, without the case key); the family's copy has its own, since whether it is owed at all is his
+ * consent, which only the encrypted record holds.
+ */
 export const powCards = pgTable(
   "pow_cards",
   {
@@ -29,6 +34,8 @@ export const powCards = pgTable(
     dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
     issuedAt: timestamp("issued_at", { withTimezone: true }),
     issuedBy: uuid("issued_by").references(() => users.id),
+    familyIssuedAt: timestamp("family_issued_at", { withTimezone: true }),
+    familyIssuedBy: uuid("family_issued_by").references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("pow_cards_due_idx").on(t.issuedAt, t.dueAt), index("pow_cards_case_idx").on(t.caseId)],

@@ -3,7 +3,7 @@ import { CASE_STATES } from "../case-states.js";
 import { CARD_REASONS, EVENT_KINDS, HEALTH, RECORD_FIELDS, recordValuesSchema } from "../registration.js";
 
 /** What leaves the server about a registration; the choice is never part of it (its own route, its own key). */
-export const cardSchema = z.object({ id: z.string(), reason: z.enum(CARD_REASONS), dueAt: z.string(), issuedAt: z.string().nullable(), status: z.enum(["issued", "due", "overdue"]) });
+export const cardSchema = z.object({ id: z.string(), reason: z.enum(CARD_REASONS), dueAt: z.string(), issuedAt: z.string().nullable(), familyIssuedAt: z.string().nullable(), status: z.enum(["issued", "due", "overdue"]) });
 export const fateEventSchema = z.object({
   id: z.string(),
   kind: z.enum(EVENT_KINDS),

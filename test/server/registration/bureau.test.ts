@@ -2,11 +2,12 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { staffedStore, type StaffedStore } from "../../support/staffed.js";
 import type { StaffClient } from "../../support/staff.js";
 import { canary, searchForCanaries } from "../../support/canary.js";
 import { powRecords } from "../../../src/server/registration/tables.js";
+import { auditLog } from "../../../src/server/db/schema.js";
 import { archiveDecryptor, archivePrefixLength, generateBackupRecipient } from "../../../src/server/crypto/archive.js";
 import { FULL, handedOverCase, registered } from "./support.js";
 
@@ -68,6 +69,26 @@ describe("the information bureau's list (Art. 122)", () => {
     expect(csv).not.toMatch(/choice|stay|CHOICE_WORDS/i);
     expect(r.headers["x-prisoners"]).toBe("3"); // the two of the canaries and the card's case, all registered today
     expect((await s.reg.request("POST", `/api/registration/exports/${id}/run`, { format: "csv" })).statusCode).toBe(409);
+    // Audited: who asked, who approved, who ran it, with the count and never a name.
+    const rows = await store.ctx.db.select().from(auditLog).where(and(eq(auditLog.subjectType, "pow_export"), eq(auditLog.subjectId, id))).orderBy(asc(auditLog.seq));
+    expect(rows.map((a) => [a.action, a.actorId, a.details])).toEqual([
+      ["pow.export_requested", s.reg.userId, { from: "2026-11-20", to: "2026-11-30" }],
+      ["pow.export_approved", s.reg2.userId, {}],
+      ["pow.export_run", s.reg.userId, { format: "csv", prisoners: 3, encrypted: false }],
+    ]);
+    expect(JSON.stringify(rows)).not.toMatch(/CANARY-|Зайцев/);
+  });
+
+  it("refuses, with how many and never who, an exporter who cannot open every prisoner of the range, and leaves the export unused", async () => {
+    const id = (await s.reg2.request("POST", "/api/registration/exports", { from: "2026-11-20", to: "2026-11-30" })).json().id as string;
+    expect((await s.reg.request("POST", `/api/registration/exports/${id}/approve`)).statusCode).toBe(204);
+    const r = await s.reg2.request("POST", `/api/registration/exports/${id}/run`, { format: "json" });
+    expect(r.statusCode, r.body).toBe(409);
+    expect(r.json().error.details).toEqual({ withheld: 3 }); // every one of the range is assigned to reg, none to reg2
+    expect(r.body).not.toMatch(/CANARY-|Зайцев/);
+    const mine = (await s.reg2.request("GET", "/api/registration/exports")).json().find((e: { id: string }) => e.id === id);
+    expect(mine.runAt).toBeNull();
+    expect(await store.ctx.db.select().from(auditLog).where(and(eq(auditLog.action, "pow.export_run"), eq(auditLog.subjectId, id)))).toEqual([]);
   });
 
   it("encrypted to the bureau's public key: only its private key opens the JSON", async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { staffedStore, type StaffedStore } from "../../support/staffed.js";
 import type { StaffClient } from "../../support/staff.js";
 import { auditLog, cases } from "../../../src/server/db/schema.js";
@@ -93,6 +93,34 @@ describe("the guard", () => {
   });
 });
 
+describe("final fate events", () => {
+  it.each(["release", "repatriation"] as const)("a %s lets a registered case close, nothing follows it, and each event leaves one audit row naming no place", async (kind) => {
+    const id = await handedOverCase(store.ctx, s.op1, s.reg);
+    await registered(s.reg, id);
+    const audited = async () => store.ctx.db.select().from(auditLog).where(and(eq(auditLog.action, "pow.event_recorded"), eq(auditLog.subjectId, id))).orderBy(asc(auditLog.seq));
+    const h = await s.reg.request("POST", `/api/registration/cases/${id}/events`, { kind: "hospitalisation", date: "2026-11-26", place: "госпиталь № 9" });
+    expect(h.statusCode, h.body).toBe(201);
+    // Not final: the case stays open.
+    expect((await s.reg.request("POST", `/api/cases/${id}/transition`, { to: "closed", reason: "рано" })).statusCode).toBe(409);
+    const f = await s.reg.request("POST", `/api/registration/cases/${id}/events`, { kind, date: "2026-11-28", place: "КПП Сумы", note: "передан стороне" });
+    expect(f.statusCode, f.body).toBe(201);
+    expect(f.json()).toEqual({ id: expect.any(String), newCard: false });
+    for (const next of [{ kind: "transfer", date: "2026-11-29", place: "Пункт № 5" }, { kind: "release", date: "2026-11-29" }, { kind: "death", date: "2026-11-29", death: { cause: "x", place: "y", burial_place: "z" } }]) {
+      expect([next.kind, (await s.reg.request("POST", `/api/registration/cases/${id}/events`, next)).statusCode]).toEqual([next.kind, 409]);
+    }
+    const rows = await audited();
+    expect(rows.map((r) => [r.actorId, r.subjectType, r.details])).toEqual([
+      [s.reg.userId, "case", { event: h.json().id, kind: "hospitalisation" }],
+      [s.reg.userId, "case", { event: f.json().id, kind }],
+    ]);
+    expect(JSON.stringify(rows)).not.toMatch(/госпиталь|КПП|передан/);
+    const view = (await s.reg.request("GET", `/api/registration/cases/${id}`)).json();
+    expect(view.timeline.map((e: { kind: string }) => e.kind)).toEqual(["hospitalisation", kind]);
+    const c = await s.reg.request("POST", `/api/cases/${id}/transition`, { to: "closed", reason: "завершено" });
+    expect(c.statusCode, c.body).toBe(200);
+  });
+});
+
 describe("capture cards (Art. 70)", () => {
   it("are due at arrival + 7 days and overdue after it (test clock); a transfer owes a new card", async () => {
     const id = await handedOverCase(store.ctx, s.op1, s.reg);
@@ -125,12 +153,57 @@ describe("capture cards (Art. 70)", () => {
     expect((await s.resettle.request("POST", `/api/registration/cases/${id}/cards/${view.cards[1].id}/print`, { copy: "agency" })).statusCode).toBe(403);
   });
 
+  it("a hospitalisation and a change of health each owe a new card, due 7 days from that day, and update his state of health", async () => {
+    const id = await handedOverCase(store.ctx, s.op1, s.reg);
+    await registered(s.reg, id);
+    const h = await s.reg.request("POST", `/api/registration/cases/${id}/events`, { kind: "hospitalisation", date: "2026-12-01", place: "госпиталь № 2", health: "seriously_wounded" });
+    expect(h.statusCode, h.body).toBe(201);
+    expect(h.json()).toEqual({ id: expect.any(String), newCard: true });
+    let view = (await s.reg.request("GET", `/api/registration/cases/${id}`)).json();
+    expect(view.values.health).toBe("seriously_wounded");
+    const c = await s.reg.request("POST", `/api/registration/cases/${id}/events`, { kind: "health_change", date: "2026-12-03", health: "recovered" });
+    expect(c.json()).toEqual({ id: expect.any(String), newCard: true });
+    view = (await s.reg.request("GET", `/api/registration/cases/${id}`)).json();
+    expect(view.cards.map((k: { reason: string; dueAt: string; status: string }) => [k.reason, k.dueAt, k.status])).toEqual([
+      ["arrival", new Date(Date.parse("2026-11-23T00:00:00Z") + 7 * DAY).toISOString(), expect.any(String)],
+      ["hospitalisation", new Date(Date.parse("2026-12-01T00:00:00Z") + 7 * DAY).toISOString(), "due"],
+      ["health_change", new Date(Date.parse("2026-12-03T00:00:00Z") + 7 * DAY).toISOString(), "due"],
+    ]);
+    expect(view.values.health).toBe("recovered");
+    expect(view.timeline.map((e: { kind: string }) => e.kind)).toEqual(["hospitalisation", "health_change"]);
+  });
+
   it("the family's copy only with his consent", async () => {
     const id = await handedOverCase(store.ctx, s.op1, s.reg);
     await registered(s.reg, id, FULL, false);
     const card = (await s.reg.request("GET", `/api/registration/cases/${id}`)).json().cards[0];
     expect((await s.reg.request("POST", `/api/registration/cases/${id}/cards/${card.id}/print`, { copy: "family" })).statusCode).toBe(409);
     expect((await s.reg.request("POST", `/api/registration/cases/${id}/cards/${card.id}/print`, { copy: "agency" })).statusCode).toBe(200);
+  });
+
+  it("each copy has its own sent state: the family's copy does not mark the agency's sent, nor the other way", async () => {
+    const id = await handedOverCase(store.ctx, s.op1, s.reg);
+    await registered(s.reg, id, FULL, true);
+    const card = (await s.reg.request("GET", `/api/registration/cases/${id}`)).json().cards[0];
+    const print = async (copy: "family" | "agency") => expect((await s.reg.request("POST", `/api/registration/cases/${id}/cards/${card.id}/print`, { copy })).statusCode).toBe(200);
+    const now = async () => (await s.reg.request("GET", `/api/registration/cases/${id}`)).json().cards[0];
+    await print("family");
+    let c = await now();
+    expect([c.issuedAt, c.familyIssuedAt, c.status]).toEqual([null, store.clock.now().toISOString(), "overdue"]);
+    expect((await s.reg.request("GET", "/api/registration/register?cards=overdue")).json().map((e: { caseId: string }) => e.caseId)).toContain(id);
+    await print("agency");
+    c = await now();
+    expect([c.issuedAt, c.familyIssuedAt, c.status]).toEqual([store.clock.now().toISOString(), store.clock.now().toISOString(), "issued"]);
+    expect((await s.reg.request("GET", "/api/registration/register?cards=overdue")).json().map((e: { caseId: string }) => e.caseId)).not.toContain(id);
+    const printed = await store.ctx.db.select().from(auditLog).where(and(eq(auditLog.action, "pow.card_printed"), eq(auditLog.subjectId, id))).orderBy(asc(auditLog.seq));
+    expect(printed.map((a) => a.details)).toEqual([{ card: card.id, copy: "family", reason: "arrival" }, { card: card.id, copy: "agency", reason: "arrival" }]);
+    // The other order, on a second case: the agency's copy leaves the family's unsent.
+    const id2 = await handedOverCase(store.ctx, s.op1, s.reg);
+    await registered(s.reg, id2, FULL, true);
+    const card2 = (await s.reg.request("GET", `/api/registration/cases/${id2}`)).json().cards[0];
+    expect((await s.reg.request("POST", `/api/registration/cases/${id2}/cards/${card2.id}/print`, { copy: "agency" })).statusCode).toBe(200);
+    const after = (await s.reg.request("GET", `/api/registration/cases/${id2}`)).json().cards[0];
+    expect([after.status, after.familyIssuedAt]).toEqual(["issued", null]);
   });
 
   it("a death needs the Art. 120 fields", async () => {

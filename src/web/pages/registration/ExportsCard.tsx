@@ -2,11 +2,13 @@ import { Alert, Button, Card, Group, SegmentedControl, Stack, Table, Text, TextI
 import { useForm } from "@mantine/form";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { exportRangeSchema } from "../../../shared/registration";
 import { registrationApi, saveBlob, type BureauExport } from "../../api/registration";
 import { useSignedIn } from "../../auth/session";
 import { errorText } from "../../components/errorText";
+import { ApiError } from "../../api/client";
 import { schemaValidate } from "../../components/schemaValidate";
 
 /**
@@ -48,7 +50,7 @@ export function ExportsCard() {
           <SegmentedControl aria-label={t("registration.exports.format")} value={format} onChange={(v) => setFormat(v as "csv" | "json")} data={[{ value: "csv", label: "CSV" }, { value: "json", label: "JSON" }]} />
           <TextInput label={t("registration.exports.recipient")} description={t("registration.exports.recipientHint")} value={recipient} onChange={(e) => setRecipient(e.currentTarget.value)} w={420} />
         </Group>
-        {error ? <Alert color="red" role="alert">{errorText(t, error)}</Alert> : null}
+        {error ? <Alert color="red" role="alert">{errorText(t, error, withheldText(t, error))}</Alert> : null}
         <Table>
           <Table.Thead>
             <Table.Tr>
@@ -73,4 +75,10 @@ export function ExportsCard() {
       </Stack>
     </Card>
   );
+}
+
+/** A run refused because some prisoners of the range are not his to open: say how many (the server never says who). */
+function withheldText(t: TFunction, err: unknown) {
+  const withheld = err instanceof ApiError ? (err.details as { withheld?: unknown } | undefined)?.withheld : undefined;
+  return typeof withheld === "number" ? { conflict: t("registration.exports.withheld", { n: withheld }) } : {};
 }
