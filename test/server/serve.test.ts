@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freshPostgresDatabase, onPostgres } from "../support/store.js";
-import { startServerProcess } from "../support/server-process.js";
+import { outputMatching, startServerProcess } from "../support/server-process.js";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sp-serve-"));
 let dropPg: (() => Promise<void>) | null = null;
@@ -26,7 +26,7 @@ describe(`safe-passage serve (${onPostgres() ? "DATABASE_URL" : "embedded"})`, (
     // Staff routes do not exist on the public listener.
     expect((await fetch(`${server.publicUrl}/api/staff`)).status).toBe(404);
     expect((await fetch(`${server.staffUrl}/api/staff`)).status).toBe(401);
-    expect(server.stdout()).toMatch(/first administrator with this one-time link[^\n]*\n\s+http:\/\/127\.0\.0\.1:\d+\/console\/setup#token=[A-Za-z0-9_-]{43}/);
+    expect(await outputMatching(server, /#token=/)).toMatch(/first administrator with this one-time link[^\n]*\n\s+http:\/\/127\.0\.0\.1:\d+\/console\/setup#token=[A-Za-z0-9_-]{43}/);
     if (!onPostgres()) expect(fs.existsSync(path.join(dataDir, "safe-passage.lock"))).toBe(true);
     server.child.kill("SIGTERM");
     expect(await server.exited).toBe(0);

@@ -47,7 +47,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${out}`);
     try {
       const [a, b] = await Promise.all([fetch(`${publicUrl}/readyz`), fetch(`${staffUrl}/readyz`)]);
-      if (a.ok && b.ok && /one-time link|Safe Passage is up|^/.test(out)) break;
+      if (a.ok && b.ok) break;
     } catch {
       // not listening yet
     }
@@ -62,6 +62,19 @@ export interface StaffHttpSession {
   csrf: string;
 }
 
+/**
+ * Wait until the process has printed what matches `re`: the first-admin link is written once the
+ * listeners are up, so it may come a moment after /readyz answers (the CI of stop 23 failed on it).
+ */
+export async function outputMatching(server: ServerProcess, re: RegExp, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (!re.test(server.stdout())) {
+    if (server.child.exitCode !== null || Date.now() > deadline) throw new Error(`no output matching ${re}:\n${server.stdout()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return server.stdout();
+}
+
 /** A JSON POST to the staff listener of a server process, as a signed-in member or nobody. */
 export async function postAsStaff(server: ServerProcess, url: string, session: StaffHttpSession | null, body: unknown) {
   return fetch(`${server.staffUrl}${url}`, {
@@ -74,9 +87,7 @@ const cookieOf = (r: Response) => /sp_staff=([^;]+)/.exec(r.headers.get("set-coo
 
 /** The first administrator of a fresh server process, through the real HTTP path; the session is durable, so it outlives restarts. */
 export async function firstAdminOverHttp(server: ServerProcess): Promise<StaffHttpSession> {
-  // The link is printed once the listeners are up, which may be a moment after /readyz answers.
-  for (let i = 0; i < 100 && !/#token=/.test(server.stdout()); i++) await new Promise((r) => setTimeout(r, 100));
-  const token = /#token=([A-Za-z0-9_-]+)/.exec(server.stdout())![1];
+  const token = /#token=([A-Za-z0-9_-]+)/.exec(await outputMatching(server, /#token=[A-Za-z0-9_-]{43}/))![1];
   const accept = await postAsStaff(server, "/api/setup/accept", null, { token, username: "admin", displayName: "Admin", password: TEST_PASSWORD });
   const enrol = { cookie: cookieOf(accept), csrf: ((await accept.json()) as { csrfToken: string }).csrfToken };
   const begin = (await (await postAsStaff(server, "/api/auth/totp/begin", enrol, {})).json()) as { secret: string };

@@ -6,7 +6,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshPostgresDatabase, onPostgres } from "../../support/store.js";
-import { freePort, startServerProcess } from "../../support/server-process.js";
+import { freePort, outputMatching, startServerProcess } from "../../support/server-process.js";
 
 const run = promisify(execFile);
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "sp-harden-"));
@@ -110,7 +110,7 @@ describe("the first-admin link and the staff listener (issue 10, items 11 and 14
     const linkFile = path.join(dir("prod-ok-secrets"), "first-admin.link");
     const server = await startServerProcess({ SAFE_PASSAGE_ENV: "production", SAFE_PASSAGE_DATA: data, SAFE_PASSAGE_KEY_FILE: keyFile, STAFF_URL: "https://staff.example.org", HOST: "0.0.0.0", SAFE_PASSAGE_SETUP_LINK_FILE: linkFile, LOG_LEVEL: "info", ...storage });
     try {
-      await new Promise((r) => setTimeout(r, 500));
+      await outputMatching(server, /one-time link to create the first administrator/);
       expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
       const link = fs.readFileSync(linkFile, "utf8").trim();
       expect(link).toMatch(/^https:\/\/staff\.example\.org\/console\/setup#token=[A-Za-z0-9_-]{43}$/);
