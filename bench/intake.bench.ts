@@ -39,7 +39,7 @@ const FORM = new URLSearchParams({
   receipt: "digits",
 }).toString();
 
-function request(url: string, opts: { method?: "GET" | "POST"; body?: string; headers?: Record<string, string>; localAddress?: string } = {}): Promise<{ status: number; body: Buffer; headerBytes: number }> {
+export function request(url: string, opts: { method?: "GET" | "POST"; body?: string; headers?: Record<string, string>; localAddress?: string } = {}): Promise<{ status: number; body: Buffer; headerBytes: number }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: opts.method ?? "GET", headers: opts.headers, agent: false, ...(opts.localAddress ? { localAddress: opts.localAddress } : {}) }, (res) => {
       const chunks: Buffer[] = [];
@@ -55,6 +55,23 @@ function request(url: string, opts: { method?: "GET" | "POST"; body?: string; he
     if (opts.body) req.end(opts.body);
     else req.end();
   });
+}
+
+/**
+ * A poster of the web form as a crowd of applicants sends it: each request from its own loopback
+ * address (not one client over its limit), the form page first (its form token), then the form.
+ */
+export function intakePoster(url: string) {
+  let next = 0;
+  const address = () => `127.0.${2 + Math.floor((next % 60000) / 250)}.${2 + ((next++ % 250) | 0)}`;
+  return async () => {
+    const localAddress = address();
+    const page = await request(url, { localAddress });
+    // A page refused (the per-address page limit) carries no form: answered as the server answered.
+    if (page.status !== 200) return page;
+    const token = /name="form_token" value="([^"]+)"/.exec(page.body.toString("utf8"))?.[1] ?? "";
+    return request(url, { method: "POST", body: `${FORM}&form_token=${encodeURIComponent(token)}`, headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin" }, localAddress });
+  };
 }
 
 async function meanMs(n: number, fn: () => Promise<unknown>): Promise<number> {
@@ -77,15 +94,7 @@ async function intakeThroughput(store: Store, seconds: number) {
   app.intakeFlood!.setMode("off"); // the raw cost of a request; the switch is measured apart
   try {
     const url = `${await app.listen({ host: "127.0.0.1", port: 0 })}/request`;
-    // Each request from its own loopback address: a crowd of applicants, not one client over its limit.
-    let next = 0;
-    const address = () => `127.0.${2 + Math.floor((next % 60000) / 250)}.${2 + ((next++ % 250) | 0)}`;
-    const post = async () => {
-      const localAddress = address();
-      const form = (await request(url, { localAddress })).body.toString("utf8");
-      const token = /name="form_token" value="([^"]+)"/.exec(form)?.[1] ?? "";
-      return request(url, { method: "POST", body: `${FORM}&form_token=${encodeURIComponent(token)}`, headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin" }, localAddress });
-    };
+    const post = intakePoster(url);
     for (let i = 0; i < 4; i++) if ((await post()).status !== 201) throw new Error("intake warm-up failed");
     const latencies: number[] = [];
     let ok = 0;

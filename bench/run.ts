@@ -55,6 +55,8 @@ const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
   "thread-memory": async () => (await import("./thread-memory.bench.js")).benchThreadMemory(),
   // Issue 16: a fresh `serve` process to both /readyz with 100k cases embedded (BENCH_START_CASES).
   start: async () => (await import("./start.bench.js")).benchStart(),
+  // Issue 16: the operators' p99 and the server's memory while 24 clients flood the intake (BENCH_FLOOD_CASES).
+  flood: async () => (await import("./flood.bench.js")).benchFlood(),
   channels: () => benchChannels(seconds),
   crypto: () => benchCrypto(),
   intake: async () => (await import("./intake.bench.js")).benchIntake(seconds),

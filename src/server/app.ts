@@ -58,7 +58,7 @@ export async function buildStaffApp(ctx: AppContext) {
 
 /** The public listener: applicant pages and channel webhooks only. No staff route exists here. */
 export async function buildPublicApp(ctx: AppContext) {
-  const app = await createBaseApp({ log: ctx.log, db: ctx.db, trustProxy: ctx.config.publicClients.trustProxy, readiness: () => readinessOf(ctx) });
+  const app = await createBaseApp({ log: ctx.log, db: ctx.db, trustProxy: ctx.config.publicClients.trustProxy, readiness: () => readinessOf(ctx), publicLane: true });
   instrument(app, ctx, "public");
   await registerIntakeRoutes(app, ctx);
   const flood = app.intakeFlood;

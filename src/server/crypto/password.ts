@@ -1,6 +1,7 @@
 import sodium from "sodium-native";
 import { keyedHash } from "./kdf.js";
 import { wipe } from "./secure.js";
+import { pwhash } from "./sodium-api.js";
 
 /**
  * Staff password hashing: Argon2id through libsodium, never below 64 MiB of memory.
@@ -34,13 +35,10 @@ function hashInput(password: string, pepper: Buffer | null): Buffer {
 export function hashPassword(password: string, pepper: Buffer | null): Promise<string> {
   const out = Buffer.alloc(sodium.crypto_pwhash_STRBYTES);
   const input = hashInput(password, pepper);
-  return new Promise((resolve, reject) => {
-    sodium.crypto_pwhash_str_async(out, input, PASSWORD_HASH_PARAMS.opslimit, PASSWORD_HASH_PARAMS.memlimit, (err) => {
-      sodium.sodium_memzero(input);
-      if (err) return reject(err);
-      resolve((pepper ? PEPPERED : "") + out.toString("utf8").replace(/\0+$/, ""));
-    });
-  });
+  return pwhash
+    .crypto_pwhash_str_async(out, input, PASSWORD_HASH_PARAMS.opslimit, PASSWORD_HASH_PARAMS.memlimit)
+    .then(() => (pepper ? PEPPERED : "") + out.toString("utf8").replace(/\0+$/, ""))
+    .finally(() => sodium.sodium_memzero(input));
 }
 
 /** A peppered hash is checked only with the pepper: without the key file no password verifies. */
@@ -50,12 +48,10 @@ export function verifyPassword(encoded: string, password: string, pepper: Buffer
   const str = Buffer.alloc(sodium.crypto_pwhash_STRBYTES);
   str.write(peppered ? encoded.slice(PEPPERED.length) : encoded, "utf8");
   const input = hashInput(password, peppered ? pepper : null);
-  return new Promise((resolve) => {
-    sodium.crypto_pwhash_str_verify_async(str, input, (_err, ok) => {
-      sodium.sodium_memzero(input);
-      resolve(Boolean(ok));
-    });
-  });
+  return pwhash
+    .crypto_pwhash_str_verify_async(str, input)
+    .then(Boolean, () => false)
+    .finally(() => sodium.sodium_memzero(input));
 }
 
 /** True for a hash without the pepper or with weaker parameters than today's. */

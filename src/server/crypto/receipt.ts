@@ -9,6 +9,7 @@ import { normaliseReceiptCode, RECEIPT_DIGITS, RECEIPT_WORD_COUNT } from "./norm
 import { randomBytes } from "./random.js";
 import { secureAlloc, wipe } from "./secure.js";
 import { RECEIPT_WORDS } from "./wordlist.js";
+import { pwhash } from "./sodium-api.js";
 
 /**
  * Receipt codes: an applicant has no account; the code handed to him when his request is taken
@@ -77,13 +78,10 @@ function canonical(code: string): string {
 export function hashReceiptCode(code: string): Promise<string> {
   const input = Buffer.from(HASH_DOMAIN + canonical(code), "utf8");
   const out = Buffer.alloc(sodium.crypto_pwhash_STRBYTES);
-  return new Promise((resolve, reject) => {
-    sodium.crypto_pwhash_str_async(out, input, RECEIPT_HASH_PARAMS.opslimit, RECEIPT_HASH_PARAMS.memlimit, (err) => {
-      wipe(input);
-      if (err) return reject(err);
-      resolve(out.toString("utf8").replace(/\0+$/, ""));
-    });
-  });
+  return pwhash
+    .crypto_pwhash_str_async(out, input, RECEIPT_HASH_PARAMS.opslimit, RECEIPT_HASH_PARAMS.memlimit)
+    .then(() => out.toString("utf8").replace(/\0+$/, ""))
+    .finally(() => wipe(input));
 }
 
 function verifyCanonical(normalised: string, encoded: string): Promise<boolean> {
@@ -91,12 +89,10 @@ function verifyCanonical(normalised: string, encoded: string): Promise<boolean> 
   if (Buffer.byteLength(encoded) >= str.length) return Promise.resolve(false);
   str.write(encoded, "utf8");
   const input = Buffer.from(HASH_DOMAIN + normalised, "utf8");
-  return new Promise((resolve) => {
-    sodium.crypto_pwhash_str_verify_async(str, input, (_err, ok) => {
-      wipe(input);
-      resolve(Boolean(ok));
-    });
-  });
+  return pwhash
+    .crypto_pwhash_str_verify_async(str, input)
+    .then(Boolean, () => false)
+    .finally(() => wipe(input));
 }
 
 /**

@@ -1,4 +1,5 @@
 import sodium from "sodium-native";
+import { inArgon2Lane } from "./argon2-lane.js";
 
 /**
  * Correct typings for the parts of sodium-native 4.x that @types/sodium-native (written for 2.x)
@@ -23,6 +24,8 @@ interface SecretstreamV4 {
 
 interface PwhashV4 {
   crypto_pwhash_async(out: Buffer, password: Buffer, salt: Buffer, opslimit: number, memlimit: number, alg: number): Promise<void>;
+  crypto_pwhash_str_async(out: Buffer, password: Buffer, opslimit: number, memlimit: number): Promise<void>;
+  crypto_pwhash_str_verify_async(str: Buffer, password: Buffer): Promise<boolean>;
 }
 
 interface GenerichashV4 {
@@ -33,5 +36,11 @@ interface GenerichashV4 {
 }
 
 export const secretstream = sodium as unknown as SecretstreamV4;
-export const pwhash = sodium as unknown as PwhashV4;
+const native = sodium as unknown as PwhashV4;
+/** The asynchronous Argon2id calls, each through the public listener's lane (argon2-lane.ts). */
+export const pwhash: PwhashV4 = {
+  crypto_pwhash_async: (...a) => inArgon2Lane(() => native.crypto_pwhash_async(...a)),
+  crypto_pwhash_str_async: (...a) => inArgon2Lane(() => native.crypto_pwhash_str_async(...a)),
+  crypto_pwhash_str_verify_async: (...a) => inArgon2Lane(() => native.crypto_pwhash_str_verify_async(...a)),
+};
 export const generichashStream = sodium as unknown as GenerichashV4;

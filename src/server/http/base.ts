@@ -1,3 +1,4 @@
+import http from "node:http";
 import Fastify, { type FastifyInstance, type FastifyError } from "fastify";
 import helmet from "@fastify/helmet";
 import cookie from "@fastify/cookie";
@@ -9,6 +10,7 @@ import type { Db } from "../db/index.js";
 import { AppError, databaseUnavailable, isDatabaseUnavailable } from "../errors.js";
 import type { ApiErrorBody } from "../../shared/errors.js";
 import { clientKey } from "./client-key.js";
+import { asPublicWork } from "../crypto/argon2-lane.js";
 
 export type App = FastifyInstance & { withTypeProvider(): FastifyInstance };
 
@@ -22,6 +24,8 @@ export interface BaseOptions {
   bodyLimit?: number;
   /** More parts for /readyz to report, each "ok" or "down" (metrics/readiness.ts). */
   readiness?: () => Promise<Record<string, "ok" | "down">>;
+  /** Public listener: its requests' Argon2id work runs in the public lane (crypto/argon2-lane.ts). */
+  publicLane?: boolean;
 }
 
 /**
@@ -35,6 +39,9 @@ export async function createBaseApp(opts: BaseOptions) {
     bodyLimit: opts.bodyLimit ?? 256 * 1024,
     // Request ids are random per request, not derived from anything about the client.
     genReqId: () => crypto.randomUUID(),
+    ...(opts.publicLane
+      ? { serverFactory: (handler: http.RequestListener, serverOpts: http.ServerOptions) => http.createServer(serverOpts, (req, res) => asPublicWork(() => handler(req, res))) }
+      : {}),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // A path id over maxParamLength or a malformed URL: the project's error shape, not Fastify's
     // default (which echoes the URL back), and a log line with the route's shape only (issue 17).

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { defaultPublicArgon2Limit } from "../crypto/argon2-lane.js";
 
 /**
  * Settings of the applicant site, read once from the environment when the routes are built.
@@ -26,6 +27,11 @@ const schema = z.object({
   powMemoryKiB: z.coerce.number().int().min(8).max(256 * 1024).default(16 * 1024),
   /** Requests and code checks that may run their Argon2 work at once; more get "busy, try again". */
   maxInFlight: count(16),
+  /**
+   * Argon2id runs of the applicant side at once, across all its requests (crypto/argon2-lane.ts):
+   * by default one core fewer than the machine has, so the staff side keeps a core in a flood.
+   */
+  argon2Threads: z.coerce.number().int().min(1).max(256).default(defaultPublicArgon2Limit()),
   /** Per client, per 10 minutes: posts of one form token (request, code check), replies of one session. */
   requestsPerClient: count(10),
   returnsPerClient: count(10),
@@ -59,6 +65,7 @@ export function loadIntakeSettings(env: NodeJS.ProcessEnv = process.env): Intake
     powMaxBits: env.INTAKE_POW_MAX_BITS || undefined,
     powMemoryKiB: env.INTAKE_POW_MEMORY_KIB || undefined,
     maxInFlight: env.INTAKE_MAX_IN_FLIGHT || undefined,
+    argon2Threads: env.INTAKE_ARGON2_THREADS || undefined,
     requestsPerClient: env.INTAKE_REQUESTS_PER_CLIENT || undefined,
     returnsPerClient: env.INTAKE_RETURNS_PER_CLIENT || undefined,
     repliesPerClient: env.INTAKE_REPLIES_PER_CLIENT || undefined,

@@ -33,7 +33,10 @@ export async function listSchedules(db: Tx): Promise<ScheduleVersion[]> {
 export async function versionInForce(db: Tx, day: string): Promise<ScheduleVersion> {
   const read = async () => (await db.select().from(rewardSchedules).where(and(isNotNull(rewardSchedules.approvedAt), lte(rewardSchedules.effectiveFrom, day))).orderBy(desc(rewardSchedules.effectiveFrom)).limit(1))[0];
   let v = await read();
-  if (!v && !(await db.select({ id: rewardSchedules.id }).from(rewardSchedules).limit(1)).length) {
+  if (!v) {
+    // Seeding is idempotent (one row per effective date), so it needs no "is it empty?" check,
+    // which raced: two first readers could each see the other's seed too late and refuse (a 500
+    // on the applicant's form during the flood bench).
     await seedFirstVersion(db);
     v = await read();
   }

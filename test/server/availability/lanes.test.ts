@@ -1,0 +1,82 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { freshContext, onPostgres } from "../../support/store.js";
+import { createBaseApp } from "../../../src/server/http/base.js";
+import { asPublicWork, isPublicWork, publicArgon2Load, setPublicArgon2Limit, defaultPublicArgon2Limit } from "../../../src/server/crypto/argon2-lane.js";
+import { generateReceiptCode, hashReceiptCode } from "../../../src/server/crypto/receipt.js";
+import type { EmbeddedClient } from "../../../src/server/db/embedded-client.js";
+import type { AppContext } from "../../../src/server/context.js";
+
+/**
+ * Issue 16: in an intake flood the operators' requests waited behind the applicant side's work
+ * (15-30× their idle p99). The applicant side's work runs in a lane of its own: its Argon2id runs
+ * are bounded, and on the embedded store its statements alternate with everyone else's instead
+ * of queueing ahead of them. Shown by counts and by order, never by time.
+ */
+let ctx: AppContext;
+let cleanup: () => Promise<void>;
+beforeAll(async () => {
+  ({ ctx, cleanup } = await freshContext());
+}, 120_000);
+afterAll(async () => cleanup?.());
+afterEach(() => setPublicArgon2Limit(defaultPublicArgon2Limit()));
+
+describe("the public listener's lane", () => {
+  it("is where the public listener's requests run, over real HTTP, and nowhere else", async () => {
+    const seen: Record<string, boolean> = {};
+    for (const publicLane of [true, false]) {
+      const app = await createBaseApp({ log: ctx.log, db: ctx.db, publicLane });
+      app.get("/lane", async () => {
+        await new Promise((r) => setTimeout(r, 1)); // across an await, as a real handler
+        return { public: isPublicWork() };
+      });
+      const url = await app.listen({ host: "127.0.0.1", port: 0 });
+      try {
+        seen[String(publicLane)] = ((await (await fetch(`${url}/lane`)).json()) as { public: boolean }).public;
+      } finally {
+        await app.close();
+      }
+    }
+    expect(seen).toEqual({ true: true, false: false });
+    expect(isPublicWork()).toBe(false); // nothing leaked into the caller
+  });
+
+  it("runs at most its limit of Argon2id at once, queues the rest in order, and never makes staff work wait", async () => {
+    setPublicArgon2Limit(1);
+    const code = generateReceiptCode();
+    const done: string[] = [];
+    const applicants = asPublicWork(() => [1, 2, 3].map((i) => hashReceiptCode(code).then(() => done.push(`applicant ${i}`))));
+    expect(publicArgon2Load()).toEqual({ running: 1, waiting: 2, limit: 1 });
+    const staff = hashReceiptCode(code).then(() => done.push("staff"));
+    expect(publicArgon2Load()).toEqual({ running: 1, waiting: 2, limit: 1 }); // not queued behind them
+    await Promise.all([...applicants, staff]);
+    expect(done.filter((d) => d.startsWith("applicant"))).toEqual(["applicant 1", "applicant 2", "applicant 3"]);
+    // Started beside the first applicant run, the staff run ends before the queued ones.
+    expect(done.indexOf("staff")).toBeLessThan(done.indexOf("applicant 3"));
+    expect(publicArgon2Load()).toEqual({ running: 0, waiting: 0, limit: 1 });
+  });
+});
+
+describe.skipIf(onPostgres())("the embedded store's one connection", () => {
+  it("alternates between the lanes while both wait, each lane in its own order", async () => {
+    const client = (ctx.db as unknown as { $client: EmbeddedClient }).$client;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const order: string[] = [];
+    // A staff transaction holds the connection while both lanes queue up behind it.
+    const tx = client.transaction(async (t) => {
+      await t.query("SELECT 1");
+      await held;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    const q = (label: string) => client.query("SELECT 1").then(() => order.push(label));
+    const waiting = [
+      ...asPublicWork(() => [q("public 1"), q("public 2"), q("public 3"), q("public 4")]),
+      q("staff 1"),
+      q("staff 2"),
+    ];
+    release();
+    await Promise.all([tx, ...waiting]);
+    // First-come order would have put both staff queries after all four public ones.
+    expect(order).toEqual(["public 1", "staff 1", "public 2", "staff 2", "public 3", "public 4"]);
+  });
+});
