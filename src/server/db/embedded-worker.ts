@@ -24,7 +24,20 @@ function shapeOf(err: unknown): ErrorShape {
 
 /** Drizzle asks for some types as PostgreSQL's text (dates, intervals); parsers are functions and cannot cross threads, so the client sends their type ids. */
 const asText = (value: string) => value;
-const parsersOf = (oids: number[]) => (oids.length ? Object.fromEntries(oids.map((o) => [o, asText])) : undefined);
+/**
+ * bytea arrives as hex text ("\\x…"). PGlite's own parser decodes it in JavaScript, a quarter of
+ * the time of a case open (200 messages: 7.6 ms against 1.9 ms); Buffer's hex decoder is native.
+ * Each value gets a buffer of its own, as PGlite's did (a view into a shared pool would carry the
+ * whole pool across the thread boundary).
+ */
+const BYTEA = 17;
+function bytea(value: string): Uint8Array {
+  if (!value.startsWith("\\x")) throw new Error("bytea_output must be hex");
+  const out = new Uint8Array((value.length - 2) >> 1);
+  Buffer.from(out.buffer).write(value.slice(2), "hex");
+  return out;
+}
+const parsersOf = (oids: number[]) => ({ [BYTEA]: bytea, ...Object.fromEntries(oids.map((o) => [o, asText])) });
 
 async function main() {
   const fresh = !fs.existsSync(path.join(start.dbDir, "PG_VERSION"));
@@ -44,7 +57,7 @@ async function main() {
     switch (req.op) {
       case "query": {
         const parsers = parsersOf(req.rawTypes);
-        return { result: await pg.query(req.sql, req.params, { ...(req.rowMode ? { rowMode: req.rowMode } : {}), ...(parsers ? { parsers } : {}) }) };
+        return { result: await pg.query(req.sql, req.params, { ...(req.rowMode ? { rowMode: req.rowMode } : {}), parsers }) };
       }
       case "exec":
         return { result: await pg.exec(req.sql) };
