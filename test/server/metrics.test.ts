@@ -32,6 +32,8 @@ describe("metrics", () => {
     expect(text).toContain("safepassage_http_request_seconds_bucket");
     expect(text).toMatch(/safepassage_outbox_pending \d+/);
     expect(text).toMatch(/safepassage_intake_flood_active\{mode="(auto|on|off)"\} [01]/);
+    expect(text).toMatch(/safepassage_public_argon2_runs\{state="running"\} \d+/);
+    expect(text).toMatch(/safepassage_public_argon2_runs\{state="waiting"\} \d+/);
     expect(text).toContain("safepassage_job_failures_total");
     // Nothing of the case or the URLs asked for: no id, no name, no phone, no query string.
     for (const secret of [c.caseId, "Канарейкин", "900 111", "no-such-page", "name="]) expect(text).not.toContain(secret);

@@ -1,4 +1,5 @@
 import { rowsOf } from "../db/index.js";
+import { publicArgon2Load } from "../crypto/argon2-lane.js";
 import { sql } from "drizzle-orm";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { AppContext } from "../context.js";
@@ -71,6 +72,17 @@ function createMetrics(ctx: AppContext): Metrics {
     registers: [registry],
     collect() {
       this.set(flood ? flood().inFlight : 0);
+    },
+  });
+  new Gauge({
+    name: "safepassage_public_argon2_runs",
+    help: "The applicant side's Argon2id runs, running and queued for its lane (INTAKE_ARGON2_THREADS)",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    collect() {
+      const lane = publicArgon2Load();
+      this.set({ state: "running" }, lane.running);
+      this.set({ state: "waiting" }, lane.waiting);
     },
   });
   return { registry, requests, latency, jobFailures, watchFlood: (probe) => (flood = probe) };
