@@ -73,6 +73,7 @@ export function VerificationQueuePage() {
       {hits.data?.map((h) => (
         <Text key={`${h.caseId}-${h.kind}`} size="sm" data-testid="watchlist-hit">
           {t("verification.hits.line", { number: h.number, channel: t(`channels.${h.channel}`, { defaultValue: h.channel }), kind: t(`verification.kinds.${h.kind}`, { defaultValue: h.kind }), reason: t(`verification.reasons.${h.reasonCode}`), source: h.sourceNumber ?? "—" })}
+          {h.kind === "name" && ` (${t("verification.hits.nameOnly")})`}
         </Text>
       ))}
     </Stack>
