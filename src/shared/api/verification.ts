@@ -45,6 +45,10 @@ export const queueSchema = z.array(
 export const supervisionSchema = z.array(
   z.object({ caseId: z.string(), number: z.number(), stage: z.enum(STAGES), dueAt: z.string(), risk: riskSchema, reviews: z.array(z.object({ decision: z.enum(DECISIONS), reasonCode: z.enum(REASON_CODES), at: z.string() })) }),
 );
+/** Verified cases that new information contradicts: a verifier checks them again before any handover is planned. */
+export const rechecksSchema = z.array(
+  z.object({ caseId: z.string(), number: z.number(), state: z.string(), teamId: z.string(), reasons: z.array(z.enum(RECHECK_REASONS)), verifiedAt: z.string().nullable(), inScope: z.boolean() }),
+);
 export const hitsSchema = z.array(z.object({ caseId: z.string(), number: z.number(), state: z.string(), channel: z.string(), kind: z.string(), reasonCode: z.enum(REASON_CODES), listedAt: z.string(), sourceNumber: z.number().nullable() }));
 /** The kinds a verifier puts on the watchlist by hand (a name may carry a date of birth). */
 export const WATCHLIST_KINDS = ["phone", "whatsapp", "telegram_id", "telegram_username", "service_number", "name"] as const;
