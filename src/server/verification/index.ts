@@ -10,5 +10,7 @@ import "./marker.js";
 export { handOverToVerification, recordCheck, recordReview, decideAsSupervisor } from "./commands.js";
 export { verificationPanel, verificationQueue, supervisionQueue } from "./view.js";
 export { listWatchlistHits } from "./watchlist.js";
+export { addWatchlistEntry } from "./watchlist-entries.js";
+export { recheckQueue } from "./recheck-queue.js";
 export { recheckReasons } from "./recheck.js";
 export { registerVerificationRoutes } from "./routes.js";
