@@ -40,8 +40,9 @@ export const RESOURCES = {
   // hold: place or lift a legal hold.
   retention: ["read", "propose", "approve", "hold"],
   // Verification (issue 11): a verifier reads the queue and reviews; a supervisor decides a
-  // disagreement or signs off a high-risk verdict and keeps the watchlist; an admin sets the rules.
-  verification: ["read", "review", "decide", "watchlist", "configure"],
+  // disagreement or signs off a high-risk verdict; an admin sets the rules. watchlist: see the
+  // entries and add one by hand; unlist: take one off (a supervisor, with a reason).
+  verification: ["read", "review", "decide", "watchlist", "unlist", "configure"],
 } as const;
 
 export type Resource = keyof typeof RESOURCES;
@@ -104,7 +105,8 @@ export const POLICY = {
     case_questionnaire: { read: "scoped", write: "scoped" },
     case_identity: { read: "scoped", write: "scoped" },
     case_contact: { read: "scoped", write: false },
-    verification: { ...none("verification"), read: "scoped", review: "scoped" },
+    // He adds what he learns (a number a provocation used elsewhere) and reads the entries the team key opens.
+    verification: { ...none("verification"), read: "scoped", review: "scoped", watchlist: "all" },
     rendezvous: { read: false, write: false },
     pow_registration: { read: false, write: false, export: false, approve_export: false },
     pow_choice: { read: false, write: false },
@@ -169,7 +171,7 @@ export const POLICY = {
     // A supervisor sees what will be destroyed and can stop it for a case; the rules are the administrators'.
     retention: { read: "all", propose: false, approve: false, hold: "all" },
     // Decides on reason codes and the risk factors, never on case content (he reads none).
-    verification: { ...none("verification"), read: "all", decide: "all", watchlist: "all" },
+    verification: { ...none("verification"), read: "all", decide: "all", watchlist: "all", unlist: "all" },
     reward_ledger: { pay: false, report: "all" },
     reward_schedule: { read: "all", propose: false, approve: false },
   },

@@ -13,7 +13,7 @@ export const STAGES = ["first", "second", "disagreement", "signoff", "decided"] 
 export type Stage = (typeof STAGES)[number];
 
 /** The factors the risk rules know; each rule's weight is data (settings). */
-export const RISK_FACTORS = ["watchlist_hit", "shared_channel_identity", "first_contact_burst", "identity_changed", "unit_mismatch", "probing_questions", "failed_checks"] as const;
+export const RISK_FACTORS = ["watchlist_hit", "watchlist_name_only", "shared_channel_identity", "first_contact_burst", "identity_changed", "unit_mismatch", "probing_questions", "failed_checks"] as const;
 export type RiskFactor = (typeof RISK_FACTORS)[number];
 
 export const decisionFits = (decision: Decision, code: ReasonCode) => (decision === "verified") === (code === "genuine");

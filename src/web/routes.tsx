@@ -32,6 +32,7 @@ import { EditOperationPage } from "./pages/operations/EditOperationPage";
 import { VerificationQueuePage } from "./pages/verification/VerificationQueuePage";
 import { VerificationCasePage } from "./pages/verification/VerificationCasePage";
 import { SupervisionPage } from "./pages/verification/SupervisionPage";
+import { WatchlistPage } from "./pages/verification/WatchlistPage";
 import { ResettlementBoardPage } from "./pages/resettlement/ResettlementBoardPage";
 import { ResettlementCasePage } from "./pages/resettlement/ResettlementCasePage";
 import { QUEUE, type Requirement } from "./auth/permissions";
@@ -53,6 +54,7 @@ const sections: RouteObject[] = [
   { path: "verification", element: guarded("verification.review", <VerificationQueuePage />) },
   { path: "verification/:id", element: guarded("verification.review", <VerificationCasePage />) },
   { path: "supervision", element: guarded("verification.decide", <SupervisionPage />) },
+  { path: "watchlist", element: guarded("verification.watchlist", <WatchlistPage />) },
   { path: "teams", element: guarded("team.read", <TeamsPage />) },
   { path: "admissions", element: guarded("team.admit", <AdmissionsPage />) },
   { path: "canned-replies", element: guarded("canned_reply.manage", <CannedRepliesPage />) },

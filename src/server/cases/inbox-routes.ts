@@ -6,6 +6,7 @@ import { CASE_STATES, CHANNELS, TEAMS, type CaseState, type TeamId } from "../..
 import { caseSummarySchema, inboxCountsSchema, inboxPageSchema, queueSchema, SEARCH_PAGE_SIZE } from "../../shared/api/cases.js";
 import { presentInboxRow } from "./present.js";
 import { inboxPreviews } from "./inbox-preview.js";
+import { caseFlags } from "./flags.js";
 import { inboxCounts, listInbox, queueStats } from "./inbox.js";
 import { searchCases } from "./search.js";
 import { COUNT_BOUND } from "./search-bounds.js";
@@ -50,7 +51,8 @@ export function registerInboxRoutes(app: BaseApp, ctx: AppContext) {
         ...(q.cursor ? { cursor: q.cursor } : {}),
       });
       const previews = await inboxPreviews(ctx, session, page.items.map((i) => i.row));
-      return { items: page.items.map(presentInboxRow(ctx.now(), previews)), nextCursor: page.nextCursor };
+      const flags = await caseFlags(ctx.db, page.items.map((i) => i.row.id));
+      return { items: page.items.map(presentInboxRow(ctx.now(), previews, flags)), nextCursor: page.nextCursor };
     },
   );
 
@@ -116,7 +118,7 @@ export function registerInboxRoutes(app: BaseApp, ctx: AppContext) {
       void reply.header("x-total-count", String(found.total));
       // The search stopped at a bound (search-bounds.ts): there may be more matches than shown or counted.
       if (found.truncated) void reply.header("x-search-truncated", "1");
-      return found.rows.map(presentInboxRow(ctx.now()));
+      return found.rows.map(presentInboxRow(ctx.now(), undefined, await caseFlags(ctx.db, found.rows.map((r) => r.row.id))));
     },
   );
 }

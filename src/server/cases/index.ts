@@ -9,12 +9,14 @@
  *   read and write a section ............... readSections, readApplicantSection, writeSection, SECTIONS
  *   move it ................................ transitionCase (transitionCaseIn in a transaction), moveCase, registerGuard, registerEffect
  *   record a change ........................ recordChange (audit row + timeline event + live update, one transaction)
+ *   mark it in lists and the case view ...... registerCaseFlag (a bare yes/no, e.g. "needs verification")
  */
 export { caseScope, findCase, findVisibleCase, withCaseKey, withCaseKeys, openCaseKeyFor, auditCaseRefusal, LIST_CASES, READ_CASE, type CaseAccess } from "./access.js";
 export { caseKeyring, sealedWriteKey } from "./case-cipher.js";
 export { SECTIONS, readSections, readApplicantSection, readableSections, applicantFields, writeSection, type SectionValues } from "./section-registry.js";
 export { transitionCase, transitionCaseIn, moveCase, registerGuard, registerEffect, type Guard, type Effect, type MoveContext } from "./transitions.js";
 export { recordChange, type CaseChange } from "./change.js";
+export { registerCaseFlag } from "./flags.js";
 export { caseEventBus, stopCaseEventBus, type CaseEventType } from "./events.js";
 export { messageContext, type Sections, type SectionName } from "./sections.js";
 

@@ -1,4 +1,4 @@
-import { caseDetailSchema, caseSummarySchema, duplicateSchema, type CaseDetail, type CaseSummary } from "../../shared/api/cases.js";
+import { caseDetailSchema, caseSummarySchema, duplicateSchema, type CaseDetail, type CaseFlag, type CaseSummary } from "../../shared/api/cases.js";
 import type { cases } from "../db/schema.js";
 import type { InboxRow } from "./inbox.js";
 import type { InboxPreview } from "./inbox-preview.js";
@@ -15,7 +15,7 @@ export type { CaseSummary };
  */
 export function presentCaseSummary(
   r: typeof cases.$inferSelect,
-  extra: { assigneeName?: string | null; dueAtMs?: number | null; now?: Date; preview?: InboxPreview | undefined } = {},
+  extra: { assigneeName?: string | null; dueAtMs?: number | null; now?: Date; preview?: InboxPreview | undefined; flags?: CaseFlag[] | undefined } = {},
 ): CaseSummary {
   const dueAtMs = extra.dueAtMs ?? null;
   return {
@@ -36,18 +36,19 @@ export function presentCaseSummary(
     overdue: dueAtMs !== null && dueAtMs < (extra.now ?? new Date()).getTime(),
     who: extra.preview?.who ?? null,
     preview: extra.preview?.preview ?? null,
+    flags: extra.flags ?? [],
   };
 }
 
-export const presentInboxRow = (now: Date, previews?: Map<string, InboxPreview>) => (r: InboxRow) =>
-  presentCaseSummary(r.row, { assigneeName: r.assigneeName, dueAtMs: r.dueAtMs, now, preview: previews?.get(r.row.id) });
+export const presentInboxRow = (now: Date, previews?: Map<string, InboxPreview>, flags?: Map<string, CaseFlag[]>) => (r: InboxRow) =>
+  presentCaseSummary(r.row, { assigneeName: r.assigneeName, dueAtMs: r.dueAtMs, now, preview: previews?.get(r.row.id), flags: flags?.get(r.row.id) });
 
 export const presentDuplicate = (d: DuplicateSuggestion) => ({ ...presentCaseSummary(d.row, { assigneeName: d.assigneeName }), matched: d.matched });
 
 /** The opened case: only the sections the policy let `openCaseView` decrypt are in it. */
-export function presentCaseDetail(c: CaseView, dueAtMs: number | null, now: Date): CaseDetail {
+export function presentCaseDetail(c: CaseView, dueAtMs: number | null, now: Date, flags?: CaseFlag[]): CaseDetail {
   return {
-    ...presentCaseSummary(c.row, { assigneeName: c.assigneeName, dueAtMs, now }),
+    ...presentCaseSummary(c.row, { assigneeName: c.assigneeName, dueAtMs, now, flags }),
     sections: c.sections as Record<string, Record<string, unknown>>,
     messages: c.messages.map((m) => ({ ...m, direction: m.direction as "in" | "out" | "note", createdAt: m.createdAt.toISOString() })),
     events: c.events.map((e) => ({ ...e, at: e.at.toISOString() })),

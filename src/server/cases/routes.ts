@@ -11,6 +11,7 @@ import { writeSection } from "./section-registry.js";
 import { listAssignees } from "./assignees.js";
 import { caseDetailSchema, duplicateSchema, presentCaseDetail, presentDuplicate } from "./present.js";
 import { openCaseView } from "./view.js";
+import { caseFlags } from "./flags.js";
 import { findDuplicates } from "./duplicates.js";
 import { mergeCase } from "./merge.js";
 import { dueAtMsFor, readSla } from "./sla.js";
@@ -31,7 +32,7 @@ export function registerCaseRoutes(app: BaseApp, ctx: AppContext) {
 
   app.get("/api/cases/:id", { config: { grant: needs("case", "read") }, schema: { tags: ["cases"], summary: "Open a case: sections, timeline, merged threads (audited)", params: idParams, response: { 200: caseDetailSchema } } }, async (req) => {
     const view = await openCaseView(ctx, staffOf(req), req.params.id);
-    return presentCaseDetail(view, dueAtMsFor(view.row, await readSla(ctx.db)), ctx.now());
+    return presentCaseDetail(view, dueAtMsFor(view.row, await readSla(ctx.db)), ctx.now(), (await caseFlags(ctx.db, [view.row.id])).get(view.row.id));
   });
 
   app.post(

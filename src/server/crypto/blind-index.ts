@@ -43,6 +43,7 @@ import { pwhash } from "./sodium-api.js";
 export type BlindIndexKind =
   | "name"
   | "name_token"
+  | "name_birth"
   | "phone"
   | "whatsapp"
   | "telegram_id"
@@ -57,6 +58,7 @@ const NORMALISERS: Record<BlindIndexKind, (value: string) => string | null> = {
     const tokens = nameTokens(v);
     return tokens.length === 1 ? (tokens[0] ?? null) : null;
   },
+  name_birth: normaliseNameBirth,
   phone: normalisePhone,
   whatsapp: normalisePhone,
   telegram_id: normaliseTelegramId,
@@ -66,10 +68,28 @@ const NORMALISERS: Record<BlindIndexKind, (value: string) => string | null> = {
   receipt: normaliseReceiptCode,
 };
 
+/** The input of a "name_birth" index: a name and a date of birth, as nameBirthValue joins them. */
+const PAIR_SEPARATOR = "\u0000";
+export const nameBirthValue = (name: string, birthDate: string) => `${name}${PAIR_SEPARATOR}${birthDate}`;
+
+/**
+ * Name and date of birth as one value (issue 11): namesakes are common, the pair much less so,
+ * so a watchlist matches the person and not everyone called the same. Null unless both parts
+ * normalise: half a pair is not this kind (index the name alone as "name").
+ */
+function normaliseNameBirth(value: string): string | null {
+  const [name, date, ...rest] = value.split(PAIR_SEPARATOR);
+  if (rest.length || name === undefined || date === undefined) return null;
+  const n = normaliseName(name);
+  const d = normaliseDate(date);
+  return n && d ? `${n}${PAIR_SEPARATOR}${d}` : null;
+}
+
 export const BLIND_INDEX_BYTES = 8;
 const INDEX_BYTES: Record<BlindIndexKind, number> = {
   name: 8,
   name_token: 8,
+  name_birth: 8,
   phone: 8,
   whatsapp: 8,
   telegram_id: 8,

@@ -7,7 +7,7 @@ import { recordIntake, appendInboundMessage, addStaffMessage, assignCase, transi
 import { handOverToVerification, recheckReasons } from "../verification/index.js";
 import * as W from "./texts.js";
 import { demoCaptivity, demoFinalEvent, handToRegistration, registerDemoPrisoner } from "./registrations.js";
-import { demoVerification, demoWatchlistHit, type DemoVerifiers } from "./verification.js";
+import { demoVerification, demoWatchlistByHand, demoWatchlistHit, type DemoVerifiers } from "./verification.js";
 
 /** A small seeded generator (mulberry32): the same demo every time. */
 function prng(seed: number) {
@@ -98,6 +98,7 @@ export async function loadDemoCases(ctx: AppContext, staff: DemoStaff, count = 3
   let duplicates = 0;
   let merged = 0;
   const provocations: Person[] = [];
+  const verified: { caseId: string; phone: string }[] = [];
 
   for (let i = 0; i < count; i++) {
     // Most cases are days or weeks old; a fifth arrived in the last hours.
@@ -188,6 +189,7 @@ export async function loadDemoCases(ctx: AppContext, staff: DemoStaff, count = 3
       }
       if (to === "verified") {
         await demoVerification(dctx, staff, caseId, "verified", r.pick, r.chance);
+        if (channel !== "telegram") verified.push({ caseId, phone: p.phone });
         continue;
       }
       // Each stage moves its own cases (policy: a stage grant per move): after the handover, registration takes over.
@@ -220,6 +222,9 @@ export async function loadDemoCases(ctx: AppContext, staff: DemoStaff, count = 3
 
   // A provocation writes again from the same number a little later: the watchlist flags it.
   if (provocations[0]) await demoWatchlistHit(dctx, provocations[0].phone);
+  // Now, after every verdict: a neighbouring line warns of a number, and it is one a verified man gave.
+  clock = end;
+  await demoWatchlistByHand(dctx, staff.verifiers[0], verified);
 
   // Answered cases were read by whoever answered them.
   await ctx.db.execute(sql`UPDATE cases SET unread_count = 0 WHERE last_outbound_at IS NOT NULL AND (last_inbound_at IS NULL OR last_inbound_at <= last_outbound_at)`);

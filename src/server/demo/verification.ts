@@ -1,7 +1,9 @@
+import { and, eq, inArray } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { recordIntake } from "../cases/index.js";
-import { decideAsSupervisor, recordCheck, recordReview } from "../verification/index.js";
+import { addWatchlistEntry, decideAsSupervisor, recordCheck, recordReview } from "../verification/index.js";
+import { cases } from "../db/schema.js";
 import type { ReasonCode } from "../../shared/verification.js";
 
 /** Where a demo case's verification stops: every stage of the two-review path is shown. */
@@ -56,4 +58,18 @@ export async function demoVerification(ctx: AppContext, s: DemoVerifiers, caseId
 /** A provocation writes again a week later from the same number on WhatsApp: the watchlist flags it. */
 export async function demoWatchlistHit(ctx: AppContext, phone: string) {
   await recordIntake(ctx, { channel: "whatsapp", sections: {}, message: "Добрий день, хочу дізнатися, де у вас точки виходу", identifiers: { phone, whatsapp: phone } });
+}
+
+/**
+ * A verifier puts on the watchlist, by hand, a number a neighbouring line warned of, with a note;
+ * it is the number of a man verified earlier, whose case still waits for its handover: the entry
+ * hits it, and the case waits for a re-check (the planning guard refuses it until then).
+ */
+export async function demoWatchlistByHand(ctx: AppContext, verifier: StaffSession, verified: { caseId: string; phone: string }[]) {
+  const ids = verified.map((v) => v.caseId);
+  // Still with the verification team: the coordinators' cases are planned into operations next (demo/operations.ts).
+  const standing = ids.length ? await ctx.db.select({ id: cases.id }).from(cases).where(and(inArray(cases.id, ids), inArray(cases.state, ["verified", "awaiting_deployment"]), eq(cases.teamId, "verification"))) : [];
+  const target = verified.find((v) => standing.some((s) => s.id === v.caseId));
+  if (!target) return;
+  await addWatchlistEntry(ctx, verifier.user, { kind: "phone", value: target.phone, reasonCode: "provocation", note: "Сусідня лінія: з цього номера розпитували про точки виходу" });
 }

@@ -12,6 +12,7 @@ import { decisionFits, type CheckResult, type Decision, type ReasonCode, type St
 import { applyVerdict, lockVerification, recordStage, tookAsOperator } from "./flow.js";
 import { riskOf } from "./risk.js";
 import { indexAcrossKinds } from "./watchlist.js";
+import { indexWrittenIdentity } from "./identity-index.js";
 import { readSettings } from "./settings.js";
 import { checkNoteContext, reviewNoteContext, verificationCases, verificationChecks, verificationReviews } from "./tables.js";
 
@@ -23,6 +24,8 @@ const REVIEW = { resource: "verification", action: "review" } as const;
  * see it in their queue; the operator's access goes with the hand-over.
  */
 export async function handOverToVerification(ctx: AppContext, session: StaffSession, caseId: string, reason: string) {
+  // What the operator wrote down of his identity is indexed now, while he holds the key: the watchlist matches on it.
+  await withCaseKey(ctx, session, caseId, (caseKey) => ctx.db.transaction((tx) => indexWrittenIdentity(ctx, tx, caseId, caseKey, session.user.role)), { resource: "case", action: "triage" });
   await transitionCase(ctx, session, caseId, "verifying", reason);
   await assignCase(ctx, session, caseId, { teamId: "verification", userId: null });
 }

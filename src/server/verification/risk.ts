@@ -4,10 +4,10 @@ import { blindIndexes, cases } from "../db/schema.js";
 import type { RiskFactor } from "../../shared/verification.js";
 import type { VerificationSettings } from "./settings.js";
 import { verificationChecks, verificationWatchlist } from "./tables.js";
-import { activeEntryFor, sameIdentifier } from "./watchlist-match.js";
+import { activeEntryFor, NAME_ONLY, sameIdentifier } from "./watchlist-match.js";
 
 /** The identifier kinds that tie a request to a person across channels. */
-export const IDENTITY_KINDS = ["phone", "whatsapp", "telegram_id", "telegram_username", "service_number", "name"] as const;
+export const IDENTITY_KINDS = ["phone", "whatsapp", "telegram_id", "telegram_username", "service_number", "name", "name_birth"] as const;
 const CHANNEL_KINDS = ["phone", "whatsapp", "telegram_id"] as const;
 
 export interface RiskFactorScore {
@@ -40,7 +40,10 @@ export async function watchlistHits(db: Pick<Db, "select">, caseId: string) {
 export async function riskOf(db: Pick<Db, "select">, row: { id: string; createdAt: Date }, settings: VerificationSettings, hits?: Awaited<ReturnType<typeof watchlistHits>>): Promise<Risk> {
   const counts = new Map<RiskFactor, number>();
   // A caller that already has the case's watchlist hits (the panel shows them) passes them in.
-  counts.set("watchlist_hit", new Set((hits ?? (await watchlistHits(db, row.id))).map((h) => h.id)).size);
+  // A hit on the name alone (a date of birth unknown on one side) weighs less: it may be a namesake.
+  const all = hits ?? (await watchlistHits(db, row.id));
+  counts.set("watchlist_hit", new Set(all.filter((h) => h.kind !== NAME_ONLY).map((h) => h.id)).size);
+  counts.set("watchlist_name_only", new Set(all.filter((h) => h.kind === NAME_ONLY).map((h) => h.id)).size);
 
   // One channel identity used by other live cases (a case merged into this one is the same person).
   const mine = db.select({ value: blindIndexes.value }).from(blindIndexes).where(and(eq(blindIndexes.caseId, row.id), inArray(blindIndexes.kind, [...CHANNEL_KINDS])));

@@ -2,12 +2,14 @@ import { z } from "zod";
 import type { BaseApp } from "../http/base.js";
 import type { AppContext } from "../context.js";
 import { needs, staffOf } from "../auth/guard.js";
-import { checkBody, handoverBody, hitsSchema, numbersSchema, panelSchema, queueSchema, removeWatchlistBody, reviewBody, stageReply, supervisionSchema, supervisorBody, watchlistSchema } from "../../shared/api/verification.js";
+import { checkBody, handoverBody, hitsSchema, numbersSchema, panelSchema, queueSchema, rechecksSchema, removeWatchlistBody, reviewBody, stageReply, supervisionSchema, supervisorBody, watchlistAddBody, watchlistAddReply, watchlistSchema } from "../../shared/api/verification.js";
 import { decideAsSupervisor, handOverToVerification, recordCheck, recordReview } from "./commands.js";
 import { supervisionQueue, verificationPanel, verificationQueue } from "./view.js";
-import { listWatchlist, listWatchlistHits, removeFromWatchlist } from "./watchlist.js";
+import { listWatchlistHits } from "./watchlist.js";
+import { addWatchlistEntry, listWatchlist, removeFromWatchlist } from "./watchlist-entries.js";
 import { readSettings, settingsSchema, updateSettings } from "./settings.js";
 import { verificationNumbers } from "./numbers.js";
+import { recheckQueue } from "./recheck-queue.js";
 
 const idParams = z.object({ id: z.string().uuid() });
 const tags = ["verification"];
@@ -39,6 +41,9 @@ export function registerVerificationRoutes(app: BaseApp, ctx: AppContext) {
   );
 
   app.get("/api/verification/queue", { config: { grant: needs("verification", "read") }, schema: { tags, summary: "Cases in verification, by due time", response: { 200: queueSchema } } }, async (req) => verificationQueue(ctx, staffOf(req)));
+  app.get("/api/verification/rechecks", { config: { grant: needs("verification", "read") }, schema: { tags, summary: "Verified cases due for a re-check: new information contradicts the verdict", response: { 200: rechecksSchema } } }, async (req) =>
+    recheckQueue(ctx, staffOf(req).user),
+  );
   app.get("/api/verification/supervision", { config: { grant: needs("verification", "decide") }, schema: { tags, summary: "Disagreements and high-risk sign-offs", response: { 200: supervisionSchema } } }, async (req) => supervisionQueue(ctx, staffOf(req)));
   app.get("/api/verification/numbers", { config: { grant: needs("verification", "decide") }, schema: { tags, summary: "The supervisor's numbers: time to decision, rejections by reason, agreement (Cohen's kappa), watchlist hits a week", response: { 200: numbersSchema } } }, async (req) =>
     verificationNumbers(ctx, staffOf(req).user),
@@ -46,10 +51,13 @@ export function registerVerificationRoutes(app: BaseApp, ctx: AppContext) {
   app.get("/api/verification/hits", { config: { grant: needs("verification", "read") }, schema: { tags, summary: "Cases matching the watchlist", response: { 200: hitsSchema } } }, async (req) =>
     (await listWatchlistHits(ctx, staffOf(req).user)).map((h) => ({ ...h, listedAt: h.listedAt.toISOString() })),
   );
-  app.get("/api/verification/watchlist", { config: { grant: needs("verification", "watchlist") }, schema: { tags, summary: "Watchlist entries (no identifiers)", response: { 200: watchlistSchema } } }, async (req) =>
-    (await listWatchlist(ctx, staffOf(req).user)).map((e) => ({ ...e, createdAt: e.createdAt.toISOString(), removedAt: e.removedAt?.toISOString() ?? null })),
+  app.get("/api/verification/watchlist", { config: { grant: needs("verification", "watchlist") }, schema: { tags, summary: "Watchlist entries (values only for verifiers holding the team key)", response: { 200: watchlistSchema } } }, async (req) =>
+    listWatchlist(ctx, staffOf(req)),
   );
-  app.post("/api/verification/watchlist/:id/remove", { config: { grant: needs("verification", "watchlist") }, schema: { tags, summary: "Take an entry off, with a reason", params: idParams, body: removeWatchlistBody } }, async (req, reply) => {
+  app.post("/api/verification/watchlist", { config: { grant: needs("verification", "watchlist") }, schema: { tags, summary: "Put an identifier on the watchlist by hand", body: watchlistAddBody, response: { 201: watchlistAddReply } } }, async (req, reply) =>
+    reply.status(201).send(await addWatchlistEntry(ctx, staffOf(req).user, req.body)),
+  );
+  app.post("/api/verification/watchlist/:id/remove", { config: { grant: needs("verification", "unlist") }, schema: { tags, summary: "Take an entry off, with a reason", params: idParams, body: removeWatchlistBody } }, async (req, reply) => {
     await removeFromWatchlist(ctx, staffOf(req).user, req.params.id, req.body.reason);
     return reply.status(204).send();
   });

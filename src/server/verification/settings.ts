@@ -13,7 +13,7 @@ export { settingsSchema, type VerificationSettings };
 export const DEFAULT_SETTINGS: VerificationSettings = {
   slaHours: 24,
   highRiskThreshold: 40,
-  weights: { watchlist_hit: 50, shared_channel_identity: 20, first_contact_burst: 15, identity_changed: 20, unit_mismatch: 15, probing_questions: 30, failed_checks: 5 },
+  weights: { watchlist_hit: 50, watchlist_name_only: 15, shared_channel_identity: 20, first_contact_burst: 15, identity_changed: 20, unit_mismatch: 15, probing_questions: 30, failed_checks: 5 },
   burst: { count: 5, minutes: 60 },
   checklist: [
     { key: "identity_consistent", label: { uk: "Особа однакова в усіх повідомленнях і каналах", en: "Identity is consistent across messages and channels" }, factor: "identity_changed" },

@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { cases, users } from "../db/schema.js";
 import { bytea } from "../db/types.js";
 import type { CheckResult, Decision, ReasonCode, Stage } from "../../shared/verification.js";
@@ -99,6 +99,21 @@ export const verificationWatchlist = pgTable(
     sourceCaseId: uuid("source_case_id").references(() => cases.id, { onDelete: "set null" }),
     reasonCode: text("reason_code").$type<ReasonCode>().notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    /**
+     * A "name" entry whose source also gave a date of birth: it then matches only a case whose
+     * date is unknown (a weaker, name-only hit); with both dates known, the "name_birth" entry decides.
+     */
+    birthKnown: boolean("birth_known").notNull().default(false),
+    /** Who put it on by hand (null: a provocation's verdict listed it). */
+    addedBy: uuid("added_by").references(() => users.id),
+    /**
+     * An entry added by hand: the clear identifier, sealed to the verification team's key of
+     * `keyVersion` (like identifying data, only the team's members open it; the server cannot).
+     */
+    sealedValue: bytea("sealed_value"),
+    keyVersion: integer("key_version"),
+    /** Why it was added, sealed the same way. */
+    sealedNote: bytea("sealed_note"),
     removedAt: timestamp("removed_at", { withTimezone: true }),
     removedBy: uuid("removed_by").references(() => users.id),
     /** Sealed to the source case's public key. */

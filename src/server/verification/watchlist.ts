@@ -3,16 +3,15 @@ import type { AppContext } from "../context.js";
 import type { Tx } from "../audit/log.js";
 import { blindIndexes, cases } from "../db/schema.js";
 import { blindIndexAsync, type BlindIndexKind } from "../crypto/blind-index.js";
-import { sealTo } from "../crypto/box.js";
 import { caseScope, readSections } from "../cases/index.js";
 import type { Role } from "../../shared/roles.js";
 import { appendAudit } from "../audit/log.js";
 import { authorize } from "../policy.js";
 import type { SessionUser } from "../auth/sessions.js";
-import { AppError } from "../errors.js";
 import { IDENTITY_KINDS } from "./risk.js";
 import { verificationWatchlist } from "./tables.js";
 import { activeEntryFor, sameIdentifier } from "./watchlist-match.js";
+import { indexWrittenIdentity } from "./identity-index.js";
 
 /**
  * A number is the same person on the phone and on WhatsApp: the blind indexes of the two kinds
@@ -38,6 +37,7 @@ export async function indexAcrossKinds(ctx: AppContext, tx: Tx, caseId: string, 
     }
   }
   if (rows.length) await tx.insert(blindIndexes).values(rows).onConflictDoNothing();
+  await indexWrittenIdentity(ctx, tx, caseId, caseKey, role);
 }
 
 /**
@@ -48,7 +48,9 @@ export async function addToWatchlist(ctx: AppContext, tx: Tx, caseId: string) {
   const merged = tx.select({ id: cases.id }).from(cases).where(eq(cases.mergedInto, caseId));
   const rows = await tx.select({ kind: blindIndexes.kind, value: blindIndexes.value }).from(blindIndexes).where(and(or(eq(blindIndexes.caseId, caseId), inArray(blindIndexes.caseId, merged)), inArray(blindIndexes.kind, [...IDENTITY_KINDS])));
   const unique = [...new Map(rows.map((r) => [`${r.kind}:${r.value}`, r])).values()];
-  if (unique.length) await tx.insert(verificationWatchlist).values(unique.map((r) => ({ ...r, sourceCaseId: caseId, reasonCode: "provocation" as const, createdAt: ctx.now() })));
+  // With a date of birth known, his name alone hits only cases that know no date (watchlist-match.ts).
+  const birthKnown = unique.some((r) => r.kind === "name_birth");
+  if (unique.length) await tx.insert(verificationWatchlist).values(unique.map((r) => ({ ...r, sourceCaseId: caseId, reasonCode: "provocation" as const, createdAt: ctx.now(), birthKnown: r.kind === "name" && birthKnown })));
   await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: null, action: "verification.watchlisted", subjectType: "case", subjectId: caseId, details: { entries: unique.length } });
 }
 
@@ -72,31 +74,4 @@ export async function listWatchlistHits(ctx: AppContext, user: SessionUser) {
   const visible = sources.length ? await ctx.db.select({ id: cases.id, number: cases.number }).from(cases).where(and(inArray(cases.id, sources), ...(scope ? [scope] : []))) : [];
   const numberOf = new Map(visible.map((v) => [v.id, v.number]));
   return hits.map((h) => ({ caseId: h.caseId, number: h.number, state: h.state, channel: h.channel, kind: h.kind, reasonCode: h.reasonCode, listedAt: h.listedAt, sourceNumber: h.sourceCaseId ? (numberOf.get(h.sourceCaseId) ?? null) : null }));
-}
-
-/** The supervisor's list: entries and where they came from, no identifier (blind or not). */
-export async function listWatchlist(ctx: AppContext, user: SessionUser) {
-  authorize(user, "verification", "watchlist");
-  return ctx.db
-    .select({ id: verificationWatchlist.id, kind: verificationWatchlist.kind, reasonCode: verificationWatchlist.reasonCode, sourceNumber: cases.number, createdAt: verificationWatchlist.createdAt, removedAt: verificationWatchlist.removedAt })
-    .from(verificationWatchlist)
-    .leftJoin(cases, eq(cases.id, verificationWatchlist.sourceCaseId))
-    .orderBy(desc(verificationWatchlist.createdAt))
-    .limit(1000);
-}
-
-/** Taking an entry off needs a supervisor and a reason (sealed to the source case, audited by id). */
-export async function removeFromWatchlist(ctx: AppContext, user: SessionUser, entryId: string, reason: string) {
-  authorize(user, "verification", "watchlist");
-  await ctx.db.transaction(async (tx) => {
-    const [entry] = await tx.select({ id: verificationWatchlist.id, removedAt: verificationWatchlist.removedAt, sourceCaseId: verificationWatchlist.sourceCaseId }).from(verificationWatchlist).where(eq(verificationWatchlist.id, entryId)).for("update");
-    const [source] = entry?.sourceCaseId ? await tx.select({ publicKey: cases.publicKey }).from(cases).where(eq(cases.id, entry.sourceCaseId)) : [];
-    if (!entry) throw new AppError("not_found", "no such watchlist entry");
-    if (entry.removedAt) throw new AppError("conflict", "this entry was already removed");
-    await tx
-      .update(verificationWatchlist)
-      .set({ removedAt: ctx.now(), removedBy: user.id, removeReason: source?.publicKey ? sealTo(source.publicKey, Buffer.from(reason, "utf8")) : null })
-      .where(eq(verificationWatchlist.id, entryId));
-    await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: user.id, action: "verification.watchlist_removed", subjectType: "watchlist", subjectId: entryId });
-  });
 }

@@ -49,6 +49,8 @@ export const CONSOLE_PERMISSIONS = [
   "verification.read",
   "verification.review",
   "verification.decide",
+  "verification.watchlist",
+  "verification.unlist",
   "verification.configure",
   "reward_claim.read",
   "reward_claim.assess",

@@ -11,6 +11,10 @@ import { CASE_STATES, CHANNELS, TEAMS } from "../case-states.js";
  * supervisor's list has them null): who the applicant is (a name, or the first words of his last
  * message) and the last message itself, shortened.
  */
+/** Markers other capabilities put on a case (a bare yes, never their reason): see src/server/cases/flags.ts. */
+export const CASE_FLAGS = ["needs_verification"] as const;
+export type CaseFlag = (typeof CASE_FLAGS)[number];
+
 export const caseSummarySchema = z.object({
   id: z.string(),
   number: z.number(),
@@ -30,6 +34,7 @@ export const caseSummarySchema = z.object({
   overdue: z.boolean(),
   who: z.string().nullable().default(null),
   preview: z.object({ direction: z.enum(["in", "out"]), text: z.string() }).nullable().default(null),
+  flags: z.array(z.enum(CASE_FLAGS)).default([]),
 });
 export type CaseSummary = z.infer<typeof caseSummarySchema>;
 

@@ -45,8 +45,38 @@ export const queueSchema = z.array(
 export const supervisionSchema = z.array(
   z.object({ caseId: z.string(), number: z.number(), stage: z.enum(STAGES), dueAt: z.string(), risk: riskSchema, reviews: z.array(z.object({ decision: z.enum(DECISIONS), reasonCode: z.enum(REASON_CODES), at: z.string() })) }),
 );
+/** Verified cases that new information contradicts: a verifier checks them again before any handover is planned. */
+export const rechecksSchema = z.array(
+  z.object({ caseId: z.string(), number: z.number(), state: z.string(), teamId: z.string(), reasons: z.array(z.enum(RECHECK_REASONS)), verifiedAt: z.string().nullable(), inScope: z.boolean() }),
+);
 export const hitsSchema = z.array(z.object({ caseId: z.string(), number: z.number(), state: z.string(), channel: z.string(), kind: z.string(), reasonCode: z.enum(REASON_CODES), listedAt: z.string(), sourceNumber: z.number().nullable() }));
-export const watchlistSchema = z.array(z.object({ id: z.string(), kind: z.string(), reasonCode: z.string(), sourceNumber: z.number().nullable(), createdAt: z.string(), removedAt: z.string().nullable() }));
+/** The kinds a verifier puts on the watchlist by hand (a name may carry a date of birth). */
+export const WATCHLIST_KINDS = ["phone", "whatsapp", "telegram_id", "telegram_username", "service_number", "name"] as const;
+export const watchlistAddBody = z.object({
+  kind: z.enum(WATCHLIST_KINDS),
+  value: z.string().trim().min(1).max(200),
+  birthDate: z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, "a date as YYYY-MM-DD").optional(),
+  // A verdict's reason: every code but "genuine".
+  reasonCode: z.enum(REASON_CODES).exclude(["genuine"]).default("provocation"),
+  note: z.string().trim().max(1000).optional(),
+});
+export type WatchlistAdd = z.infer<typeof watchlistAddBody>;
+export const watchlistAddReply = z.object({ ids: z.array(z.string()) });
+/** value, birthDate and note only for a reader who may see them (a verifier holding the team key), else null. */
+export const watchlistSchema = z.array(
+  z.object({
+    id: z.string(),
+    kind: z.string(),
+    reasonCode: z.string(),
+    byHand: z.boolean(),
+    sourceNumber: z.number().nullable(),
+    value: z.string().nullable(),
+    birthDate: z.string().nullable(),
+    note: z.string().nullable(),
+    createdAt: z.string(),
+    removedAt: z.string().nullable(),
+  }),
+);
 export const numbersSchema = z.object({
   decided: z.number(),
   hoursToDecision: z.object({ median: z.number().nullable(), mean: z.number().nullable() }),
@@ -67,7 +97,11 @@ export const settingsSchema = z.object({
   slaHours: z.number().int().min(1).max(24 * 14),
   /** A score at or above this is high risk: two reviews and a supervisor's sign-off. */
   highRiskThreshold: z.number().int().min(1).max(1000),
-  weights: z.object(Object.fromEntries(RISK_FACTORS.map((f) => [f, z.number().int().min(0).max(100)])) as Record<(typeof RISK_FACTORS)[number], z.ZodNumber>),
+  weights: z.object({
+    ...(Object.fromEntries(RISK_FACTORS.map((f) => [f, z.number().int().min(0).max(100)])) as Record<(typeof RISK_FACTORS)[number], z.ZodNumber>),
+    // Added after rules were stored: a stored row without it keeps its other weights.
+    watchlist_name_only: z.number().int().min(0).max(100).default(15),
+  }),
   /** A burst: this many first contacts from new identities within the window before the case. */
   burst: z.object({ count: z.number().int().min(2).max(1000), minutes: z.number().int().min(1).max(24 * 60) }),
   checklist: z.array(checklistItemSchema).min(1).max(40).refine((items) => new Set(items.map((i) => i.key)).size === items.length, "checklist keys must differ"),

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { VerificationSettings, hitsSchema, numbersSchema, queueSchema, supervisionSchema, VerificationPanel } from "../../shared/api/verification";
+import type { VerificationSettings, hitsSchema, numbersSchema, queueSchema, rechecksSchema, supervisionSchema, VerificationPanel, WatchlistAdd, watchlistSchema } from "../../shared/api/verification";
 import type { CheckResult, Decision, ReasonCode } from "../../shared/verification";
 import { get, post, put } from "./client";
 
@@ -8,12 +8,19 @@ export type VerificationQueueRow = z.infer<typeof queueSchema>[number];
 export type SupervisionRow = z.infer<typeof supervisionSchema>[number];
 export type VerificationNumbers = z.infer<typeof numbersSchema>;
 export type WatchlistHit = z.infer<typeof hitsSchema>[number];
+export type RecheckRow = z.infer<typeof rechecksSchema>[number];
+export type WatchlistEntry = z.infer<typeof watchlistSchema>[number];
+export type { WatchlistAdd };
 
 const one = (id: string) => `/api/cases/${encodeURIComponent(id)}/verification`;
 
 export const verificationApi = {
   queue: () => get<VerificationQueueRow[]>("/api/verification/queue"),
   hits: () => get<WatchlistHit[]>("/api/verification/hits"),
+  rechecks: () => get<RecheckRow[]>("/api/verification/rechecks"),
+  watchlist: () => get<WatchlistEntry[]>("/api/verification/watchlist"),
+  addToWatchlist: (entry: WatchlistAdd) => post<{ ids: string[] }>("/api/verification/watchlist", entry),
+  removeFromWatchlist: (id: string, reason: string) => post<void>(`/api/verification/watchlist/${encodeURIComponent(id)}/remove`, { reason }),
   supervision: () => get<SupervisionRow[]>("/api/verification/supervision"),
   numbers: () => get<VerificationNumbers>("/api/verification/numbers"),
   settings: () => get<VerificationSettings>("/api/verification/settings"),
@@ -28,6 +35,8 @@ export const verificationApi = {
 export const verificationKeys = {
   queue: ["verification", "queue"] as const,
   hits: ["verification", "hits"] as const,
+  rechecks: ["verification", "rechecks"] as const,
+  watchlist: ["verification", "watchlist"] as const,
   supervision: ["verification", "supervision"] as const,
   numbers: ["verification", "numbers"] as const,
   settings: ["verification", "settings"] as const,

@@ -20,6 +20,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/operations", label: "operations", requires: "rendezvous.read" },
   { to: "/verification", label: "verification", requires: "verification.review" },
   { to: "/supervision", label: "supervision", requires: "verification.decide" },
+  { to: "/watchlist", label: "watchlist", requires: "verification.watchlist" },
   { to: "/teams", label: "teams", requires: "team.read" },
   { to: "/admissions", label: "admissions", requires: "team.admit" },
   { to: "/canned-replies", label: "canned", requires: "canned_reply.manage" },

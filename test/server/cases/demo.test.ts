@@ -5,6 +5,8 @@ import { loadDemoData } from "../../../src/server/demo/load.js";
 import { verifyAuditChain } from "../../../src/server/audit/log.js";
 import type { AppContext } from "../../../src/server/context.js";
 import { rowsOf } from "../../../src/server/db/index.js";
+import { recheckQueue } from "../../../src/server/verification/index.js";
+import type { SessionUser } from "../../../src/server/auth/sessions.js";
 
 let ctx: AppContext;
 let cleanup: () => Promise<void>;
@@ -24,6 +26,16 @@ describe("demo data", () => {
     expect(new Set(list.map((r) => r.state)).size).toBeGreaterThanOrEqual(5);
     const dirs = (await ctx.db.execute(sql`SELECT direction, count(*)::int AS n FROM messages GROUP BY direction`)) as unknown as { rows?: { direction: string }[] };
     expect(new Set((dirs.rows ?? (dirs as unknown as { direction: string }[])).map((r) => r.direction))).toEqual(new Set(["in", "out", "note"]));
+    // Verification: a watchlist entry added by hand that a case hits, and a verified case it sends back for a re-check.
+    const hits = await rowsOf<{ byHand: boolean }>(
+      ctx.db,
+      sql`SELECT (w.added_by IS NOT NULL) AS "byHand" FROM verification_watchlist w JOIN blind_indexes b ON b.kind = w.kind AND b.value = w.value
+           WHERE w.removed_at IS NULL AND (w.source_case_id IS NULL OR w.source_case_id <> b.case_id)`,
+    );
+    expect(hits.some((h) => h.byHand)).toBe(true);
+    const [supervisor] = await rowsOf<{ id: string }>(ctx.db, sql`SELECT id FROM users WHERE role = 'supervisor' LIMIT 1`);
+    const due = await recheckQueue(ctx, { id: supervisor!.id, role: "supervisor" } as SessionUser);
+    expect(due.some((d) => d.reasons.includes("watchlist_hit"))).toBe(true);
     // Retention: rejected requests held, and a period change waiting for the second administrator.
     const holds = await rowsOf<{ reason: string; state: string }>(ctx.db, sql`SELECT h.reason, c.state FROM legal_holds h JOIN cases c ON c.id = h.case_id ORDER BY h.reason`);
     expect(holds).toEqual([

@@ -33,6 +33,8 @@ async function request(message: string, phone = PHONE) {
 const assign = (who: S, id: string, teamId: string) => s.staff[who].request("POST", `/api/cases/${id}/assign`, { teamId });
 const plan = (id: string) => s.staff.coord.request("POST", "/api/operations", planBody([id], new Date(s.clock.now().getTime() + 86_400_000)));
 const panel = async (id: string) => (await s.staff.ver1.request("GET", `/api/cases/${id}/verification`)).json();
+/** The case's line on the verifiers' re-check list, if it is on it. */
+const due = async (id: string) => ((await s.staff.ver1.request("GET", "/api/verification/rechecks")).json() as { caseId: string }[]).find((r) => r.caseId === id);
 
 describe("re-verification", { timeout: 300_000 }, () => {
   it("a watchlist hit after the verdict stops the planning until the case is verified again", async () => {
@@ -41,6 +43,7 @@ describe("re-verification", { timeout: 300_000 }, () => {
     expect((await reviewAs(ver1, id, "verified", "genuine")).json()).toEqual({ stage: "second" });
     expect((await reviewAs(ver2, id, "verified", "genuine")).json()).toEqual({ stage: "decided" });
     expect((await panel(id)).recheck).toEqual([]);
+    expect(await due(id)).toBeUndefined();
 
     // Later a request with the same phone turns out a provocation: its phone goes on the watchlist.
     s.clock.tick(60_000);
@@ -48,9 +51,16 @@ describe("re-verification", { timeout: 300_000 }, () => {
     await reviewAs(ver1, bait, "rejected", "provocation");
     expect((await reviewAs(ver2, bait, "rejected", "provocation")).json()).toEqual({ stage: "decided" });
     expect((await panel(id)).recheck).toEqual(["watchlist_hit"]);
+    // It is on the verifiers' re-check list, with what changed and nothing identifying; an operator or coordinator may not read the list.
+    expect(await due(id)).toMatchObject({ number: expect.any(Number), state: "verified", reasons: ["watchlist_hit"], inScope: true });
+    const list = await ver2.request("GET", "/api/verification/rechecks");
+    expect(list.body).not.toMatch(/Сидоров|765 43 21|Хочу/);
+    for (const who of ["oper", "coord"] as const) expect((await s.staff[who].request("GET", "/api/verification/rechecks")).statusCode).toBe(403);
 
     // The coordinators hold it now; planning is refused, with the reason, and nothing moves.
     expect((await assign("ver1", id, "coordination")).statusCode).toBe(204);
+    // Still listed for the verifiers, though they can no longer open it.
+    expect(await due(id)).toMatchObject({ teamId: "coordination", inScope: false });
     const refused = await plan(id);
     expect(refused.statusCode, refused.body).toBe(409);
     expect(refused.body).toContain("verified again");
@@ -67,6 +77,7 @@ describe("re-verification", { timeout: 300_000 }, () => {
     expect((await reviewAs(ver2, id, "verified", "genuine")).json()).toEqual({ stage: "signoff" });
     expect((await sup.request("POST", `/api/cases/${id}/verification/decision`, { decision: "verified", reasonCode: "genuine", reason: "Телефон передан провокатору позже, заявитель подтверждён" })).statusCode).toBe(200);
     expect((await panel(id)).recheck).toEqual([]);
+    expect(await due(id)).toBeUndefined();
 
     expect((await assign("ver1", id, "coordination")).statusCode).toBe(204);
     const planned = await plan(id);
@@ -86,6 +97,7 @@ describe("re-verification", { timeout: 300_000 }, () => {
     const edit = await ver1.request("PUT", `/api/cases/${id}/sections/identity`, { name: "Сидоренко Иван", unit: "в/ч 00000" });
     expect(edit.statusCode, edit.body).toBe(200);
     expect((await panel(id)).recheck).toEqual(["identity_changed"]);
+    expect(await due(id)).toMatchObject({ reasons: ["identity_changed"] });
     expect((await assign("ver1", id, "coordination")).statusCode).toBe(204);
     const refused = await plan(id);
     expect(refused.statusCode, refused.body).toBe(409);

@@ -6,7 +6,7 @@ import { REGISTER_STATES } from "../../../shared/registration";
 import { useCan } from "../../auth/permissions";
 import { useSignedIn } from "../../auth/session";
 import { useShowShortcuts } from "../../components/Shortcuts";
-import { ChannelLabel, DueBadge, StateBadge, useNow } from "./format";
+import { ChannelLabel, DueBadge, FlagBadges, StateBadge, useNow } from "./format";
 
 /** The case's number, state, channel, team and assignee, and the actions the role may take. */
 export function CaseHeader({ c, onAssignMe, onOpen }: { c: CaseDetail; onAssignMe: () => void; onOpen: (modal: "transition" | "assign") => void }) {
@@ -27,6 +27,7 @@ export function CaseHeader({ c, onAssignMe, onOpen }: { c: CaseDetail; onAssignM
             {t("case.title", { number: c.number })}
           </Title>
           <StateBadge state={c.state} />
+          <FlagBadges c={c} />
           <DueBadge c={c} now={now} hideEmpty />
         </Group>
         <Group gap="md">

@@ -3,7 +3,7 @@ import { useMediaQuery } from "@mantine/hooks";
 import { useTranslation } from "react-i18next";
 import type { CaseSummary } from "../../api/cases";
 import { formatDateTime } from "../../i18n";
-import { ChannelLabel, DueBadge, relativeTime, StateBadge, useNow } from "./format";
+import { ChannelLabel, DueBadge, FlagBadges, relativeTime, StateBadge, useNow } from "./format";
 
 /** Who the case is about and what was said last; for a viewer without the case key, nothing. */
 function WhoAndPreview({ c }: { c: CaseSummary }) {
@@ -69,6 +69,7 @@ export function InboxTable({ items, selected, onOpen }: { items: CaseSummary[]; 
             <WhoAndPreview c={c} />
             <Group gap={6} mt={6}>
               <StateBadge state={c.state} />
+              <FlagBadges c={c} />
               <ChannelLabel channel={c.channel} />
               <Text size="xs" c="dimmed">
                 {c.assigneeName ?? t("inbox.unassigned")} · {relativeTime(c.updatedAt, now)}
@@ -112,7 +113,10 @@ export function InboxTable({ items, selected, onOpen }: { items: CaseSummary[]; 
               <DueBadge c={c} now={now} />
             </Table.Td>
             <Table.Td style={nowrap}>
-              <StateBadge state={c.state} />
+              <Group gap={4} wrap="nowrap">
+                <StateBadge state={c.state} />
+                <FlagBadges c={c} />
+              </Group>
             </Table.Td>
             <Table.Td style={nowrap}>
               <ChannelLabel channel={c.channel} />

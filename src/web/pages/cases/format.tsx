@@ -37,6 +37,16 @@ export function StateBadge({ state }: { state: CaseState }) {
   );
 }
 
+/** Markers other teams put on the case: only that they apply (verification keeps its reasons to itself). */
+export function FlagBadges({ c }: { c: Pick<CaseSummary, "flags"> }) {
+  const { t } = useTranslation();
+  return c.flags.map((f) => (
+    <Badge key={f} variant="outline" color="orange" tt="none" style={NO_SHRINK} data-testid={`case-flag-${f}`}>
+      {t(`case.flags.${f}`)}
+    </Badge>
+  ));
+}
+
 export function ChannelLabel({ channel }: { channel: Channel }) {
   const { t } = useTranslation();
   return (

@@ -93,7 +93,7 @@ export function VerificationCasePage() {
       </Group>
       {p.outcome && <Alert color={p.outcome === "verified" ? "green" : "orange"} data-testid="verification-outcome">{t("verification.outcome", { decision: t(`verification.decisions.${p.outcome}`), reason: p.reasonCode ? t(`verification.reasons.${p.reasonCode}`) : "—" })}</Alert>}
       {p.recheck.length > 0 && <Alert color="red" title={t("verification.recheck.title")} data-testid="recheck">{p.recheck.map((r) => t(`verification.recheck.reasons.${r}`)).join("; ")}</Alert>}
-      {p.watchlistHits.length > 0 && <Alert color="red" title={t("verification.hits.flag")}>{p.watchlistHits.map((h) => t(`verification.kinds.${h.kind}`, { defaultValue: h.kind })).join(", ")}</Alert>}
+      {p.watchlistHits.length > 0 && <Alert color="red" title={t("verification.hits.flag")}>{p.watchlistHits.map((h) => t(`verification.kinds.${h.kind}`, { defaultValue: h.kind }) + (h.kind === "name" ? ` (${t("verification.hits.nameOnly")})` : "")).join(", ")}</Alert>}
       <Card withBorder>
         <Title order={2} size="h4" mb="xs">
           {t("verification.risk.title")}: <span data-testid="risk-score">{p.risk.score}</span> / {p.risk.threshold} {p.risk.high && <Badge color="red">{t("verification.risk.highLabel")}</Badge>}

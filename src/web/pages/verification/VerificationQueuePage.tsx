@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Loader, Stack, Table, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Card, Loader, Stack, Table, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
@@ -7,6 +7,50 @@ import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
 import { useListHotkeys } from "../../components/Shortcuts";
 import { relativeTime, useNow } from "../cases/format";
+
+/** Verified cases that new information contradicts: each one is verified again before any handover is planned. */
+function Rechecks() {
+  const { t } = useTranslation();
+  const q = useQuery({ queryKey: verificationKeys.rechecks, queryFn: verificationApi.rechecks });
+  const now = useNow();
+  return (
+    <>
+      <Title order={2} size="h4">
+        {t("verification.rechecks.title")}
+      </Title>
+      {q.error && <Alert color="red">{errorText(t, q.error)}</Alert>}
+      {q.data?.length === 0 && <Text c="dimmed">{t("verification.rechecks.empty")}</Text>}
+      {q.data?.map((r) => (
+        <Card key={r.caseId} withBorder padding="sm" data-testid="recheck-row" data-case-number={r.number}>
+          <Stack gap={2}>
+            {r.inScope ? (
+              <Anchor component={Link} to={`/verification/${r.caseId}`} fw={600}>
+                {t("verification.caseNumber", { number: r.number })}
+              </Anchor>
+            ) : (
+              <Text fw={600}>{t("verification.caseNumber", { number: r.number })}</Text>
+            )}
+            <Text size="sm">
+              <Text span c="dimmed">{t("verification.rechecks.why")}: </Text>
+              {r.reasons.map((x) => t(`verification.recheck.reasons.${x}`)).join("; ")}
+            </Text>
+            <Text size="sm">
+              <Text span c="dimmed">{t("verification.rechecks.where")}: </Text>
+              {t(`states.${r.state}`, { defaultValue: r.state })}, {t(`teamNames.${r.teamId}`, { defaultValue: r.teamId })}
+            </Text>
+            {r.verifiedAt && (
+              <Text size="sm">
+                <Text span c="dimmed">{t("verification.rechecks.verified")}: </Text>
+                {relativeTime(r.verifiedAt, now)}
+              </Text>
+            )}
+            {!r.inScope && <Text size="xs" c="dimmed">{t("verification.rechecks.outOfScope")}</Text>}
+          </Stack>
+        </Card>
+      ))}
+    </>
+  );
+}
 
 /** The verifier's queue: cases in verification by due time, with their risk, age and his part; and the watchlist flags. */
 export function VerificationQueuePage() {
@@ -66,6 +110,7 @@ export function VerificationQueuePage() {
           </Table>
         </Table.ScrollContainer>
       )}
+      <Rechecks />
       <Title order={2} size="h4">
         {t("verification.hits.title")}
       </Title>
@@ -73,6 +118,7 @@ export function VerificationQueuePage() {
       {hits.data?.map((h) => (
         <Text key={`${h.caseId}-${h.kind}`} size="sm" data-testid="watchlist-hit">
           {t("verification.hits.line", { number: h.number, channel: t(`channels.${h.channel}`, { defaultValue: h.channel }), kind: t(`verification.kinds.${h.kind}`, { defaultValue: h.kind }), reason: t(`verification.reasons.${h.reasonCode}`), source: h.sourceNumber ?? "—" })}
+          {h.kind === "name" && ` (${t("verification.hits.nameOnly")})`}
         </Text>
       ))}
     </Stack>
