@@ -139,6 +139,13 @@ describe("rewards in the console", () => {
       await poll(() => row.getByTestId("claim-state").innerText()).toBe(uk.rewards.states.paid);
       expect(await ro3.locator("body").innerText()).not.toContain("Отримувач за договором");
       await screenshot(ro3, "rewards-03-paid");
+      // On a phone the state badges are whole: no label cut short inside its badge.
+      await ro3.setViewportSize({ width: 390, height: 844 });
+      const badges = ro3.getByTestId("claim-state");
+      await poll(() => badges.count()).toBeGreaterThan(0);
+      const clipped = await badges.evaluateAll((els) => els.flatMap((el) => [el, ...el.querySelectorAll("*")]).filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
+      expect(clipped).toEqual([]);
+      await screenshot(ro3, "rewards-04-phone");
     } catch (err) {
       for (const p of suite.browser.contexts().flatMap((c) => c.pages())) await screenshot(p, `rewards-failure-${p.url().split("/").pop()?.split("#")[0]?.slice(0, 40) || "page"}`).catch(() => {});
       throw err;
