@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
 import en from "../src/web/i18n/en.json" with { type: "json" };
 import { browserSuite, screenshot, screenshotAll, expectNoTroubles } from "./support/browser.js";
-import { acceptAndEnrol, admitMember, expectTeamKeyHeld, invite, poll, visible } from "./support/console.js";
+import { acceptAndEnrol, admitMember, expectTeamKeyHeld, invite, logCallAndHandOver, poll, visible } from "./support/console.js";
 
 /**
  * The resettlement officer in Chromium against the real server: an operator logs a call and
@@ -46,20 +46,7 @@ describe("resettlement in the console", () => {
       await admitMember(resPage, OFFICER2.username);
 
       // The operator logs a call; the new case goes to the resettlement team and its first officer.
-      await opPage.getByRole("link", { name: uk.nav.calls, exact: true }).click();
-      await opPage.getByTestId("call-number").fill("+7 912 555-03-05");
-      await opPage.getByTestId("call-summary").fill("Дзвонив, просить вивезти матір.");
-      await opPage.getByTestId("call-submit").click();
-      await poll(async () => opPage.url(), 20_000).toMatch(/\/console\/cases\/[0-9a-f-]{36}$/);
-      const caseId = opPage.url().split("/").pop()!;
-      await opPage.getByTestId("assign-open").click();
-      await opPage.getByTestId("assign-person").fill(OFFICER.displayName);
-      await opPage.getByRole("option", { name: OFFICER.displayName, exact: false }).click();
-      await opPage.getByTestId("assign-team").click();
-      await opPage.getByRole("option", { name: uk.teamNames.resettlement, exact: true }).click();
-      await opPage.getByTestId("assign-submit").click();
-      // Handed to another team, the case leaves the operator's scope.
-      await opPage.getByTestId("assign-submit").waitFor({ state: "hidden" });
+      const caseId = await logCallAndHandOver(opPage, { number: "+7 912 555-03-05", summary: "Дзвонив, просить вивезти матір.", team: "resettlement", person: OFFICER.displayName });
 
       // The officer opens the card: nothing yet, labelled in Ukrainian.
       await resPage.goto(`${suite.server.staffUrl}/console/resettlement/${caseId}`);

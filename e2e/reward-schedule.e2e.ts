@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
 import { browserSuite, screenshot } from "./support/browser.js";
-import { poll, staffUp, visible } from "./support/console.js";
+import { logCallAndHandOver, poll, staffUp, visible } from "./support/console.js";
 
 /**
  * A new version of the law 7229 schedule in Chromium against the real server: an administrator
@@ -74,17 +74,7 @@ describe("the reward schedule in the console", () => {
       await screenshot(admin2, "schedule-02-approved");
 
       // The claim form prices from it: a helicopter handed over today is assessed at $600,000.
-      await operator.getByRole("link", { name: uk.nav.calls, exact: true }).click();
-      await operator.getByTestId("call-number").fill("+7 912 555-06-00");
-      await operator.getByTestId("call-summary").fill("Пілот гелікоптера.");
-      await operator.getByTestId("call-submit").click();
-      await poll(async () => operator.url(), 20_000).toMatch(/\/console\/cases\/[0-9a-f-]{36}$/);
-      const caseId = operator.url().split("/").pop()!;
-      await operator.getByTestId("assign-open").click();
-      await operator.getByTestId("assign-team").click();
-      await operator.getByRole("option", { name: uk.teamNames.rewards, exact: true }).click();
-      await operator.getByTestId("assign-submit").click();
-      await operator.getByTestId("assign-submit").waitFor({ state: "hidden" });
+      const caseId = await logCallAndHandOver(operator, { number: "+7 912 555-06-00", summary: "Пілот гелікоптера.", team: "rewards" });
 
       await ro1.goto(`${suite.server.staffUrl}/console/cases/${caseId}`);
       await visible(ro1.getByText(`${uk.case.team}: ${uk.teamNames.rewards}`));

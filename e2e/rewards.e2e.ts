@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
 import { browserSuite, screenshot } from "./support/browser.js";
-import { admitMember, expectTeamKeyHeld, poll, staffUp, visible } from "./support/console.js";
+import { admitMember, expectTeamKeyHeld, logCallAndHandOver, poll, staffUp, visible } from "./support/console.js";
 
 /**
  * A reward under law 7229 in Chromium against the real server: the operator logs a call and hands
@@ -51,18 +51,7 @@ describe("rewards in the console", () => {
       await expectTeamKeyHeld(admin, people.ro3);
 
       // The operator logs the call and hands the case to the rewards team.
-      await operator.getByRole("link", { name: uk.nav.calls, exact: true }).click();
-      await operator.getByTestId("call-number").fill("+7 912 555-07-29");
-      await operator.getByTestId("call-summary").fill("Пілот, готовий перелетіти на гелікоптері.");
-      await operator.getByTestId("call-submit").click();
-      await poll(async () => operator.url(), 20_000).toMatch(/\/console\/cases\/[0-9a-f-]{36}$/);
-      const caseId = operator.url().split("/").pop()!;
-      await operator.getByTestId("assign-open").click();
-      await operator.getByTestId("assign-team").click();
-      await operator.getByRole("option", { name: uk.teamNames.rewards, exact: true }).click();
-      await operator.getByTestId("assign-submit").click();
-      // Handed over, the case leaves the operator's scope: the rewards team sees it now.
-      await operator.getByTestId("assign-submit").waitFor({ state: "hidden" });
+      const caseId = await logCallAndHandOver(operator, { number: "+7 912 555-07-29", summary: "Пілот, готовий перелетіти на гелікоптері.", team: "rewards" });
 
       // The assessor opens a claim from the case page, records the inspection and assesses it.
       await ro1.goto(`${suite.server.staffUrl}/console/cases/${caseId}`);
@@ -150,6 +139,13 @@ describe("rewards in the console", () => {
       await poll(() => row.getByTestId("claim-state").innerText()).toBe(uk.rewards.states.paid);
       expect(await ro3.locator("body").innerText()).not.toContain("Отримувач за договором");
       await screenshot(ro3, "rewards-03-paid");
+      // On a phone the state badges are whole: no label cut short inside its badge.
+      await ro3.setViewportSize({ width: 390, height: 844 });
+      const badges = ro3.getByTestId("claim-state");
+      await poll(() => badges.count()).toBeGreaterThan(0);
+      const clipped = await badges.evaluateAll((els) => els.flatMap((el) => [el, ...el.querySelectorAll("*")]).filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
+      expect(clipped).toEqual([]);
+      await screenshot(ro3, "rewards-04-phone");
     } catch (err) {
       for (const p of suite.browser.contexts().flatMap((c) => c.pages())) await screenshot(p, `rewards-failure-${p.url().split("/").pop()?.split("#")[0]?.slice(0, 40) || "page"}`).catch(() => {});
       throw err;

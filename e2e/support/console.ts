@@ -81,3 +81,27 @@ export async function staffUp<K extends string>(
     if (who.founders.includes(k)) await expectTeamKeyHeld(admin, who.names[k]);
   }
 }
+
+/**
+ * The operator logs a call and hands the new case to a team (and a person on it, when named):
+ * the start of every capability's browser test past intake. Returns the case id. Handed to
+ * another team, the case leaves the operator's scope, so the assign form closing is the proof.
+ */
+export async function logCallAndHandOver(operator: Page, call: { number: string; summary: string; team: keyof typeof uk.teamNames; person?: string }): Promise<string> {
+  await operator.getByRole("link", { name: uk.nav.calls, exact: true }).click();
+  await operator.getByTestId("call-number").fill(call.number);
+  await operator.getByTestId("call-summary").fill(call.summary);
+  await operator.getByTestId("call-submit").click();
+  await poll(async () => operator.url(), 20_000).toMatch(/\/console\/cases\/[0-9a-f-]{36}$/);
+  const caseId = operator.url().split("/").pop()!;
+  await operator.getByTestId("assign-open").click();
+  if (call.person) {
+    await operator.getByTestId("assign-person").fill(call.person);
+    await operator.getByRole("option", { name: call.person, exact: false }).click();
+  }
+  await operator.getByTestId("assign-team").click();
+  await operator.getByRole("option", { name: uk.teamNames[call.team], exact: true }).click();
+  await operator.getByTestId("assign-submit").click();
+  await operator.getByTestId("assign-submit").waitFor({ state: "hidden" });
+  return caseId;
+}

@@ -24,10 +24,10 @@ const REVEALING = new Set(["code", "amountCents"]);
  * A secret claim's rows carry neither its equipment nor an amount (they outlive the claim, and a
  * purge would show them), and the log hides them from readers not on it (auditHidingOfSecretClaims).
  */
-export async function auditClaim(ctx: AppContext, tx: Tx, actorId: string, action: string, claimId: string, details: Record<string, string | number | boolean | null> = {}) {
-  const [row] = await tx.select({ secret: rewardClaims.secret }).from(rewardClaims).where(eq(rewardClaims.id, claimId));
-  const kept = row?.secret ? Object.fromEntries(Object.entries(details).filter(([k]) => !REVEALING.has(k))) : details;
-  await appendAudit(tx, ctx.keys.subkey("audit"), { actorId, action: `reward.${action}`, subjectType: "reward_claim", subjectId: claimId, details: kept });
+export async function auditClaim(ctx: AppContext, tx: Tx, actorId: string, action: string, claim: Pick<ClaimRow, "id" | "secret">, details: Record<string, string | number | boolean | null> = {}) {
+  // Every caller holds the claim row already (the secret flag never changes after creation), so it is passed, not read again.
+  const kept = claim.secret ? Object.fromEntries(Object.entries(details).filter(([k]) => !REVEALING.has(k))) : details;
+  await appendAudit(tx, ctx.keys.subkey("audit"), { actorId, action: `reward.${action}`, subjectType: "reward_claim", subjectId: claim.id, details: kept });
 }
 
 /** The audit log's hiding rule for rewards: a secret claim's rows, from everyone not named on it. */
@@ -61,7 +61,7 @@ export async function createClaim(ctx: AppContext, session: StaffSession, input:
       await ctx.db.transaction(async (tx) => {
         await tx.insert(rewardClaims).values({ ...claim, operationId: input.operationId ?? null, scheduleId: version.id, equipmentCode: input.equipmentCode, handedOverOn: input.handedOverOn, state: "inspection", secret: input.secret, identifying: sealClaimField(caseKey, claim, "identifying", input.identifying), currency: version.currency, createdBy: session.user.id, createdAt: ctx.now(), updatedAt: ctx.now() });
         if (input.secret) await tx.insert(rewardClaimOfficers).values({ claimId: id, userId: session.user.id });
-        await auditClaim(ctx, tx, session.user.id, "claim_created", id, { code: input.equipmentCode });
+        await auditClaim(ctx, tx, session.user.id, "claim_created", { id, secret: input.secret }, { code: input.equipmentCode });
       });
       return { id };
     },
@@ -104,7 +104,7 @@ export async function changeClaim(ctx: AppContext, session: StaffSession, claimI
         Object.assign(set, VOIDED);
       }
       await tx.update(rewardClaims).set(set).where(eq(rewardClaims.id, claimId));
-      await auditClaim(ctx, tx, session.user.id, "claim_changed", claimId, { fields: Object.keys(change).sort().join(","), voided });
+      await auditClaim(ctx, tx, session.user.id, "claim_changed", claim, { fields: Object.keys(change).sort().join(","), voided });
     });
   });
 }
@@ -118,6 +118,6 @@ export async function addOfficer(ctx: AppContext, session: StaffSession, claimId
     const [u] = await tx.select({ role: users.role, disabled: users.disabledAt }).from(users).where(eq(users.id, userId));
     if (!u || u.role !== "reward_officer" || u.disabled) throw new AppError("validation_failed", "not an active reward officer", [{ path: "userId", message: "not a reward officer" }]);
     await tx.insert(rewardClaimOfficers).values({ claimId, userId }).onConflictDoNothing();
-    await auditClaim(ctx, tx, session.user.id, "officer_added", claimId, { userId });
+    await auditClaim(ctx, tx, session.user.id, "officer_added", claim, { userId });
   });
 }

@@ -30,7 +30,7 @@ export async function assessClaim(ctx: AppContext, session: StaffSession, claimI
         .update(rewardClaims)
         .set({ state: "assessed", amountCents, amountReason: ranged ? sealClaimField(caseKey, claim, "amount_reason", input.reason) : null, assessedBy: session.user.id, updatedAt: ctx.now() })
         .where(eq(rewardClaims.id, claimId));
-      await auditClaim(ctx, tx, session.user.id, "claim_assessed", claimId, { amountCents, ranged });
+      await auditClaim(ctx, tx, session.user.id, "claim_assessed", claim, { amountCents, ranged });
       return { amountCents, currency: claim.currency };
     }),
   );
@@ -51,13 +51,13 @@ export async function approveClaim(ctx: AppContext, session: StaffSession, claim
     if (claim.assessedBy === me) throw new AppError("forbidden", "the assessor cannot approve his own assessment", { rule: "assessor_approves" });
     if (claim.state === "assessed") {
       await tx.update(rewardClaims).set({ state: "first_approved", firstApprovedBy: me, updatedAt: ctx.now() }).where(eq(rewardClaims.id, claimId));
-      await auditClaim(ctx, tx, me, "claim_first_approved", claimId);
+      await auditClaim(ctx, tx, me, "claim_first_approved", claim);
       return { state: "first_approved" as const };
     }
     if (claim.firstApprovedBy === me) throw new AppError("forbidden", "the second approval is someone else's than the first", { rule: "same_approver" });
     await tx.update(rewardClaims).set({ state: "approved", secondApprovedBy: me, updatedAt: ctx.now() }).where(eq(rewardClaims.id, claimId));
     await appendLedger(tx, ctx.keys.subkey("ledger"), { claimId, kind: "approval", amountCents: claim.amountCents!, currency: claim.currency, actorId: me }, ctx.now());
-    await auditClaim(ctx, tx, me, "claim_approved", claimId, { amountCents: claim.amountCents! });
+    await auditClaim(ctx, tx, me, "claim_approved", claim, { amountCents: claim.amountCents! });
     return { state: "approved" as const };
   });
 }
@@ -70,7 +70,7 @@ export async function rejectClaim(ctx: AppContext, session: StaffSession, claimI
       if (claim.state === "rejected") throw new AppError("conflict", "already rejected");
       await voidApproval(ctx, tx, claim, session.user.id);
       await tx.update(rewardClaims).set({ state: "rejected", rejectedBy: session.user.id, rejectionReason: sealClaimField(caseKey, claim, "rejection_reason", reason), updatedAt: ctx.now() }).where(eq(rewardClaims.id, claimId));
-      await auditClaim(ctx, tx, session.user.id, "claim_rejected", claimId, { from: claim.state });
+      await auditClaim(ctx, tx, session.user.id, "claim_rejected", claim, { from: claim.state });
     }),
   );
 }

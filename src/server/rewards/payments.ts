@@ -23,7 +23,7 @@ async function moneyEntry(ctx: AppContext, session: StaffSession, claimId: strin
       check(claim, money);
       const e = entry(claim, caseKey);
       const seq = await appendLedger(tx, ctx.keys.subkey("ledger"), { ...e, claimId, currency: claim.currency, actorId: session.user.id }, ctx.now());
-      await auditClaim(ctx, tx, session.user.id, `ledger_${e.kind}`, claimId, { seq, amountCents: e.amountCents });
+      await auditClaim(ctx, tx, session.user.id, `ledger_${e.kind}`, claim, { seq, amountCents: e.amountCents });
       return { seq };
     }),
   );

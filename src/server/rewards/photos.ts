@@ -40,7 +40,7 @@ export async function addClaimPhoto(ctx: AppContext, session: StaffSession, clai
           addedBy: session.user.id,
           createdAt: ctx.now(),
         });
-        await auditClaim(ctx, tx, session.user.id, "photo_added", claimId, { photo: id, size: written.size });
+        await auditClaim(ctx, tx, session.user.id, "photo_added", now, { photo: id, size: written.size });
       });
       return { id, size: written.size };
     });
@@ -60,7 +60,7 @@ export async function listClaimPhotos(ctx: AppContext, session: StaffSession, cl
       .where(eq(rewardClaimPhotos.claimId, claimId))
       .orderBy(asc(rewardClaimPhotos.createdAt));
     const out = rows.map(({ row: r, addedBy }) => ({ id: r.id, size: r.size, createdAt: r.createdAt.toISOString(), addedBy, ...metaSchema.parse(decryptJson(caseKey, place(claim.caseId, r.id, "meta"), r.meta)) }));
-    await ctx.db.transaction((tx) => auditClaim(ctx, tx, session.user.id, "photos_listed", claimId, { count: out.length }));
+    await ctx.db.transaction((tx) => auditClaim(ctx, tx, session.user.id, "photos_listed", claim, { count: out.length }));
     return out;
   });
 }
@@ -74,7 +74,7 @@ export async function openClaimPhoto(ctx: AppContext, session: StaffSession, cla
     const meta = metaSchema.parse(decryptJson(caseKey, place(claim.caseId, row.id, "meta"), row.meta));
     const stream = openDecryptedAttachment(path.join(attachmentsDir(ctx), row.id), fileKey);
     stream.once("close", () => wipe(fileKey));
-    await ctx.db.transaction((tx) => auditClaim(ctx, tx, session.user.id, "photo_opened", claimId, { photo: photoId }));
+    await ctx.db.transaction((tx) => auditClaim(ctx, tx, session.user.id, "photo_opened", claim, { photo: photoId }));
     return { stream, meta, size: row.size };
   });
 }

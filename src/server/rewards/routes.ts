@@ -15,7 +15,8 @@ import { Readable } from "node:stream";
 import { AppError } from "../errors.js";
 import { MAX_ATTACHMENT_BYTES } from "../cases/index.js";
 import { rewardsReport, reportCsv } from "./report.js";
-import { claimSchema, claimSummarySchema, presentClaim, presentSchedule, presentSummary, scheduleSchema } from "./present.js";
+import { caseOperationSchema, claimSchema, claimSummarySchema, presentCaseOperation, presentClaim, presentSchedule, presentSummary, scheduleSchema } from "./present.js";
+import { operationsOfCase } from "./case-operations.js";
 
 const tags = ["rewards"];
 const idParams = z.object({ id: z.string().uuid() });
@@ -43,6 +44,11 @@ export function registerRewardRoutes(app: BaseApp, ctx: AppContext) {
     async (req, reply) => reply.status(204).send(await approveSchedule(ctx, staffOf(req), req.params.id)),
   );
 
+  app.get(
+    "/api/rewards/cases/:id/operations",
+    { config: { grant: needs("reward_claim", "assess") }, schema: { tags, summary: "The operations a case is on, to link a claim to: id, state and the day once closed, never their details", params: idParams, response: { 200: z.array(caseOperationSchema) } } },
+    async (req) => (await operationsOfCase(ctx, staffOf(req), req.params.id)).map(presentCaseOperation),
+  );
   app.get(
     "/api/rewards/claims",
     { config: { grant: needs("reward_claim", "read") }, schema: { tags, summary: "The claims you may see (a secret claim only by the officers on it)", querystring: z.object({ caseId: z.string().uuid().optional(), state: z.enum(CLAIM_STATES).optional() }).strict(), response: { 200: z.array(claimSummarySchema) } } },

@@ -40,7 +40,7 @@ export async function readClaim(ctx: AppContext, session: StaffSession, claimId:
   return withClaim(ctx, session, claimId, READ_CLAIM, async (claim, caseKey, caseRow) => {
     const entries = await ledgerOf(ctx.db, claim.id);
     const money = (await moneyOf(ctx.db, [claim.id])).get(claim.id) ?? NO_MONEY;
-    await ctx.db.transaction((tx) => auditClaim(ctx, tx, session.user.id, "claim_read", claim.id));
+    await ctx.db.transaction((tx) => auditClaim(ctx, tx, session.user.id, "claim_read", claim));
     return {
       claim,
       caseNumber: caseRow.number,

@@ -26,16 +26,34 @@ export interface ScheduleProposal {
 }
 
 export const rewardsApi = {
-  schedule: () => get<{ inForce: ScheduleVersion; versions: ScheduleVersion[] }>("/api/rewards/schedule"),
+  schedule: (on?: string) => get<{ inForce: ScheduleVersion; versions: ScheduleVersion[] }>(`/api/rewards/schedule${on ? `?on=${encodeURIComponent(on)}` : ""}`),
   propose: (body: ScheduleProposal) => post<{ id: string }>("/api/rewards/schedule", body),
   approve: (id: string) => post<void>(`/api/rewards/schedule/${encodeURIComponent(id)}/approve`, {}),
 };
 
 /** The equipment codes of the schedule in force today, read once per session (the law changes rarely). */
 export function useEquipmentCodes(): string[] {
-  const q = useQuery({ queryKey: ["rewards", "schedule"], queryFn: rewardsApi.schedule, staleTime: 3_600_000 });
+  const q = useQuery({ queryKey: ["rewards", "schedule"], queryFn: () => rewardsApi.schedule(), staleTime: 3_600_000 });
   return q.data?.inForce.items.map((i) => i.code) ?? [];
 }
+
+/**
+ * The version in force on a handover day, for the claim form. Never cached past the form's
+ * mount: a version approved by another administrator (in another browser) must be the one the
+ * officer sees the next time he opens the form, not an hour later.
+ */
+export function useScheduleOn(day: string) {
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(day);
+  return useQuery({ queryKey: ["rewards", "schedule", "on", day], queryFn: () => rewardsApi.schedule(day), enabled: valid, staleTime: 0, refetchOnMount: "always" });
+}
+
+/** What a reward officer may know of the operations a case is on: id, state, the day once closed. Never the details. */
+export interface CaseOperation {
+  id: string;
+  state: "planning" | "scheduled" | "closed";
+  plannedOn: string | null;
+}
+export const useCaseOperations = (caseId: string) => useQuery({ queryKey: ["rewards", "case-operations", caseId], queryFn: () => get<CaseOperation[]>(`/api/rewards/cases/${encodeURIComponent(caseId)}/operations`) });
 
 export interface ClaimSummary {
   id: string;
@@ -51,6 +69,7 @@ export interface ClaimSummary {
   balanceCents: number;
 }
 export interface Claim extends ClaimSummary {
+  operationId: string | null;
   identifying: Record<string, string>;
   inspection: { serviceability: string; inspectedOn: string | null; findings: string | null } | null;
   ledger: { seq: number; at: string; kind: string; amountCents: number; reference: string | null }[];
@@ -70,7 +89,7 @@ const claimPath = (id: string) => `/api/rewards/claims/${encodeURIComponent(id)}
 
 export const claimsApi = {
   list: () => get<ClaimSummary[]>("/api/rewards/claims"),
-  create: (body: { caseId: string; equipmentCode: string; handedOverOn: string; identifying: { serialNumber?: string; registrationNumber?: string }; secret: boolean }) => post<{ id: string }>("/api/rewards/claims", body),
+  create: (body: { caseId: string; operationId?: string; equipmentCode: string; handedOverOn: string; identifying: { serialNumber?: string; registrationNumber?: string }; secret: boolean }) => post<{ id: string }>("/api/rewards/claims", body),
   open: (id: string) => get<Claim>(`/api/rewards/claims/${encodeURIComponent(id)}`),
   inspect: (id: string, inspection: { serviceability: string; inspectedOn: string; findings?: string }) => patch<void>(`/api/rewards/claims/${encodeURIComponent(id)}`, { inspection }),
   assess: (id: string, body: { amount?: number; reason?: string }) => post<{ amountCents: number }>(`/api/rewards/claims/${encodeURIComponent(id)}/assess`, body),

@@ -150,6 +150,21 @@ describe("the claim's operation", () => {
     }
     expect(await count()).toBe(before);
   });
+  it("lists a case's operations for a reward officer by id, state and closed day only; other roles are refused", async () => {
+    const mine = await rewardsCase(store.ctx, s.op1);
+    const own = await operationOf(mine);
+    await store.ctx.db.update(operations).set({ summary: { date: "2026-05-19", oblast: "UA-23", groupSize: 1, outcome: "handed_over", minutesPlanned: 60 } }).where(eq(operations.id, own));
+    const other = await operationOf(await rewardsCase(store.ctx, s.op1));
+    const r = await s.ro1.request("GET", `/api/rewards/cases/${mine}/operations`);
+    expect(r.statusCode, r.body).toBe(200);
+    // Exactly these fields: no oblast, no outcome, nothing of another case's operation.
+    expect(r.json()).toEqual([{ id: own, state: "closed", plannedOn: "2026-05-19" }]);
+    expect(r.body).not.toContain(other);
+    expect(r.body).not.toContain("UA-23");
+    for (const who of ["op1", "sup", "adm2"] as const) expect((await s[who].request("GET", `/api/rewards/cases/${mine}/operations`)).statusCode).toBe(403);
+    expect((await s.ro1.request("GET", `/api/rewards/cases/${randomUUID()}/operations`)).statusCode).toBe(404);
+    expect((await s.ro1.request("GET", "/api/rewards/cases/not-a-uuid/operations")).statusCode).toBe(400);
+  });
 });
 
 describe("the ledger", () => {

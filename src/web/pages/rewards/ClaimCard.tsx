@@ -52,6 +52,7 @@ export function ClaimCard({ id }: { id: string }) {
           {t(`choices.equipment.${c.equipmentCode}`)} · <span data-testid="claim-card-state">{t(`rewards.states.${c.state}`)}</span>
         </Title>
         <Text>{Object.values(c.identifying).join(" · ")}</Text>
+        {c.operationId && <Text data-testid="claim-operation-link">{t("rewards.operationLink", { id: c.operationId.slice(0, 8) })}</Text>}
         {c.inspection && (
           <Text data-testid="claim-inspection">
             {t("rewards.inspected", { serviceability: t(`rewards.serviceabilities.${c.inspection.serviceability}`), day: c.inspection.inspectedOn ?? "—" })}

@@ -11,6 +11,10 @@ import { NewClaimForm } from "./NewClaimForm";
 
 type T = (k: string, o?: Record<string, unknown>) => string;
 
+// A badge's label is cut with an ellipsis by default: a long state ("Перше погодження") in a narrow
+// cell on a phone lost its end. It wraps instead, and the table scrolls rather than squeezing it.
+const WHOLE = { tt: "none", h: "auto", styles: { label: { whiteSpace: "normal", overflow: "visible", textOverflow: "clip" } } } as const;
+
 /** The reward officer's claims: one per machine, each through inspection, assessment, two approvals and payment. */
 export function RewardsPage() {
   const { t: tt, i18n } = useTranslation();
@@ -26,6 +30,7 @@ export function RewardsPage() {
       <Title order={1} size="h2">{t("rewards.title")}</Title>
       {caseId && <NewClaimForm caseId={caseId} caseNumber={params.get("number")} onCreated={setOpen} />}
       {list.error && <Alert color="red">{errorText(tt, list.error)}</Alert>}
+      <Table.ScrollContainer minWidth={560}>
       <Table striped data-testid="claims-table">
         <Table.Thead>
           <Table.Tr>
@@ -41,8 +46,8 @@ export function RewardsPage() {
           {(list.data ?? []).map((c) => (
             <Table.Tr key={c.id} data-testid="claim-row">
               <Table.Td>{c.caseNumber}</Table.Td>
-              <Table.Td>{t(`choices.equipment.${c.equipmentCode}`)} {c.secret && <Badge color="grape">{t("rewards.secret")}</Badge>}</Table.Td>
-              <Table.Td data-testid="claim-state">{t(`rewards.states.${c.state}`)}</Table.Td>
+              <Table.Td>{t(`choices.equipment.${c.equipmentCode}`)} {c.secret && <Badge color="grape" {...WHOLE}>{t("rewards.secret")}</Badge>}</Table.Td>
+              <Table.Td><Badge variant="light" {...WHOLE} data-testid="claim-state">{t(`rewards.states.${c.state}`)}</Badge></Table.Td>
               <Table.Td>{c.amountCents === null ? "—" : money(c.amountCents, c.currency, i18n.language)}</Table.Td>
               <Table.Td>{money(c.balanceCents, c.currency, i18n.language)}</Table.Td>
               <Table.Td><Button size="xs" variant="default" onClick={() => setOpen(c.id)}>{t("rewards.open")}</Button></Table.Td>
@@ -50,6 +55,7 @@ export function RewardsPage() {
           ))}
         </Table.Tbody>
       </Table>
+      </Table.ScrollContainer>
       {list.data?.length === 0 && <Text c="dimmed">{t("rewards.empty")}</Text>}
       {open && <ClaimCard key={open} id={open} />}
     </Stack>

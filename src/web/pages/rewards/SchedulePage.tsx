@@ -40,7 +40,7 @@ export function SchedulePage() {
   const { user } = useSignedIn();
   const qc = useQueryClient();
   const today = new Date().toISOString().slice(0, 10);
-  const q = useQuery({ queryKey: SCHEDULE_KEY, queryFn: rewardsApi.schedule });
+  const q = useQuery({ queryKey: SCHEDULE_KEY, queryFn: () => rewardsApi.schedule() });
   // Every rewards query: the claim form's equipment types come from the same schedule.
   const approve = useMutation({ mutationFn: rewardsApi.approve, onSuccess: () => qc.invalidateQueries({ queryKey: ["rewards"] }) });
   const data = q.data;
