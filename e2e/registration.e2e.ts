@@ -126,7 +126,7 @@ describe("prisoner-of-war registration in the console", () => {
       const file = path.join(SCREENSHOTS, "registration-card.pdf");
       await download.saveAs(file);
       expect(fs.readFileSync(file).subarray(0, 5).toString()).toBe("%PDF-");
-      await poll(() => page.getByTestId("cards").getByText(R.status.issued).count()).toBe(1);
+      await poll(() => page.getByTestId("cards").getByText(R.status.issued, { exact: true }).count()).toBe(1);
 
       // Each copy has its own state: the family's is not sent by the agency's print; printing it
       // issues it and records it sent, labelled with its day, while the next card's stays unsent.
