@@ -126,7 +126,20 @@ describe("prisoner-of-war registration in the console", () => {
       const file = path.join(SCREENSHOTS, "registration-card.pdf");
       await download.saveAs(file);
       expect(fs.readFileSync(file).subarray(0, 5).toString()).toBe("%PDF-");
-      await poll(() => page.getByTestId("cards").getByText(R.status.issued).count()).toBe(1);
+      await poll(() => page.getByTestId("cards").getByText(R.status.issued, { exact: true }).count()).toBe(1);
+
+      // Each copy has its own state: the family's is not sent by the agency's print; printing it
+      // issues it and records it sent, labelled with its day, while the next card's stays unsent.
+      const sentPrefix = R.copy.sentOn.split("{{")[0]!;
+      const firstCard = page.getByTestId("card").first();
+      await poll(() => firstCard.getByTestId("copy-agency").innerText()).toContain(sentPrefix);
+      expect(await firstCard.getByTestId("copy-family").innerText()).toContain(R.copy.notSent);
+      const [family] = await Promise.all([page.waitForEvent("download"), firstCard.getByTestId("print-family").click()]);
+      expect(family.suggestedFilename()).toBe(`capture-card-${number}-family.pdf`);
+      await poll(() => firstCard.getByTestId("copy-family").innerText()).toContain(sentPrefix);
+      expect(await firstCard.getByTestId("copy-family").innerText()).toContain(R.copy.family);
+      expect(await page.getByTestId("card").nth(1).getByTestId("copy-family").innerText()).toContain(R.copy.notSent);
+      await screenshot(page, "registration-card-copies");
 
       // Back in the register: found by name, in another order, and nothing of his choice shown.
       await page.getByRole("link", { name: `← ${R.back}` }).click();

@@ -6,11 +6,11 @@ import type { Channel, CaseState, TeamId } from "../../shared/case-states.js";
 import { recordIntake, appendInboundMessage, addStaffMessage, assignCase, transitionCase, mergeCase } from "../cases/index.js";
 import { handOverToVerification, recheckReasons } from "../verification/index.js";
 import * as W from "./texts.js";
-import { demoCaptivity, demoFinalEvent, handToRegistration, registerDemoPrisoner } from "./registrations.js";
+import { demoCaptivity, demoFinalEvent, handToRegistration, registerDemoPrisoner, type DemoMan } from "./registrations.js";
 import { demoVerification, demoWatchlistByHand, demoWatchlistHit, type DemoVerifiers } from "./verification.js";
 
 /** A small seeded generator (mulberry32): the same demo every time. */
-function prng(seed: number) {
+export function prng(seed: number) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -79,7 +79,15 @@ const fill = (s: string, p: Person, extra: Record<string, string> = {}) =>
  * channel, replies and notes, transitions with reasons, hand-overs between teams, duplicates (some
  * merged), and a few fresh cases left unanswered so the inbox shows overdue ones.
  */
-export async function loadDemoCases(ctx: AppContext, staff: DemoStaff, count = 320): Promise<{ cases: number; merged: number; duplicates: number }> {
+/**
+ * Registration's own men: older than the rest and walked to the handover, so that however small
+ * the demo, the registrar has men to register at every stage (demo/registrations.ts). The random
+ * funnel seldom leaves one in registered_pow (a few in a hundred reach it, fewer in time), and the
+ * rewards and resettlement demos take the ones that do.
+ */
+export const REGISTRATION_MEN = 6;
+
+export async function loadDemoCases(ctx: AppContext, staff: DemoStaff, count = 320): Promise<{ cases: number; merged: number; duplicates: number; handedOver: DemoMan[] }> {
   const r = prng(7229);
   const end = ctx.now().getTime();
   let clock = end;
@@ -109,6 +117,24 @@ export async function loadDemoCases(ctx: AppContext, staff: DemoStaff, count = 3
     const again = recent.length > 10 && r.chance(0.07) ? r.pick(recent) : null;
     const p = again ? again.p : person(r);
     const relative = !again && r.chance(0.12);
+    const caseId = await takeIn(p, channel, relative);
+    if (again) duplicates++;
+    else recent.push({ caseId, p, channel });
+    await walk(caseId, p, channel, again?.caseId ?? null, hoursAgo < 6);
+  }
+
+  // After the others, so the funnel above draws the same numbers as before they were added.
+  const handedOver: DemoMan[] = [];
+  for (let i = 0; i < REGISTRATION_MEN; i++) {
+    clock = end - (500 - i * 3) * 3600_000;
+    const p = person(r);
+    const caseId = await takeIn(p, "telegram", false);
+    await walk(caseId, p, "telegram", null, false, "handed_over");
+    const [row] = await ctx.db.select({ state: cases.state, teamId: cases.teamId }).from(cases).where(eq(cases.id, caseId));
+    if (row?.state === "handed_over" && row.teamId === "registration") handedOver.push({ caseId, prisoner: p });
+  }
+
+  async function takeIn(p: Person, channel: Channel, relative: boolean) {
     const first = relative ? r.pick(W.FIRST_MESSAGES_UK) : fill(r.pick(W.FIRST_MESSAGES_RU), p);
     const name = `${p.surname} ${p.first} ${p.patronymic}`;
     const identifiers = {
@@ -128,9 +154,7 @@ export async function loadDemoCases(ctx: AppContext, staff: DemoStaff, count = 3
       identifiers,
       ...(channel === "web" ? { receipt: "digits" as const } : {}),
     });
-    if (again) duplicates++;
-    else recent.push({ caseId, p, channel });
-    await walk(caseId, p, channel, again?.caseId ?? null, hoursAgo < 6);
+    return caseId;
   }
 
   async function inbound(caseId: string, channel: Channel, text: string) {
@@ -145,9 +169,9 @@ export async function loadDemoCases(ctx: AppContext, staff: DemoStaff, count = 3
     await transitionCase(dctx, who, caseId, to, r.pick(W.REASONS[to] ?? ["—"]));
   }
 
-  async function walk(caseId: string, p: Person, channel: Channel, duplicateOf: string | null, recentCase: boolean) {
+  async function walk(caseId: string, p: Person, channel: Channel, duplicateOf: string | null, recentCase: boolean, forced?: CaseState) {
     // Only a fresh case is still waiting for its first answer; older ones were all answered.
-    const drawn = ending();
+    const drawn = forced ?? ending();
     const target = drawn === "new" && !recentCase ? "in_contact" : drawn;
     const op = r.pick(staff.operators);
     const stopAt = target === "rejected" ? "verifying" : target === "no_show" || target === "aborted" ? "scheduled" : target;
@@ -228,5 +252,5 @@ export async function loadDemoCases(ctx: AppContext, staff: DemoStaff, count = 3
 
   // Answered cases were read by whoever answered them.
   await ctx.db.execute(sql`UPDATE cases SET unread_count = 0 WHERE last_outbound_at IS NOT NULL AND (last_inbound_at IS NULL OR last_inbound_at <= last_outbound_at)`);
-  return { cases: count, merged, duplicates };
+  return { cases: count, merged, duplicates, handedOver };
 }

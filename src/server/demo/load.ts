@@ -12,7 +12,8 @@ import { addTeamMember, bootstrapTeams, DEFAULT_TEAM } from "../keys/teams.js";
 import { admitMember, foundTeams, pendingAdmissions } from "../keys/admissions.js";
 import { wipe } from "../crypto/secure.js";
 import type { StaffSession } from "../auth/sessions.js";
-import { loadDemoCases } from "./cases.js";
+import { loadDemoCases, prng } from "./cases.js";
+import { loadDemoRegistrationStages } from "./registrations.js";
 import { loadDemoRetention } from "./retention.js";
 import { loadDemoHistory } from "../analytics/demo-history.js";
 import { loadDemoOperations } from "./operations.js";
@@ -94,7 +95,9 @@ export async function loadDemoData(ctx: AppContext, opts: { cases?: number } = {
       lines.push("", `Demo operations: ${ops}, in every state (planning, scheduled, under way, closed).`);
       lines.push(await loadDemoResettlement(ctx, sessions.get("registrar1")!, sessions.get("resettle1")!));
       lines.push(`Demo reward claims: ${await loadDemoRewards(ctx, sessions.get("registrar1")!, [sessions.get("rewards1")!, sessions.get("rewards2")!, sessions.get("rewards3")!])}, in every state (a helicopter paid $500,000; one secret).`);
-      lines.push("", `Demo cases: ${r.cases} requests on every channel (${r.duplicates} from people who wrote twice, ${r.merged} of them merged), in every state of the path.`);
+      // Last: the rewards and resettlement demos take registered men away from registration's list.
+      lines.push(await loadDemoRegistrationStages(ctx, sessions.get("registrar1")!, sessions.get("resettle1")!, r.handedOver, prng(1949)));
+      lines.push("", `Demo cases: ${r.cases} requests on every channel (${r.duplicates} from people who wrote twice, ${r.merged} of them merged), in every state of the path; and ${r.handedOver.length} men handed over to registration.`);
     }
     const h = await loadDemoHistory(ctx, sessions.get("supervisor1")!.user.id);
     lines.push(`Numbers: ${h.days} days of earlier first contacts and ${h.events} recorded events for the charts.`);

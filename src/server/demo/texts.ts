@@ -108,4 +108,7 @@ export const REGISTRATION = {
   POWER: "Российская Федерация",
   HOSPITALS: ["Військовий госпіталь, м. Запоріжжя", "Обласна лікарня, м. Дніпро"],
   EXCHANGE: ["Обмін на кордоні з Білоруссю", "Обмін у Сумській обл."],
+  // His own words, as he said them (in Russian): the choice is recorded with them.
+  CHOICE_WORDS: "Домой не вернусь. Хочу остаться в Украине. Матери об этом не говорите.",
+  REGISTERED: "Запис за ст. 17 повний і підтверджений",
 };

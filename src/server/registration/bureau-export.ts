@@ -84,26 +84,36 @@ async function bureauRows(ctx: AppContext, session: StaffSession, from: string, 
   }
   try {
     const withheld = all!.n - keys.length;
-    if (withheld > 0) throw new AppError("conflict", "the exporter cannot open every prisoner of the range; a registrar who holds them all runs it", { withheld });
+    if (withheld > 0) return { withheld, rows: [] };
     const out = [];
     for (const { r, caseKey } of keys) {
       const { values } = openRecord(caseKey, r.caseId, r.ciphertext);
       const events = (await fateTimeline(ctx.db, r.caseId, caseKey)).map((e) => ({ date: e.date, kind: e.kind, place: e.place ?? null, health: e.health ?? null, death: e.death ?? null }));
       out.push({ case: r.number, registered: r.registeredAt!.toISOString().slice(0, 10), ...Object.fromEntries(RECORD_FIELDS.map((f) => [f, values[f] ?? ""])), events });
     }
-    return out;
+    return { withheld: 0, rows: out };
   } finally {
     for (const k of keys) wipe(k.caseKey);
   }
 }
 
-type BureauRow = Awaited<ReturnType<typeof bureauRows>>[number];
+type BureauRow = Awaited<ReturnType<typeof bureauRows>>["rows"][number];
 const eventText = (e: BureauRow["events"][number]) => [e.date, e.kind, e.place, e.health, e.death && `${e.death.cause}; ${e.death.place}; ${e.death.burial_place}`].filter(Boolean).join(" ");
 
 function serialise(rows: BureauRow[], format: "csv" | "json"): Buffer {
   if (format === "json") return Buffer.from(JSON.stringify({ bureau: "Art. 122", prisoners: rows }, null, 2));
   const columns = ["case", "registered", ...RECORD_FIELDS, "events"];
   return Buffer.from(stringify(rows.map((r) => ({ ...r, events: r.events.map(eventText).join(" | ") })), { header: true, columns }));
+}
+
+/**
+ * A refused run leaves its trace like a run does: an attempt on the bureau's list is as telling as
+ * a run (a second try after a refusal, a replay of a used export). The export's id, the reason and
+ * how many were withheld; never who. Written in its own transaction, since the run is abandoned.
+ */
+async function refused(ctx: AppContext, session: StaffSession, id: string, details: { reason: "not_approved" | "already_run" | "withheld"; withheld?: number }, message: string) {
+  await ctx.db.transaction((tx) => appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "pow.export_refused", subjectType: "pow_export", subjectId: id, details }));
+  return new AppError("conflict", message, details.withheld ? { withheld: details.withheld } : undefined);
 }
 
 /**
@@ -114,13 +124,14 @@ export async function runExport(ctx: AppContext, session: StaffSession, id: stri
   authorize(session.user, "pow_registration", "export");
   const [row] = await ctx.db.select().from(powExports).where(and(eq(powExports.id, id), eq(powExports.requestedBy, session.user.id)));
   if (!row) throw notFound("no such export");
-  if (!row.approvedAt) throw new AppError("conflict", "a second registrar has not approved this export yet");
-  if (row.runAt) throw new AppError("conflict", "this export was already run; ask for a new one");
+  if (!row.approvedAt) throw await refused(ctx, session, id, { reason: "not_approved" }, "a second registrar has not approved this export yet");
+  if (row.runAt) throw await refused(ctx, session, id, { reason: "already_run" }, "this export was already run; ask for a new one");
   const recipient = opts.recipientPublicKey ? recipientKey(opts.recipientPublicKey) : null;
   // Built before the run is claimed, so a refusal (prisoners he cannot open) does not use it up.
-  const rows = await bureauRows(ctx, session, row.fromDate, row.toDate);
+  const { rows, withheld } = await bureauRows(ctx, session, row.fromDate, row.toDate);
+  if (withheld > 0) throw await refused(ctx, session, id, { reason: "withheld", withheld }, "the exporter cannot open every prisoner of the range; a registrar who holds them all runs it");
   const claimed = await ctx.db.update(powExports).set({ runAt: ctx.now() }).where(and(eq(powExports.id, id), sql`${powExports.runAt} IS NULL`)).returning({ id: powExports.id });
-  if (!claimed.length) throw new AppError("conflict", "this export was already run; ask for a new one");
+  if (!claimed.length) throw await refused(ctx, session, id, { reason: "already_run" }, "this export was already run; ask for a new one");
   const plain = serialise(rows, opts.format);
   await ctx.db.transaction((tx) => appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "pow.export_run", subjectType: "pow_export", subjectId: id, details: { format: opts.format, prisoners: rows.length, encrypted: !!recipient } }));
   if (!recipient) return { bytes: plain, encrypted: false, count: rows.length };

@@ -69,12 +69,15 @@ describe("the information bureau's list (Art. 122)", () => {
     expect(csv).not.toMatch(/choice|stay|CHOICE_WORDS/i);
     expect(r.headers["x-prisoners"]).toBe("3"); // the two of the canaries and the card's case, all registered today
     expect((await s.reg.request("POST", `/api/registration/exports/${id}/run`, { format: "csv" })).statusCode).toBe(409);
-    // Audited: who asked, who approved, who ran it, with the count and never a name.
+    // Audited: who asked, who approved, who ran it, with the count and never a name; the refused
+    // tries too (before the approval, and again once it was used).
     const rows = await store.ctx.db.select().from(auditLog).where(and(eq(auditLog.subjectType, "pow_export"), eq(auditLog.subjectId, id))).orderBy(asc(auditLog.seq));
     expect(rows.map((a) => [a.action, a.actorId, a.details])).toEqual([
       ["pow.export_requested", s.reg.userId, { from: "2026-11-20", to: "2026-11-30" }],
+      ["pow.export_refused", s.reg.userId, { reason: "not_approved" }],
       ["pow.export_approved", s.reg2.userId, {}],
       ["pow.export_run", s.reg.userId, { format: "csv", prisoners: 3, encrypted: false }],
+      ["pow.export_refused", s.reg.userId, { reason: "already_run" }],
     ]);
     expect(JSON.stringify(rows)).not.toMatch(/CANARY-|Зайцев/);
   });
@@ -88,7 +91,19 @@ describe("the information bureau's list (Art. 122)", () => {
     expect(r.body).not.toMatch(/CANARY-|Зайцев/);
     const mine = (await s.reg2.request("GET", "/api/registration/exports")).json().find((e: { id: string }) => e.id === id);
     expect(mine.runAt).toBeNull();
-    expect(await store.ctx.db.select().from(auditLog).where(and(eq(auditLog.action, "pow.export_run"), eq(auditLog.subjectId, id)))).toEqual([]);
+    // The refused attempt is in the audit log, by whom and how many, with no name or value of a
+    // prisoner; nothing was exported, so there is no run.
+    const rows = await store.ctx.db.select().from(auditLog).where(and(eq(auditLog.subjectType, "pow_export"), eq(auditLog.subjectId, id))).orderBy(asc(auditLog.seq));
+    expect(rows.map((a) => [a.action, a.actorId, a.details])).toEqual([
+      ["pow.export_requested", s.reg2.userId, { from: "2026-11-20", to: "2026-11-30" }],
+      ["pow.export_approved", s.reg.userId, {}],
+      ["pow.export_refused", s.reg2.userId, { reason: "withheld", withheld: 3 }],
+    ]);
+    expect(JSON.stringify(rows)).not.toMatch(/CANARY-|Зайцев/);
+    // Through the audit page an auditor reads too: the refusal is listed for the export.
+    const page = await store.admin.request("GET", `/api/audit?action=pow.export_refused`);
+    expect(page.statusCode, page.body).toBe(200);
+    expect(page.body).toContain(id);
   });
 
   it("encrypted to the bureau's public key: only its private key opens the JSON", async () => {

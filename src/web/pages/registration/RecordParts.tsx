@@ -1,5 +1,5 @@
 import { Alert, Badge, Button, Group, Stack, Table, Text, Title } from "@mantine/core";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { RECORD_FIELDS } from "../../../shared/registration";
 import { registrationApi, saveBlob, type Registration } from "../../api/registration";
@@ -26,7 +26,12 @@ export function RecordTable({ r }: { r: Registration }) {
   );
 }
 
-/** The capture cards owed and sent; each copy is downloaded as the PDF the server prints (the first print marks the card sent). */
+/**
+ * The capture cards owed and sent, and for each card where each of its two copies stands: the
+ * Central Tracing Agency's (always owed; it makes the card sent) and the family's (owed only with
+ * his consent). Each copy is downloaded as the PDF the server prints; the first print of a copy is
+ * the day it is recorded as sent.
+ */
 export function CardsList({ r, canPrint, onPrinted }: { r: Registration; canPrint: boolean; onPrinted: () => void }) {
   const { t } = useTranslation();
   const [error, setError] = useState<unknown>(null);
@@ -45,14 +50,34 @@ export function CardsList({ r, canPrint, onPrinted }: { r: Registration; canPrin
       {r.cards.length === 0 && <Text c="dimmed">{t("registration.noCards")}</Text>}
       {error ? <Alert color="red" role="alert">{errorText(t, error, { conflict: t("registration.printRefused") })}</Alert> : null}
       {r.cards.map((c) => (
-        <Group key={c.id} gap="xs" wrap="wrap">
-          <Text>{t(`registration.reasons.${c.reason}`)} · {t("registration.dueAt")} {new Date(c.dueAt).toLocaleDateString()}</Text>
-          <Badge color={STATUS_COLOR[c.status]}>{t(`registration.status.${c.status}`)}</Badge>
-          {canPrint && <Button size="xs" onClick={() => void print(c.id, "agency")} data-testid="print-agency">{t("registration.printAgency")}</Button>}
-          {canPrint && r.familyConsent && <Button size="xs" variant="default" onClick={() => void print(c.id, "family")}>{t("registration.printFamily")}</Button>}
-        </Group>
+        <Stack key={c.id} gap={4} data-testid="card">
+          <Group gap="xs" wrap="wrap">
+            <Text fw={500}>{t(`registration.reasons.${c.reason}`)} · {t("registration.dueAt")} {new Date(c.dueAt).toLocaleDateString()}</Text>
+            <Badge color={STATUS_COLOR[c.status]}>{t(`registration.status.${c.status}`)}</Badge>
+          </Group>
+          <CopyLine copy="agency" sentAt={c.issuedAt} owed>
+            {canPrint && <Button size="xs" onClick={() => void print(c.id, "agency")} data-testid="print-agency">{t("registration.printAgency")}</Button>}
+          </CopyLine>
+          <CopyLine copy="family" sentAt={c.familyIssuedAt} owed={r.familyConsent}>
+            {canPrint && r.familyConsent && <Button size="xs" variant="default" onClick={() => void print(c.id, "family")} data-testid="print-family">{t("registration.printFamily")}</Button>}
+          </CopyLine>
+        </Stack>
       ))}
     </Stack>
+  );
+}
+
+/** One copy of a card, labelled: sent on which day, not sent yet, or not owed (no consent to a family card). */
+function CopyLine({ copy, sentAt, owed, children }: { copy: "family" | "agency"; sentAt: string | null; owed: boolean; children: ReactNode }) {
+  const { t } = useTranslation();
+  const state = sentAt ? t("registration.copy.sentOn", { date: new Date(sentAt).toLocaleDateString() }) : owed ? t("registration.copy.notSent") : t("registration.copy.notOwed");
+  return (
+    <Group gap="xs" wrap="wrap" pl="sm">
+      <Text size="sm" data-testid={`copy-${copy}`}>
+        <Text span c="dimmed" size="sm">{t(`registration.copy.${copy}`)}:</Text> {state}
+      </Text>
+      {children}
+    </Group>
   );
 }
 
