@@ -45,7 +45,8 @@ export function OperationsPage() {
       {board.error != null && <Alert color="red">{errorText(t, board.error)}</Alert>}
       {board.data?.items.length === 0 && <Text>{t("operations.empty")}</Text>}
       <Card withBorder padding={0}>
-        <Table verticalSpacing="sm" horizontalSpacing="xs" data-testid="operations-board">
+        {/* Fixed layout: on a phone the four columns share the width and their text wraps, rather than the table growing past the screen. */}
+        <Table layout="fixed" verticalSpacing="sm" horizontalSpacing="xs" data-testid="operations-board">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t("operations.startKyiv")}</Table.Th>
@@ -64,6 +65,9 @@ export function OperationsPage() {
     </Stack>
   );
 }
+
+// A badge cuts its text with an ellipsis by default: on a phone the flag word wraps instead.
+const FLAG_BADGE = { root: { textTransform: "none" }, label: { whiteSpace: "normal", overflow: "visible" } } as const;
 
 function BoardRow({ o, now }: { o: OperationSummary; now: number }) {
   const { t, i18n } = useTranslation();
@@ -115,7 +119,7 @@ function BoardRow({ o, now }: { o: OperationSummary; now: number }) {
             {o.summary ? ` · ${t(`operations.outcomes.${o.summary.outcome}`, { defaultValue: o.summary.outcome })}` : ""}
           </Text>
           {flag && (
-            <Badge color="red" variant="filled" style={{ textTransform: "none" }} data-testid="operation-flag">
+            <Badge color="red" variant="filled" h="auto" maw="100%" py={2} styles={FLAG_BADGE} data-testid="operation-flag">
               {t(`operations.flags.${flag}`)}
             </Badge>
           )}
