@@ -30,8 +30,8 @@ export async function loadDemoOperations(ctx: AppContext, coordinator: StaffSess
   const pool = ready.map((r) => r.id);
   const take = (n: number) => pool.splice(0, n);
   const hour = 3600_000;
-  const plan = async (caseIds: string[], inHours: number, site: (typeof SITES)[number]) => {
-    const start = new Date(ctx.now().getTime() + inHours * hour);
+  const plan = async (caseIds: string[], inHours: number, site: (typeof SITES)[number], at: AppContext = ctx) => {
+    const start = new Date(at.now().getTime() + inHours * hour);
     const body = planBodySchema.parse({
       caseIds,
       sector: { oblast: site.oblast, raion: site.raion, name: site.name },
@@ -42,7 +42,7 @@ export async function loadDemoOperations(ctx: AppContext, coordinator: StaffSess
       unit: { name: "3-тя штурмова, 2 бат.", liaison: "Берест, Signal" },
       escort: { callSign: "Сова-7", contact: "канал 4, Signal", plannedLaunch: new Date(start.getTime() - 15 * 60_000).toISOString() },
     });
-    return (await planOperation(ctx, coordinator, body)).id;
+    return (await planOperation(at, coordinator, body)).id;
   };
   let made = 0;
   const steps: [number, (ids: string[]) => Promise<void>][] = [
@@ -54,10 +54,20 @@ export async function loadDemoOperations(ctx: AppContext, coordinator: StaffSess
       for (const s of ["launched", "contact_made", "escorting"] as const) await recordEscortState(ctx, coordinator, id, s, "");
     }],
     [1, async (ids) => {
-      const id = await plan(ids, 1, SITES[3]!);
-      await sendInstructions(ctx, coordinator, id);
-      for (const s of ["launched", "contact_made", "contact_lost", "backup_launched", "escorting", "handed_over"] as const) await recordEscortState(ctx, coordinator, id, s, "");
-      await closeOperation(ctx, coordinator, id, { outcome: "handed_over", reason: "", then: "planning" });
+      // A crossing that is over, run on a clock of its own from its planning three hours ago to its
+      // close, so that what it leaves behind shows real durations: the escort 42 min, 95 min open.
+      let clock = ctx.now().getTime() - 3 * hour;
+      const then: AppContext = { ...ctx, now: () => new Date(clock) };
+      const id = await plan(ids, 1, SITES[3]!, then);
+      await sendInstructions(then, coordinator, id);
+      clock += 45 * 60_000;
+      const escort = [["launched", 0], ["contact_made", 6], ["contact_lost", 9], ["backup_launched", 3], ["escorting", 7], ["handed_over", 17]] as const;
+      for (const [s, after] of escort) {
+        clock += after * 60_000;
+        await recordEscortState(then, coordinator, id, s, "");
+      }
+      clock += 8 * 60_000;
+      await closeOperation(then, coordinator, id, { outcome: "handed_over", reason: "", then: "planning" });
       for (const c of ids) await handToRegistration(ctx, coordinator, c);
     }],
     [1, async (ids) => {

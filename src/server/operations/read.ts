@@ -54,7 +54,9 @@ const timesOf = (d: Details) => ({ start: zoned(d.window.start, d.applicantZone)
 /**
  * The coordinators' board: every operation's existence and state; the start time and the
  * confirmations only of those sealed to this person. Closed ones show their non-identifying
- * remains. The read is audited as one row naming how many operations were opened.
+ * remains. The read is audited as one row naming how many operations were opened. The server's
+ * clock goes with it: the countdowns are counted against it, not against the coordinator's laptop,
+ * whose clock may be off by minutes when minutes matter.
  */
 export async function listOperations(ctx: AppContext, session: StaffSession) {
   authorize(session.user, "rendezvous", "read");
@@ -73,7 +75,7 @@ export async function listOperations(ctx: AppContext, session: StaffSession) {
     items.push(summaryOf(row, start, start ? (confirmed.get(row.id) ?? 0) : null));
   }
   await ctx.db.transaction((tx) => auditOperation(ctx, tx, session.user.id, "operation.board_read", "board", { opened }));
-  return { items };
+  return { now: ctx.now().toISOString(), items };
 }
 
 async function confirmationCounts(ctx: AppContext, ids: string[]) {

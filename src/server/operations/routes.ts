@@ -22,7 +22,7 @@ const tags = ["operations"];
  * anyone else an operation is "not found", audited.
  */
 export function registerOperationRoutes(app: BaseApp, ctx: AppContext) {
-  app.get("/api/operations", { config: read, schema: { tags, summary: "The coordinators' board (details only of operations you are on; audited)", response: { 200: z.object({ items: z.array(operationSummarySchema) }) } } }, async (req) => listOperations(ctx, staffOf(req)));
+  app.get("/api/operations", { config: read, schema: { tags, summary: "The coordinators' board (details only of operations you are on; audited)", response: { 200: z.object({ now: z.string(), items: z.array(operationSummarySchema) }) } } }, async (req) => listOperations(ctx, staffOf(req)));
 
   app.post("/api/operations", { config: write, schema: { tags, summary: "Plan an operation for one or more verified cases", body: planBodySchema, response: { 201: z.object({ id: z.string() }) } } }, async (req, reply) =>
     reply.status(201).send(await planOperation(ctx, staffOf(req), req.body)),

@@ -47,7 +47,8 @@ export interface OperationDetail {
 
 /** The handover operations: the board, one operation, and the coordinator's moves during it. */
 export const operationsApi = {
-  board: () => get<{ items: OperationSummary[] }>("/api/operations"),
+  /** With the server's clock at the answer (`now`): the board counts down against it. */
+  board: () => get<{ now: string; items: OperationSummary[] }>("/api/operations"),
   plan: (body: PlanBody) => post<{ id: string }>("/api/operations", body),
   edit: (id: string, body: EditBody) => patch<{ ok: true }>(`/api/operations/${encodeURIComponent(id)}`, body),
   one: (id: string) => get<OperationDetail>(`/api/operations/${encodeURIComponent(id)}`),

@@ -3,31 +3,33 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { OBLASTS } from "../../../shared/geo";
 import { operationsApi, type OperationSummary } from "../../api/operations";
 import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
 import { useCan } from "../../auth/permissions";
-
-/** Minutes until the start, for the countdown (Kyiv time is shown beside it). */
-const minutesTo = (iso: string, now: number) => Math.round((new Date(iso).getTime() - now) / 60_000);
+import { flagOf, hoursAndMinutes, minutesTo } from "./board";
 
 /**
  * The coordinators' board: upcoming operations by time with a countdown; an unconfirmed one
- * close to its time, or one past it still open, is flagged red. Operations one is not on show
- * only that they exist and their state.
+ * close to its time, or one past it still open, is flagged red, with a word saying which (red
+ * alone tells nothing to a screen reader or a colour-blind eye). Operations one is not on show
+ * only that they exist and their state; closed ones their non-identifying remains.
  */
 export function OperationsPage() {
   const { t } = useTranslation();
   usePageTitle(t("operations.title"));
   const can = useCan();
   const board = useQuery({ queryKey: ["operations"], queryFn: operationsApi.board, refetchInterval: 30_000 });
-  const [now, setNow] = useState(() => Date.now());
+  const [tick, setTick] = useState(() => Date.now());
   useEffect(() => {
-    const id = setInterval(() => setNow(Date.now()), 30_000);
+    const id = setInterval(() => setTick(Date.now()), 30_000);
     return () => clearInterval(id);
   }, []);
+  // Counted on the server's clock: how far it is from this browser's, as of the last answer.
+  const skew = board.data ? Date.parse(board.data.now) - board.dataUpdatedAt : 0;
+  const now = Math.max(tick, board.dataUpdatedAt) + skew;
   const items = [...(board.data?.items ?? [])].sort((a, b) => (a.start?.utc ?? "9").localeCompare(b.start?.utc ?? "9"));
-  const late = (o: OperationSummary) => o.state !== "closed" && o.start !== null && (minutesTo(o.start.utc, now) < 0 || (minutesTo(o.start.utc, now) < 180 && (o.confirmed ?? 0) < o.groupSize));
   return (
     <Stack>
       <Group justify="space-between">
@@ -43,44 +45,88 @@ export function OperationsPage() {
       {board.error != null && <Alert color="red">{errorText(t, board.error)}</Alert>}
       {board.data?.items.length === 0 && <Text>{t("operations.empty")}</Text>}
       <Card withBorder padding={0}>
-        <Table.ScrollContainer minWidth={360}>
-          <Table verticalSpacing="sm">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t("operations.startKyiv")}</Table.Th>
-                <Table.Th>{t("operations.state")}</Table.Th>
-                <Table.Th>{t("operations.group")}</Table.Th>
-                <Table.Th>{t("operations.confirmed")}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((o) => (
-                <Table.Tr key={o.id} data-testid="operation-row" data-late={late(o) ? "yes" : "no"} bg={late(o) ? "red.1" : undefined}>
-                  <Table.Td>
-                    {o.onIt && o.start ? (
-                      <Link to={`/operations/${o.id}`}>
-                        {o.start.kyiv} · {t("operations.inMinutes", { count: minutesTo(o.start.utc, now) })}
-                      </Link>
-                    ) : o.summary ? (
-                      `${o.summary.date} · ${o.summary.oblast}`
-                    ) : (
-                      <Text c="dimmed">{t("operations.notOnIt")}</Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Badge variant="light" color={late(o) ? "red" : "gray"} style={{ textTransform: "none" }}>
-                      {t(`operations.states.${o.state}`)}
-                      {o.summary ? ` · ${t(`operations.outcomes.${o.summary.outcome}`, { defaultValue: o.summary.outcome })}` : ""}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>{o.groupSize}</Table.Td>
-                  <Table.Td>{o.confirmed === null ? "—" : `${o.confirmed} / ${o.groupSize}`}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        {/* Fixed layout: on a phone the four columns share the width and their text wraps, rather than the table growing past the screen. */}
+        <Table layout="fixed" verticalSpacing="sm" horizontalSpacing="xs" data-testid="operations-board">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t("operations.startKyiv")}</Table.Th>
+              <Table.Th>{t("operations.state")}</Table.Th>
+              <Table.Th>{t("operations.group")}</Table.Th>
+              <Table.Th>{t("operations.confirmed")}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((o) => (
+              <BoardRow key={o.id} o={o} now={now} />
+            ))}
+          </Table.Tbody>
+        </Table>
       </Card>
     </Stack>
+  );
+}
+
+// A badge cuts its text with an ellipsis by default: on a phone the flag word wraps instead.
+const FLAG_BADGE = { root: { textTransform: "none" }, label: { whiteSpace: "normal", overflow: "visible" } } as const;
+
+function BoardRow({ o, now }: { o: OperationSummary; now: number }) {
+  const { t, i18n } = useTranslation();
+  const flag = flagOf(o, now);
+  const lang = i18n.language === "en" ? "en" : "uk";
+  const duration = (minutes: number) => t(minutes >= 60 ? "operations.duration.hm" : "operations.duration.m", hoursAndMinutes(minutes));
+  return (
+    <Table.Tr data-testid="operation-row" data-operation-id={o.id} data-flag={flag ?? "none"} bg={flag ? "red.1" : undefined}>
+      <Table.Td style={{ overflowWrap: "anywhere" }}>
+        {o.onIt && o.start ? (
+          <>
+            <Link to={`/operations/${o.id}`} data-testid="operation-start">
+              {o.start.kyiv}
+            </Link>
+            <Text size="sm" data-testid="operation-countdown">
+              {(() => {
+                const left = minutesTo(o.start.utc, now);
+                return t(left < 0 ? "operations.countdown.ago" : "operations.countdown.in", { time: duration(Math.abs(left)) });
+              })()}
+            </Text>
+          </>
+        ) : o.summary ? (
+          <>
+            <Text size="sm">
+              {o.summary.date} · {OBLASTS.find((x) => x.code === o.summary!.oblast)?.[lang] ?? o.summary.oblast}
+            </Text>
+            {/* Operations closed before the durations were kept have none: nothing rather than a made-up zero. */}
+            {o.summary.escortMinutes != null && (
+              <Text size="sm" data-testid="operation-escort-minutes">
+                {t("operations.escortLasted")}: {duration(o.summary.escortMinutes)}
+              </Text>
+            )}
+            {o.summary.minutesOpen != null && (
+              <Text size="sm" data-testid="operation-minutes-open">
+                {t("operations.openFor")}: {duration(o.summary.minutesOpen)}
+              </Text>
+            )}
+          </>
+        ) : (
+          <Text c="dimmed" size="sm">
+            {t("operations.notOnIt")}
+          </Text>
+        )}
+      </Table.Td>
+      <Table.Td>
+        <Stack gap={4} align="flex-start">
+          <Text size="sm">
+            {t(`operations.states.${o.state}`)}
+            {o.summary ? ` · ${t(`operations.outcomes.${o.summary.outcome}`, { defaultValue: o.summary.outcome })}` : ""}
+          </Text>
+          {flag && (
+            <Badge color="red" variant="filled" h="auto" maw="100%" py={2} styles={FLAG_BADGE} data-testid="operation-flag">
+              {t(`operations.flags.${flag}`)}
+            </Badge>
+          )}
+        </Stack>
+      </Table.Td>
+      <Table.Td>{o.groupSize}</Table.Td>
+      <Table.Td data-testid="operation-confirmed">{o.confirmed === null ? "—" : `${o.confirmed} / ${o.groupSize}`}</Table.Td>
+    </Table.Tr>
   );
 }
