@@ -157,6 +157,9 @@ describe("the coordinators' board", () => {
       const clipped = await r.evaluate((el) => [el, ...el.querySelectorAll("*")].filter((e) => e.scrollWidth > e.clientWidth + 1 && el.ownerDocument.defaultView!.getComputedStyle(e).overflowX !== "visible").map((e) => e.textContent));
       expect(clipped).toEqual([]);
     }
+    // The column heads too: a word wider than its column spills over its neighbour.
+    const heads = await page.getByTestId("operations-board").locator("th").evaluateAll((ths) => ths.filter((th) => th.offsetParent !== null && th.scrollWidth > th.clientWidth + 1).map((th) => `${th.textContent} ${th.scrollWidth}/${th.clientWidth} table ${th.closest('table')!.clientWidth}`));
+    expect(heads).toEqual([]);
     await screenshot(page, "operations-board-02-phone");
 
     // By keyboard: Tab from the top of the page reaches the soon one's link, Enter opens it.

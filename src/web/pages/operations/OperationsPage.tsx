@@ -49,10 +49,14 @@ export function OperationsPage() {
         <Table layout="fixed" verticalSpacing="sm" horizontalSpacing="xs" data-testid="operations-board">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>{t("operations.startKyiv")}</Table.Th>
-              <Table.Th>{t("operations.state")}</Table.Th>
-              <Table.Th>{t("operations.group")}</Table.Th>
-              <Table.Th>{t("operations.confirmed")}</Table.Th>
+              {/* The state column holds the flag's one long word ("Запізнюється"). On a phone the group
+                  size is left to the confirmed column, whose "1 / 2" already carries it. */}
+              <Table.Th w="27%" fz={{ base: "xs", sm: "sm" }}>{t("operations.startKyiv")}</Table.Th>
+              <Table.Th w="35%" fz={{ base: "xs", sm: "sm" }}>{t("operations.state")}</Table.Th>
+              <Table.Th w="12%" fz={{ base: "xs", sm: "sm" }} visibleFrom="sm">
+                {t("operations.group")}
+              </Table.Th>
+              <Table.Th w="26%" fz={{ base: "xs", sm: "sm" }}>{t("operations.confirmed")}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -119,14 +123,14 @@ function BoardRow({ o, now }: { o: OperationSummary; now: number }) {
             {o.summary ? ` · ${t(`operations.outcomes.${o.summary.outcome}`, { defaultValue: o.summary.outcome })}` : ""}
           </Text>
           {flag && (
-            <Badge color="red" variant="filled" h="auto" maw="100%" py={2} styles={FLAG_BADGE} data-testid="operation-flag">
+            <Badge color="red" variant="filled" h="auto" maw="100%" py={2} px={6} styles={FLAG_BADGE} data-testid="operation-flag">
               {t(`operations.flags.${flag}`)}
             </Badge>
           )}
         </Stack>
       </Table.Td>
-      <Table.Td>{o.groupSize}</Table.Td>
-      <Table.Td data-testid="operation-confirmed">{o.confirmed === null ? "—" : `${o.confirmed} / ${o.groupSize}`}</Table.Td>
+      <Table.Td visibleFrom="sm">{o.groupSize}</Table.Td>
+      <Table.Td data-testid="operation-confirmed">{`${o.confirmed ?? "—"} / ${o.groupSize}`}</Table.Td>
     </Table.Tr>
   );
 }
