@@ -3,6 +3,7 @@ import type { AppContext } from "../context.js";
 import type { Db } from "../db/index.js";
 import { rowsOf } from "../db/index.js";
 import { AppError } from "../errors.js";
+import { Slots } from "../crypto/slots.js";
 
 /**
  * The bounds that keep one staff search from holding the database (issue 17). The embedded store
@@ -46,26 +47,7 @@ function isStatementTimeout(err: unknown): boolean {
 }
 
 /** Searches take turns: a few at once, a short queue, and a clear 503 beyond it. */
-class Turns {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly slots: number) {}
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.running >= this.slots) {
-      if (this.waiting.length >= SEARCH_QUEUE) throw new AppError("unavailable", "too many searches are running; try again in a moment", { reason: "search_busy" });
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    } else this.running++;
-    try {
-      return await fn();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running--;
-    }
-  }
-}
-
-const turnsOf = new WeakMap<AppContext, Turns>();
+const turnsOf = new WeakMap<AppContext, Slots>();
 
 /**
  * Runs a search's read steps in its turn, under the timeout. On PostgreSQL they share one read-only
@@ -73,7 +55,7 @@ const turnsOf = new WeakMap<AppContext, Turns>();
  */
 export async function boundedSearch<T>(ctx: AppContext, fn: (db: Db, budget: SearchBudget) => Promise<T>): Promise<T> {
   let turns = turnsOf.get(ctx);
-  if (!turns) turnsOf.set(ctx, (turns = new Turns(SEARCH_SLOTS[ctx.database.kind])));
+  if (!turns) turnsOf.set(ctx, (turns = new Slots(SEARCH_SLOTS[ctx.database.kind], SEARCH_QUEUE)));
   const ms = ctx.config.staffQueryTimeoutMs;
   return turns.run(async () => {
     const budget = new SearchBudget(ms);
@@ -88,8 +70,10 @@ export async function boundedSearch<T>(ctx: AppContext, fn: (db: Db, budget: Sea
       if (isStatementTimeout(err)) throw tooSlow(ms);
       throw err;
     }
-  });
+  }, searchBusy);
 }
+
+const searchBusy = () => new AppError("unavailable", "too many searches are running; try again in a moment", { reason: "search_busy" });
 
 /** Up to CANDIDATE_BOUND case ids of one blind-index read (an index range, LIMITed); `full` when it hit the bound. */
 export async function candidateIds(db: Db, match: SQL): Promise<{ ids: string[]; full: boolean }> {

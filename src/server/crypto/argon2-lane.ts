@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import os from "node:os";
+import { Slots } from "./slots.js";
 
 /**
  * Argon2id runs on libuv's thread pool, and during an intake flood the applicant side's runs
@@ -11,20 +12,14 @@ import os from "node:os";
  * connection (http/base.ts), so no command has to pass it along.
  */
 const publicContext = new AsyncLocalStorage<true>();
-let limit = defaultPublicArgon2Limit();
-let running = 0;
-const waiting: (() => void)[] = [];
+const lane = new Slots(defaultPublicArgon2Limit());
 
 export function defaultPublicArgon2Limit(): number {
   return Math.max(1, os.availableParallelism() - 1);
 }
 
 export function setPublicArgon2Limit(n: number): void {
-  limit = Math.max(1, Math.floor(n));
-  while (running < limit && waiting.length > 0) {
-    running++;
-    waiting.shift()!();
-  }
+  lane.setLimit(n);
 }
 
 /** Run `fn` (and everything it starts) as work of the public listener. */
@@ -39,19 +34,10 @@ export function isPublicWork(): boolean {
 
 /** How many public Argon2 runs are running and queued (for the metrics and the tests). */
 export function publicArgon2Load(): { running: number; waiting: number; limit: number } {
-  return { running, waiting: waiting.length, limit };
+  return lane.load();
 }
 
 /** Every asynchronous Argon2id run goes through here (crypto/sodium-api.ts). */
-export async function inArgon2Lane<T>(run: () => Promise<T>): Promise<T> {
-  if (!isPublicWork()) return run();
-  if (running < limit) running++;
-  else await new Promise<void>((resolve) => waiting.push(resolve));
-  try {
-    return await run();
-  } finally {
-    const next = waiting.shift();
-    if (next) next(); // the slot passes on: `running` stays the same
-    else running--;
-  }
+export function inArgon2Lane<T>(run: () => Promise<T>): Promise<T> {
+  return isPublicWork() ? lane.run(run) : run();
 }
