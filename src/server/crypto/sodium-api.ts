@@ -1,5 +1,5 @@
 import sodium from "sodium-native";
-import { inArgon2Lane } from "./argon2-lane.js";
+import { isPublicWork, publicArgon2 } from "./argon2-lane.js";
 
 /**
  * Correct typings for the parts of sodium-native 4.x that @types/sodium-native (written for 2.x)
@@ -37,10 +37,13 @@ interface GenerichashV4 {
 
 export const secretstream = sodium as unknown as SecretstreamV4;
 const native = sodium as unknown as PwhashV4;
-/** The asynchronous Argon2id calls, each through the public listener's lane (argon2-lane.ts). */
+/**
+ * The asynchronous Argon2id calls: the public listener's work goes through its lane, on threads
+ * of lower priority (argon2-lane.ts); everyone else's runs on libuv's thread pool as before.
+ */
 export const pwhash: PwhashV4 = {
-  crypto_pwhash_async: (...a) => inArgon2Lane(() => native.crypto_pwhash_async(...a)),
-  crypto_pwhash_str_async: (...a) => inArgon2Lane(() => native.crypto_pwhash_str_async(...a)),
-  crypto_pwhash_str_verify_async: (...a) => inArgon2Lane(() => native.crypto_pwhash_str_verify_async(...a)),
+  crypto_pwhash_async: (...a) => (isPublicWork() ? publicArgon2.hash(...a) : native.crypto_pwhash_async(...a)),
+  crypto_pwhash_str_async: (...a) => (isPublicWork() ? publicArgon2.str(...a) : native.crypto_pwhash_str_async(...a)),
+  crypto_pwhash_str_verify_async: (...a) => (isPublicWork() ? publicArgon2.verify(...a) : native.crypto_pwhash_str_verify_async(...a)),
 };
 export const generichashStream = sodium as unknown as GenerichashV4;

@@ -23,7 +23,7 @@ import { homePage, instructionsPage } from "./views/info.js";
 import { alreadySentPage, closedPage, donePage, requestPage } from "./views/request.js";
 import { leftPage, returnPage, threadPage } from "./views/return.js";
 import { isDatabaseUnavailable } from "../errors.js";
-import { setPublicArgon2Limit } from "../crypto/argon2-lane.js";
+import { setPublicArgon2Limit, setPublicArgon2Nice } from "../crypto/argon2-lane.js";
 
 /** `?before=` of an older page of the conversation: a message position, or "bad" (answered 400). */
 const BEFORE = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -55,6 +55,7 @@ export async function registerIntakeRoutes(app: BaseApp, ctx: AppContext): Promi
   });
   app.decorate("intakeFlood", flood);
   setPublicArgon2Limit(settings.argon2Threads);
+  setPublicArgon2Nice(settings.argon2Nice);
   const gate = new IntakeGate(app, ctx, settings, flood);
   // Per-address page limits only where an address tells clients apart (not behind an onion service).
   const pageLimit: { rateLimit?: { max: number; timeWindow: number } } = ctx.config.publicClients.addressesIdentify ? { rateLimit: { max: settings.pagesPerClient, timeWindow: 60_000 } } : {};

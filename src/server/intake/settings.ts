@@ -32,6 +32,12 @@ const schema = z.object({
    * by default one core fewer than the machine has, so the staff side keeps a core in a flood.
    */
   argon2Threads: z.coerce.number().int().min(1).max(256).default(defaultPublicArgon2Limit()),
+  /**
+   * The CPU priority (nice, 0-19) of the threads those runs take (crypto/argon2-pool.ts): higher
+   * gives way to the staff side sooner. At 10 a staff thread gets about nine tenths of a core it
+   * shares with one of them; when the staff side is idle they run at full speed.
+   */
+  argon2Nice: z.coerce.number().int().min(0).max(19).default(10),
   /** Per client, per 10 minutes: posts of one form token (request, code check), replies of one session. */
   requestsPerClient: count(10),
   returnsPerClient: count(10),
@@ -66,6 +72,7 @@ export function loadIntakeSettings(env: NodeJS.ProcessEnv = process.env): Intake
     powMemoryKiB: env.INTAKE_POW_MEMORY_KIB || undefined,
     maxInFlight: env.INTAKE_MAX_IN_FLIGHT || undefined,
     argon2Threads: env.INTAKE_ARGON2_THREADS || undefined,
+    argon2Nice: env.INTAKE_ARGON2_NICE || undefined,
     requestsPerClient: env.INTAKE_REQUESTS_PER_CLIENT || undefined,
     returnsPerClient: env.INTAKE_RETURNS_PER_CLIENT || undefined,
     repliesPerClient: env.INTAKE_REPLIES_PER_CLIENT || undefined,

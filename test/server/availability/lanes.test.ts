@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freshContext, onPostgres } from "../../support/store.js";
 import { createBaseApp } from "../../../src/server/http/base.js";
-import { asPublicWork, isPublicWork, publicArgon2Load, setPublicArgon2Limit, defaultPublicArgon2Limit } from "../../../src/server/crypto/argon2-lane.js";
-import { generateReceiptCode, hashReceiptCode } from "../../../src/server/crypto/receipt.js";
+import fs from "node:fs";
+import { asPublicWork, isPublicWork, publicArgon2Load, publicArgon2Nice, setPublicArgon2Limit, setPublicArgon2Nice, defaultPublicArgon2Limit } from "../../../src/server/crypto/argon2-lane.js";
+import { deriveApplicantKeyPair, generateApplicantSalt, generateReceiptCode, hashReceiptCode, verifyReceiptCode } from "../../../src/server/crypto/receipt.js";
 import type { EmbeddedClient } from "../../../src/server/db/embedded-client.js";
 import type { AppContext } from "../../../src/server/context.js";
 
@@ -53,6 +54,35 @@ describe("the public listener's lane", () => {
     // Started beside the first applicant run, the staff run ends before the queued ones.
     expect(done.indexOf("staff")).toBeLessThan(done.indexOf("applicant 3"));
     expect(publicArgon2Load()).toEqual({ running: 0, waiting: 0, limit: 1 });
+  });
+});
+
+describe("the lane's threads", () => {
+  it("give the same results as the staff side's runs: a key derived, a hash made and checked either way", async () => {
+    const code = generateReceiptCode();
+    const salt = generateApplicantSalt();
+    const [pub, staff] = [await asPublicWork(() => deriveApplicantKeyPair(code, salt)), await deriveApplicantKeyPair(code, salt)];
+    expect(Buffer.from(pub.publicKey).equals(Buffer.from(staff.publicKey))).toBe(true);
+    expect(Buffer.from(pub.privateKey).equals(Buffer.from(staff.privateKey))).toBe(true);
+    const madeByPublic = await asPublicWork(() => hashReceiptCode(code));
+    expect(await verifyReceiptCode(code, madeByPublic)).toBe(true);
+    expect(await asPublicWork(() => verifyReceiptCode(code, madeByPublic))).toBe(true);
+    expect(await asPublicWork(() => verifyReceiptCode(generateReceiptCode(), madeByPublic))).toBe(false);
+    const madeByStaff = await hashReceiptCode(code);
+    expect(await asPublicWork(() => verifyReceiptCode(code, madeByStaff))).toBe(true);
+  });
+
+  it.skipIf(process.platform !== "linux")("run at the lower CPU priority they are given, as the kernel sees it", async () => {
+    for (const nice of [7, 12]) {
+      setPublicArgon2Nice(nice);
+      await asPublicWork(() => hashReceiptCode(generateReceiptCode()));
+      const { lastRun } = publicArgon2Nice();
+      expect(lastRun.tid).not.toBe(process.pid); // a thread of its own, not the event loop's
+      // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value (after the name in parentheses).
+      const stat = fs.readFileSync(`/proc/self/task/${lastRun.tid}/stat`, "utf8");
+      expect(Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16])).toBe(nice);
+    }
+    setPublicArgon2Nice(10);
   });
 });
 
