@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { loadConfig } from "../src/server/config.js";
 import { openContext } from "../src/server/services.js";
-import { buildPublicApp, buildStaffApp } from "../src/server/app.js";
+import { listenBoth, timedGet, timedSeries } from "./servers.js";
 import { advancingClock, createFirstAdmin, createStaff } from "../test/support/staff.js";
 import { SHARED_APPLICANT, seedCases } from "./seed-cases.js";
 import { percentile, type BenchRow } from "./table.js";
@@ -38,32 +38,15 @@ function combos(): Criterion[][] {
 
 const queryOf = (used: Criterion[]) => new URLSearchParams([...used.map((c): [string, string] => [c, CRITERIA[c]]), ["limit", "10"]]).toString();
 
-async function timedGet(url: string, headers: Record<string, string> = {}): Promise<number> {
-  const t0 = performance.now();
-  const res = await fetch(url, { headers });
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status}`);
-  return performance.now() - t0;
-}
-
-async function publicP99(url: string, n: number): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) times.push(await timedGet(url));
-  times.sort((a, b) => a - b);
-  return percentile(times, 99);
-}
-
 export async function benchAvailability(): Promise<BenchRow[]> {
   const count = Number(process.env.BENCH_AVAIL_CASES ?? 100_000);
   const shared = Number(process.env.BENCH_AVAIL_SHARED ?? 10_000);
   const perCombo = Number(process.env.BENCH_AVAIL_REQUESTS ?? 30);
   if (count <= 0) return [];
-  // One bench client asks for hundreds of pages a minute: lift the per-client page limit (a 429 is not what is measured).
-  process.env.INTAKE_PAGES_PER_CLIENT = "1000000";
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sp-bench-avail-"));
   const ctx = await openContext(loadConfig({ dataDir: dir, logLevel: "silent" }, { SAFE_PASSAGE_ENV: "test" }));
-  const staff = await buildStaffApp(ctx);
-  const pub = await buildPublicApp(ctx);
+  const servers = await listenBoth(ctx);
+  const { staff, staffUrl, pubUrl } = servers;
   const rows: BenchRow[] = [];
   const label = `PGlite ${count / 1000}k, ${shared / 1000}k sharing identifiers`;
   try {
@@ -77,8 +60,6 @@ export async function benchAvailability(): Promise<BenchRow[]> {
     const seeded = (performance.now() - t0) / 1000;
     const refresh = await staff.inject({ method: "GET", url: "/api/auth/session", headers: { cookie: `sp_staff=${op.cookie}` } });
     if (refresh.statusCode !== 200) throw new Error("the bench operator's session ended during seeding");
-    const staffUrl = await staff.listen({ host: "127.0.0.1", port: 0 });
-    const pubUrl = await pub.listen({ host: "127.0.0.1", port: 0 });
     const cookie = { cookie: `sp_staff=${op.cookie}` };
 
     let worst = 0;
@@ -100,7 +81,7 @@ export async function benchAvailability(): Promise<BenchRow[]> {
 
     // Public GET /: idle, then while 4 of the heaviest searches run back to back.
     const n = Number(process.env.BENCH_AVAIL_PUBLIC ?? 400);
-    const idle = await publicP99(`${pubUrl}/`, n);
+    const idle = (await timedSeries(n, () => timedGet(`${pubUrl}/`))).p99;
     let stop = false;
     let searches = 0;
     const heavy = queryOf(["name", "phone", "telegram", "from", "to"]);
@@ -111,7 +92,7 @@ export async function benchAvailability(): Promise<BenchRow[]> {
         searches++;
       }
     });
-    const loaded = await publicP99(`${pubUrl}/`, n);
+    const loaded = (await timedSeries(n, () => timedGet(`${pubUrl}/`))).p99;
     stop = true;
     await Promise.all(runners);
     const ok = loaded <= idle * 2 + 5;
@@ -126,8 +107,7 @@ export async function benchAvailability(): Promise<BenchRow[]> {
     });
     return rows;
   } finally {
-    await staff.close();
-    await pub.close();
+    await servers.close();
     await ctx.database.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -15,31 +15,20 @@ import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { loadConfig } from "../src/server/config.js";
 import { openContext } from "../src/server/services.js";
-import { buildPublicApp, buildStaffApp } from "../src/server/app.js";
+import { buildStaffApp } from "../src/server/app.js";
+import { listenBoth, timedGet, timedSeries } from "./servers.js";
 import { advancingClock, createFirstAdmin, createStaff } from "../test/support/staff.js";
 
 import { seedCases } from "./seed-cases.js";
-import { percentile, type BenchRow } from "./table.js";
+import type { BenchRow } from "./table.js";
 
 const RSS_GOAL_MB = 600;
-
-async function p99Of(n: number, fn: () => Promise<void>): Promise<{ p50: number; p99: number }> {
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99) };
-}
 
 export async function benchFlood(): Promise<BenchRow[]> {
   const count = Number(process.env.BENCH_FLOOD_CASES ?? 20_000);
   const clients = Number(process.env.BENCH_FLOOD_CLIENTS ?? 24);
   const n = Number(process.env.BENCH_FLOOD_REQUESTS ?? 300);
   if (count <= 0) return [];
-  process.env.INTAKE_PAGES_PER_CLIENT = "1000000";
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sp-bench-flood-"));
   // Seeded by a process of its own, so the memory measured is that of a server that opened a
   // store of this size, as in production, not of the one that wrote it.
@@ -47,28 +36,22 @@ export async function benchFlood(): Promise<BenchRow[]> {
   if (seeded.status !== 0) throw new Error("seeding the flood bench's store failed");
   const seed = JSON.parse(seeded.stdout.trim().split("\n").pop()!) as { cookie: string; phones: string[] };
   const ctx = await openContext(config(dir));
-  const staff = await buildStaffApp(ctx);
-  const pub = await buildPublicApp(ctx);
-  pub.intakeFlood!.setMode("off");
+  const servers = await listenBoth(ctx);
+  const { staffUrl, pubUrl } = servers;
+  servers.pub.intakeFlood!.setMode("off");
   const rows: BenchRow[] = [];
   try {
-    const staffUrl = await staff.listen({ host: "127.0.0.1", port: 0 });
-    const pubUrl = await pub.listen({ host: "127.0.0.1", port: 0 });
     const headers = { cookie: `sp_staff=${seed.cookie}` };
     let i = 0;
-    const get = (url: string) => async () => {
-      const res = await fetch(url, { headers });
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status}`);
-    };
+    const get = (url: string) => () => timedGet(url, headers);
     const requests = [
       { name: "inbox, first page", fn: get(`${staffUrl}/api/cases?limit=50`) },
       { name: "search by phone (one Argon2id)", fn: () => get(`${staffUrl}/api/cases/search?phone=${encodeURIComponent(seed.phones[i++ % seed.phones.length]!)}`)() },
     ];
     const idle: { p50: number; p99: number }[] = [];
     for (const r of requests) {
-      await p99Of(20, r.fn);
-      idle.push(await p99Of(n, r.fn));
+      await timedSeries(20, r.fn);
+      idle.push(await timedSeries(n, r.fn));
     }
     const idleRss = process.memoryUsage().rss;
 
@@ -84,7 +67,7 @@ export async function benchFlood(): Promise<BenchRow[]> {
     await new Promise((r) => setTimeout(r, 3000)); // the flood in full before the timing starts
     const t0 = performance.now();
     const loaded: { p50: number; p99: number }[] = [];
-    for (const r of requests) loaded.push(await p99Of(n, r.fn));
+    for (const r of requests) loaded.push(await timedSeries(n, r.fn));
     const floodSeconds = (performance.now() - t0) / 1000 + 3;
     flooders.kill("SIGTERM");
     if ((await exited) !== 0) throw new Error("the flooding clients failed");
@@ -110,8 +93,7 @@ export async function benchFlood(): Promise<BenchRow[]> {
     rows.push({ section: "flood", name: "resident memory, peak during the flood", value: peakMb, unit: "MB", ratio: `≤ ${RSS_GOAL_MB} MB goal: ${peakMb <= RSS_GOAL_MB ? "met" : "MISSED"}`, note: `${(idleRss / 1024 / 1024).toFixed(0)} MB before; the server's process (its embedded store's thread included); the flooding clients run apart` });
     return rows;
   } finally {
-    await staff.close();
-    await pub.close();
+    await servers.close();
     await ctx.database.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
