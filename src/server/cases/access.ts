@@ -1,7 +1,7 @@
-import { and, eq, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, isNotNull, or, sql, type SQL } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import type { Db } from "../db/index.js";
-import { caseGrants, cases, teamMembers } from "../db/schema.js";
+import { caseGrants, cases, teamMembers, teams } from "../db/schema.js";
 import { openCaseKey as openSealedCaseKey } from "../crypto/case-keys.js";
 import { publicKeyOf } from "../crypto/box.js";
 import { wipe } from "../crypto/secure.js";
@@ -10,7 +10,7 @@ import { appendAudit } from "../audit/log.js";
 import { allow, type Action, type Resource } from "../policy.js";
 import type { SessionUser, StaffSession } from "../auth/sessions.js";
 import { AppError, notFound } from "../errors.js";
-import { openTeamKeyFor } from "../keys/teams.js";
+import { openTeamKeyCopy } from "../keys/teams.js";
 
 /** What the user means to do with a case: a policy resource and one of its actions. */
 export type CaseAccess = { [R in Resource]: { resource: R; action: Action<R> } }[Resource];
@@ -106,21 +106,27 @@ export async function withCaseKeys<T>(ctx: AppContext, session: StaffSession, ca
  * through a team key he holds. Null when he holds neither (e.g. removed from the team).
  */
 export async function openCaseKeyFor(db: Pick<Db, "select">, caseId: string, user: { id: string; privateKey: Buffer }): Promise<Buffer | null> {
-  const myTeams = db.select({ teamId: teamMembers.teamId }).from(teamMembers).where(and(eq(teamMembers.userId, user.id), eq(teamMembers.custodian, false)));
+  // One read: the grants he can use, each team grant with his copy of that team's key beside it.
   const grants = await db
-    .select()
+    .select({
+      recipientType: caseGrants.recipientType,
+      sealedKey: caseGrants.sealedKey,
+      team: { sealedKey: teamMembers.sealedKey, memberVersion: teamMembers.keyVersion, publicKey: teams.publicKey, teamVersion: teams.keyVersion },
+    })
     .from(caseGrants)
+    .leftJoin(teamMembers, and(eq(caseGrants.recipientType, "team"), eq(teamMembers.teamId, caseGrants.recipientId), eq(teamMembers.userId, user.id), eq(teamMembers.custodian, false)))
+    .leftJoin(teams, eq(teams.id, teamMembers.teamId))
     .where(
       and(
         eq(caseGrants.caseId, caseId),
-        or(and(eq(caseGrants.recipientType, "staff"), eq(caseGrants.recipientId, user.id)), and(eq(caseGrants.recipientType, "team"), inArray(caseGrants.recipientId, myTeams))),
+        or(and(eq(caseGrants.recipientType, "staff"), eq(caseGrants.recipientId, user.id)), and(eq(caseGrants.recipientType, "team"), isNotNull(teamMembers.userId))),
       ),
     );
   const me = { publicKey: publicKeyOf(user.privateKey), privateKey: user.privateKey };
   for (const g of grants) {
     try {
       if (g.recipientType === "staff") return openSealedCaseKey(g.sealedKey, me.publicKey, me.privateKey);
-      const team = await openTeamKeyFor(db, g.recipientId, user.id, user.privateKey);
+      const team = g.team ? openTeamKeyCopy(g.team, user.privateKey) : null;
       if (!team) continue;
       try {
         return openSealedCaseKey(g.sealedKey, team.publicKey, team.privateKey);

@@ -32,7 +32,8 @@ export function registerCaseRoutes(app: BaseApp, ctx: AppContext) {
 
   app.get("/api/cases/:id", { config: { grant: needs("case", "read") }, schema: { tags: ["cases"], summary: "Open a case: sections, timeline, merged threads (audited)", params: idParams, response: { 200: caseDetailSchema } } }, async (req) => {
     const view = await openCaseView(ctx, staffOf(req), req.params.id);
-    return presentCaseDetail(view, dueAtMsFor(view.row, await readSla(ctx.db)), ctx.now(), (await caseFlags(ctx.db, [view.row.id])).get(view.row.id));
+    const [sla, flags] = await Promise.all([readSla(ctx.db), caseFlags(ctx.db, [view.row.id])]);
+    return presentCaseDetail(view, dueAtMsFor(view.row, sla), ctx.now(), flags.get(view.row.id));
   });
 
   app.post(

@@ -67,11 +67,14 @@ export async function openCaseView(ctx: AppContext, session: StaffSession, caseI
   authorize(session.user, "case", "read");
   const me = { id: session.user.id, privateKey: session.privateKey };
   return withCaseKey(ctx, session, caseId, async (caseKey, row) => {
-    const sections: OpenedCase["sections"] = await readSections(ctx.db, caseId, caseKey, session.user.role);
-    const messages = (await readThread(ctx, caseId, caseKey, row.publicKey)).map((m) => ({ ...m, caseId, caseNumber: row.number }));
-    const events = await readEvents(ctx, caseId, row.number, caseKey);
-
-    const sources = await mergedSources(ctx.db, caseId);
+    // Four independent reads: side by side on PostgreSQL's pool (the embedded store takes them in turn).
+    const [sections, thread, events, sources] = await Promise.all([
+      readSections(ctx.db, caseId, caseKey, session.user.role) as Promise<OpenedCase["sections"]>,
+      readThread(ctx, caseId, caseKey, row.publicKey),
+      readEvents(ctx, caseId, row.number, caseKey),
+      mergedSources(ctx.db, caseId),
+    ]);
+    const messages = thread.map((m) => ({ ...m, caseId, caseNumber: row.number }));
     const merged: CaseView["mergedSources"] = [];
     for (const src of sources) {
       const key = await openCaseKeyFor(ctx.db, src.id, me);

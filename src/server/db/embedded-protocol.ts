@@ -2,9 +2,10 @@
  * The messages between the server and the thread that runs the embedded database
  * (embedded-client.ts on the server's side, embedded-worker.ts on the other).
  */
+/** `begin`: run BEGIN first, in the same round trip (a transaction's first statement). */
 export type EmbeddedRequest =
-  | { id: number; op: "query"; sql: string; params: unknown[]; rowMode?: "array" | "object"; rawTypes: number[] }
-  | { id: number; op: "exec"; sql: string }
+  | { id: number; op: "query"; sql: string; params: unknown[]; rowMode?: "array" | "object"; rawTypes: number[]; begin?: true }
+  | { id: number; op: "exec"; sql: string; begin?: true }
   | { id: number; op: "listen" | "unlisten"; channel: string }
   | { id: number; op: "dump" }
   | { id: number; op: "close" };

@@ -56,10 +56,12 @@ async function main() {
   async function run(req: EmbeddedRequest): Promise<{ result: unknown; transfer?: ArrayBuffer[] }> {
     switch (req.op) {
       case "query": {
+        if (req.begin) await pg.exec("BEGIN");
         const parsers = parsersOf(req.rawTypes);
         return { result: await pg.query(req.sql, req.params, { ...(req.rowMode ? { rowMode: req.rowMode } : {}), parsers }) };
       }
       case "exec":
+        if (req.begin) await pg.exec("BEGIN");
         return { result: await pg.exec(req.sql) };
       case "listen":
         if (!listening.has(req.channel)) listening.set(req.channel, await pg.listen(req.channel, (payload) => send({ kind: "notify", channel: req.channel, payload })));

@@ -1,6 +1,6 @@
 import { and, asc, eq, isNotNull, isNull, ne, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import type { Db } from "../db/index.js";
+import { rowsOf, type Db } from "../db/index.js";
 import { staffKeys, teamMembers, teams, users } from "../db/schema.js";
 import { appendAudit } from "../audit/log.js";
 import { sealTeamKeyForMember } from "../crypto/team-keys.js";
@@ -30,10 +30,23 @@ import type { ServerKeys } from "../crypto/server-key.js";
 
 type Holder = { userId: string; privateKey: Buffer };
 
-/** Run on each signed-in request of a key holder: cheap (two queries) when there is nothing to do. */
+/**
+ * Run on each signed-in request of a key holder: one query when there is nothing to do (nearly
+ * always), which asks both questions below at once: is he a custodian of a team waiting for its
+ * founding member, or a holder of a team key due for rotation?
+ */
 export async function keepTeamKeys(db: Db, keys: ServerKeys, holder: Holder): Promise<void> {
-  await foundTeams(db, keys, holder);
-  await rotateDueTeamKeys(db, keys, holder);
+  const due = await rowsOf<{ custodian: boolean }>(
+    db,
+    sql`SELECT m.custodian FROM team_members m
+        WHERE m.user_id = ${holder.userId} AND m.sealed_key IS NOT NULL
+          AND CASE WHEN m.custodian
+                THEN EXISTS (SELECT 1 FROM team_members w WHERE w.team_id = m.team_id AND w.custodian = false AND w.sealed_key IS NULL)
+                ELSE EXISTS (SELECT 1 FROM teams t WHERE t.id = m.team_id AND t.rotation_due)
+              END`,
+  );
+  if (due.some((d) => d.custodian)) await foundTeams(db, keys, holder);
+  if (due.some((d) => !d.custodian)) await rotateDueTeamKeys(db, keys, holder);
 }
 
 /** As custodian: seal each member-less team's key to its earliest waiting member, rotate, and step down. */

@@ -57,7 +57,20 @@ export async function openTeamKeyFor(db: Pick<Db, "select">, teamId: string, use
     .from(teamMembers)
     .innerJoin(teams, eq(teams.id, teamMembers.teamId))
     .where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)));
-  if (!row?.sealedKey || row.memberVersion !== row.teamVersion) return null;
+  return row ? openTeamKeyCopy(row, privateKey) : null;
+}
+
+/** A holder's sealed copy of a team key beside the team's current public key and version, however read. */
+export interface TeamKeyCopy {
+  sealedKey: Buffer | null;
+  publicKey: Buffer | null;
+  memberVersion: number | null;
+  teamVersion: number | null;
+}
+
+/** Open a copy read with the team row (openTeamKeyFor, or a caller's join); null if none or outdated. */
+export function openTeamKeyCopy(row: TeamKeyCopy, privateKey: Buffer): KeyPair | null {
+  if (!row.sealedKey || !row.publicKey || row.memberVersion !== row.teamVersion) return null;
   return openTeamKey(row.sealedKey, me(privateKey), row.publicKey);
 }
 

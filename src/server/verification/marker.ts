@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, exists, inArray, or, sql } from "drizzle-orm";
 import { blindIndexes, cases } from "../db/schema.js";
 import { registerCaseFlag } from "../cases/index.js";
 import { verificationWatchlist } from "./tables.js";
@@ -14,12 +14,15 @@ const BEFORE_VERDICT = ["new", "in_contact", "preliminary"] as const;
  * verification.read), so a provocateur's own operator cannot tip him off about why.
  */
 registerCaseFlag("needs_verification", async (db, caseIds) => {
-  const waiting = await db.select({ id: cases.id }).from(cases).where(and(inArray(cases.id, caseIds), eq(cases.state, "verifying")));
-  const hit = await db
-    .select({ id: cases.id })
+  // One read for a whole list: waiting in verification, or a watchlist hit before any verdict.
+  const hit = db
+    .select({ one: sql`1` })
     .from(verificationWatchlist)
     .innerJoin(blindIndexes, sameIdentifier)
-    .innerJoin(cases, eq(cases.id, blindIndexes.caseId))
-    .where(and(inArray(blindIndexes.caseId, caseIds), inArray(cases.state, [...BEFORE_VERDICT]), activeEntryFor(cases.id)));
-  return new Set([...waiting, ...hit].map((r) => r.id));
+    .where(and(eq(blindIndexes.caseId, cases.id), activeEntryFor(cases.id)));
+  const rows = await db
+    .select({ id: cases.id })
+    .from(cases)
+    .where(and(inArray(cases.id, caseIds), or(eq(cases.state, "verifying"), and(inArray(cases.state, [...BEFORE_VERDICT]), exists(hit)))));
+  return new Set(rows.map((r) => r.id));
 });
