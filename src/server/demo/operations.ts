@@ -38,7 +38,8 @@ export async function loadDemoOperations(ctx: AppContext, coordinator: StaffSess
       meeting: { lat: site.lat, lon: site.lon, description: site.place },
       alternate: { lat: site.lat + 0.004, lon: site.lon + 0.006, description: site.alt },
       window: { start: start.toISOString(), end: new Date(start.getTime() + 40 * 60_000).toISOString() },
-      bring: caseIds.length > 1 ? ["автомат АК-74М", "2 магазина отдельно"] : [],
+      equipment: caseIds.length > 1 ? ["armoured_vehicle"] : [],
+      equipmentNote: caseIds.length > 1 ? "автоматы АК-74М, магазины отдельно" : "",
       unit: { name: "3-тя штурмова, 2 бат.", liaison: "Берест, Signal" },
       escort: { callSign: "Сова-7", contact: "канал 4, Signal", plannedLaunch: new Date(start.getTime() - 15 * 60_000).toISOString() },
     });
