@@ -14,8 +14,8 @@ import { ROOT } from "./support/server.js";
 /**
  * A handover operation in Chromium against the real server, on the demo store (issue 12): a
  * verifier passes a verified man to coordination; the coordinator plans his operation in the
- * console, edits it, sends the instructions, then on a phone records the escort's states with one
- * tap each and closes it as handed over. The case moves on and the details are gone. The map is
+ * console (what he brings picked from the reward schedule), edits it, sends the instructions,
+ * then on a phone records the escort's states with one tap each and closes it as handed over. The case moves on and the details are gone. The map is
  * drawn from shipped data: any request to anything but the local server fails the test.
  * Needs `npm run build` first.
  */
@@ -35,6 +35,9 @@ const PLAN = {
   liaison: "Граніт, Signal",
   callSign: "Беркут-4",
   escortContact: "канал 7",
+  /** Picked from the reward schedule, and a note outside it (written for him, in Russian). */
+  equipment: ["tank_sp_artillery", "military_vehicle"] as const,
+  equipmentNote: "военный билет",
 };
 
 beforeAll(async () => {
@@ -137,6 +140,15 @@ describe("a handover operation in the console", () => {
     expect(meetingMgrs).toMatch(/^\d{2}[C-X][A-Z]{2}\d{10}$/);
     const start = new Date(Date.now() + 26 * 3600_000);
     await page.getByTestId("plan-start").fill(kyivWall(start));
+    // What he brings: picked by name from the schedule in force, by keyboard.
+    const equipment = page.getByTestId("plan-equipment");
+    for (const code of PLAN.equipment) {
+      await equipment.click();
+      await equipment.pressSequentially(uk.choices.equipment[code].slice(0, 6));
+      await page.getByRole("option", { name: uk.choices.equipment[code], exact: true }).click();
+    }
+    await page.keyboard.press("Escape");
+    await page.getByTestId("plan-equipment-note").fill(PLAN.equipmentNote);
     await page.getByTestId("plan-unit").fill(PLAN.unit);
     await page.getByTestId("plan-liaison").fill(PLAN.liaison);
     await page.getByTestId("plan-callsign").fill(PLAN.callSign);
@@ -146,6 +158,9 @@ describe("a handover operation in the console", () => {
     await visible(page.getByTestId("operation-state"));
     expect(await page.getByTestId("operation-state").innerText()).toContain(O.states.planning);
     const operationUrl = page.url();
+    const equipmentShown = PLAN.equipment.map((c) => uk.choices.equipment[c]).join("; ");
+    expect(await page.getByTestId("operation-equipment").innerText()).toBe(equipmentShown);
+    expect(await page.getByTestId("operation-equipment-note").innerText()).toBe(PLAN.equipmentNote);
 
     // The map: the country outlines and the points, drawn from the bundle.
     const map = page.getByTestId("operation-map");
@@ -162,6 +177,7 @@ describe("a handover operation in the console", () => {
     expect(await unit.inputValue()).toBe(PLAN.unit);
     expect(await page.getByTestId("meeting-description").inputValue()).toBe(PLAN.meeting.description);
     expect(await page.getByTestId("plan-start").inputValue()).toBe(kyivWall(start));
+    expect(await page.getByTestId("plan-equipment-note").inputValue()).toBe(PLAN.equipmentNote);
     await unit.fill(PLAN.editedUnit);
     await page.getByTestId("plan-submit").click();
     await page.waitForURL(operationUrl);
@@ -169,6 +185,8 @@ describe("a handover operation in the console", () => {
     const body = await page.locator("body").innerText();
     expect(body).not.toContain(PLAN.unit);
     for (const v of [meetingMgrs, PLAN.callSign, PLAN.meeting.description, PLAN.sector]) expect([v, body.includes(v)]).toEqual([v, true]);
+    // The edit kept the equipment it did not touch.
+    expect(await page.getByTestId("operation-equipment").innerText()).toBe(equipmentShown);
 
     // The instructions go out; the operation is scheduled and can no longer be edited.
     await page.getByTestId("operation-instruct").click();
@@ -196,7 +214,7 @@ describe("a handover operation in the console", () => {
     await fitsWidth(page, ["outcome-confirm-box"]);
     await page.getByTestId("outcome-confirm").click();
     await visible(page.getByTestId("operation-closed"));
-    const gone = [meetingMgrs, PLAN.meeting.lat, PLAN.meeting.description, PLAN.alternate.description, PLAN.editedUnit, PLAN.liaison, PLAN.callSign, PLAN.escortContact, PLAN.sector];
+    const gone = [meetingMgrs, PLAN.meeting.lat, PLAN.meeting.description, PLAN.alternate.description, PLAN.editedUnit, PLAN.liaison, PLAN.callSign, PLAN.escortContact, PLAN.sector, PLAN.equipmentNote];
     const afterClose = async () => {
       const text = await page.locator("body").innerText();
       for (const v of gone) expect([v, text.includes(v)]).toEqual([v, false]);

@@ -4,7 +4,7 @@ import { appendAudit, type Tx } from "../audit/log.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { AppError } from "../errors.js";
 import { withSecret } from "../crypto/index.js";
-import { detailsSchema, type Details } from "./schema.js";
+import { storedDetailsSchema, type Details } from "./schema.js";
 import { openDetails, openOperationKey } from "./keys.js";
 import { operations } from "./tables.js";
 
@@ -28,5 +28,5 @@ export async function withOperation<T>(ctx: AppContext, session: StaffSession, o
     throw new AppError("not_found", "no such operation");
   }
   const details = row.details;
-  return withSecret(key, (k) => fn({ key: k, row, details: detailsSchema.parse(openDetails(k, operationId, details)) }));
+  return withSecret(key, (k) => fn({ key: k, row, details: storedDetailsSchema.parse(openDetails(k, operationId, details)) }));
 }

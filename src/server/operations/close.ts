@@ -10,7 +10,7 @@ import { encryptField } from "../crypto/index.js";
 import { channelOutbox } from "../channels/tables.js";
 import type { CaseState } from "../../shared/case-states.js";
 import { cancellationText, removedText } from "./instructions.js";
-import type { OUTCOMES } from "./schema.js";
+import type { Details, OUTCOMES } from "./schema.js";
 import { operationCases, operationEscortEvents, operationKeys, operationReminders, operations } from "./tables.js";
 import { openRow } from "./keys.js";
 import { auditOperation, withOperation } from "./access.js";
@@ -52,7 +52,7 @@ export async function closeOperation(ctx: AppContext, session: StaffSession, ope
           await shred(tx, operationId);
           await tx
             .update(operations)
-            .set({ state: "closed", closedAt: ctx.now(), summary: { date: details.window.start.slice(0, 10), oblast: details.sector.oblast, groupSize: row.groupSize, outcome: input.outcome, minutesPlanned, escortMinutes, minutesOpen: minutesBetween(row.createdAt, ctx.now()) } })
+            .set({ state: "closed", closedAt: ctx.now(), summary: { date: details.window.start.slice(0, 10), oblast: details.sector.oblast, groupSize: row.groupSize, outcome: input.outcome, minutesPlanned, escortMinutes, minutesOpen: minutesBetween(row.createdAt, ctx.now()), ...expected(input.outcome, details) } })
             .where(eq(operations.id, operationId));
           await auditOperation(ctx, tx, session.user.id, "operation.closed", operationId, { outcome: input.outcome });
         }),
@@ -76,6 +76,9 @@ async function removeInstructions(tx: Tx, open: Opened, link: Link) {
   await tx.delete(channelOutbox).where(and(inArray(channelOutbox.messageId, ids), notInArray(channelOutbox.state, ["sent", "done"])));
   await tx.update(messages).set({ deliveryState: "failed" }).where(and(inArray(messages.id, ids), eq(messages.deliveryState, "queued")));
 }
+
+/** The codes outlive the key (what a reward claim may ask for is not who brought it); the note does not. */
+const expected = (outcome: Outcome, d: Details) => (outcome === "handed_over" && d.equipment.length ? { equipment: d.equipment } : {});
 
 const minutesBetween = (from: Date, to: Date) => Math.round((to.getTime() - from.getTime()) / 60_000);
 

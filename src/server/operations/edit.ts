@@ -23,7 +23,7 @@ export async function editOperation(ctx: AppContext, session: StaffSession, oper
   authorize(session.user, "rendezvous", "write");
   return withOperation(ctx, session, operationId, async ({ key, row }) => {
     if (row.state !== "planning") throw new AppError("conflict", SENT);
-    const details = detailsOf(body);
+    const details = await detailsOf(ctx, body);
     await ctx.db.transaction(async (tx) => {
       // Guarded on the state in the same statement: instructions sent meanwhile win over the edit.
       const done = await tx

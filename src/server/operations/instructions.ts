@@ -32,11 +32,23 @@ export function renderInstructions(d: Details, groupSize: number, lang: Lang = "
     fill(t.alternate, { place: d.alternate.description }),
     fill(t.group, { size: groupSize }),
     [t.signalsHead, ...signals.map((s) => `• ${s}`)].join("\n"),
-    d.bring.length ? fill(t.bring, { items: d.bring.join(", ") }) : t.bringNothing,
+    ...bringing(t, d),
     t.drone,
     t.wrong,
     t.confirm,
   ].join("\n\n");
+}
+
+/**
+ * The equipment by its names in his language (codes checked at planning to have one), each
+ * its own item: a name may hold a comma ("БМП, БТР или другую бронемашину"); then the note.
+ */
+function bringing(t: Texts, d: Details): string[] {
+  const names = t.equipment as Record<string, string>;
+  const lines = [];
+  if (d.equipment.length) lines.push(fill(t.bringEquipment, { items: d.equipment.map((c) => names[c] ?? c).join("; ") }));
+  if (d.equipmentNote) lines.push(fill(t.bring, { items: d.equipmentNote }));
+  return lines.length ? lines : [t.bringNothing];
 }
 
 export function renderReminder(d: Details, lang: Lang = "ru"): string {

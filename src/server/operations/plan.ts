@@ -12,6 +12,7 @@ import type { Details, EditBody, PlanBody } from "./schema.js";
 import { newOperationKey, sealDetails, sealOperationKeyTo } from "./keys.js";
 import { operationCases, operations } from "./tables.js";
 import { auditOperation, withOperation } from "./access.js";
+import { checkEquipment } from "./equipment.js";
 
 /** States from which a case may join an operation (it is verified and not yet on another). */
 const JOINABLE = new Set(["verified", "awaiting_deployment", "planning"]);
@@ -36,7 +37,7 @@ export async function planOperation(ctx: AppContext, session: StaffSession, body
     .innerJoin(operations, eq(operations.id, operationCases.operationId))
     .where(and(inArray(operationCases.caseId, caseIds), isNull(operations.closedAt)));
   if (busy.length) throw new AppError("conflict", "a case is already on an open operation");
-  const details = detailsOf(body);
+  const details = await detailsOf(ctx, body);
   const coordinators = await ctx.db.select({ id: users.id, role: users.role }).from(users).where(and(inArray(users.id, body.coordinatorIds.length ? body.coordinatorIds : [session.user.id]), isNull(users.disabledAt)));
   if (coordinators.length !== new Set(body.coordinatorIds.length ? body.coordinatorIds : [session.user.id]).size || coordinators.some((c) => c.role !== "coordinator")) {
     throw new AppError("bad_request", "only active coordinators can be assigned to an operation");
@@ -61,8 +62,8 @@ export async function planOperation(ctx: AppContext, session: StaffSession, body
   return { id };
 }
 
-/** The details a plan (or an edit) describes, checked as the server checks any point and window. */
-export function detailsOf(body: EditBody): Details {
+/** The details a plan (or an edit) describes, checked as the server checks any point, window and equipment code. */
+export async function detailsOf(ctx: AppContext, body: EditBody): Promise<Details> {
   const meeting = resolvePoint(body.meeting);
   const alternate = resolvePoint(body.alternate);
   if (typeof meeting === "string") throw new AppError("bad_request", `meeting point: ${meeting}`);
@@ -71,6 +72,8 @@ export function detailsOf(body: EditBody): Details {
   const end = new Date(body.window.end);
   if (!(end > start)) throw new AppError("bad_request", "the window must end after it starts");
   if (end.getTime() - start.getTime() > 12 * 3600_000) throw new AppError("bad_request", "a window longer than 12 hours is not a time");
+  // The handover day as the operation's remains keep it (summary.date) and a claim names it.
+  await checkEquipment(ctx, start.toISOString().slice(0, 10), body.equipment);
   return {
     sector: body.sector,
     meeting,
@@ -78,7 +81,8 @@ export function detailsOf(body: EditBody): Details {
     window: { start: start.toISOString(), end: end.toISOString() },
     applicantZone: body.applicantZone,
     signals: body.signals,
-    bring: body.bring,
+    equipment: body.equipment,
+    equipmentNote: body.equipmentNote,
     unit: body.unit,
     escort: { ...body.escort, plannedLaunch: new Date(body.escort.plannedLaunch).toISOString() },
     reminderMinutes: body.reminderMinutes,

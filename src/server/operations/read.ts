@@ -4,7 +4,7 @@ import type { StaffSession } from "../auth/sessions.js";
 import { authorize } from "../policy.js";
 import { users } from "../db/schema.js";
 import type { ESCORT_STATES} from "./schema.js";
-import { detailsSchema, type Details } from "./schema.js";
+import { storedDetailsSchema, type Details } from "./schema.js";
 import { openDetails, openRow, withOperationKeyOrNull } from "./keys.js";
 import { operationCases, operationEscortEvents, operationKeys, operations } from "./tables.js";
 import { auditOperation, withOperation, type OperationRow } from "./access.js";
@@ -67,7 +67,7 @@ export async function listOperations(ctx: AppContext, session: StaffSession) {
   for (const row of rows) {
     const start = row.details
       ? await withOperationKeyOrNull(ctx.db, row.id, session, async (key) => {
-          const d = detailsSchema.parse(openDetails(key, row.id, row.details!));
+          const d = storedDetailsSchema.parse(openDetails(key, row.id, row.details!));
           return zoned(d.window.start, d.applicantZone);
         })
       : null;

@@ -14,6 +14,8 @@ const pointInput = z
   .object({ lat: z.number().min(-90).max(90).optional(), lon: z.number().min(-180).max(180).optional(), mgrs: z.string().max(20).optional(), description: text(500) })
   .strict();
 const instant = z.string().datetime({ offset: true });
+/** The shape of a schedule code (shared/rewards.ts); whether it is in force is the plan's check. */
+const equipmentCode = z.string().regex(/^[a-z0-9_]{2,40}$/, "not an equipment code");
 
 export const planBodySchema = z
   .object({
@@ -24,7 +26,12 @@ export const planBodySchema = z
     window: z.object({ start: instant, end: instant }).strict(),
     applicantZone: z.string().max(60).refine(isTimeZone, "not a time zone").default(DEFAULT_APPLICANT_ZONE),
     signals: z.array(z.enum(SIGNAL_IDS)).min(1).default([...SIGNAL_IDS]),
-    bring: z.array(text(200)).max(20).default([]),
+    /**
+     * What he brings to hand over: equipment codes of the reward schedule in force on the handover
+     * day (checked against it when the plan is made), and a short note for anything outside it.
+     */
+    equipment: z.array(equipmentCode).max(10).refine((c) => new Set(c).size === c.length, "an equipment code twice").default([]),
+    equipmentNote: z.string().trim().max(200).default(""),
     unit: z.object({ name: text(200), liaison: text(200) }).strict(),
     escort: z.object({ callSign: text(100), contact: text(200), plannedLaunch: instant }).strict(),
     reminderMinutes: z.array(z.number().int().min(5).max(24 * 60)).max(4).default([120, 30]),
@@ -40,7 +47,7 @@ export const editBodySchema = planBodySchema.omit({ caseIds: true, coordinatorId
 export type EditBody = z.infer<typeof editBodySchema>;
 
 const point = z.object({ lat: z.number(), lon: z.number(), mgrs: z.string(), description: z.string() });
-/** The decrypted details: validated on the way out as any other input (a key holder wrote them). */
+/** The details as the server hands them to the people on the operation. */
 export const detailsSchema = z.object({
   sector: z.object({ oblast: z.string(), raion: z.string(), name: z.string() }),
   meeting: point,
@@ -48,12 +55,21 @@ export const detailsSchema = z.object({
   window: z.object({ start: z.string(), end: z.string() }),
   applicantZone: z.string(),
   signals: z.array(z.string()),
-  bring: z.array(z.string()),
+  equipment: z.array(z.string()),
+  equipmentNote: z.string(),
   unit: z.object({ name: z.string(), liaison: z.string() }),
   escort: z.object({ callSign: z.string(), contact: z.string(), plannedLaunch: z.string() }),
   reminderMinutes: z.array(z.number()),
 });
 export type Details = z.infer<typeof detailsSchema>;
+/**
+ * The decrypted details: validated on the way in as any other input (a key holder wrote them).
+ * Operations planned before the equipment was picked from the schedule hold `bring`, lines of
+ * free text: they open with no codes and those lines as the note, so nothing he was told is lost.
+ */
+export const storedDetailsSchema = detailsSchema
+  .extend({ equipment: z.array(z.string()).default([]), equipmentNote: z.string().default(""), bring: z.array(z.string()).optional() })
+  .transform(({ bring, ...d }): Details => (bring?.length && !d.equipmentNote ? { ...d, equipmentNote: bring.join(", ") } : d));
 
 export const escortBodySchema = z.object({ state: z.enum(ESCORT_STATES), note: z.string().trim().max(500).default("") }).strict();
 export const outcomeBodySchema = z
@@ -83,6 +99,7 @@ export const operationSummarySchema = z.object({
   onIt: z.boolean(),
   start: zoned.nullable(),
   confirmed: z.number().nullable(),
+  /** The remains as the board shows them: the equipment codes kept for the reward officer are not among them. */
   summary: z.object({ date: z.string(), oblast: z.string(), groupSize: z.number(), outcome: z.string(), minutesPlanned: z.number(), escortMinutes: z.number().nullable().optional(), minutesOpen: z.number().optional() }).nullable(),
 });
 export const briefingSchema = z.object({

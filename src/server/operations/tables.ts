@@ -13,7 +13,8 @@ import { cases, users } from "../db/schema.js";
 /**
  * What an operation leaves behind: date, oblast, group size, outcome and durations (planned lead
  * time, the escort from its first state to its last, the whole operation from planning to close).
- * The two later durations are absent on operations closed before they were kept.
+ * The two later durations are absent on operations closed before they were kept, as are the
+ * equipment codes.
  */
 export interface OperationSummary {
   date: string;
@@ -23,6 +24,11 @@ export interface OperationSummary {
   minutesPlanned: number;
   escortMinutes?: number | null;
   minutesOpen?: number;
+  /**
+   * Handed over only: the equipment codes he was to bring (the reward schedule's codes, never the
+   * note), so that a reward officer opening a claim for the case sees what was expected.
+   */
+  equipment?: string[];
 }
 
 export const operations = pgTable("operations", {

@@ -68,6 +68,15 @@ export function presentClaim(r: Awaited<ReturnType<typeof readClaim>>): z.infer<
 
 export const presentSchedule = (v: ScheduleVersion): z.infer<typeof scheduleSchema> => ({ id: v.id, effectiveFrom: v.effectiveFrom, currency: v.currency, source: v.source, items: v.items, proposedBy: v.proposedBy, approvedBy: v.approvedBy, approvedAt: v.approvedAt?.toISOString() ?? null });
 
-/** An operation as a reward officer may see it: no place, no time of day, no people; the day only once it is closed (before, it is sealed). */
-export const caseOperationSchema = z.object({ id: z.string(), state: z.enum(["planning", "scheduled", "closed"]), plannedOn: z.string().nullable() });
-export const presentCaseOperation = (o: { id: string; state: string; summary: { date: string } | null }): z.infer<typeof caseOperationSchema> => ({ id: o.id, state: o.state as "planning" | "scheduled" | "closed", plannedOn: o.summary?.date ?? null });
+/**
+ * An operation as a reward officer may see it: no place, no time of day, no people; the day only
+ * once it is closed (before, it is sealed); and, once handed over, the equipment codes he was to
+ * bring, as suggestions for the claim (codes only, never the coordinators' note).
+ */
+export const caseOperationSchema = z.object({ id: z.string(), state: z.enum(["planning", "scheduled", "closed"]), plannedOn: z.string().nullable(), expectedEquipment: z.array(z.string()).optional() });
+export const presentCaseOperation = (o: { id: string; state: string; summary: { date: string; equipment?: string[] } | null }): z.infer<typeof caseOperationSchema> => ({
+  id: o.id,
+  state: o.state as "planning" | "scheduled" | "closed",
+  plannedOn: o.summary?.date ?? null,
+  ...(o.summary?.equipment?.length ? { expectedEquipment: o.summary.equipment } : {}),
+});

@@ -34,7 +34,9 @@ export interface OperationDetail {
     window: { start: string; end: string };
     applicantZone: string;
     signals: string[];
-    bring: string[];
+    /** Codes of the reward schedule; the note is for anything outside it. */
+    equipment: string[];
+    equipmentNote: string;
     unit: { name: string; liaison: string };
     escort: { callSign: string; contact: string; plannedLaunch: string };
     reminderMinutes: number[];

@@ -35,7 +35,7 @@ function editBody(at = start()) {
     window: { start: iso(at), end: iso(new Date(at.getTime() + 45 * 60_000)) },
     applicantZone: "Europe/Samara",
     signals: ["white_armband", "arms_raised"],
-    bring: [],
+    equipment: ["military_vehicle"],
     unit: { name: EDITED.unit, liaison: EDITED.liaison },
     escort: { callSign: EDITED.callSign, contact: EDITED.escortContact, plannedLaunch: iso(new Date(at.getTime() - 20 * 60_000)) },
     reminderMinutes: [60],
@@ -70,7 +70,7 @@ describe(`editing a planned operation (${process.env.TEST_STORE})`, () => {
     for (const v of newValues) expect([v, read.body.includes(v)]).toEqual([v, true]);
     for (const v of oldValues) expect([v, read.body.includes(v)]).toEqual([v, false]);
     const o = read.json();
-    expect(o.details).toMatchObject({ applicantZone: "Europe/Samara", signals: ["white_armband", "arms_raised"], bring: [], reminderMinutes: [60], sector: { oblast: "UA-14" } });
+    expect(o.details).toMatchObject({ applicantZone: "Europe/Samara", signals: ["white_armband", "arms_raised"], equipment: ["military_vehicle"], equipmentNote: "", reminderMinutes: [60], sector: { oblast: "UA-14" } });
     expect(o.details.window).toEqual(body.window);
     expect(o.details.meeting.mgrs).toMatch(/^\d{2}[C-X][A-Z]{2}\d{10}$/);
     expect(o.state).toBe("planning");

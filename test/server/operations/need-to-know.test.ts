@@ -10,13 +10,13 @@ import { operationKeys } from "../../../src/server/operations/tables.js";
 import { fromMgrs, toMgrs } from "../../../src/shared/geo.js";
 import { renderInstructions } from "../../../src/server/operations/instructions.js";
 import type { Details } from "../../../src/server/operations/schema.js";
-import { PLANTED, planBody, stateOf, verifiedCase } from "./support.js";
+import { PLANTED, PLANTED_EQUIPMENT, planBody, stateOf, verifiedCase } from "./support.js";
 
 type Who = "op1" | "ver1" | "sup1" | "coord1" | "coord2" | "coord3" | "reg1";
 let s: StaffedStore<Who>;
 let opId: string;
 let caseId: string;
-const planted = Object.values(PLANTED).flatMap((v) => (typeof v === "string" ? [v] : [String(v.lat), String(v.lon)]));
+const planted = [...Object.values(PLANTED).flatMap((v) => (typeof v === "string" ? [v] : [String(v.lat), String(v.lon)])), ...PLANTED_EQUIPMENT];
 const leaks = (body: string) => planted.filter((p) => body.includes(p));
 
 beforeAll(async () => {

@@ -18,6 +18,8 @@ export const PLANTED = {
   escortContact: "CANARY-ESCRT00001X",
   bring: "CANARY-BRING00001X автомат",
 };
+/** The equipment codes planned (the schedule's): looked for where only the people on it may see them. */
+export const PLANTED_EQUIPMENT = ["tank_sp_artillery", "small_combat_boat"];
 
 /** A plan body with the planted values; the window starts at `start` and lasts 30 minutes. */
 export function planBody(caseIds: string[], start: Date, o: { coordinatorIds?: string[]; zone?: string } = {}) {
@@ -29,7 +31,8 @@ export function planBody(caseIds: string[], start: Date, o: { coordinatorIds?: s
     alternate: { ...PLANTED.alternate, description: PLANTED.altPlace },
     window: { start: iso(start), end: iso(new Date(start.getTime() + 30 * 60_000)) },
     ...(o.zone ? { applicantZone: o.zone } : {}),
-    bring: [PLANTED.bring],
+    equipment: PLANTED_EQUIPMENT,
+    equipmentNote: PLANTED.bring,
     unit: { name: PLANTED.unit, liaison: PLANTED.liaison },
     escort: { callSign: PLANTED.callSign, contact: PLANTED.escortContact, plannedLaunch: iso(new Date(start.getTime() - 10 * 60_000)) },
     ...(o.coordinatorIds ? { coordinatorIds: o.coordinatorIds } : {}),

@@ -68,6 +68,14 @@ export function OperationPage() {
               <Text>{o.details.unit.name} · {o.details.unit.liaison}</Text>
               <Text mt="sm" fw={600}>{t("operations.escortCrew")}</Text>
               <Text>{o.details.escort.callSign} · {o.details.escort.contact}</Text>
+              <Text mt="sm" fw={600}>{t("operations.equipment")}</Text>
+              <Text data-testid="operation-equipment">{o.details.equipment.length ? o.details.equipment.map((c) => t(`choices.equipment.${c}`, { defaultValue: c })).join("; ") : t("operations.noEquipment")}</Text>
+              {o.details.equipmentNote && (
+                <>
+                  <Text mt="sm" fw={600}>{t("operations.equipmentNote")}</Text>
+                  <Text data-testid="operation-equipment-note" style={{ overflowWrap: "anywhere" }}>{o.details.equipmentNote}</Text>
+                </>
+              )}
               <Button mt="sm" variant="light" component="a" href={`/api/operations/${encodeURIComponent(o.id)}/briefing.pdf`} target="_blank" rel="noopener" data-testid="operation-briefing">
                 {t("operations.briefingPdf")}
               </Button>

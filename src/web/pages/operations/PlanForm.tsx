@@ -1,10 +1,11 @@
-import { Alert, Button, Card, Checkbox, Group, MultiSelect, NumberInput, Select, SimpleGrid, Stack, Text, TextInput, Textarea } from "@mantine/core";
+import { Alert, Button, Card, Checkbox, Group, MultiSelect, NumberInput, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useQuery } from "@tanstack/react-query";
 import { lazy, Suspense } from "react";
 import { useTranslation } from "react-i18next";
 import { OBLASTS } from "../../../shared/geo";
 import { casesApi } from "../../api/cases";
+import { useScheduleOn } from "../../api/rewards";
 import { fromKyivWall } from "./kyivTime";
 import { APPLICANT_ZONES, reminderList, SIGNAL_IDS, type PlanDraft } from "./planDraft";
 import { PointFields, pointOf } from "./PointFields";
@@ -17,6 +18,7 @@ const PLANNABLE = ["verified", "awaiting_deployment"] as const;
  * on a phone, every field labelled and reachable by keyboard; the points are checked as he types
  * by the same code the server runs, and drawn on the map from shipped data once both resolve.
  * Times are Kyiv wall clock. Editing keeps the cases: who is on it is not the form's to change.
+ * The equipment is picked from the reward schedule, named as the reward forms name it.
  */
 export function PlanForm({ initial, editing = false, pending, error, submitLabel, onSubmit }: { initial: PlanDraft; editing?: boolean; pending: boolean; error: string | null; submitLabel: string; onSubmit: (d: PlanDraft) => void }) {
   const { t, i18n } = useTranslation();
@@ -46,6 +48,8 @@ export function PlanForm({ initial, editing = false, pending, error, submitLabel
   const meeting = pointOf(form.values.meeting);
   const alternate = pointOf(form.values.alternate);
   const lang = i18n.language === "en" ? "en" : "uk";
+  // The schedule in force on the handover day (the day the server checks the codes against); today's until a start is set.
+  const schedule = useScheduleOn((fromKyivWall(form.values.start) ?? new Date()).toISOString().slice(0, 10)).data?.inForce;
   return (
     <form onSubmit={form.onSubmit(onSubmit)} noValidate>
       <Stack>
@@ -83,7 +87,19 @@ export function PlanForm({ initial, editing = false, pending, error, submitLabel
             ))}
           </Stack>
         </Checkbox.Group>
-        <Textarea label={t("operations.plan.bring")} description={t("operations.plan.bringHint")} autosize minRows={2} {...form.getInputProps("bring")} />
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+          <MultiSelect
+            label={t("operations.plan.bring")}
+            description={t("operations.plan.bringHint")}
+            searchable
+            clearable
+            data={(schedule?.items ?? []).map((i) => ({ value: i.code, label: t(`choices.equipment.${i.code}`, { defaultValue: i.label }) }))}
+            comboboxProps={{ withinPortal: true }}
+            {...form.getInputProps("equipment")}
+            data-testid="plan-equipment"
+          />
+          <TextInput label={t("operations.plan.bringNote")} description={t("operations.plan.bringNoteHint")} maxLength={200} {...form.getInputProps("equipmentNote")} data-testid="plan-equipment-note" />
+        </SimpleGrid>
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <TextInput label={t("operations.plan.unitName")} required maxLength={200} {...form.getInputProps("unitName")} data-testid="plan-unit" />
           <TextInput label={t("operations.plan.liaison")} required maxLength={200} {...form.getInputProps("liaison")} data-testid="plan-liaison" />

@@ -6,7 +6,7 @@ export interface PointDraft {
   mgrs: string;
   description: string;
 }
-/** What the plan form holds (times as Kyiv wall clock, lists as text) before it becomes the plan body. */
+/** What the plan form holds (times as Kyiv wall clock, reminders as text) before it becomes the plan body. */
 export interface PlanDraft {
   caseIds: string[];
   oblast: string | null;
@@ -18,7 +18,9 @@ export interface PlanDraft {
   minutes: number | string;
   applicantZone: string;
   signals: string[];
-  bring: string;
+  /** Codes of the reward schedule in force on the handover day. */
+  equipment: string[];
+  equipmentNote: string;
   unitName: string;
   liaison: string;
   callSign: string;
@@ -47,7 +49,8 @@ export const EMPTY_DRAFT: PlanDraft = {
   minutes: 30,
   applicantZone: "Europe/Moscow",
   signals: [...SIGNAL_IDS],
-  bring: "",
+  equipment: [],
+  equipmentNote: "",
   unitName: "",
   liaison: "",
   callSign: "",
@@ -80,7 +83,8 @@ export function planBodyOf(d: PlanDraft) {
     window: { start: start.toISOString(), end: new Date(start.getTime() + Number(d.minutes) * 60_000).toISOString() },
     applicantZone: d.applicantZone,
     signals: d.signals,
-    bring: d.bring.split("\n").map((s) => s.trim()).filter(Boolean),
+    equipment: d.equipment,
+    equipmentNote: d.equipmentNote.trim(),
     unit: { name: d.unitName.trim(), liaison: d.liaison.trim() },
     escort: { callSign: d.callSign.trim(), contact: d.escortContact.trim(), plannedLaunch: fromKyivWall(d.launch)!.toISOString() },
     reminderMinutes: reminderList(d.reminders) ?? [],
