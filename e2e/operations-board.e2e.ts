@@ -6,6 +6,7 @@ import type { Locator } from "playwright-core";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
 import { browserSuite, screenshot } from "./support/browser.js";
 import { poll, visible } from "./support/console.js";
+import { clippedIn } from "./support/layout.js";
 import { loadDemo, signInDemo, staffApi } from "./support/demo.js";
 
 /**
@@ -154,8 +155,7 @@ describe("the coordinators' board", () => {
     for (const r of await rows.all()) {
       const box = (await r.boundingBox())!;
       expect(box.x >= 0 && box.x + box.width <= 390).toBe(true);
-      const clipped = await r.evaluate((el) => [el, ...el.querySelectorAll("*")].filter((e) => e.scrollWidth > e.clientWidth + 1 && el.ownerDocument.defaultView!.getComputedStyle(e).overflowX !== "visible").map((e) => e.textContent));
-      expect(clipped).toEqual([]);
+      expect(await clippedIn(r)).toEqual([]);
     }
     // The column heads too: a word wider than its column spills over its neighbour.
     const heads = await page.getByTestId("operations-board").locator("th").evaluateAll((ths) => ths.filter((th) => th.offsetParent !== null && th.scrollWidth > th.clientWidth + 1).map((th) => `${th.textContent} ${th.scrollWidth}/${th.clientWidth} table ${th.closest('table')!.clientWidth}`));

@@ -1,9 +1,12 @@
 import fs from "node:fs";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
-import { browserSuite, screenshot } from "./support/browser.js";
+import { OBLASTS } from "../src/shared/geo.js";
+import { browserSuite, expectNoTroubles, screenshot, screenshotAll } from "./support/browser.js";
 import { admitMember, expectTeamKeyHeld, logCallAndHandOver, poll, staffUp, visible } from "./support/console.js";
+import { notWhole } from "./support/layout.js";
+import { loadDemo, signInDemo, staffApi } from "./support/demo.js";
 
 /**
  * A reward under law 7229 in Chromium against the real server: the operator logs a call and hands
@@ -22,6 +25,21 @@ type Who = keyof typeof people;
 const HALF_MILLION = /500\s000,00/u;
 // A photo of a few bytes behind a JPEG header; its Cyrillic name crosses the X-File-Name encoding.
 const PHOTO = { name: "борт-59489617.jpg", mimeType: "image/jpeg", buffer: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0xff, 0xd9]) };
+
+/**
+ * The claims list on a phone: each state badge says the catalog's word for its state as written
+ * (not cut short, not in capitals), with nothing cut off inside it, inside its cell and on the screen.
+ */
+async function expectWholeStates(page: Page, atLeast: number) {
+  const badges = page.getByTestId("claim-state");
+  await poll(() => badges.count()).toBeGreaterThanOrEqual(atLeast);
+  const states = uk.rewards.states as Record<string, string>;
+  for (const b of await badges.all()) {
+    const state = (await b.getAttribute("data-state"))!;
+    expect([state, await b.innerText()]).toEqual([state, states[state]]);
+  }
+  expect(await notWhole(badges, 390)).toEqual([]);
+}
 
 async function openClaim(page: Page, staffUrl: string) {
   await page.goto(`${staffUrl}/console/rewards`);
@@ -139,12 +157,9 @@ describe("rewards in the console", () => {
       await poll(() => row.getByTestId("claim-state").innerText()).toBe(uk.rewards.states.paid);
       expect(await ro3.locator("body").innerText()).not.toContain("Отримувач за договором");
       await screenshot(ro3, "rewards-03-paid");
-      // On a phone the state badges are whole: no label cut short inside its badge.
+      // On a phone the state badge is whole (the demo's claims below check every state's word).
       await ro3.setViewportSize({ width: 390, height: 844 });
-      const badges = ro3.getByTestId("claim-state");
-      await poll(() => badges.count()).toBeGreaterThan(0);
-      const clipped = await badges.evaluateAll((els) => els.flatMap((el) => [el, ...el.querySelectorAll("*")]).filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
-      expect(clipped).toEqual([]);
+      await expectWholeStates(ro3, 1);
       await screenshot(ro3, "rewards-04-phone");
     } catch (err) {
       for (const p of suite.browser.contexts().flatMap((c) => c.pages())) await screenshot(p, `rewards-failure-${p.url().split("/").pop()?.split("#")[0]?.slice(0, 40) || "page"}`).catch(() => {});
@@ -154,5 +169,74 @@ describe("rewards in the console", () => {
       expect(tr.csp, "CSP violations").toEqual([]);
       expect(tr.pageErrors, "uncaught page errors").toEqual([]);
     }
+  }, 300_000);
+});
+
+/**
+ * The claim's operation, on the demo store: the coordinator names the demo's reward officer on a
+ * man of the scheduled group (the case stays with coordination, who run the crossing); the officer
+ * opens a claim for him from the case page and links it to that operation, chosen in the form; the
+ * coordinator closes the operation as handed over, destroying its plan; the claim still names it,
+ * by its reference, outcome, day and oblast. Then the demo's claims in every state, on a phone.
+ */
+describe("a claim linked to its operation", () => {
+  let demo: { dir: string; secrets: Record<string, string> };
+  beforeAll(() => void (demo = loadDemo("sp-e2e-rewards-", ["coordinator1", "rewards1"], 60)), 600_000);
+  afterAll(() => fs.rmSync(demo.dir, { recursive: true, force: true }));
+  const suite = browserSuite({ prepare: (env) => void (env.SAFE_PASSAGE_DATA = demo.dir), setupLink: false });
+  const { troubles, context } = suite;
+
+  it("keeps naming the operation after it closed, and every state fits a phone", async () => {
+    const base = suite.server.staffUrl;
+    const coordinator = await (await context()).newPage();
+    const officer = await (await context()).newPage();
+    try {
+      await signInDemo(coordinator, base, "coordinator1", demo.secrets.coordinator1!);
+      await signInDemo(officer, base, "rewards1", demo.secrets.rewards1!);
+      const coord = await staffApi(coordinator, base);
+      const me = (await (await staffApi(officer, base))<{ user: { id: string } }>("GET", "/api/auth/session")).user.id;
+      type Board = { items: { id: string; state: string; summary: { date: string; oblast: string } | null }[] };
+      const scheduled = (await coord<Board>("GET", "/api/operations")).items.find((o) => o.state === "scheduled")!;
+      expect(scheduled).toBeDefined();
+      const caseId = (await coord<{ cases: { caseId: string }[] }>("GET", `/api/operations/${scheduled.id}`)).cases[0]!.caseId;
+      await coord("POST", `/api/cases/${caseId}/assign`, { userId: me }, 204);
+
+      // The officer opens the claim from the case page and picks the operation in the form.
+      await officer.goto(`${base}/console/cases/${caseId}`);
+      await officer.getByTestId("open-reward-claim").click();
+      const form = officer.getByTestId("claim-new");
+      await visible(form);
+      await form.getByTestId("claim-equipment").click();
+      await officer.getByRole("option", { name: uk.choices.equipment.combat_helicopter, exact: true }).click();
+      const ref = scheduled.id.slice(0, 8);
+      const option = uk.rewards.new.operationOption.replace("{{id}}", ref).replace("{{state}}", uk.rewards.operationStates.scheduled).replace("{{day}}", uk.rewards.new.daySealed);
+      await form.getByTestId("claim-operation").click();
+      await officer.getByRole("option", { name: option, exact: true }).click();
+      await form.getByRole("button", { name: uk.rewards.new.submit }).click();
+      const card = officer.getByTestId("claim-card");
+      await visible(card);
+      const link = card.getByTestId("claim-operation-link");
+      await poll(() => link.innerText()).toBe(uk.rewards.operationLink.replace("{{id}}", ref).replace("{{state}}", uk.rewards.operationStates.scheduled));
+      await screenshot(officer, "rewards-10-linked");
+
+      // The crossing happens and is closed: its plan is destroyed, what it leaves stays.
+      await coord("POST", `/api/operations/${scheduled.id}/outcome`, { outcome: "handed_over" });
+      const left = (await coord<Board>("GET", "/api/operations")).items.find((o) => o.id === scheduled.id)!.summary!;
+      const oblast = OBLASTS.find((o) => o.code === left.oblast)!.uk;
+      await officer.reload();
+      const again = await openClaim(officer, base);
+      const closed = uk.rewards.operationClosedLink.replace("{{id}}", ref).replace("{{outcome}}", uk.rewards.operationOutcomes.handed_over).replace("{{day}}", left.date).replace("{{oblast}}", oblast);
+      await poll(() => again.getByTestId("claim-operation-link").innerText()).toBe(closed);
+      await screenshot(officer, "rewards-11-closed");
+
+      // The demo's claims in every state, on a phone: every state's word whole.
+      await officer.setViewportSize({ width: 390, height: 844 });
+      await expectWholeStates(officer, 6);
+      await screenshot(officer, "rewards-12-phone");
+    } catch (err) {
+      await screenshotAll(suite.browser, "rewards-demo-failure");
+      throw err;
+    }
+    expectNoTroubles(troubles);
   }, 300_000);
 });

@@ -1,5 +1,6 @@
 import { asc, eq } from "drizzle-orm";
 import type { AppContext } from "../context.js";
+import type { Db } from "../db/index.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { findCase } from "../cases/index.js";
 import { authorize } from "../policy.js";
@@ -20,4 +21,15 @@ export async function operationsOfCase(ctx: AppContext, session: StaffSession, c
     .innerJoin(operations, eq(operations.id, operationCases.operationId))
     .where(eq(operationCases.caseId, caseId))
     .orderBy(asc(operations.createdAt));
+}
+
+/**
+ * The operation a claim came from, as the claim shows it: the operations row outlives the close
+ * (only its details, keys and case links are destroyed), so the link still names it then, with
+ * what the close left in clear (the day, the oblast, the outcome). Never the sealed details.
+ */
+export async function operationOfClaim(db: Pick<Db, "select">, operationId: string | null) {
+  if (!operationId) return null;
+  const [row] = await db.select({ id: operations.id, state: operations.state, summary: operations.summary }).from(operations).where(eq(operations.id, operationId));
+  return row ?? null;
 }

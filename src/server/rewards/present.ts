@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CLAIM_STATES, LEDGER_KINDS, SERVICEABILITY } from "../../shared/rewards.js";
+import { OUTCOMES } from "../operations/schema.js";
 import type { ClaimRow } from "./access.js";
 import type { ClaimMoney } from "./ledger.js";
 import type { ScheduleVersion } from "./schedule.js";
@@ -20,8 +21,16 @@ export const claimSummarySchema = z.object({
   ...money,
 });
 const entrySchema = z.object({ seq: z.number().int(), at: z.string(), kind: z.enum(LEDGER_KINDS), amountCents: z.number().int(), method: z.string().nullable(), reference: z.string().nullable(), payee: z.record(z.string(), z.string()).nullable(), note: z.string().nullable(), actorId: z.string().nullable() });
+/**
+ * The operation a claim came from: its id, state and, once it is closed, what the close left in
+ * clear (day, oblast, outcome). Nothing of the sealed plan, nor the durations or the group size
+ * (the claim does not need them).
+ */
+const closedOperationSchema = z.object({ day: z.string(), oblast: z.string(), outcome: z.enum(OUTCOMES) });
+const claimOperationSchema = z.object({ id: z.string(), state: z.enum(["planning", "scheduled", "closed"]), closed: closedOperationSchema.nullable() });
 export const claimSchema = claimSummarySchema.extend({
   operationId: z.string().nullable(),
+  operation: claimOperationSchema.nullable(),
   version: z.number().int(),
   identifying: z.record(z.string(), z.string()),
   inspection: z.object({ serviceability: z.enum(SERVICEABILITY), inspectedOn: z.string().nullable(), findings: z.string().nullable() }).nullable(),
@@ -53,6 +62,11 @@ export function presentClaim(r: Awaited<ReturnType<typeof readClaim>>): z.infer<
   return {
     ...presentSummary(c, r.caseNumber, r.state, r.money),
     operationId: c.operationId,
+    operation: r.operation && {
+      id: r.operation.id,
+      state: r.operation.state as z.infer<typeof claimOperationSchema>["state"],
+      closed: r.operation.summary ? { day: r.operation.summary.date, oblast: r.operation.summary.oblast, outcome: r.operation.summary.outcome as z.infer<typeof closedOperationSchema>["outcome"] } : null,
+    },
     version: c.version,
     identifying: r.identifying,
     inspection: c.serviceability ? { serviceability: c.serviceability as (typeof SERVICEABILITY)[number], inspectedOn: c.inspectedOn, findings: r.findings } : null,

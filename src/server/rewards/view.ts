@@ -9,6 +9,7 @@ import { openClaimField } from "./cipher.js";
 import { ledgerOf, moneyOf, type ClaimMoney } from "./ledger.js";
 import { rewardClaims } from "./tables.js";
 import { auditClaim } from "./claims.js";
+import { operationOfClaim } from "./case-operations.js";
 
 /** "paid" is not stored: an approved claim whose ledger balance is zero with money paid. */
 export function stateOf(claim: ClaimRow, money: ClaimMoney): ClaimState {
@@ -40,12 +41,14 @@ export async function readClaim(ctx: AppContext, session: StaffSession, claimId:
   return withClaim(ctx, session, claimId, READ_CLAIM, async (claim, caseKey, caseRow) => {
     const entries = await ledgerOf(ctx.db, claim.id);
     const money = (await moneyOf(ctx.db, [claim.id])).get(claim.id) ?? NO_MONEY;
+    const operation = await operationOfClaim(ctx.db, claim.operationId);
     await ctx.db.transaction((tx) => auditClaim(ctx, tx, session.user.id, "claim_read", claim));
     return {
       claim,
       caseNumber: caseRow.number,
       state: stateOf(claim, money),
       money,
+      operation,
       identifying: openClaimField<Record<string, string>>(caseKey, claim, "identifying", claim.identifying) ?? {},
       findings: openClaimField<string>(caseKey, claim, "findings", claim.findings),
       amountReason: openClaimField<string>(caseKey, claim, "amount_reason", claim.amountReason),

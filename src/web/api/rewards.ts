@@ -68,8 +68,15 @@ export interface ClaimSummary {
   paidCents: number;
   balanceCents: number;
 }
+/** The operation a claim came from: once closed, only what the close left in clear (day, oblast, outcome). */
+export interface ClaimOperation {
+  id: string;
+  state: CaseOperation["state"];
+  closed: { day: string; oblast: string; outcome: "handed_over" | "no_show" | "aborted" } | null;
+}
 export interface Claim extends ClaimSummary {
   operationId: string | null;
+  operation: ClaimOperation | null;
   identifying: Record<string, string>;
   inspection: { serviceability: string; inspectedOn: string | null; findings: string | null } | null;
   ledger: { seq: number; at: string; kind: string; amountCents: number; reference: string | null }[];
@@ -102,3 +109,9 @@ export const claimsApi = {
 
 /** Cents as money in the reader's language: 50000000 USD → "$500,000.00". */
 export const money = (cents: number, currency: string, lang: string) => new Intl.NumberFormat(lang, { style: "currency", currency }).format(cents / 100);
+
+/** A schedule row's amount in whole units as the reader writes money: one sum, or the range the assessor chooses in. */
+export const scheduleAmount = (i: Pick<ScheduleItem, "min" | "max">, currency: string, lang: string) => (i.min === i.max ? money(i.min * 100, currency, lang) : `${money(i.min * 100, currency, lang)} – ${money(i.max * 100, currency, lang)}`);
+
+/** How the reward pages name an operation: the start of its id (operations have no number of their own). */
+export const operationRef = (id: string) => id.slice(0, 8);

@@ -8,14 +8,15 @@ import { rewardClaims, rewardLedger } from "../../../src/server/rewards/tables.j
 import { operationCases, operations } from "../../../src/server/operations/tables.js";
 import seed from "../../../src/server/rewards/schedule-seed.json" with { type: "json" };
 import { approvedClaim, inspectedClaim, rewardsCase } from "./support.js";
+import { PLANTED, planBody, verifiedCase } from "../operations/support.js";
 
-type Who = "op1" | "ro1" | "ro2" | "ro3" | "ro4" | "adm2" | "sup";
+type Who = "op1" | "ro1" | "ro2" | "ro3" | "ro4" | "adm2" | "sup" | "coord1";
 let store: StaffedStore<Who>;
 let s: Record<Who, StaffClient>;
 let caseId: string;
 
 beforeAll(async () => {
-  store = await staffedStore({ staff: { op1: "operator", ro1: "reward_officer", ro2: "reward_officer", ro3: "reward_officer", ro4: "reward_officer", adm2: "admin", sup: "supervisor" }, startAt: new Date("2026-11-30T09:00:00Z"), env: { SESSION_IDLE_MINUTES: "120" } });
+  store = await staffedStore({ staff: { op1: "operator", ro1: "reward_officer", ro2: "reward_officer", ro3: "reward_officer", ro4: "reward_officer", adm2: "admin", sup: "supervisor", coord1: "coordinator" }, startAt: new Date("2026-11-30T09:00:00Z"), env: { SESSION_IDLE_MINUTES: "120" } });
   s = store.staff;
   caseId = await rewardsCase(store.ctx, s.op1);
 }, 240_000);
@@ -65,6 +66,17 @@ describe("the schedule", () => {
     expect((await claim(s.ro1, before)).amountCents).toBe(50_000_000);
     const earlier = await inspectedClaim(s.ro1, caseId, { on: "2026-05-31" });
     expect((await s.ro1.request("POST", `/api/rewards/claims/${earlier}/assess`, {})).json().amountCents).toBe(50_000_000);
+    // What the claim form reads for its handover day: the new version from its date, the old one the day before.
+    const heliOn = async (on: string) => {
+      const v = (await s.ro1.request("GET", `/api/rewards/schedule?on=${on}`)).json().inForce;
+      return [v.effectiveFrom, v.items.find((i: { code: string }) => i.code === "combat_helicopter").min];
+    };
+    expect(await heliOn("2026-06-01")).toEqual(["2026-06-01", 600_000]);
+    expect(await heliOn("2026-05-31")).toEqual(["2022-04-01", 500_000]);
+    // A claim whose handover day moves across the date is priced again by the version of its new day.
+    const moved = await inspectedClaim(s.ro1, caseId, { on: "2026-05-31" });
+    expect((await s.ro1.request("PATCH", `/api/rewards/claims/${moved}`, { handedOverOn: "2026-06-02" })).statusCode).toBe(204);
+    expect((await s.ro1.request("POST", `/api/rewards/claims/${moved}/assess`, {})).json().amountCents).toBe(60_000_000);
   });
 
   it("refuses bad input with a 4xx", async () => {
@@ -164,6 +176,37 @@ describe("the claim's operation", () => {
     for (const who of ["op1", "sup", "adm2"] as const) expect((await s[who].request("GET", `/api/rewards/cases/${mine}/operations`)).statusCode).toBe(403);
     expect((await s.ro1.request("GET", `/api/rewards/cases/${randomUUID()}/operations`)).statusCode).toBe(404);
     expect((await s.ro1.request("GET", "/api/rewards/cases/not-a-uuid/operations")).statusCode).toBe(400);
+  });
+
+  it("still names the operation after it closed as handed over: its reference, day, oblast and outcome, never its details", async () => {
+    // A man on a real operation; the coordinator names the reward officer on his case, which stays
+    // with coordination (who close the operation), so the officer can open a claim on it meanwhile.
+    const man = await verifiedCase(store.ctx, s.op1);
+    expect((await s.coord1.request("POST", `/api/cases/${man}/assign`, { userId: s.ro1.userId })).statusCode).toBe(204);
+    const start = new Date(store.ctx.now().getTime() + 2 * 3600_000);
+    const planned = await s.coord1.request("POST", "/api/operations", planBody([man], start));
+    expect(planned.statusCode, planned.body).toBe(201);
+    const opId = String(planned.json().id);
+    expect((await s.coord1.request("POST", `/api/operations/${opId}/instructions`)).statusCode).toBe(200);
+    expect((await s.ro1.request("GET", `/api/rewards/cases/${man}/operations`)).json()).toEqual([{ id: opId, state: "scheduled", plannedOn: null }]);
+    const c = await s.ro1.request("POST", "/api/rewards/claims", { caseId: man, operationId: opId, equipmentCode: "combat_helicopter", handedOverOn: "2026-11-30", identifying: { serialNumber: "Ми-8 № 7" } });
+    expect(c.statusCode, c.body).toBe(201);
+    const id = String(c.json().id);
+    expect((await claim(s.ro1, id)).operation).toEqual({ id: opId, state: "scheduled", closed: null });
+
+    const closed = await s.coord1.request("POST", `/api/operations/${opId}/outcome`, { outcome: "handed_over" });
+    expect(closed.statusCode, closed.body).toBe(200);
+    // The close destroyed the details and the case links, as before; the claim's link stays.
+    expect((await store.ctx.db.select().from(operationCases).where(eq(operationCases.operationId, opId))).length).toBe(0);
+    expect((await s.coord1.request("GET", `/api/operations/${opId}`)).statusCode).toBe(404);
+    const read = await s.ro1.request("GET", `/api/rewards/claims/${id}`);
+    expect(read.statusCode, read.body).toBe(200);
+    expect(read.json().operationId).toBe(opId);
+    expect(read.json().operation).toEqual({ id: opId, state: "closed", closed: { day: start.toISOString().slice(0, 10), oblast: "UA-23", outcome: "handed_over" } });
+    for (const planted of [PLANTED.place, PLANTED.sector, PLANTED.callSign, PLANTED.unit, String(PLANTED.meeting.lat), start.toISOString().slice(11, 16)]) expect(read.body).not.toContain(planted);
+    // Another reward officer, not on this case, sees neither the claim nor its operation.
+    expect((await s.ro2.request("GET", `/api/rewards/claims/${id}`)).statusCode).toBe(404);
+    expect((await s.ro2.request("GET", `/api/rewards/cases/${man}/operations`)).statusCode).toBe(404);
   });
 });
 

@@ -3,7 +3,8 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
-import { claimsApi, money } from "../../api/rewards";
+import { OBLASTS } from "../../../shared/geo";
+import { claimsApi, money, operationRef, type ClaimOperation } from "../../api/rewards";
 import { ApiError } from "../../api/client";
 import { errorText } from "../../components/errorText";
 import { ClaimPhotos } from "./ClaimPhotos";
@@ -16,6 +17,20 @@ function claimErrorText(t: TFunction, err: unknown): string {
   const rule = err instanceof ApiError ? (err.details as { rule?: unknown } | undefined)?.rule : undefined;
   const known = RULES.find((r) => r === rule);
   return known ? (t as unknown as T)(`rewards.refusals.${known}`) : errorText(t, err);
+}
+
+/**
+ * The operation the claim came from. A closed one is named by what its close left in clear (the
+ * day, the oblast, the outcome): its plan was destroyed, and the claim never showed it anyway.
+ */
+function ClaimOperationLine({ operation: o }: { operation: ClaimOperation }) {
+  const { t: tt, i18n } = useTranslation();
+  const t = tt as unknown as T;
+  const lang = i18n.language === "en" ? "en" : "uk";
+  const text = o.closed
+    ? t("rewards.operationClosedLink", { id: operationRef(o.id), outcome: t(`rewards.operationOutcomes.${o.closed.outcome}`), day: o.closed.day, oblast: OBLASTS.find((x) => x.code === o.closed!.oblast)?.[lang] ?? o.closed.oblast })
+    : t("rewards.operationLink", { id: operationRef(o.id), state: t(`rewards.operationStates.${o.state}`) });
+  return <Text data-testid="claim-operation-link" data-operation-id={o.id}>{text}</Text>;
 }
 
 /** One claim: the inspection and the assessment, the two approvals, the payment, and its ledger. */
@@ -52,7 +67,7 @@ export function ClaimCard({ id }: { id: string }) {
           {t(`choices.equipment.${c.equipmentCode}`)} · <span data-testid="claim-card-state">{t(`rewards.states.${c.state}`)}</span>
         </Title>
         <Text>{Object.values(c.identifying).join(" · ")}</Text>
-        {c.operationId && <Text data-testid="claim-operation-link">{t("rewards.operationLink", { id: c.operationId.slice(0, 8) })}</Text>}
+        {c.operation && <ClaimOperationLine operation={c.operation} />}
         {c.inspection && (
           <Text data-testid="claim-inspection">
             {t("rewards.inspected", { serviceability: t(`rewards.serviceabilities.${c.inspection.serviceability}`), day: c.inspection.inspectedOn ?? "—" })}

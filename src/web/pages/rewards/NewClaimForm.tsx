@@ -2,7 +2,7 @@ import { Alert, Button, Card, Checkbox, Group, Select, Stack, Text, TextInput, T
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { claimsApi, useCaseOperations, useScheduleOn } from "../../api/rewards";
+import { claimsApi, operationRef, scheduleAmount, useCaseOperations, useScheduleOn } from "../../api/rewards";
 import { errorText } from "../../components/errorText";
 
 type T = (k: string, o?: Record<string, unknown>) => string;
@@ -10,17 +10,19 @@ type T = (k: string, o?: Record<string, unknown>) => string;
 /**
  * A claim for one machine brought over, opened from the case page (which passes the case). The
  * types are the schedule's in force on the handover day (read again whenever the form opens, so a
- * newly approved version is used at once, and named under the form); the operation, where there was
+ * newly approved version is used at once, and named under the form with the chosen type's amount
+ * or range, so the officer sees what the assessment will price it at); the operation, where there was
  * one, is chosen from the case's own, by id, state and day alone.
  */
 export function NewClaimForm({ caseId, caseNumber, onCreated }: { caseId: string; caseNumber: string | null; onCreated: (id: string) => void }) {
-  const { t: tt } = useTranslation();
+  const { t: tt, i18n } = useTranslation();
   const t = tt as unknown as T;
   const qc = useQueryClient();
   const [code, setCode] = useState<string | null>(null);
   const [day, setDay] = useState(new Date().toISOString().slice(0, 10));
   const schedule = useScheduleOn(day).data?.inForce;
   const codes = schedule?.items.map((i) => i.code) ?? [];
+  const item = schedule?.items.find((i) => i.code === code);
   const operations = useCaseOperations(caseId).data ?? [];
   const [operationId, setOperationId] = useState<string>("");
   const [serial, setSerial] = useState("");
@@ -53,7 +55,7 @@ export function NewClaimForm({ caseId, caseNumber, onCreated }: { caseId: string
               value={operationId}
               onChange={(v) => setOperationId(v ?? "")}
               allowDeselect={false}
-              data={[{ value: "", label: t("rewards.new.noOperation") }, ...operations.map((o) => ({ value: o.id, label: t("rewards.new.operationOption", { id: o.id.slice(0, 8), state: t(`rewards.operationStates.${o.state}`), day: o.plannedOn ?? t("rewards.new.daySealed") }) }))]}
+              data={[{ value: "", label: t("rewards.new.noOperation") }, ...operations.map((o) => ({ value: o.id, label: t("rewards.new.operationOption", { id: operationRef(o.id), state: t(`rewards.operationStates.${o.state}`), day: o.plannedOn ?? t("rewards.new.daySealed") }) }))]}
               comboboxProps={{ withinPortal: true }}
               miw={240}
               data-testid="claim-operation"
@@ -64,6 +66,7 @@ export function NewClaimForm({ caseId, caseNumber, onCreated }: { caseId: string
             <Button type="submit" loading={create.isPending} disabled={!code}>{t("rewards.new.submit")}</Button>
           </Group>
           {schedule && <Text size="sm" c="dimmed" data-testid="claim-schedule-version">{t("rewards.new.scheduleVersion", { day: schedule.effectiveFrom })}</Text>}
+          {schedule && item && <Text size="sm" data-testid="claim-schedule-amount">{t("rewards.new.scheduleAmount", { item: t(`choices.equipment.${item.code}`), amount: scheduleAmount(item, schedule.currency, i18n.language) })}</Text>}
           {create.error && <Alert color="red" role="alert">{errorText(tt, create.error)}</Alert>}
         </Stack>
       </form>

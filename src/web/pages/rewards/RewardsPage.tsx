@@ -5,15 +5,13 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { claimsApi, money } from "../../api/rewards";
 import { errorText } from "../../components/errorText";
+import { WHOLE_BADGE } from "../../components/wholeBadge";
 import { usePageTitle } from "../../components/usePageTitle";
 import { ClaimCard } from "./ClaimCard";
 import { NewClaimForm } from "./NewClaimForm";
 
 type T = (k: string, o?: Record<string, unknown>) => string;
 
-// A badge's label is cut with an ellipsis by default: a long state ("Перше погодження") in a narrow
-// cell on a phone lost its end. It wraps instead, and the table scrolls rather than squeezing it.
-const WHOLE = { tt: "none", h: "auto", styles: { label: { whiteSpace: "normal", overflow: "visible", textOverflow: "clip" } } } as const;
 
 /** The reward officer's claims: one per machine, each through inspection, assessment, two approvals and payment. */
 export function RewardsPage() {
@@ -46,8 +44,8 @@ export function RewardsPage() {
           {(list.data ?? []).map((c) => (
             <Table.Tr key={c.id} data-testid="claim-row">
               <Table.Td>{c.caseNumber}</Table.Td>
-              <Table.Td>{t(`choices.equipment.${c.equipmentCode}`)} {c.secret && <Badge color="grape" {...WHOLE}>{t("rewards.secret")}</Badge>}</Table.Td>
-              <Table.Td><Badge variant="light" {...WHOLE} data-testid="claim-state">{t(`rewards.states.${c.state}`)}</Badge></Table.Td>
+              <Table.Td>{t(`choices.equipment.${c.equipmentCode}`)} {c.secret && <Badge color="grape" {...WHOLE_BADGE}>{t("rewards.secret")}</Badge>}</Table.Td>
+              <Table.Td><Badge variant="light" {...WHOLE_BADGE} data-testid="claim-state" data-state={c.state}>{t(`rewards.states.${c.state}`)}</Badge></Table.Td>
               <Table.Td>{c.amountCents === null ? "—" : money(c.amountCents, c.currency, i18n.language)}</Table.Td>
               <Table.Td>{money(c.balanceCents, c.currency, i18n.language)}</Table.Td>
               <Table.Td><Button size="xs" variant="default" onClick={() => setOpen(c.id)}>{t("rewards.open")}</Button></Table.Td>

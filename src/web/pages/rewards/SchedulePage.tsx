@@ -2,7 +2,8 @@ import { Alert, Badge, Button, Card, Group, Stack, Table, Text, Title } from "@m
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
-import { money, rewardsApi, type ScheduleVersion } from "../../api/rewards";
+import { rewardsApi, scheduleAmount, type ScheduleVersion } from "../../api/rewards";
+import { WHOLE_BADGE } from "../../components/wholeBadge";
 import { ApiError } from "../../api/client";
 import { useCan } from "../../auth/permissions";
 import { useSignedIn } from "../../auth/session";
@@ -45,8 +46,6 @@ export function SchedulePage() {
   const approve = useMutation({ mutationFn: rewardsApi.approve, onSuccess: () => qc.invalidateQueries({ queryKey: ["rewards"] }) });
   const data = q.data;
   const pending = data?.versions.filter((v) => !v.approvedAt) ?? [];
-  const units = (n: number, currency: string) => money(n * 100, currency, i18n.language);
-  const range = (i: { min: number; max: number }, currency: string) => (i.min === i.max ? units(i.min, currency) : `${units(i.min, currency)} – ${units(i.max, currency)}`);
   return (
     <Stack maw={1000}>
       <Title order={1} size="h2">{t("rewards.schedule.title")}</Title>
@@ -68,7 +67,7 @@ export function SchedulePage() {
                 return (
                   <Table.Tr key={v.id} data-testid="schedule-version" data-effective={v.effectiveFrom} data-standing={s}>
                     <Table.Td>{v.effectiveFrom}</Table.Td>
-                    <Table.Td><Badge color={s === "in_force" ? "teal" : s === "pending" ? "yellow" : "gray"}>{t(`rewards.schedule.standings.${s}`)}</Badge></Table.Td>
+                    <Table.Td><Badge color={s === "in_force" ? "teal" : s === "pending" ? "yellow" : "gray"} {...WHOLE_BADGE} data-testid="schedule-standing">{t(`rewards.schedule.standings.${s}`)}</Badge></Table.Td>
                     <Table.Td>{v.source}</Table.Td>
                   </Table.Tr>
                 );
@@ -90,7 +89,7 @@ export function SchedulePage() {
                   {v.items.map((i) => (
                     <Table.Tr key={i.code}>
                       <Table.Td>{t(`choices.equipment.${i.code}`, { defaultValue: i.label })}</Table.Td>
-                      <Table.Td>{range(i, v.currency)}</Table.Td>
+                      <Table.Td>{scheduleAmount(i, v.currency, i18n.language)}</Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
