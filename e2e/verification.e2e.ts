@@ -54,7 +54,7 @@ describe("verification in the console", () => {
     await expectTeamKeyHeld(admin, people.ver2);
 
     // The request arrives; the operator takes it to a preliminary surrender and hands it over.
-    await submitWebRequest(await context(), suite.server.publicUrl, APPLICANT, "Хочу сдаться. Служу под Бахмутом, готов назвать часть.");
+    await submitWebRequest(await context(), suite.server.publicUrl, APPLICANT, "Хочу сдаться. Служу под Бахмутом, готов назвать часть. Где вы принимаете?");
     await operator.getByRole("link", { name: uk.nav.inbox, exact: true }).click();
     const row = operator.getByTestId("inbox-row").first();
     await visible(row, 20_000);
@@ -80,6 +80,11 @@ describe("verification in the console", () => {
     await ver1.keyboard.press("k");
     await ver1.keyboard.press("Enter");
     await poll(async () => ver1.url()).toMatch(new RegExp(`/verification/${caseId}$`));
+    // The probing rule found his question: the factor says which rule and how many messages, never the words.
+    const probing = ver1.getByTestId("factor-probing_questions");
+    await visible(probing);
+    expect(await probing.innerText()).toContain(v.factorDetail.probing.replace("{{messages}}", "1").replace("{{rules}}", "reception_points"));
+    expect(await probing.innerText()).not.toContain("принимаете");
     // He checks an item; its row says who checked it and when.
     const item = ver1.getByTestId("check-identity_consistent");
     const label = await item.locator("td").first().innerText();

@@ -12,7 +12,8 @@ import { decisionFits, type CheckResult, type Decision, type ReasonCode, type St
 import { applyVerdict, lockVerification, recordStage, tookAsOperator } from "./flow.js";
 import { riskOf } from "./risk.js";
 import { indexAcrossKinds } from "./watchlist.js";
-import { indexWrittenIdentity } from "./identity-index.js";
+import { indexIdentityChangedSince, indexWrittenIdentity } from "./identity-index.js";
+import { keepContentFindings, readContentFindings } from "./content-risk.js";
 import { readSettings } from "./settings.js";
 import { checkNoteContext, reviewNoteContext, verificationCases, verificationChecks, verificationReviews } from "./tables.js";
 
@@ -65,8 +66,13 @@ export async function recordReview(ctx: AppContext, session: StaffSession, caseI
     ctx,
     session,
     caseId,
-    (caseKey, row) =>
-      ctx.db.transaction(async (tx) => {
+    async (caseKey, row) => {
+      // The rules reading the case run before the transaction (they read through the case core), under this verifier's key.
+      const settings = await readSettings(ctx.db);
+      const [open] = await ctx.db.select({ enteredAt: verificationCases.enteredAt }).from(verificationCases).where(eq(verificationCases.caseId, caseId));
+      if (open) await indexIdentityChangedSince(ctx, caseId, caseKey, session.user.role, open.enteredAt);
+      const content = await readContentFindings(ctx, session, { caseId, caseKey, publicKey: row.publicKey }, settings);
+      return ctx.db.transaction(async (tx) => {
         const v = await lockVerification(tx, caseId);
         if (row.state !== "verifying" || !v || (v.stage !== "first" && v.stage !== "second")) throw new AppError("conflict", "this case is not waiting for a review");
         if (await tookAsOperator(tx, caseId, v, me)) throw new AppError("forbidden", "you took this request as its operator: other verifiers review it");
@@ -79,7 +85,8 @@ export async function recordReview(ctx: AppContext, session: StaffSession, caseI
         let stage: Stage;
         if (earlier.length === 0) stage = "second";
         else if (earlier.find((r) => r.position === 1)!.decision !== input.decision) stage = "disagreement";
-        else stage = (await riskOf(tx, row, await readSettings(tx))).high ? "signoff" : "decided";
+        else stage = (await riskOf(tx, row, await readSettings(tx), undefined, content)).high ? "signoff" : "decided";
+        await keepContentFindings(tx, caseId, content);
         // The timeline says a review was recorded, never which way: the second reviewer reads it too.
         await recordStage(ctx, tx, caseId, me, "verification.reviewed", { round: v.round, stage });
         if (stage === "decided") {
@@ -89,7 +96,8 @@ export async function recordReview(ctx: AppContext, session: StaffSession, caseI
           await tx.update(verificationCases).set({ stage }).where(eq(verificationCases.caseId, caseId));
         }
         return { stage };
-      }),
+      });
+    },
     REVIEW,
   );
 }

@@ -24,12 +24,26 @@ export const DEFAULT_SETTINGS: VerificationSettings = {
     { key: "watchlist_checked", label: { uk: "Список спостереження перевірено", en: "Watchlist checked" }, factor: null },
     { key: "contact_pattern", label: { uk: "Характер звернень правдоподібний (не випитує місця і процедури)", en: "Contact pattern is plausible (does not ask for locations or procedures)" }, factor: "probing_questions" },
   ],
+  // No list ships: units and their sectors come from operations' own reporting, and a guessed
+  // list would raise the factor on genuine applicants. Empty, the unit rule is off.
+  units: [],
+  // Matching rules, not texts shown to anyone: Russian and Ukrainian, matched on the applicant's
+  // messages folded (case, ё/е, look-alike Latin letters), each from the start of a word.
+  probing: [
+    { key: "positions", phrases: ["где находятся ваши позиции", "где ваши позиции", "где стоят ваши", "где ваши блокпосты", "де знаходяться ваші позиції", "де ваші позиції", "де стоять ваші"] },
+    { key: "route", phrases: ["какой маршрут", "каким маршрутом", "по какой дороге вы", "який маршрут", "яким маршрутом"] },
+    { key: "strength", phrases: ["сколько вас", "сколько у вас людей", "сколько человек на точке", "скільки вас", "скільки у вас людей"] },
+    { key: "reception_points", phrases: ["где вы принимаете", "где у вас точки приема", "де ви приймаєте"] },
+    { key: "coordinates", phrases: ["координат", "скиньте точку", "скиньте геолокацию", "скиньте геолокацію"] },
+    { key: "procedures", phrases: ["как вы проверяете", "как проходит ваша проверка", "кто у вас принимает решение", "як ви перевіряєте", "хто у вас приймає рішення"] },
+  ],
 };
 
 /** The rules in force: the stored row, or the defaults while an admin has set none. */
 export async function readSettings(db: Pick<Db, "select">): Promise<VerificationSettings> {
   const [row] = await db.select().from(verificationSettings).where(eq(verificationSettings.id, 1));
-  const parsed = row ? settingsSchema.safeParse(row.settings) : null;
+  // Rules stored before the unit list and the probing rules existed keep their other choices and take these defaults.
+  const parsed = row ? settingsSchema.safeParse({ units: DEFAULT_SETTINGS.units, probing: DEFAULT_SETTINGS.probing, ...row.settings }) : null;
   return parsed?.success ? parsed.data : DEFAULT_SETTINGS;
 }
 
@@ -43,7 +57,7 @@ export async function updateSettings(ctx: AppContext, user: SessionUser, setting
       action: "verification.settings_changed",
       subjectType: "settings",
       subjectId: "verification",
-      details: { threshold: settings.highRiskThreshold, slaHours: settings.slaHours, items: settings.checklist.length },
+      details: { threshold: settings.highRiskThreshold, slaHours: settings.slaHours, items: settings.checklist.length, units: settings.units.length, probingRules: settings.probing.length },
     });
   });
   return settings;

@@ -1,7 +1,7 @@
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { cases, users } from "../db/schema.js";
 import { bytea } from "../db/types.js";
-import type { CheckResult, Decision, ReasonCode, Stage } from "../../shared/verification.js";
+import type { CheckResult, Decision, ReasonCode, Stage, UnitFinding } from "../../shared/verification.js";
 import type { FieldContext } from "../crypto/fields.js";
 
 /**
@@ -33,9 +33,22 @@ export const verificationCases = pgTable(
      * clear value) of the case and the cases merged into it. One more later means re-check (recheck.ts).
      */
     verifiedIdentities: jsonb("verified_identities").$type<string[]>(),
+    /**
+     * What the rules that read the case's content (claimed unit and sector, the applicant's
+     * messages) found when a verifier last opened it or reviewed it: finding codes, counts and
+     * rule keys only, never a value. The queues and the supervisor, who open no case key, score on it.
+     */
+    contentFindings: jsonb("content_findings").$type<ContentFindings>(),
   },
   (t) => [index("verification_cases_stage_idx").on(t.stage, t.dueAt)],
 );
+
+export interface ContentFindings {
+  at: string;
+  unit: UnitFinding | null;
+  /** Inbound messages matching a probing rule, and the keys of the rules matched. */
+  probing: { messages: number; rules: string[] } | null;
+}
 
 /** One verifier's decision in one round; the note is encrypted under the case key. */
 export const verificationReviews = pgTable(

@@ -9,6 +9,8 @@ import { riskOf, watchlistHits } from "./risk.js";
 import { readSettings } from "./settings.js";
 import { tookAsOperator } from "./flow.js";
 import { recheckReasons } from "./recheck.js";
+import { keepContentFindings, readContentFindings } from "./content-risk.js";
+import { indexIdentityChangedSince } from "./identity-index.js";
 import { checkNoteContext, reviewNoteContext, verificationCases, verificationChecks, verificationReviews } from "./tables.js";
 
 const READ = { resource: "verification", action: "read" } as const;
@@ -27,6 +29,10 @@ export async function verificationPanel(ctx: AppContext, session: StaffSession, 
     async (caseKey, row) => {
       const settings = await readSettings(ctx.db);
       const [v] = await ctx.db.select().from(verificationCases).where(eq(verificationCases.caseId, caseId));
+      // The rules that read the case run here, where the verifier's key opens it; what they find is kept for the queues.
+      if (v) await indexIdentityChangedSince(ctx, caseId, caseKey, session.user.role, v.enteredAt);
+      const content = await readContentFindings(ctx, session, { caseId, caseKey, publicKey: row.publicKey }, settings);
+      if (v) await keepContentFindings(ctx.db, caseId, content);
       const checks = await ctx.db.select().from(verificationChecks).where(eq(verificationChecks.caseId, caseId));
       const reviews = v ? await ctx.db.select().from(verificationReviews).where(and(eq(verificationReviews.caseId, caseId), eq(verificationReviews.round, v.round))).orderBy(asc(verificationReviews.position)) : [];
       const mine = reviews.some((r) => r.reviewerId === session.user.id);
@@ -60,7 +66,7 @@ export async function verificationPanel(ctx: AppContext, session: StaffSession, 
             at: c?.at.toISOString() ?? null,
           };
         }),
-        risk: await riskOf(ctx.db, row, settings, hits),
+        risk: await riskOf(ctx.db, row, settings, hits, content),
         reviewCount: reviews.length,
         reviews: open
           ? reviews.map((r) => ({

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { CHECK_RESULTS, DECISIONS, REASON_CODES, RECHECK_REASONS, RISK_FACTORS, STAGES } from "../verification.js";
+import { CHECK_RESULTS, DECISIONS, REASON_CODES, RECHECK_REASONS, REGION_SECTORS, RISK_FACTORS, STAGES, UNIT_FINDINGS } from "../verification.js";
+import oblasts from "../ua-oblasts.json" with { type: "json" };
 
 const freeText = z.string().trim().min(1).max(4000);
 export const handoverBody = z.object({ reason: freeText });
@@ -13,7 +14,19 @@ export const riskSchema = z.object({
   score: z.number(),
   threshold: z.number(),
   high: z.boolean(),
-  factors: z.array(z.object({ factor: z.enum(RISK_FACTORS), count: z.number(), weight: z.number(), contribution: z.number() })),
+  factors: z.array(
+    z.object({
+      factor: z.enum(RISK_FACTORS),
+      count: z.number(),
+      weight: z.number(),
+      contribution: z.number(),
+      // What a computed rule found, as kinds, codes and counts (never a value), and whether a verifier's failed item adds to it.
+      drift: z.array(z.object({ kind: z.string(), values: z.number() })).optional(),
+      unit: z.enum(UNIT_FINDINGS).optional(),
+      probing: z.object({ messages: z.number(), rules: z.array(z.string()) }).optional(),
+      failedCheck: z.boolean().optional(),
+    }),
+  ),
 });
 
 export const panelSchema = z.object({
@@ -93,6 +106,18 @@ export const checklistItemSchema = z.object({
   label: z.object({ uk: label, en: label }),
   factor: z.enum(RISK_FACTORS).nullable(),
 });
+const ruleKey = z.string().regex(/^[a-z][a-z0-9_]{1,40}$/);
+const unique = <T extends { key: string }>(items: T[]) => new Set(items.map((i) => i.key)).size === items.length;
+/** The sectors a unit may be listed in: the oblasts of ISO 3166-2:UA and the Russian border regions the questionnaire knows. */
+export const SECTOR_CODES = [...oblasts.subdivisions.map((s) => s.code), ...(Object.values(REGION_SECTORS) as (string | null)[]).filter((c): c is string => !!c && c.startsWith("RU-"))];
+/** A known unit: the names it goes by (any one, as words of the claim, matches) and the sectors it is reported in (none: only the name is checked). */
+export const knownUnitSchema = z.object({
+  key: ruleKey,
+  names: z.array(z.string().trim().min(1).max(200)).min(1).max(20),
+  sectors: z.array(z.string().refine((c) => SECTOR_CODES.includes(c), "an ISO 3166-2 code of the list")).max(40),
+});
+/** A probing rule: phrases (each matched from the start of a word, so a stem catches its endings) that ask the hotline for its locations or procedures. */
+export const probingRuleSchema = z.object({ key: ruleKey, phrases: z.array(z.string().trim().min(2).max(200)).min(1).max(50) });
 export const settingsSchema = z.object({
   slaHours: z.number().int().min(1).max(24 * 14),
   /** A score at or above this is high risk: two reviews and a supervisor's sign-off. */
@@ -104,6 +129,9 @@ export const settingsSchema = z.object({
   }),
   /** A burst: this many first contacts from new identities within the window before the case. */
   burst: z.object({ count: z.number().int().min(2).max(1000), minutes: z.number().int().min(1).max(24 * 60) }),
-  checklist: z.array(checklistItemSchema).min(1).max(40).refine((items) => new Set(items.map((i) => i.key)).size === items.length, "checklist keys must differ"),
+  checklist: z.array(checklistItemSchema).min(1).max(40).refine(unique, "checklist keys must differ"),
+  /** The plausibility list of the unit rule: empty, the rule is off (no list, nothing to fit). */
+  units: z.array(knownUnitSchema).max(1000).refine(unique, "unit keys must differ"),
+  probing: z.array(probingRuleSchema).max(50).refine(unique, "rule keys must differ"),
 });
 export type VerificationSettings = z.infer<typeof settingsSchema>;

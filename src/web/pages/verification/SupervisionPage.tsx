@@ -7,6 +7,7 @@ import { verificationApi, verificationKeys, type SupervisionRow } from "../../ap
 import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
 import { VerificationNumbers } from "./VerificationNumbers";
+import { factorDetail } from "./factorDetail";
 
 function Decide({ row }: { row: SupervisionRow }) {
   const { t } = useTranslation();
@@ -28,7 +29,7 @@ function Decide({ row }: { row: SupervisionRow }) {
         ))}
         <Text size="sm">
           {t("verification.risk.title")}: {row.risk.score} / {row.risk.threshold}
-          {row.risk.factors.length > 0 && ` (${row.risk.factors.map((f) => `${t(`verification.factors.${f.factor}`)} +${f.contribution}`).join(", ")})`}
+          {row.risk.factors.length > 0 && ` (${row.risk.factors.map((f) => [`${t(`verification.factors.${f.factor}`)} +${f.contribution}`, ...factorDetail(t, f)].join(": ")).join("; ")})`}
         </Text>
         <Group grow align="flex-start">
           <Select label={t("verification.review.decision")} data={(["verified", "rejected"] as const).map((d) => ({ value: d, label: t(`verification.decisions.${d}`) }))} value={decision} onChange={(v) => { setDecision(v as Decision); setCode(null); }} />

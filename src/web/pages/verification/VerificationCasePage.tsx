@@ -9,6 +9,7 @@ import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
 import { formatDateTime } from "../../i18n";
 import i18n from "i18next";
+import { factorDetail } from "./factorDetail";
 
 type Item = VerificationPanel["checklist"][number];
 
@@ -103,8 +104,18 @@ export function VerificationCasePage() {
           <Table.Tbody>
             {p.risk.factors.map((f) => (
               <Table.Tr key={f.factor} data-testid={`factor-${f.factor}`}>
-                <Table.Td>{t(`verification.factors.${f.factor}`)}</Table.Td>
-                <Table.Td>{t("verification.risk.contribution", { count: f.count, weight: f.weight, contribution: f.contribution })}</Table.Td>
+                <Table.Td>
+                  <Text size="sm">{t(`verification.factors.${f.factor}`)}</Text>
+                  <Text size="xs" c="dimmed">
+                    {t(`verification.factorHelp.${f.factor}`)}
+                  </Text>
+                  {factorDetail(t, f).map((line) => (
+                    <Text key={line} size="xs" data-testid={`factor-detail-${f.factor}`}>
+                      {line}
+                    </Text>
+                  ))}
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: "nowrap", verticalAlign: "top" }}>{t("verification.risk.contribution", { count: f.count, weight: f.weight, contribution: f.contribution })}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

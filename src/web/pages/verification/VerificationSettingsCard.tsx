@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { RISK_FACTORS, type RiskFactor } from "../../../shared/verification";
 import { verificationApi, verificationKeys, type VerificationSettings } from "../../api/verification";
 import { errorText } from "../../components/errorText";
+import { ProbingRulesEditor, UnitListEditor } from "./VerificationRuleLists";
 
 type Item = VerificationSettings["checklist"][number];
 
@@ -63,6 +64,8 @@ export function VerificationSettingsCard() {
             {t("verification.settings.add")}
           </Button>
         </Group>
+        <UnitListEditor value={draft.units} onChange={(units) => set({ units })} />
+        <ProbingRulesEditor value={draft.probing} onChange={(probing) => set({ probing })} />
         {save.isSuccess && <Alert color="teal">{t("settings.saved")}</Alert>}
         {save.error && <Alert color="red">{errorText(t, save.error)}</Alert>}
         <Text size="sm" c="dimmed">

@@ -1,0 +1,1 @@
+ALTER TABLE "verification_cases" ADD COLUMN "content_findings" jsonb;
