@@ -10,6 +10,7 @@ import { recordFateEvent } from "./fate.js";
 import { readChoice, recordChoice } from "./choice.js";
 import { listRegister } from "./register.js";
 import { approveExport, listExports, requestExport, runExport } from "./bureau-export.js";
+import { auditGrantRefusals } from "./export-refusals.js";
 import { presentRegistration, registerEntrySchema, registrationSchema } from "./present.js";
 
 const caseParams = z.object({ id: z.string().uuid() });
@@ -80,12 +81,12 @@ export function registerRegistrationRoutes(app: BaseApp, ctx: AppContext) {
   );
   app.post(
     "/api/registration/exports",
-    { config: { grant: needs("pow_registration", "export") }, schema: { tags, summary: "Ask for the bureau's list of a date range (a second registrar approves)", body: exportRangeSchema, response: { 201: z.object({ id: z.string() }) } } },
+    { config: { grant: needs("pow_registration", "export") }, onError: auditGrantRefusals(ctx, "request"), schema: { tags, summary: "Ask for the bureau's list of a date range (a second registrar approves)", body: exportRangeSchema, response: { 201: z.object({ id: z.string() }) } } },
     async (req, reply) => reply.status(201).send(await requestExport(ctx, staffOf(req), req.body)),
   );
   app.post(
     "/api/registration/exports/:id/approve",
-    { config: { grant: needs("pow_registration", "approve_export") }, schema: { tags, summary: "Approve another registrar's export", params: caseParams } },
+    { config: { grant: needs("pow_registration", "approve_export") }, onError: auditGrantRefusals(ctx, "approve"), schema: { tags, summary: "Approve another registrar's export", params: caseParams } },
     async (req, reply) => {
       await approveExport(ctx, staffOf(req), req.params.id);
       return reply.status(204).send();
@@ -93,7 +94,7 @@ export function registerRegistrationRoutes(app: BaseApp, ctx: AppContext) {
   );
   app.post(
     "/api/registration/exports/:id/run",
-    { config: { grant: needs("pow_registration", "export") }, schema: { tags, summary: "Run an approved export once: streamed, plain or encrypted to the bureau's key; never stored", params: caseParams, body: exportRunSchema } },
+    { config: { grant: needs("pow_registration", "export") }, onError: auditGrantRefusals(ctx, "run"), schema: { tags, summary: "Run an approved export once: streamed, plain or encrypted to the bureau's key; never stored", params: caseParams, body: exportRunSchema } },
     async (req, reply) => {
       const out = await runExport(ctx, staffOf(req), req.params.id, req.body);
       const name = `bureau-${req.params.id.slice(0, 8)}.${req.body.format}${out.encrypted ? ".sp" : ""}`;
