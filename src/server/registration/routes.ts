@@ -3,9 +3,10 @@ import type { BaseApp } from "../http/base.js";
 import type { AppContext } from "../context.js";
 import { needs, staffOf } from "../auth/guard.js";
 import { CASE_STATES } from "../../shared/case-states.js";
-import { CARD_COPIES, CHOICES, choiceWriteSchema, eventWriteSchema, exportRangeSchema, exportRunSchema, recordWriteSchema } from "../../shared/registration.js";
+import { CARD_COPIES, CARD_SENT_VIA, CHOICES, cardSentSchema, choiceWriteSchema, eventWriteSchema, exportRangeSchema, exportRunSchema, recordWriteSchema } from "../../shared/registration.js";
 import { readRecord, saveRecord } from "./record.js";
 import { printCard } from "./cards.js";
+import { markCardSent } from "./card-sent.js";
 import { recordFateEvent } from "./fate.js";
 import { readChoice, recordChoice } from "./choice.js";
 import { listRegister } from "./register.js";
@@ -56,6 +57,12 @@ export function registerRegistrationRoutes(app: BaseApp, ctx: AppContext) {
         .header("Cache-Control", "no-store")
         .send(pdf);
     },
+  );
+
+  app.post(
+    "/api/registration/cases/:id/cards/:cardId/sent",
+    { config: { grant: needs("pow_registration", "write") }, schema: { tags, summary: "Record that a copy of a card was sent (the day, the way, a note): only this stops its deadline", params: caseParams.extend({ cardId: z.string().uuid() }), body: cardSentSchema, response: { 200: z.object({ copy: z.enum(CARD_COPIES), sentOn: z.string(), via: z.enum(CARD_SENT_VIA) }) } } },
+    async (req) => markCardSent(ctx, staffOf(req), req.params.id, req.params.cardId, req.body),
   );
 
   app.get(
