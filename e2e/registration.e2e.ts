@@ -174,6 +174,22 @@ describe("prisoner-of-war registration in the console", () => {
       expect(await page.getByTestId("card").nth(1).getByTestId("copy-family").innerText()).toContain(R.copy.notPrinted);
       await screenshot(page, "registration-card-copies");
 
+      // On a phone: the family's copy marked sent, the small form within the screen's width, nothing cut off.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await firstCard.getByTestId("mark-sent-family").click();
+      const familyForm = page.getByTestId("sent-form-family");
+      await visible(familyForm);
+      await poll(() => page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth")).toBeLessThanOrEqual(0);
+      const clipped = await familyForm.evaluate((f) => [...f.querySelectorAll("label, button")].filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
+      expect(clipped).toEqual([]);
+      await screenshot(page, "registration-card-sent-phone");
+      await familyForm.getByLabel(R.sent.via).click();
+      await page.getByRole("option", { name: R.sent.ways.electronic }).click();
+      await familyForm.getByTestId("sent-save").click();
+      await poll(() => firstCard.getByTestId("copy-family").innerText()).toContain(sentPrefix);
+      expect(await firstCard.getByTestId("copy-family").innerText()).toContain(R.sent.ways.electronic);
+      await page.setViewportSize({ width: 1280, height: 1600 });
+
       // Off the overdue list now (the transfer's card is still due, within its week).
       mine = await overdueList();
       await poll(() => mine.count()).toBe(0);
