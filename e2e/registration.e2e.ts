@@ -8,12 +8,14 @@ import uk from "../src/web/i18n/uk.json" with { type: "json" };
 import { browserSuite, SCREENSHOTS, screenshot, expectNoTroubles, screenshotAll } from "./support/browser.js";
 import { poll, totpCode, visible } from "./support/console.js";
 import { ROOT } from "./support/server.js";
+import { staffToday } from "../src/shared/zoned-time.js";
 
 /**
  * A registrar's work in Chromium against the real server, on the demo store (its handed-over
  * cases are registration's to register): he opens one from the register, enters and confirms the
  * Art. 17/122 record, registers him, records a transfer and his choice, downloads the capture
- * card, and finds him again in the register by name. Needs `npm run build` first.
+ * card, sees it still overdue until he records it sent, and finds him again in the register by
+ * name. Needs `npm run build` first.
  */
 
 const R = uk.registration;
@@ -66,7 +68,7 @@ describe("prisoner-of-war registration in the console", () => {
   const suite = browserSuite({ prepare: (env) => void (env.SAFE_PASSAGE_DATA = DEMO), setupLink: false });
   const { troubles, context } = suite;
 
-  it("registers a handed-over man, records a transfer and his choice, downloads his card, finds him by name", async () => {
+  it("registers a handed-over man, records a transfer and his choice, prints his card and marks it sent, finds him by name", async () => {
     const page = await (await context()).newPage();
     await page.setViewportSize({ width: 1280, height: 1600 });
     try {
@@ -102,7 +104,8 @@ describe("prisoner-of-war registration in the console", () => {
       // A transfer: dated, and it owes a new card.
       const ev = page.getByTestId("event-form");
       await visible(ev);
-      await ev.getByLabel(R.eventForm.date).fill("2026-11-28");
+      // Today: its card is then within its week, whatever day the test runs.
+      await ev.getByLabel(R.eventForm.date).fill(staffToday(new Date()));
       await ev.getByLabel(R.eventForm.place).fill("Пункт содержания № 7");
       await ev.getByTestId("event-add").click();
       await visible(ev.getByText(R.eventForm.addedWithCard));
@@ -119,30 +122,82 @@ describe("prisoner-of-war registration in the console", () => {
       await choice.getByTestId("choice-show").click();
       await poll(() => choice.getByTestId("choice-current").innerText()).toContain("Хочу остаться");
 
-      // The capture card: a PDF download.
+      // The capture card: a PDF download. Printed is not sent: the arrival card (due a week after
+      // 23 November) stays overdue, its agency copy "printed, not sent yet".
       const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("print-agency").first().click()]);
       expect(download.suggestedFilename()).toBe(`capture-card-${number}-agency.pdf`);
       fs.mkdirSync(SCREENSHOTS, { recursive: true });
       const file = path.join(SCREENSHOTS, "registration-card.pdf");
       await download.saveAs(file);
       expect(fs.readFileSync(file).subarray(0, 5).toString()).toBe("%PDF-");
-      await poll(() => page.getByTestId("cards").getByText(R.status.issued, { exact: true }).count()).toBe(1);
-
-      // Each copy has its own state: the family's is not sent by the agency's print; printing it
-      // issues it and records it sent, labelled with its day, while the next card's stays unsent.
-      const sentPrefix = R.copy.sentOn.split("{{")[0]!;
       const firstCard = page.getByTestId("card").first();
+      const printedPrefix = R.copy.printedOn.split("{{")[0]!;
+      await poll(() => firstCard.getByTestId("copy-agency").innerText()).toContain(printedPrefix);
+      expect(await firstCard.getByTestId("card-status").textContent()).toBe(R.status.overdue);
+
+      // Still on the register's overdue list, shown as printed.
+      const back = page.getByRole("link", { name: `← ${R.back}` });
+      const overdueList = async () => {
+        await back.click();
+        await page.getByTestId("register-cards").getByText(R.status.overdue, { exact: true }).click();
+        await poll(() => table.locator("tbody tr").count()).toBeGreaterThan(0);
+        return table.locator("tbody tr", { has: page.getByRole("cell", { name: number, exact: true }) });
+      };
+      let mine = await overdueList();
+      await poll(() => mine.count()).toBe(1);
+      expect(await mine.getByTestId("next-card").innerText()).toContain(printedPrefix);
+      await mine.getByRole("link", { name: R.openRecord }).click();
+      await visible(page.getByTestId("cards"));
+
+      // Mark it sent: the small form, by keyboard where it can be; then the card is sent, labelled with its day and way.
+      await firstCard.getByTestId("mark-sent-agency").click();
+      const sentForm = page.getByTestId("sent-form-agency");
+      await visible(sentForm);
+      await sentForm.getByLabel(R.sent.via).click();
+      await page.getByRole("option", { name: R.sent.ways.post }).click();
+      await sentForm.getByLabel(R.sent.note).fill("Відправлено рекомендованим листом");
+      await sentForm.getByTestId("sent-save").click();
+      const sentPrefix = R.copy.sentOn.split("{{")[0]!;
       await poll(() => firstCard.getByTestId("copy-agency").innerText()).toContain(sentPrefix);
-      expect(await firstCard.getByTestId("copy-family").innerText()).toContain(R.copy.notSent);
+      const agencyText = await firstCard.getByTestId("copy-agency").innerText();
+      for (const part of [R.copy.via, R.sent.ways.post, R.copy.note, "рекомендованим листом"]) expect(agencyText).toContain(part);
+      expect(await firstCard.getByTestId("card-status").textContent()).toBe(R.status.sent);
+      await expect(firstCard.getByTestId("mark-sent-agency").count()).resolves.toBe(0);
+
+      // Each copy has its own state: the family's is not touched by the agency's; printed, it is
+      // printed and not sent, while the next card's is not printed at all.
+      expect(await firstCard.getByTestId("copy-family").innerText()).toContain(R.copy.notPrinted);
       const [family] = await Promise.all([page.waitForEvent("download"), firstCard.getByTestId("print-family").click()]);
       expect(family.suggestedFilename()).toBe(`capture-card-${number}-family.pdf`);
-      await poll(() => firstCard.getByTestId("copy-family").innerText()).toContain(sentPrefix);
+      await poll(() => firstCard.getByTestId("copy-family").innerText()).toContain(printedPrefix);
       expect(await firstCard.getByTestId("copy-family").innerText()).toContain(R.copy.family);
-      expect(await page.getByTestId("card").nth(1).getByTestId("copy-family").innerText()).toContain(R.copy.notSent);
+      expect(await page.getByTestId("card").nth(1).getByTestId("copy-family").innerText()).toContain(R.copy.notPrinted);
       await screenshot(page, "registration-card-copies");
 
-      // Back in the register: found by name, in another order, and nothing of his choice shown.
-      await page.getByRole("link", { name: `← ${R.back}` }).click();
+      // On a phone: the family's copy marked sent, the small form within the screen's width, nothing cut off.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await firstCard.getByTestId("mark-sent-family").click();
+      const familyForm = page.getByTestId("sent-form-family");
+      await visible(familyForm);
+      await poll(() => page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth")).toBeLessThanOrEqual(0);
+      const clipped = await familyForm.evaluate((f) => [...f.querySelectorAll("label, button")].filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
+      expect(clipped).toEqual([]);
+      await screenshot(page, "registration-card-sent-phone");
+      await familyForm.getByLabel(R.sent.via).click();
+      await page.getByRole("option", { name: R.sent.ways.electronic }).click();
+      await familyForm.getByTestId("sent-save").click();
+      await poll(() => firstCard.getByTestId("copy-family").innerText()).toContain(sentPrefix);
+      expect(await firstCard.getByTestId("copy-family").innerText()).toContain(R.sent.ways.electronic);
+      await page.setViewportSize({ width: 1280, height: 1600 });
+
+      // Off the overdue list now (the transfer's card is still due, within its week).
+      mine = await overdueList();
+      await poll(() => mine.count()).toBe(0);
+      await page.getByTestId("register-cards").getByText(R.status.due, { exact: true }).click();
+      await poll(() => table.locator("tbody tr", { has: page.getByRole("cell", { name: number, exact: true }) }).count()).toBe(1);
+
+      // In the register: found by name, in another order, and nothing of his choice shown.
+      await page.getByTestId("register-cards").getByText(R.allCards, { exact: true }).click();
       await page.getByTestId("register-name").fill("павел зайцев");
       await page.getByTestId("register-search").click();
       await poll(() => table.locator("tbody tr").count()).toBe(1);

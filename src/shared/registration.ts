@@ -54,6 +54,18 @@ export type RecordWrite = z.infer<typeof recordWriteSchema>;
 export const CARD_REASONS = ["arrival", "transfer", "hospitalisation", "health_change"] as const;
 export type CardReason = (typeof CARD_REASONS)[number];
 export const CARD_COPIES = ["family", "agency"] as const;
+export type CardCopy = (typeof CARD_COPIES)[number];
+/** How a copy went out: by post, through an ICRC delegate, electronically, or handed to the Central Tracing Agency. */
+export const CARD_SENT_VIA = ["post", "icrc_delegate", "electronic", "cta_handover"] as const;
+/**
+ * The registrar's record that one copy of a card was sent: which, on which day, how, and an
+ * optional note (kept encrypted under the case key). Printing is not sending; only this stops the
+ * deadline.
+ */
+export const cardSentSchema = z
+  .object({ copy: z.enum(CARD_COPIES), sentOn: dateText, via: z.enum(CARD_SENT_VIA), note: z.string().trim().min(1).max(1000).optional() })
+  .strict();
+export type CardSent = z.infer<typeof cardSentSchema>;
 
 /** What happens to him, as dated events (Art. 122: transfers, hospital, releases, repatriation, death). */
 export const EVENT_KINDS = ["transfer", "hospitalisation", "health_change", "death", "release", "repatriation", "exchange"] as const;

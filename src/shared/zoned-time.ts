@@ -46,3 +46,9 @@ export function formatIn(at: Date, zone: string): string {
 export function clockIn(at: Date, zone: string): string {
   return formatIn(at, zone).slice(11);
 }
+
+/** Today as the staff's calendar has it (Kyiv), YYYY-MM-DD: a deadline of yesterday is past from Kyiv's midnight. */
+export function staffToday(now: Date): string {
+  const [d, m, y] = formatIn(now, STAFF_ZONE).slice(0, 10).split(".");
+  return `${y}-${m}-${d}`;
+}

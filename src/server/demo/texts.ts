@@ -111,4 +111,6 @@ export const REGISTRATION = {
   // His own words, as he said them (in Russian): the choice is recorded with them.
   CHOICE_WORDS: "Домой не вернусь. Хочу остаться в Украине. Матери об этом не говорите.",
   REGISTERED: "Запис за ст. 17 повний і підтверджений",
+  // The registrar's note on a card he sent (kept encrypted under the case key).
+  CARD_NOTE: "Передано делегату МКЧХ під час візиту до табору, під підпис",
 };

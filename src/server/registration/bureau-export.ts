@@ -1,4 +1,4 @@
-import { and, count, eq, gte, isNotNull, lt, sql } from "drizzle-orm";
+import { and, count, eq, gte, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { stringify } from "csv-stringify/sync";
 import type { AppContext } from "../context.js";
 import type { StaffSession } from "../auth/sessions.js";
@@ -14,13 +14,15 @@ import { RECORD_FIELDS } from "../../shared/registration.js";
 import { powExports, powRecords } from "./tables.js";
 import { openRecord } from "./record-cipher.js";
 import { fateTimeline } from "./fate.js";
+import { refuseExport, type ExportRefusal } from "./export-refusals.js";
 
 /**
  * The national information bureau's list (Art. 122), four eyes: one registrar asks for a range,
  * another approves it, the first runs it once. The file is built in memory and goes straight to
  * the browser, in plain or encrypted to the bureau's public key; it is never written to the
  * server's disk. It holds the Art. 17/122 fields and his fate events, never his choice (a separate
- * key this code does not open) nor the registrars' notes.
+ * key this code does not open) nor the registrars' notes. Every refused step is audited
+ * (export-refusals.ts).
  */
 export async function requestExport(ctx: AppContext, session: StaffSession, range: { from: string; to: string }) {
   authorize(session.user, "pow_registration", "export");
@@ -33,14 +35,19 @@ export async function requestExport(ctx: AppContext, session: StaffSession, rang
 
 export async function approveExport(ctx: AppContext, session: StaffSession, id: string) {
   authorize(session.user, "pow_registration", "approve_export");
-  return ctx.db.transaction(async (tx) => {
-    const [row] = await tx.select().from(powExports).where(eq(powExports.id, id));
-    if (!row) throw notFound("no such export");
-    if (row.requestedBy === session.user.id) throw new AppError("forbidden", "a second registrar approves an export, not the one who asked for it");
-    if (row.approvedAt) throw new AppError("conflict", "already approved");
-    await tx.update(powExports).set({ approvedBy: session.user.id, approvedAt: ctx.now() }).where(eq(powExports.id, id));
-    await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "pow.export_approved", subjectType: "pow_export", subjectId: id });
+  const me = session.user.id;
+  const [row] = await ctx.db.select().from(powExports).where(eq(powExports.id, id));
+  if (!row) throw await refuseExport(ctx, me, id, "approve", "not_found", notFound("no such export"));
+  if (row.requestedBy === me) throw await refuseExport(ctx, me, id, "approve", "own_request", new AppError("forbidden", "a second registrar approves an export, not the one who asked for it"));
+  const alreadyApproved = () => refuseExport(ctx, me, id, "approve", "already_approved", new AppError("conflict", "already approved"));
+  if (row.approvedAt) throw await alreadyApproved();
+  // Claimed with the condition, so two registrars approving at once make one approval and one refusal.
+  const approved = await ctx.db.transaction(async (tx) => {
+    const claimed = await tx.update(powExports).set({ approvedBy: me, approvedAt: ctx.now() }).where(and(eq(powExports.id, id), isNull(powExports.approvedAt))).returning({ id: powExports.id });
+    if (claimed.length) await appendAudit(tx, ctx.keys.subkey("audit"), { actorId: me, action: "pow.export_approved", subjectType: "pow_export", subjectId: id });
+    return claimed.length > 0;
   });
+  if (!approved) throw await alreadyApproved();
 }
 
 export async function listExports(ctx: AppContext, session: StaffSession) {
@@ -107,31 +114,26 @@ function serialise(rows: BureauRow[], format: "csv" | "json"): Buffer {
 }
 
 /**
- * A refused run leaves its trace like a run does: an attempt on the bureau's list is as telling as
- * a run (a second try after a refusal, a replay of a used export). The export's id, the reason and
- * how many were withheld; never who. Written in its own transaction, since the run is abandoned.
- */
-async function refused(ctx: AppContext, session: StaffSession, id: string, details: { reason: "not_approved" | "already_run" | "withheld"; withheld?: number }, message: string) {
-  await ctx.db.transaction((tx) => appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "pow.export_refused", subjectType: "pow_export", subjectId: id, details }));
-  return new AppError("conflict", message, details.withheld ? { withheld: details.withheld } : undefined);
-}
-
-/**
  * Run an approved export, once, as the registrar who asked for it: the file's bytes (encrypted
  * when a recipient key is given) for the route to stream. Audited with the count, never a name.
  */
 export async function runExport(ctx: AppContext, session: StaffSession, id: string, opts: { format: "csv" | "json"; recipientPublicKey?: string | undefined }) {
   authorize(session.user, "pow_registration", "export");
-  const [row] = await ctx.db.select().from(powExports).where(and(eq(powExports.id, id), eq(powExports.requestedBy, session.user.id)));
-  if (!row) throw notFound("no such export");
-  if (!row.approvedAt) throw await refused(ctx, session, id, { reason: "not_approved" }, "a second registrar has not approved this export yet");
-  if (row.runAt) throw await refused(ctx, session, id, { reason: "already_run" }, "this export was already run; ask for a new one");
+  const me = session.user.id;
+  const refuse = (reason: ExportRefusal, error: AppError, withheld?: number) => refuseExport(ctx, me, id, "run", reason, error, withheld);
+  const [row] = await ctx.db.select().from(powExports).where(eq(powExports.id, id));
+  // Someone else's export answers as one that does not exist; the log tells them apart.
+  if (!row) throw await refuse("not_found", notFound("no such export"));
+  if (row.requestedBy !== me) throw await refuse("not_requester", notFound("no such export"));
+  if (!row.approvedAt) throw await refuse("not_approved", new AppError("conflict", "a second registrar has not approved this export yet"));
+  const alreadyRun = () => refuse("already_run", new AppError("conflict", "this export was already run; ask for a new one"));
+  if (row.runAt) throw await alreadyRun();
   const recipient = opts.recipientPublicKey ? recipientKey(opts.recipientPublicKey) : null;
   // Built before the run is claimed, so a refusal (prisoners he cannot open) does not use it up.
   const { rows, withheld } = await bureauRows(ctx, session, row.fromDate, row.toDate);
-  if (withheld > 0) throw await refused(ctx, session, id, { reason: "withheld", withheld }, "the exporter cannot open every prisoner of the range; a registrar who holds them all runs it");
+  if (withheld > 0) throw await refuse("withheld", new AppError("conflict", "the exporter cannot open every prisoner of the range; a registrar who holds them all runs it", { withheld }), withheld);
   const claimed = await ctx.db.update(powExports).set({ runAt: ctx.now() }).where(and(eq(powExports.id, id), sql`${powExports.runAt} IS NULL`)).returning({ id: powExports.id });
-  if (!claimed.length) throw await refused(ctx, session, id, { reason: "already_run" }, "this export was already run; ask for a new one");
+  if (!claimed.length) throw await alreadyRun();
   const plain = serialise(rows, opts.format);
   await ctx.db.transaction((tx) => appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "pow.export_run", subjectType: "pow_export", subjectId: id, details: { format: opts.format, prisoners: rows.length, encrypted: !!recipient } }));
   if (!recipient) return { bytes: plain, encrypted: false, count: rows.length };

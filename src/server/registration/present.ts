@@ -1,17 +1,21 @@
 import type { z } from "zod";
-import type { cardSchema, fateEventSchema, registrationSchema } from "../../shared/api/registration.js";
-import { cardStatus } from "./cards.js";
+import type { cardCopySchema, cardSchema, fateEventSchema, registrationSchema } from "../../shared/api/registration.js";
+import { cardStatus, type CardWithCopies, type SentCopy } from "./cards.js";
 import type { readRecord } from "./record.js";
-import type { powCards } from "./tables.js";
 
-type Card = typeof powCards.$inferSelect;
-export const presentCard = (c: Card, now: Date): z.infer<typeof cardSchema> => ({
+type CopyOut = z.infer<typeof cardCopySchema>;
+const presentCopy = (printedAt: Date | null, s: SentCopy | undefined): CopyOut => ({
+  printedAt: printedAt?.toISOString() ?? null,
+  sent: s ? { on: s.sentOn, via: s.via as NonNullable<CopyOut["sent"]>["via"], recordedAt: s.recordedAt.toISOString(), ...(s.note ? { note: s.note } : {}) } : null,
+});
+
+export const presentCard = (c: CardWithCopies, now: Date): z.infer<typeof cardSchema> => ({
   id: c.id,
   reason: c.reason as z.infer<typeof cardSchema>["reason"],
   dueAt: c.dueAt.toISOString(),
-  issuedAt: c.issuedAt?.toISOString() ?? null,
-  familyIssuedAt: c.familyIssuedAt?.toISOString() ?? null,
   status: cardStatus(c, now),
+  agency: presentCopy(c.printedAt, c.sent.agency),
+  family: presentCopy(c.familyPrintedAt, c.sent.family),
 });
 
 export function presentRegistration(r: Awaited<ReturnType<typeof readRecord>>, now: Date): z.infer<typeof registrationSchema> {

@@ -57,7 +57,7 @@ export async function readRecord(ctx: AppContext, session: StaffSession, caseId:
       const stored = await readStored(ctx.db, caseId, caseKey);
       const identity = (await readSections(ctx.db, caseId, caseKey, session.user.role)).identity;
       await ctx.db.transaction((tx) => recordChange(ctx, tx, { actorId: session.user.id, action: "pow.record_read", caseId, details: { fields: Object.keys(stored?.record.values ?? {}).sort().join(",") }, notify: null }));
-      const [cards, timeline] = [await cardsOf(ctx.db, caseId), await fateTimeline(ctx.db, caseId, caseKey)];
+      const [cards, timeline] = [await cardsOf(ctx.db, caseId, caseKey), await fateTimeline(ctx.db, caseId, caseKey)];
       return { row, stored: stored?.record ?? null, registeredAt: stored?.row.registeredAt ?? null, proposals: proposalsFromIdentity(identity), missing: missingArt17(stored?.record ?? null), cards, timeline };
     },
     READ_RECORD,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, exists, inArray, isNull, lt, not, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, exists, inArray, lt, not, sql, type SQL } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { authorize } from "../policy.js";
@@ -8,7 +8,8 @@ import { caseScope } from "../cases/index.js";
 import { blindIndexes, cases } from "../db/schema.js";
 import type { CaseState } from "../../shared/case-states.js";
 import { REGISTER_STATES } from "../../shared/registration.js";
-import { powCards, powRecords } from "./tables.js";
+import { powCardSendings, powCards, powRecords } from "./tables.js";
+import { sendingsOf } from "./cards.js";
 import { presentCard } from "./present.js";
 
 const PAGE = 200;
@@ -42,11 +43,13 @@ function byName(ctx: AppContext, name: string): SQL {
 
 /**
  * The card filter, in SQL so the page holds the right rows however many cases there are: the
- * register shows the earliest card not yet sent, which is overdue exactly when any unsent card is.
+ * register shows the earliest card whose agency copy is not recorded as sent (printed or not),
+ * which is overdue exactly when any such card is.
  */
+const agencySent = (db: AppContext["db"]) => exists(db.select({ one: sql`1` }).from(powCardSendings).where(and(eq(powCardSendings.cardId, powCards.id), eq(powCardSendings.copy, "agency"))));
 function byCards(db: AppContext["db"], now: Date, status: "due" | "overdue"): SQL {
   const unsent = (overdue: boolean) =>
-    exists(db.select({ one: sql`1` }).from(powCards).where(and(eq(powCards.caseId, cases.id), isNull(powCards.issuedAt), overdue ? lt(powCards.dueAt, now) : undefined)));
+    exists(db.select({ one: sql`1` }).from(powCards).where(and(eq(powCards.caseId, cases.id), not(agencySent(db)), overdue ? lt(powCards.dueAt, now) : undefined)));
   return status === "overdue" ? unsent(true) : and(unsent(false), not(unsent(true)))!;
 }
 
@@ -76,9 +79,11 @@ export async function listRegister(ctx: AppContext, session: StaffSession, filte
     .limit(PAGE);
   if (filter.name) await ctx.db.transaction((tx) => appendAudit(tx, ctx.keys.subkey("audit"), { actorId: session.user.id, action: "pow.register_searched", subjectType: "case", details: { fields: "name", results: rows.length } }));
   const ids = rows.map((r) => r.caseId);
-  const open = ids.length ? await ctx.db.select().from(powCards).where(and(inArray(powCards.caseId, ids), isNull(powCards.issuedAt))).orderBy(asc(powCards.dueAt)) : [];
+  const cards = ids.length ? await sendingsOf(ctx.db, await ctx.db.select().from(powCards).where(inArray(powCards.caseId, ids)).orderBy(asc(powCards.dueAt))) : [];
   return rows.map((r) => {
-    const card = open.find((c) => c.caseId === r.caseId);
-    return { caseId: r.caseId, number: r.number, state: r.state as CaseState, art17Complete: r.art17Complete ?? false, registeredAt: r.registeredAt?.toISOString() ?? null, nextCard: card ? presentCard(card, now) : null };
+    const his = cards.filter((c) => c.caseId === r.caseId);
+    const card = his.find((c) => !c.sent.agency);
+    const lastSentOn = his.flatMap((c) => (c.sent.agency ? [c.sent.agency.sentOn] : [])).sort().at(-1) ?? null;
+    return { caseId: r.caseId, number: r.number, state: r.state as CaseState, art17Complete: r.art17Complete ?? false, registeredAt: r.registeredAt?.toISOString() ?? null, nextCard: card ? presentCard(card, now) : null, lastSentOn };
   });
 }

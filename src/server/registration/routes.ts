@@ -3,13 +3,15 @@ import type { BaseApp } from "../http/base.js";
 import type { AppContext } from "../context.js";
 import { needs, staffOf } from "../auth/guard.js";
 import { CASE_STATES } from "../../shared/case-states.js";
-import { CARD_COPIES, CHOICES, choiceWriteSchema, eventWriteSchema, exportRangeSchema, exportRunSchema, recordWriteSchema } from "../../shared/registration.js";
+import { CARD_COPIES, CARD_SENT_VIA, CHOICES, cardSentSchema, choiceWriteSchema, eventWriteSchema, exportRangeSchema, exportRunSchema, recordWriteSchema } from "../../shared/registration.js";
 import { readRecord, saveRecord } from "./record.js";
 import { printCard } from "./cards.js";
+import { markCardSent } from "./card-sent.js";
 import { recordFateEvent } from "./fate.js";
 import { readChoice, recordChoice } from "./choice.js";
 import { listRegister } from "./register.js";
 import { approveExport, listExports, requestExport, runExport } from "./bureau-export.js";
+import { auditGrantRefusals } from "./export-refusals.js";
 import { presentRegistration, registerEntrySchema, registrationSchema } from "./present.js";
 
 const caseParams = z.object({ id: z.string().uuid() });
@@ -57,6 +59,12 @@ export function registerRegistrationRoutes(app: BaseApp, ctx: AppContext) {
     },
   );
 
+  app.post(
+    "/api/registration/cases/:id/cards/:cardId/sent",
+    { config: { grant: needs("pow_registration", "write") }, schema: { tags, summary: "Record that a copy of a card was sent (the day, the way, a note): only this stops its deadline", params: caseParams.extend({ cardId: z.string().uuid() }), body: cardSentSchema, response: { 200: z.object({ copy: z.enum(CARD_COPIES), sentOn: z.string(), via: z.enum(CARD_SENT_VIA) }) } } },
+    async (req) => markCardSent(ctx, staffOf(req), req.params.id, req.params.cardId, req.body),
+  );
+
   app.get(
     "/api/registration/cases/:id/choice",
     { config: { grant: needs("pow_choice", "read") }, schema: { tags, summary: "His choice, for a person it is sealed to (audited)", params: caseParams, response: { 200: z.object({ choice: z.enum(CHOICES), date: z.string(), words: z.string().optional(), updatedAt: z.string() }) } } },
@@ -80,12 +88,12 @@ export function registerRegistrationRoutes(app: BaseApp, ctx: AppContext) {
   );
   app.post(
     "/api/registration/exports",
-    { config: { grant: needs("pow_registration", "export") }, schema: { tags, summary: "Ask for the bureau's list of a date range (a second registrar approves)", body: exportRangeSchema, response: { 201: z.object({ id: z.string() }) } } },
+    { config: { grant: needs("pow_registration", "export") }, onError: auditGrantRefusals(ctx, "request"), schema: { tags, summary: "Ask for the bureau's list of a date range (a second registrar approves)", body: exportRangeSchema, response: { 201: z.object({ id: z.string() }) } } },
     async (req, reply) => reply.status(201).send(await requestExport(ctx, staffOf(req), req.body)),
   );
   app.post(
     "/api/registration/exports/:id/approve",
-    { config: { grant: needs("pow_registration", "approve_export") }, schema: { tags, summary: "Approve another registrar's export", params: caseParams } },
+    { config: { grant: needs("pow_registration", "approve_export") }, onError: auditGrantRefusals(ctx, "approve"), schema: { tags, summary: "Approve another registrar's export", params: caseParams } },
     async (req, reply) => {
       await approveExport(ctx, staffOf(req), req.params.id);
       return reply.status(204).send();
@@ -93,7 +101,7 @@ export function registerRegistrationRoutes(app: BaseApp, ctx: AppContext) {
   );
   app.post(
     "/api/registration/exports/:id/run",
-    { config: { grant: needs("pow_registration", "export") }, schema: { tags, summary: "Run an approved export once: streamed, plain or encrypted to the bureau's key; never stored", params: caseParams, body: exportRunSchema } },
+    { config: { grant: needs("pow_registration", "export") }, onError: auditGrantRefusals(ctx, "run"), schema: { tags, summary: "Run an approved export once: streamed, plain or encrypted to the bureau's key; never stored", params: caseParams, body: exportRunSchema } },
     async (req, reply) => {
       const out = await runExport(ctx, staffOf(req), req.params.id, req.body);
       const name = `bureau-${req.params.id.slice(0, 8)}.${req.body.format}${out.encrypted ? ".sp" : ""}`;

@@ -20,10 +20,10 @@ export const powRecords = pgTable("pow_records", {
 });
 
 /**
- * One capture card owed (Art. 70): why, by when, and when each copy was printed. `issuedAt` is the
- * Central Tracing Agency's copy, always owed, so the deadline and the overdue lists follow it (in
- * SQL, without the case key); the family's copy has its own, since whether it is owed at all is his
- * consent, which only the encrypted record holds.
+ * One capture card owed (Art. 70): why, by when, and when each copy was first printed. A print is
+ * not a sending: the card is done only once its copies are recorded as sent (powCardSendings).
+ * The print columns keep their old names (`issued_at`, `family_issued_at`) from when the first
+ * print counted as the sending; renaming them bought nothing but a riskier migration.
  */
 export const powCards = pgTable(
   "pow_cards",
@@ -32,13 +32,33 @@ export const powCards = pgTable(
     caseId: caseRef(),
     reason: text("reason").notNull(),
     dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
-    issuedAt: timestamp("issued_at", { withTimezone: true }),
-    issuedBy: uuid("issued_by").references(() => users.id),
-    familyIssuedAt: timestamp("family_issued_at", { withTimezone: true }),
-    familyIssuedBy: uuid("family_issued_by").references(() => users.id),
+    printedAt: timestamp("issued_at", { withTimezone: true }),
+    printedBy: uuid("issued_by").references(() => users.id),
+    familyPrintedAt: timestamp("family_issued_at", { withTimezone: true }),
+    familyPrintedBy: uuid("family_issued_by").references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("pow_cards_due_idx").on(t.issuedAt, t.dueAt), index("pow_cards_case_idx").on(t.caseId)],
+  (t) => [index("pow_cards_due_idx").on(t.printedAt, t.dueAt), index("pow_cards_case_idx").on(t.caseId)],
+);
+
+/**
+ * One copy of a card recorded as sent, once (the key): to the Central Tracing Agency, always owed,
+ * so the deadline and the overdue lists follow it in SQL without the case key; or to his family,
+ * owed only with his consent, which only the encrypted record holds. The day and the way in clear
+ * (codes, no one's data); the registrar's note encrypted under the case key.
+ */
+export const powCardSendings = pgTable(
+  "pow_card_sendings",
+  {
+    cardId: uuid("card_id").notNull().references(() => powCards.id, { onDelete: "cascade" }),
+    copy: text("copy").notNull(),
+    sentOn: date("sent_on").notNull(),
+    via: text("via").notNull(),
+    note: bytea("note"),
+    recordedBy: uuid("recorded_by").references(() => users.id),
+    recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.cardId, t.copy] })],
 );
 
 /** His fate as dated events; the details (places, causes) are encrypted under the case key. */

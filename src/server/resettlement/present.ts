@@ -2,18 +2,14 @@ import type { z } from "zod";
 import type { guaranteeSchema, stepSchema, memberSchema } from "../../shared/api/resettlement.js";
 import type { TaskState } from "../../shared/resettlement.js";
 import { CLOSED_TASK_STATES } from "../../shared/resettlement.js";
-import { formatIn, STAFF_ZONE } from "../../shared/zoned-time.js";
+import { staffToday } from "../../shared/zoned-time.js";
 import type { TaskValue } from "./commands.js";
 import type { resettlementTasks } from "./tables.js";
 
 type TaskRow = typeof resettlementTasks.$inferSelect;
 export type MemberValue = Omit<z.infer<typeof memberSchema>, "id" | "steps">;
 
-/** Today as the staff's calendar has it (Kyiv): a task due yesterday is overdue from Kyiv's midnight. */
-export function staffToday(now: Date): string {
-  const [d, m, y] = formatIn(now, STAFF_ZONE).slice(0, 10).split(".");
-  return `${y}-${m}-${d}`;
-}
+export { staffToday };
 
 export const isOverdue = (t: Pick<TaskRow, "state" | "dueOn">, today: string) => !CLOSED_TASK_STATES.includes(t.state as TaskState) && t.dueOn < today;
 

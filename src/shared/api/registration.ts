@@ -1,9 +1,15 @@
 import { z } from "zod";
 import { CASE_STATES } from "../case-states.js";
-import { CARD_REASONS, EVENT_KINDS, HEALTH, RECORD_FIELDS, recordValuesSchema } from "../registration.js";
+import { CARD_REASONS, CARD_SENT_VIA, EVENT_KINDS, HEALTH, RECORD_FIELDS, recordValuesSchema } from "../registration.js";
 
 /** What leaves the server about a registration; the choice is never part of it (its own route, its own key). */
-export const cardSchema = z.object({ id: z.string(), reason: z.enum(CARD_REASONS), dueAt: z.string(), issuedAt: z.string().nullable(), familyIssuedAt: z.string().nullable(), status: z.enum(["issued", "due", "overdue"]) });
+/** One copy of a card: when it was first printed, and whether (the day, the way) it was recorded as sent; the note only on his record. */
+export const cardCopySchema = z.object({
+  printedAt: z.string().nullable(),
+  sent: z.object({ on: z.string(), via: z.enum(CARD_SENT_VIA), recordedAt: z.string(), note: z.string().optional() }).nullable(),
+});
+/** A card is sent once the agency's copy (always owed) is recorded as sent; printed but not sent, it stays due or overdue. */
+export const cardSchema = z.object({ id: z.string(), reason: z.enum(CARD_REASONS), dueAt: z.string(), status: z.enum(["sent", "due", "overdue"]), agency: cardCopySchema, family: cardCopySchema });
 export const fateEventSchema = z.object({
   id: z.string(),
   kind: z.enum(EVENT_KINDS),
@@ -36,4 +42,6 @@ export const registerEntrySchema = z.object({
   art17Complete: z.boolean(),
   registeredAt: z.string().nullable(),
   nextCard: cardSchema.nullable(),
+  /** The latest day a card of his went to the agency: what the register shows once none is owed. */
+  lastSentOn: z.string().nullable(),
 });

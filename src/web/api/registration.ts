@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { registerEntrySchema, registrationSchema } from "../../shared/api/registration";
-import type { choiceWriteSchema, EventWrite, RecordWrite } from "../../shared/registration";
+import type { CardSent, choiceWriteSchema, EventWrite, RecordWrite } from "../../shared/registration";
 import { get, post, postForBlob, put } from "./client";
 import { query } from "./query-string";
 
@@ -39,6 +39,7 @@ export const registrationApi = {
   choice: (caseId: string) => get<Choice>(`${one(caseId)}/choice`),
   recordChoice: (caseId: string, body: ChoiceWrite) => put<{ sealedTo: string[] }>(`${one(caseId)}/choice`, body),
   printCard: (caseId: string, cardId: string, copy: "family" | "agency") => postForBlob(`${one(caseId)}/cards/${cardId}/print`, { copy }),
+  markCardSent: (caseId: string, cardId: string, body: CardSent) => post<{ copy: string; sentOn: string; via: string }>(`${one(caseId)}/cards/${cardId}/sent`, body),
   exports: () => get<BureauExport[]>("/api/registration/exports"),
   requestExport: (from: string, to: string) => post<{ id: string }>("/api/registration/exports", { from, to }),
   approveExport: (id: string) => post<void>(`/api/registration/exports/${id}/approve`),

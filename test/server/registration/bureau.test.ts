@@ -74,10 +74,13 @@ describe("the information bureau's list (Art. 122)", () => {
     const rows = await store.ctx.db.select().from(auditLog).where(and(eq(auditLog.subjectType, "pow_export"), eq(auditLog.subjectId, id))).orderBy(asc(auditLog.seq));
     expect(rows.map((a) => [a.action, a.actorId, a.details])).toEqual([
       ["pow.export_requested", s.reg.userId, { from: "2026-11-20", to: "2026-11-30" }],
-      ["pow.export_refused", s.reg.userId, { reason: "not_approved" }],
+      ["pow.export_refused", s.reg.userId, { step: "run", reason: "not_approved" }],
+      ["pow.export_refused", s.reg.userId, { step: "approve", reason: "own_request" }],
+      ["pow.export_refused", s.resettle.userId, { step: "approve", reason: "role" }],
       ["pow.export_approved", s.reg2.userId, {}],
+      ["pow.export_refused", s.reg2.userId, { step: "run", reason: "not_requester" }],
       ["pow.export_run", s.reg.userId, { format: "csv", prisoners: 3, encrypted: false }],
-      ["pow.export_refused", s.reg.userId, { reason: "already_run" }],
+      ["pow.export_refused", s.reg.userId, { step: "run", reason: "already_run" }],
     ]);
     expect(JSON.stringify(rows)).not.toMatch(/CANARY-|Зайцев/);
   });
@@ -97,13 +100,54 @@ describe("the information bureau's list (Art. 122)", () => {
     expect(rows.map((a) => [a.action, a.actorId, a.details])).toEqual([
       ["pow.export_requested", s.reg2.userId, { from: "2026-11-20", to: "2026-11-30" }],
       ["pow.export_approved", s.reg.userId, {}],
-      ["pow.export_refused", s.reg2.userId, { reason: "withheld", withheld: 3 }],
+      ["pow.export_refused", s.reg2.userId, { step: "run", reason: "withheld", withheld: 3 }],
     ]);
     expect(JSON.stringify(rows)).not.toMatch(/CANARY-|Зайцев/);
     // Through the audit page an auditor reads too: the refusal is listed for the export.
     const page = await store.admin.request("GET", `/api/audit?action=pow.export_refused`);
     expect(page.statusCode, page.body).toBe(200);
     expect(page.body).toContain(id);
+  });
+
+  it("audits every refused attempt, by another registrar and by another role, at each step: who, which export, the step and why, never a prisoner", async () => {
+    const mark = (await store.ctx.db.select().from(auditLog).orderBy(asc(auditLog.seq))).at(-1)!.seq;
+    const before = (await s.resettle.request("POST", "/api/registration/exports", { from: "2026-11-20", to: "2026-11-30" })).statusCode;
+    const id = await newExport();
+    const nobody = "00000000-0000-4000-8000-000000000000";
+    const tries: [Who, string, number][] = [
+      ["resettle", `/api/registration/exports/${id}/run`, 403], // another role runs it
+      ["resettle", `/api/registration/exports/${id}/approve`, 403], // another role approves it
+      ["op1", `/api/registration/exports/${id}/approve`, 403],
+      ["reg", `/api/registration/exports/${id}/approve`, 403], // his own request
+      ["reg2", `/api/registration/exports/${nobody}/approve`, 404], // no such export
+      ["reg2", `/api/registration/exports/${id}/approve`, 204],
+      ["reg2", `/api/registration/exports/${id}/approve`, 409], // approved already
+      ["reg2", `/api/registration/exports/${id}/run`, 404], // another registrar runs it: as if there were none
+      ["reg2", `/api/registration/exports/${nobody}/run`, 404],
+    ];
+    for (const [who, url, status] of tries) {
+      const r = await s[who].request("POST", url, url.endsWith("/run") ? { format: "csv" } : undefined);
+      expect([who, url, r.statusCode]).toEqual([who, url, status]);
+      expect(r.body).not.toMatch(/CANARY-|Зайцев/);
+    }
+    expect(before).toBe(403);
+    const rows = (await store.ctx.db.select().from(auditLog).where(eq(auditLog.subjectType, "pow_export")).orderBy(asc(auditLog.seq))).filter((a) => a.seq > mark);
+    expect(rows.map((a) => [a.action, a.actorId, a.subjectId, a.details])).toEqual([
+      ["pow.export_refused", s.resettle.userId, null, { step: "request", reason: "role" }],
+      ["pow.export_requested", s.reg.userId, id, { from: "2026-11-20", to: "2026-11-30" }],
+      ["pow.export_refused", s.resettle.userId, id, { step: "run", reason: "role" }],
+      ["pow.export_refused", s.resettle.userId, id, { step: "approve", reason: "role" }],
+      ["pow.export_refused", s.op1.userId, id, { step: "approve", reason: "role" }],
+      ["pow.export_refused", s.reg.userId, id, { step: "approve", reason: "own_request" }],
+      ["pow.export_refused", s.reg2.userId, nobody, { step: "approve", reason: "not_found" }],
+      ["pow.export_approved", s.reg2.userId, id, {}],
+      ["pow.export_refused", s.reg2.userId, id, { step: "approve", reason: "already_approved" }],
+      ["pow.export_refused", s.reg2.userId, id, { step: "run", reason: "not_requester" }],
+      ["pow.export_refused", s.reg2.userId, nobody, { step: "run", reason: "not_found" }],
+    ]);
+    // Nothing ran: the export is still his to run, once.
+    expect((await s.reg.request("GET", "/api/registration/exports")).json().find((e: { id: string }) => e.id === id).runAt).toBeNull();
+    expect(JSON.stringify(rows)).not.toMatch(/CANARY-|Зайцев/);
   });
 
   it("encrypted to the bureau's public key: only its private key opens the JSON", async () => {

@@ -19,9 +19,10 @@ let app: BaseApp;
 let clock: ReturnType<typeof advancingClock>;
 let summary = "";
 
-interface Card { id: string; reason: string; dueAt: string; issuedAt: string | null; familyIssuedAt: string | null; status: "issued" | "due" | "overdue" }
+interface Copy { printedAt: string | null; sent: { on: string; via: string; note?: string } | null }
+interface Card { id: string; reason: string; dueAt: string; status: "sent" | "due" | "overdue"; agency: Copy; family: Copy }
 interface Registration { caseId: string; state: string; familyConsent: boolean; cards: Card[]; timeline: { kind: string; date: string; place?: string; health?: string }[] }
-interface Entry { caseId: string; number: number; state: string; art17Complete: boolean; nextCard: Card | null }
+interface Entry { caseId: string; number: number; state: string; art17Complete: boolean; nextCard: Card | null; lastSentOn: string | null }
 
 async function signIn(username: string): Promise<StaffClient> {
   const secret = new RegExp(`${username}\\s+\\S+\\s+TOTP secret (\\S+)`).exec(summary)?.[1];
@@ -64,7 +65,7 @@ const now = () => clock.now().getTime();
 
 describe("the demo's registration, as the registrar sees it", () => {
   it("says what it loaded", () => {
-    expect(summary).toMatch(/Registration: 5 men registered at every stage .* and 1 waiting to be registered\./);
+    expect(summary).toMatch(/Registration: 5 men registered at every stage \(a card due, one printed but not sent and overdue, .* and 1 waiting to be registered\./);
   });
 
   it("has a man waiting to be registered, his record not yet complete", async () => {
@@ -79,7 +80,7 @@ describe("the demo's registration, as the registrar sees it", () => {
     const due = (r.json() as Entry[]).filter((e) => e.state === "registered_pow");
     expect(due.length).toBeGreaterThan(0);
     const one = registered.find((g) => g.caseId === due[0]!.caseId)!;
-    const card = one.cards.find((c) => !c.issuedAt)!;
+    const card = one.cards.find((c) => !c.agency.sent)!;
     expect(card.status).toBe("due");
     expect(Date.parse(card.dueAt)).toBeGreaterThan(now());
   });
@@ -90,13 +91,24 @@ describe("the demo's registration, as the registrar sees it", () => {
     expect(overdue.length).toBeGreaterThan(0);
     expect(overdue[0]!.nextCard?.status).toBe("overdue");
     const one = registered.find((g) => g.caseId === overdue[0]!.caseId)!;
-    expect(one.cards.some((c) => !c.issuedAt && Date.parse(c.dueAt) < now())).toBe(true);
+    expect(one.cards.some((c) => !c.agency.sent && Date.parse(c.dueAt) < now())).toBe(true);
   });
 
-  it("has a man whose card went out to the agency and, on another day, to his family", () => {
-    const sent = registered.filter((g) => g.familyConsent && g.cards.length > 0 && g.cards.every((c) => c.status === "issued" && c.issuedAt && c.familyIssuedAt));
+  it("has a registered man whose card was printed but never recorded as sent: still overdue", async () => {
+    const r = await registrar.request("GET", "/api/registration/register?cards=overdue");
+    const overdue = (r.json() as Entry[]).filter((e) => e.state === "registered_pow" && e.nextCard?.agency.printedAt && !e.nextCard.agency.sent);
+    expect(overdue.length).toBeGreaterThan(0);
+    expect(overdue[0]!.nextCard!.status).toBe("overdue");
+  });
+
+  it("has a man whose card went out to the agency by post and, on another day, to his family through an ICRC delegate, with a note", () => {
+    const sent = registered.filter((g) => g.familyConsent && g.cards.length > 0 && g.cards.every((c) => c.status === "sent" && c.agency.sent && c.family.sent));
     expect(sent.length).toBeGreaterThan(0);
-    expect(sent.some((g) => g.cards.some((c) => c.familyIssuedAt !== c.issuedAt))).toBe(true);
+    const one = sent.find((g) => g.cards[0]!.family.sent!.via === "icrc_delegate")!;
+    expect(one).toBeDefined();
+    expect(one.cards[0]!.agency.sent!.via).toBe("post");
+    expect(one.cards[0]!.family.sent!.note).toBe(REGISTRATION.CARD_NOTE);
+    expect(one.cards[0]!.family.sent!.on).not.toBe(one.cards[0]!.agency.sent!.on);
   });
 
   it("has a man with a transfer and a hospital stay, each owing a new card (Art. 70)", () => {
@@ -104,7 +116,7 @@ describe("the demo's registration, as the registrar sees it", () => {
     expect(moved, "no registered man with a transfer and a hospitalisation").toBeDefined();
     expect(moved!.cards.map((c) => c.reason)).toEqual(expect.arrayContaining(["arrival", "transfer", "hospitalisation"]));
     expect(moved!.timeline.find((e) => e.kind === "hospitalisation")!.health).toBe("seriously_wounded");
-    expect(moved!.cards.find((c) => c.reason === "transfer")!.status).toBe("issued");
+    expect(moved!.cards.find((c) => c.reason === "transfer")!.status).toBe("sent");
     expect(moved!.cards.find((c) => c.reason === "hospitalisation")!.status).toBe("due");
   });
 

@@ -5,6 +5,7 @@ import type { StaffClient } from "../../support/staff.js";
 import { auditLog, cases } from "../../../src/server/db/schema.js";
 import { powRecords } from "../../../src/server/registration/tables.js";
 import { ART17_FIELDS, FULL, handedOverCase, registered } from "./support.js";
+import { staffToday } from "../../../src/shared/zoned-time.js";
 
 type Who = "op1" | "coord" | "reg" | "reg2" | "resettle" | "sup";
 let store: StaffedStore<Who>;
@@ -142,10 +143,14 @@ describe("capture cards (Art. 70)", () => {
     expect(print.statusCode).toBe(200);
     expect(print.headers["content-type"]).toBe("application/pdf");
     expect(print.rawPayload.subarray(0, 5).toString()).toBe("%PDF-");
+    // Printed is not sent: still overdue until the registrar records it sent.
+    expect((await s.reg.request("GET", `/api/registration/cases/${id}`)).json().cards[0].status).toBe("overdue");
+    const sent = await s.reg.request("POST", `/api/registration/cases/${id}/cards/${cards[0].id}/sent`, { copy: "agency", sentOn: "2026-11-30", via: "post" });
+    expect(sent.statusCode, sent.body).toBe(200);
     const tr = await s.reg.request("POST", `/api/registration/cases/${id}/events`, { kind: "transfer", date: "2026-12-02", place: "Пункт содержания № 7" });
     expect(tr.json()).toEqual({ id: expect.any(String), newCard: true });
     const view = (await s.reg.request("GET", `/api/registration/cases/${id}`)).json();
-    expect(view.cards.map((c: { reason: string; status: string }) => [c.reason, c.status])).toEqual([["arrival", "issued"], ["transfer", "due"]]);
+    expect(view.cards.map((c: { reason: string; status: string }) => [c.reason, c.status])).toEqual([["arrival", "sent"], ["transfer", "due"]]);
     expect(view.cards[1].dueAt).toBe(new Date(Date.parse("2026-12-02T00:00:00Z") + 7 * DAY).toISOString());
     expect(view.values.internment_place).toBe("Пункт содержания № 7");
     expect(view.timeline).toEqual([expect.objectContaining({ kind: "transfer", date: "2026-12-02", place: "Пункт содержания № 7" })]);
@@ -185,25 +190,36 @@ describe("capture cards (Art. 70)", () => {
     const id = await handedOverCase(store.ctx, s.op1, s.reg);
     await registered(s.reg, id, FULL, true);
     const card = (await s.reg.request("GET", `/api/registration/cases/${id}`)).json().cards[0];
-    const print = async (copy: "family" | "agency") => expect((await s.reg.request("POST", `/api/registration/cases/${id}/cards/${card.id}/print`, { copy })).statusCode).toBe(200);
+    const today = staffToday(store.clock.now());
+    const printAndSend = async (copy: "family" | "agency") => {
+      expect((await s.reg.request("POST", `/api/registration/cases/${id}/cards/${card.id}/print`, { copy })).statusCode).toBe(200);
+      const r = await s.reg.request("POST", `/api/registration/cases/${id}/cards/${card.id}/sent`, { copy, sentOn: today, via: copy === "family" ? "icrc_delegate" : "cta_handover" });
+      expect(r.statusCode, r.body).toBe(200);
+    };
     const now = async () => (await s.reg.request("GET", `/api/registration/cases/${id}`)).json().cards[0];
-    await print("family");
+    await printAndSend("family");
     let c = await now();
-    expect([c.issuedAt, c.familyIssuedAt, c.status]).toEqual([null, store.clock.now().toISOString(), "overdue"]);
+    expect([c.agency.sent, c.family.sent?.on, c.family.sent?.via, c.status]).toEqual([null, today, "icrc_delegate", "overdue"]);
     expect((await s.reg.request("GET", "/api/registration/register?cards=overdue")).json().map((e: { caseId: string }) => e.caseId)).toContain(id);
-    await print("agency");
+    await printAndSend("agency");
     c = await now();
-    expect([c.issuedAt, c.familyIssuedAt, c.status]).toEqual([store.clock.now().toISOString(), store.clock.now().toISOString(), "issued"]);
+    expect([c.agency.sent?.on, c.agency.sent?.via, c.family.sent?.on, c.status]).toEqual([today, "cta_handover", today, "sent"]);
     expect((await s.reg.request("GET", "/api/registration/register?cards=overdue")).json().map((e: { caseId: string }) => e.caseId)).not.toContain(id);
     const printed = await store.ctx.db.select().from(auditLog).where(and(eq(auditLog.action, "pow.card_printed"), eq(auditLog.subjectId, id))).orderBy(asc(auditLog.seq));
     expect(printed.map((a) => a.details)).toEqual([{ card: card.id, copy: "family", reason: "arrival" }, { card: card.id, copy: "agency", reason: "arrival" }]);
+    const sent = await store.ctx.db.select().from(auditLog).where(and(eq(auditLog.action, "pow.card_sent"), eq(auditLog.subjectId, id))).orderBy(asc(auditLog.seq));
+    expect(sent.map((a) => a.details)).toEqual([
+      { card: card.id, copy: "family", reason: "arrival", sentOn: today, via: "icrc_delegate" },
+      { card: card.id, copy: "agency", reason: "arrival", sentOn: today, via: "cta_handover" },
+    ]);
     // The other order, on a second case: the agency's copy leaves the family's unsent.
     const id2 = await handedOverCase(store.ctx, s.op1, s.reg);
     await registered(s.reg, id2, FULL, true);
     const card2 = (await s.reg.request("GET", `/api/registration/cases/${id2}`)).json().cards[0];
     expect((await s.reg.request("POST", `/api/registration/cases/${id2}/cards/${card2.id}/print`, { copy: "agency" })).statusCode).toBe(200);
+    expect((await s.reg.request("POST", `/api/registration/cases/${id2}/cards/${card2.id}/sent`, { copy: "agency", sentOn: today, via: "post" })).statusCode).toBe(200);
     const after = (await s.reg.request("GET", `/api/registration/cases/${id2}`)).json().cards[0];
-    expect([after.status, after.familyIssuedAt]).toEqual(["issued", null]);
+    expect([after.status, after.family]).toEqual(["sent", { printedAt: null, sent: null }]);
   });
 
   it("a death needs the Art. 120 fields", async () => {

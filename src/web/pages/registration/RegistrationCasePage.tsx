@@ -1,5 +1,5 @@
 import { Alert, Anchor, Badge, Button, Card, Group, Loader, Stack, Text, TextInput, Title } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
@@ -12,17 +12,24 @@ import { fieldLabel } from "./labels";
 import { ChoiceForm } from "./ChoiceForm";
 import { EventForm } from "./EventForm";
 import { RecordForm } from "./RecordForm";
-import { CardsList, FateTimeline, RecordTable } from "./RecordParts";
+import { FateTimeline, RecordTable } from "./RecordParts";
+import { CardsList } from "./CardsList";
 
 /** One prisoner's registration: the record to enter and confirm, the move to registered, his cards, his fate and his choice. */
 export function RegistrationCasePage() {
   const { id = "" } = useParams();
   const { t } = useTranslation();
   const rec = useQuery({ queryKey: ["registration-case", id], queryFn: () => registrationApi.open(id) });
+  const qc = useQueryClient();
+  // The register's lists are not refreshed by the live stream: a card printed or sent here marks them stale, so going back shows it.
+  const reload = () => {
+    void rec.refetch();
+    void qc.invalidateQueries({ queryKey: ["registration"] });
+  };
   usePageTitle(rec.data ? t("registration.record", { number: rec.data.number }) : t("registration.title"));
   if (rec.error) return <Alert color="red">{errorText(t, rec.error)}</Alert>;
   if (!rec.data) return <Loader aria-label={t("app.loading")} />;
-  return <RegistrationView key={id} r={rec.data} reload={() => void rec.refetch()} />;
+  return <RegistrationView key={id} r={rec.data} reload={reload} />;
 }
 
 function RegistrationView({ r, reload }: { r: Registration; reload: () => void }) {
@@ -42,7 +49,7 @@ function RegistrationView({ r, reload }: { r: Registration; reload: () => void }
       {r.missing.length > 0 && <Alert color="yellow">{t("registration.missing")}: {r.missing.map((f) => fieldLabel(t, f)).join(", ")}</Alert>}
       <Card withBorder>{write && r.state !== "closed" ? <RecordForm r={r} onSaved={reload} /> : <RecordTable r={r} />}</Card>
       {write && r.state === "handed_over" && <RegisterMove r={r} onMoved={reload} />}
-      <Card withBorder><CardsList r={r} canPrint={write} onPrinted={reload} /></Card>
+      <Card withBorder><CardsList r={r} canWrite={write} onChanged={reload} /></Card>
       <Card withBorder>
         <Stack>
           <FateTimeline r={r} />
