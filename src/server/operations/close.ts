@@ -11,6 +11,7 @@ import { channelOutbox } from "../channels/tables.js";
 import type { CaseState } from "../../shared/case-states.js";
 import { cancellationText, removedText } from "./instructions.js";
 import type { Details, OUTCOMES } from "./schema.js";
+import { keepOperationRef } from "./case-refs.js";
 import { operationCases, operationEscortEvents, operationKeys, operationReminders, operations } from "./tables.js";
 import { openRow } from "./keys.js";
 import { auditOperation, withOperation } from "./access.js";
@@ -48,6 +49,8 @@ export async function closeOperation(ctx: AppContext, session: StaffSession, ope
             const link = links.find((l) => l.caseId === open.caseId)!;
             if (input.outcome === "aborted" && link.instructionMessageIds.length) await writeStaffMessage(ctx, tx, session, { row: open.row, caseKey: open.caseKey }, "reply", cancellationText());
             await removeInstructions(tx, open, link);
+            // The claim for what he brought over still names this operation after the shredding.
+            if (input.outcome === "handed_over") await keepOperationRef(tx, open, operationId);
           }
           await shred(tx, operationId);
           await tx

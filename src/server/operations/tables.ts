@@ -80,6 +80,23 @@ export const operationCases = pgTable(
   (t) => [primaryKey({ columns: [t.operationId, t.caseId] }), index("operation_cases_case_idx").on(t.caseId)],
 );
 
+/**
+ * Which closed operation a handed-over case came from, for the reward claim that follows: the
+ * operation's id encrypted under the case key (bound to the case and this row), written by the
+ * coordinator who closes it (he holds the case key then). The case links above are shredded at
+ * close; this one is not, and a seized database still cannot tell which case was on which
+ * operation: only whoever opens the case reads it. Goes with the case (cascade).
+ */
+export const operationCaseRefs = pgTable(
+  "operation_case_refs",
+  {
+    id: uuid("id").primaryKey(),
+    caseId: uuid("case_id").notNull().references(() => cases.id, { onDelete: "cascade" }),
+    ref: bytea("ref").notNull(),
+  },
+  (t) => [index("operation_case_refs_case_idx").on(t.caseId)],
+);
+
 /** The escort's timeline: each entry {state, at, note} encrypted under the operation key. */
 export const operationEscortEvents = pgTable(
   "operation_escort_events",

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import type { Tx } from "../audit/log.js";
 import { appendAudit } from "../audit/log.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { withCaseKey } from "../cases/index.js";
 import { auditLog, users } from "../db/schema.js";
-import { operationCases } from "../operations/tables.js";
+import { operationIdsOfCase } from "./case-operations.js";
 import { authorize } from "../policy.js";
 import { AppError } from "../errors.js";
 import type { ClaimChange, ClaimCreate } from "../../shared/rewards.js";
@@ -55,7 +55,7 @@ export async function createClaim(ctx: AppContext, session: StaffSession, input:
       itemOf(version, input.equipmentCode);
       // The operation must be one this case was on: an id of another case's operation would tie the
       // reward to a crossing it had no part in (and tell the officer that operation exists).
-      if (input.operationId && !(await ctx.db.select({ id: operationCases.operationId }).from(operationCases).where(and(eq(operationCases.operationId, input.operationId), eq(operationCases.caseId, input.caseId)))).length) throw new AppError("validation_failed", "this case was not on that operation", [{ path: "operationId", message: "not an operation of this case" }]);
+      if (input.operationId && !(await operationIdsOfCase(ctx.db, input.caseId, caseKey)).includes(input.operationId)) throw new AppError("validation_failed", "this case was not on that operation", [{ path: "operationId", message: "not an operation of this case" }]);
       const id = randomUUID();
       const claim = { id, caseId: input.caseId };
       await ctx.db.transaction(async (tx) => {

@@ -52,6 +52,8 @@ export interface CaseOperation {
   id: string;
   state: "planning" | "scheduled" | "closed";
   plannedOn: string | null;
+  /** What the coordinator expected him to bring (codes of a handed-over operation), as suggestions. */
+  expectedEquipment?: string[];
 }
 export const useCaseOperations = (caseId: string) => useQuery({ queryKey: ["rewards", "case-operations", caseId], queryFn: () => get<CaseOperation[]>(`/api/rewards/cases/${encodeURIComponent(caseId)}/operations`) });
 

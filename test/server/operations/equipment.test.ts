@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { staffedStore, type StaffedStore } from "../../support/staffed.js";
-import { cases } from "../../../src/server/db/schema.js";
-import { operationCases, operations } from "../../../src/server/operations/tables.js";
+import { operationCaseRefs, operationCases, operations } from "../../../src/server/operations/tables.js";
 import { storedDetailsSchema } from "../../../src/server/operations/schema.js";
 import seed from "../../../src/server/rewards/schedule-seed.json" with { type: "json" };
 import { planBody, stateOf, verifiedCase } from "./support.js";
@@ -115,14 +114,29 @@ describe(`what he brings: equipment codes of the reward schedule (${process.env.
     expect(item.summary.outcome).toBe("handed_over");
     expect(item.summary).not.toHaveProperty("equipment");
 
-    // The reward officer's view of the case's operations carries them as suggestions. Fixtures: the
-    // link of a closed operation to its case is the rewards capability's to keep (put back by hand
-    // here), and the case reaches the rewards desk by registration, another capability.
-    await s.ctx.db.insert(operationCases).values({ operationId: opId, caseId });
-    await s.ctx.db.update(cases).set({ teamId: "rewards" }).where(eq(cases.id, caseId));
+    // The case links are shredded; the case keeps a note of its operation sealed under its own key,
+    // so a seized row says nothing of which operation it was (the id is nowhere in it in clear).
+    expect(await s.ctx.db.select().from(operationCases).where(eq(operationCases.operationId, opId))).toEqual([]);
+    const refs = await s.ctx.db.select().from(operationCaseRefs).where(eq(operationCaseRefs.caseId, caseId));
+    expect(refs).toHaveLength(1);
+    const raw = Buffer.from(refs[0]!.ref);
+    for (const needle of [opId, opId.replaceAll("-", ""), Buffer.from(opId.replaceAll("-", ""), "hex").toString("latin1")]) expect(raw.includes(Buffer.from(needle, "latin1"))).toBe(false);
+
+    // The reward officer's view of the case's operations carries them as suggestions, through that
+    // note, once the case is handed to the rewards desk.
+    const toRewards = await s.staff.coord1.request("POST", `/api/cases/${caseId}/assign`, { teamId: "rewards" });
+    expect(toRewards.statusCode, toRewards.body).toBe(204);
     const seen = await s.staff.ro1.request("GET", `/api/rewards/cases/${caseId}/operations`);
     expect(seen.statusCode, seen.body).toBe(200);
     expect(seen.json()).toEqual([{ id: opId, state: "closed", plannedOn: row!.summary!.date, expectedEquipment: PICKED }]);
+    // And a claim may name the closed operation; another case's operation it may not.
+    const claim = { caseId, equipmentCode: PICKED[0], handedOverOn: s.ctx.now().toISOString().slice(0, 10), identifying: { serialNumber: "T-1" }, operationId: opId };
+    const made = await s.staff.ro1.request("POST", "/api/rewards/claims", claim);
+    expect(made.statusCode, made.body).toBe(201);
+    const other = await verifiedCase(s.ctx, s.staff.op1);
+    const otherOp = (await s.staff.coord1.request("POST", "/api/operations", withEquipment([other], PICKED))).json().id as string;
+    const wrong = await s.staff.ro1.request("POST", "/api/rewards/claims", { ...claim, operationId: otherOp });
+    expect(wrong.statusCode).toBe(400);
   });
 
   it("no-show and aborted keep no codes", async () => {

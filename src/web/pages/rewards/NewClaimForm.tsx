@@ -25,6 +25,7 @@ export function NewClaimForm({ caseId, caseNumber, onCreated }: { caseId: string
   const item = schedule?.items.find((i) => i.code === code);
   const operations = useCaseOperations(caseId).data ?? [];
   const [operationId, setOperationId] = useState<string>("");
+  const expected = (operations.find((o) => o.id === operationId)?.expectedEquipment ?? []).filter((c) => codes.includes(c));
   const [serial, setSerial] = useState("");
   const [registration, setRegistration] = useState("");
   const [secret, setSecret] = useState(false);
@@ -65,6 +66,16 @@ export function NewClaimForm({ caseId, caseNumber, onCreated }: { caseId: string
             <Checkbox label={t("rewards.new.secret")} checked={secret} onChange={(e) => setSecret(e.currentTarget.checked)} />
             <Button type="submit" loading={create.isPending} disabled={!code}>{t("rewards.new.submit")}</Button>
           </Group>
+          {expected.length > 0 && (
+            <Group gap="xs" data-testid="claim-expected">
+              <Text size="sm">{t("rewards.new.expected")}</Text>
+              {expected.map((c) => (
+                <Button key={c} size="compact-sm" variant={c === code ? "filled" : "light"} onClick={() => setCode(c)} aria-label={t("rewards.new.pickExpected", { item: t(`choices.equipment.${c}`) })}>
+                  {t(`choices.equipment.${c}`)}
+                </Button>
+              ))}
+            </Group>
+          )}
           {schedule && <Text size="sm" c="dimmed" data-testid="claim-schedule-version">{t("rewards.new.scheduleVersion", { day: schedule.effectiveFrom })}</Text>}
           {schedule && item && <Text size="sm" data-testid="claim-schedule-amount">{t("rewards.new.scheduleAmount", { item: t(`choices.equipment.${item.code}`), amount: scheduleAmount(item, schedule.currency, i18n.language) })}</Text>}
           {create.error && <Alert color="red" role="alert">{errorText(tt, create.error)}</Alert>}
