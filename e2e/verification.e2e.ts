@@ -3,7 +3,7 @@ import type { Page } from "playwright-core";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
 import { browserSuite, screenshot } from "./support/browser.js";
 import { submitWebRequest } from "./support/applicant.js";
-import { admitMember, expectTeamKeyHeld, poll, staffUp, visible } from "./support/console.js";
+import { admitMember, chooseByLabel, expectTeamKeyHeld, handNewestToVerification, poll, reviewInConsole, staffUp, visible } from "./support/console.js";
 
 /**
  * Verification in Chromium against the real server (issue 11): the operator hands a preliminary
@@ -16,27 +16,6 @@ const PASSWORD = "довгий пароль для перевірки зверн
 const people = { admin: "admin.verif", operator: "olha.operator", ver1: "ivan.verifier", ver2: "petro.verifier", supervisor: "maria.supervisor" } as const;
 const APPLICANT = { name: "Козлов Дмитрий Сергеевич", phone: "+7 914 555-32-10" };
 const v = uk.verification;
-
-/** Pick a value in a Mantine select found by its label. */
-async function choose(page: Page, label: string, option: string, within = page.locator("body")) {
-  await within.getByLabel(label, { exact: true }).click();
-  await page.getByRole("option", { name: option, exact: true }).click();
-}
-
-async function review(page: Page, caseId: string, decision: string, reason: string, note: string) {
-  await page.getByRole("link", { name: uk.nav.verification, exact: true }).click();
-  await page.reload();
-  const link = page.locator(`a[href$="/verification/${caseId}"]`);
-  await visible(link);
-  await link.click();
-  const form = page.getByTestId("review-form");
-  await visible(form);
-  await choose(page, v.review.decision, decision, form);
-  await choose(page, v.review.reason, reason, form);
-  await form.getByLabel(v.review.note).fill(note);
-  await form.getByRole("button", { name: v.review.submit }).click();
-  await visible(page.getByTestId("why-not"));
-}
 
 describe("verification in the console", () => {
   const suite = browserSuite();
@@ -55,20 +34,7 @@ describe("verification in the console", () => {
 
     // The request arrives; the operator takes it to a preliminary surrender and hands it over.
     await submitWebRequest(await context(), suite.server.publicUrl, APPLICANT, "Хочу сдаться. Служу под Бахмутом, готов назвать часть. Где вы принимаете?");
-    await operator.getByRole("link", { name: uk.nav.inbox, exact: true }).click();
-    const row = operator.getByTestId("inbox-row").first();
-    await visible(row, 20_000);
-    const caseId = (await row.getAttribute("data-case-id"))!;
-    const number = (await row.getAttribute("data-case-number"))!;
-    await row.click();
-    for (const [to, reason] of [["preliminary", "Залишив дані"], ["verifying", "Попередня здача: на перевірку"]] as const) {
-      await operator.getByTestId("transition-open").click();
-      await operator.getByTestId("transition-to").click();
-      await operator.getByRole("option", { name: uk.states[to], exact: true }).click();
-      await operator.getByTestId("transition-reason").fill(reason);
-      await operator.getByTestId("transition-submit").click();
-      await visible(operator.getByTestId("transition-open").or(operator.getByRole("heading", { name: uk.notFound.title })));
-    }
+    const { caseId, number } = await handNewestToVerification(operator);
 
     // The first verifier opens it from his queue by keyboard, like the inbox: j/k select, Enter opens.
     await ver1.getByRole("link", { name: uk.nav.verification, exact: true }).click();
@@ -88,12 +54,12 @@ describe("verification in the console", () => {
     // He checks an item; its row says who checked it and when.
     const item = ver1.getByTestId("check-identity_consistent");
     const label = await item.locator("td").first().innerText();
-    await choose(ver1, v.checklist.result.replace("{{item}}", label), v.results.holds, item);
+    await chooseByLabel(ver1, v.checklist.result.replace("{{item}}", label), v.results.holds, item);
     await item.getByRole("button", { name: v.checklist.save }).click();
     await poll(() => ver1.getByTestId("checked-by-identity_consistent").innerText()).toContain(people.ver1);
 
     // The first verifier records "verified".
-    await review(ver1, caseId, v.decisions.verified, v.reasons.genuine, "Частина і звання сходяться");
+    await reviewInConsole(ver1, caseId, v.decisions.verified, v.reasons.genuine, "Частина і звання сходяться");
     await screenshot(ver1, "verification-01-first-review");
 
     // The second sees that one review exists, not which way or why, until he records his own.
@@ -101,7 +67,7 @@ describe("verification in the console", () => {
     await visible(ver2.getByTestId("reviews-hidden"));
     expect(await ver2.locator("body").innerText()).not.toContain("Частина і звання сходяться");
     await screenshot(ver2, "verification-02-second-blind");
-    await review(ver2, caseId, v.decisions.rejected, v.reasons.provocation, "Питає, де стоять наші");
+    await reviewInConsole(ver2, caseId, v.decisions.rejected, v.reasons.provocation, "Питає, де стоять наші");
     const reviews = ver2.getByTestId("reviews");
     await poll(() => reviews.innerText()).toContain("Частина і звання сходяться");
     expect(await reviews.innerText()).toContain("Питає, де стоять наші");
@@ -113,8 +79,8 @@ describe("verification in the console", () => {
     await visible(card);
     expect(await card.innerText()).not.toMatch(/Козлов|Питає|Частина/);
     await screenshot(supervisor, "verification-03-disagreement");
-    await choose(supervisor, v.review.decision, v.decisions.rejected, card);
-    await choose(supervisor, v.review.reason, v.reasons.provocation, card);
+    await chooseByLabel(supervisor, v.review.decision, v.decisions.rejected, card);
+    await chooseByLabel(supervisor, v.review.reason, v.reasons.provocation, card);
     await card.getByLabel(v.supervision.reason).fill("Питання про місця зустрічі: провокація");
     await card.getByRole("button", { name: v.supervision.submit }).click();
     await visible(supervisor.getByText(v.supervision.empty));

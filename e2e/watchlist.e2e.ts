@@ -3,7 +3,7 @@ import type { Page } from "playwright-core";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
 import { browserSuite, expectNoTroubles, screenshot, screenshotAll } from "./support/browser.js";
 import { submitWebRequest } from "./support/applicant.js";
-import { admitMember, expectTeamKeyHeld, poll, staffUp, visible } from "./support/console.js";
+import { admitMember, chooseByLabel, expectTeamKeyHeld, handNewestToVerification, poll, staffUp, twoVerifiersVerify, visible } from "./support/console.js";
 
 /**
  * The watchlist page in Chromium against the real server (issue 11): a verifier puts a number on
@@ -17,25 +17,6 @@ const people = { admin: "admin.watch", operator: "oksana.operator", verifier: "t
 const NUMBER = "+380 97 222 33 44";
 const v = uk.verification;
 const w = v.watchlist;
-
-async function choose(page: Page, label: string, option: string, within = page.locator("body")) {
-  await within.getByLabel(label, { exact: true }).click();
-  await page.getByRole("option", { name: option, exact: true }).click();
-}
-
-async function review(page: Page, caseId: string) {
-  await page.getByRole("link", { name: uk.nav.verification, exact: true }).click();
-  await page.reload();
-  const link = page.locator(`a[href$="/verification/${caseId}"]`);
-  await visible(link);
-  await link.click();
-  const form = page.getByTestId("review-form");
-  await visible(form);
-  await choose(page, v.review.decision, v.decisions.verified, form);
-  await choose(page, v.review.reason, v.reasons.genuine, form);
-  await form.getByRole("button", { name: v.review.submit }).click();
-  await visible(page.getByTestId("why-not"));
-}
 
 describe("the watchlist in the console", () => {
   const suite = browserSuite();
@@ -54,23 +35,8 @@ describe("the watchlist in the console", () => {
 
       // Earlier, a man writing from this number was verified by two verifiers.
       await submitWebRequest(await context(), suite.server.publicUrl, { name: "Мельник Остап", phone: NUMBER }, "Хочу сдаться, служу в 3-й роте.");
-      await operator.getByRole("link", { name: uk.nav.inbox, exact: true }).click();
-      const first = operator.getByTestId("inbox-row").first();
-      await visible(first, 20_000);
-      const verifiedId = (await first.getAttribute("data-case-id"))!;
-      const verifiedNumber = (await first.getAttribute("data-case-number"))!;
-      await first.click();
-      for (const [to, reason] of [["preliminary", "Залишив дані"], ["verifying", "Попередня здача: на перевірку"]] as const) {
-        await operator.getByTestId("transition-open").click();
-        await operator.getByTestId("transition-to").click();
-        await operator.getByRole("option", { name: uk.states[to], exact: true }).click();
-        await operator.getByTestId("transition-reason").fill(reason);
-        await operator.getByTestId("transition-submit").click();
-        await visible(operator.getByTestId("transition-open").or(operator.getByRole("heading", { name: uk.notFound.title })));
-      }
-      await review(verifier, verifiedId);
-      await review(verifier2, verifiedId);
-      await poll(() => verifier2.getByTestId("verification-outcome").innerText()).toContain(v.reasons.genuine);
+      const { caseId: verifiedId, number: verifiedNumber } = await handNewestToVerification(operator);
+      await twoVerifiersVerify(verifier, verifier2, verifiedId);
       // Nothing contradicts his verdict yet.
       await verifier.getByRole("link", { name: uk.nav.verification, exact: true }).click();
       await visible(verifier.getByText(v.rechecks.empty));
@@ -90,7 +56,7 @@ describe("the watchlist in the console", () => {
       expect(await phoneEntry.innerText()).toContain("Питав про точки виходу");
       // A name with its date of birth: the form offers the date only for a name.
       expect(await form.getByLabel(w.add.birthDate, { exact: false }).count()).toBe(0);
-      await choose(verifier, w.add.kind, v.kinds.name, form);
+      await chooseByLabel(verifier, w.add.kind, v.kinds.name, form);
       await form.getByLabel(w.add.value, { exact: false }).fill("Бондар Ігор Васильович");
       await form.getByLabel(w.add.birthDate, { exact: false }).fill("1988-05-17");
       await form.getByRole("button", { name: w.add.submit }).click();

@@ -105,3 +105,57 @@ export async function logCallAndHandOver(operator: Page, call: { number: string;
   await operator.getByTestId("assign-submit").waitFor({ state: "hidden" });
   return caseId;
 }
+
+/** Pick a value in a Mantine select found by its label (within a form or card, when given). */
+export async function chooseByLabel(page: Page, label: string, option: string, within = page.locator("body")) {
+  await within.getByLabel(label, { exact: true }).click();
+  await page.getByRole("option", { name: option, exact: true }).click();
+}
+
+/**
+ * The operator opens the newest request in his inbox, takes it to a preliminary surrender and
+ * hands it over to verification: what comes before any verifier's work. Returns its id and number.
+ */
+export async function handNewestToVerification(operator: Page): Promise<{ caseId: string; number: string }> {
+  await operator.getByRole("link", { name: uk.nav.inbox, exact: true }).click();
+  const row = operator.getByTestId("inbox-row").first();
+  await visible(row, 20_000);
+  const caseId = (await row.getAttribute("data-case-id"))!;
+  const number = (await row.getAttribute("data-case-number"))!;
+  await row.click();
+  for (const [to, reason] of [["preliminary", "Залишив дані"], ["verifying", "Попередня здача: на перевірку"]] as const) {
+    await operator.getByTestId("transition-open").click();
+    await operator.getByTestId("transition-to").click();
+    await operator.getByRole("option", { name: uk.states[to], exact: true }).click();
+    await operator.getByTestId("transition-reason").fill(reason);
+    await operator.getByTestId("transition-submit").click();
+    // Handed over, the case may leave his scope: the page then says so.
+    await visible(operator.getByTestId("transition-open").or(operator.getByRole("heading", { name: uk.notFound.title })));
+  }
+  return { caseId, number };
+}
+
+/** A verifier opens the case from his queue and records his decision (labels as the console shows them). */
+export async function reviewInConsole(page: Page, caseId: string, decision: string, reason: string, note?: string) {
+  const v = uk.verification;
+  await page.getByRole("link", { name: uk.nav.verification, exact: true }).click();
+  await page.reload();
+  const link = page.locator(`a[href$="/verification/${caseId}"]`);
+  await visible(link);
+  await link.click();
+  const form = page.getByTestId("review-form");
+  await visible(form);
+  await chooseByLabel(page, v.review.decision, decision, form);
+  await chooseByLabel(page, v.review.reason, reason, form);
+  if (note) await form.getByLabel(v.review.note).fill(note);
+  await form.getByRole("button", { name: v.review.submit }).click();
+  await visible(page.getByTestId("why-not"));
+}
+
+/** Two verifiers verify the case as genuine, one after the other; the second's panel then shows the verdict. */
+export async function twoVerifiersVerify(first: Page, second: Page, caseId: string) {
+  const v = uk.verification;
+  await reviewInConsole(first, caseId, v.decisions.verified, v.reasons.genuine);
+  await reviewInConsole(second, caseId, v.decisions.verified, v.reasons.genuine);
+  await poll(() => second.getByTestId("verification-outcome").innerText()).toContain(v.reasons.genuine);
+}

@@ -11,6 +11,8 @@ import { useScheduleSource } from "./intake/choices.js";
 import { operationsApplicantSide } from "./operations/applicant.js";
 import { auditHidingOfSecretClaims, publicScheduleInForce } from "./rewards/index.js";
 import { useAuditHiding } from "./oversight/audit-query.js";
+import { useTeamSealedData } from "./keys/teams.js";
+import { resealWatchlist } from "./verification/watchlist-reseal.js";
 
 /** Open the store, apply pending migrations, load keys: what every command that touches data needs. */
 export async function openContext(config: Config, opts: { migrate?: boolean } = {}): Promise<AppContext> {
@@ -22,6 +24,8 @@ export async function openContext(config: Config, opts: { migrate?: boolean } = 
   useScheduleSource((ctx, day) => publicScheduleInForce(ctx.db, day));
   // A secret reward claim leaves no trace in the audit log's page or export for those not on it.
   useAuditHiding(auditHidingOfSecretClaims);
+  // A team key's rotation carries over what verification sealed to the team itself (the watchlist's clear values).
+  useTeamSealedData(resealWatchlist);
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const log = createLogger({ level: config.logLevel, ...(process.env.SAFE_PASSAGE_LOG_FILE ? { destination: process.env.SAFE_PASSAGE_LOG_FILE } : {}) });
   // The key file first: one with loose permissions is refused at once, not after the migrations.

@@ -110,7 +110,7 @@ export async function rotateDueTeamKeys(db: Db, keys: ServerKeys, holder: Holder
       if (!old) return 0;
       try {
         const r = await rotateTeamKeyNow(tx, keys, teamId, old);
-        await appendAudit(tx, keys.subkey("audit"), { actorId: holder.userId, action: "team.key_rotated", subjectType: "team", subjectId: teamId, details: { keyVersion: r.keyVersion, resealed: r.resealed, holders: r.holders } });
+        await appendAudit(tx, keys.subkey("audit"), { actorId: holder.userId, action: "team.key_rotated", subjectType: "team", subjectId: teamId, details: { keyVersion: r.keyVersion, resealed: r.resealed, resealedData: r.resealedData, holders: r.holders } });
         return 1;
       } finally {
         wipe(old.privateKey);

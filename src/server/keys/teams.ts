@@ -10,6 +10,7 @@ import type { Role } from "../../shared/roles.js";
 import { AppError } from "../errors.js";
 import type { ServerKeys } from "../crypto/server-key.js";
 import { markKeyRowsPinned, teamKeyMac, trustedStaffKeys } from "./pinned.js";
+import { plugPoint } from "../plug-point.js";
 
 /** The team a role works in by default; supervisors and admins belong to none. */
 export const DEFAULT_TEAM: Record<Role, TeamId | null> = {
@@ -101,9 +102,20 @@ export async function retireKeysOfDisabled(tx: Tx, userId: string) {
 }
 
 /**
- * Rotate a team key: a new key pair, every case key of the team resealed to it, the new private
- * key sealed to the remaining active holders only (disabled accounts wait for re-admission).
- * Whoever kept a copy of the old key opens nothing stored after this.
+ * What a capability seals to a team key itself, outside the case grants (the verification team's
+ * watchlist entries added by hand): moved from the old key to the new one in the rotation's
+ * transaction, so the remaining members still read it and a kept old key opens none of it. The
+ * capability plugs it in at start-up (services.ts); the key layer imports none.
+ */
+export type TeamSealedData = (tx: Tx, teamId: string, from: { pair: KeyPair; keyVersion: number }, to: { publicKey: Buffer; keyVersion: number }) => Promise<number>;
+const teamSealed = plugPoint<TeamSealedData>("re-sealing of team-sealed data");
+export const useTeamSealedData = teamSealed.use;
+
+/**
+ * Rotate a team key: a new key pair, every case key of the team resealed to it (and whatever a
+ * capability sealed to the team, TeamSealedData), the new private key sealed to the remaining
+ * active holders only (disabled accounts wait for re-admission). Whoever kept a copy of the old
+ * key opens nothing stored after this.
  */
 export async function rotateTeamKeyNow(tx: Tx, keys: ServerKeys, teamId: string, old: KeyPair) {
   const grants = await tx.select({ caseId: caseGrants.caseId, sealedKey: caseGrants.sealedKey }).from(caseGrants).where(and(eq(caseGrants.recipientType, "team"), eq(caseGrants.recipientId, teamId)));
@@ -111,6 +123,7 @@ export async function rotateTeamKeyNow(tx: Tx, keys: ServerKeys, teamId: string,
   try {
     const [t] = await tx.update(teams).set({ publicKey: rotation.teamKeyPair.publicKey, keyVersion: sql`${teams.keyVersion} + 1`, rotationDue: false }).where(eq(teams.id, teamId)).returning({ keyVersion: teams.keyVersion });
     await tx.update(teams).set({ mac: teamKeyMac(keys, teamId, rotation.teamKeyPair.publicKey, t!.keyVersion) }).where(eq(teams.id, teamId));
+    const resealedData = await teamSealed.get()(tx, teamId, { pair: old, keyVersion: t!.keyVersion - 1 }, { publicKey: rotation.teamKeyPair.publicKey, keyVersion: t!.keyVersion });
     for (let i = 0; i < grants.length; i++) {
       await tx.update(caseGrants).set({ sealedKey: rotation.resealedCaseKeys[i]!, keyVersion: t!.keyVersion }).where(and(eq(caseGrants.caseId, grants[i]!.caseId), eq(caseGrants.recipientType, "team"), eq(caseGrants.recipientId, teamId)));
     }
@@ -127,7 +140,7 @@ export async function rotateTeamKeyNow(tx: Tx, keys: ServerKeys, teamId: string,
     }
     // A custodian held the key in trust only until the team had a member: his copy is not renewed.
     await tx.delete(teamMembers).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.custodian, true)));
-    return { resealed: grants.length, keyVersion: t!.keyVersion, holders: holders.filter((h) => !h.disabledAt).length };
+    return { resealed: grants.length, resealedData, keyVersion: t!.keyVersion, holders: holders.filter((h) => !h.disabledAt).length };
   } finally {
     wipe(rotation.teamKeyPair.privateKey);
   }

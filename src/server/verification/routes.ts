@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { BaseApp } from "../http/base.js";
 import type { AppContext } from "../context.js";
 import { needs, staffOf } from "../auth/guard.js";
-import { checkBody, handoverBody, hitsSchema, numbersSchema, panelSchema, queueSchema, rechecksSchema, removeWatchlistBody, reviewBody, stageReply, supervisionSchema, supervisorBody, watchlistAddBody, watchlistAddReply, watchlistSchema } from "../../shared/api/verification.js";
+import { checkBody, handoverBody, hitsSchema, numbersSchema, panelSchema, queueSchema, rechecksQuery, rechecksSchema, removeWatchlistBody, reviewBody, stageReply, supervisionSchema, supervisorBody, watchlistAddBody, watchlistAddReply, watchlistSchema } from "../../shared/api/verification.js";
 import { decideAsSupervisor, handOverToVerification, recordCheck, recordReview } from "./commands.js";
 import { supervisionQueue, verificationPanel, verificationQueue } from "./view.js";
 import { listWatchlistHits } from "./watchlist.js";
@@ -41,8 +41,8 @@ export function registerVerificationRoutes(app: BaseApp, ctx: AppContext) {
   );
 
   app.get("/api/verification/queue", { config: { grant: needs("verification", "read") }, schema: { tags, summary: "Cases in verification, by due time", response: { 200: queueSchema } } }, async (req) => verificationQueue(ctx, staffOf(req)));
-  app.get("/api/verification/rechecks", { config: { grant: needs("verification", "read") }, schema: { tags, summary: "Verified cases due for a re-check: new information contradicts the verdict", response: { 200: rechecksSchema } } }, async (req) =>
-    recheckQueue(ctx, staffOf(req).user),
+  app.get("/api/verification/rechecks", { config: { grant: needs("verification", "read") }, schema: { tags, summary: "Verified cases due for a re-check: new information contradicts the verdict (a page, latest verdicts first)", querystring: rechecksQuery, response: { 200: rechecksSchema } } }, async (req) =>
+    recheckQueue(ctx, staffOf(req).user, req.query),
   );
   app.get("/api/verification/supervision", { config: { grant: needs("verification", "decide") }, schema: { tags, summary: "Disagreements and high-risk sign-offs", response: { 200: supervisionSchema } } }, async (req) => supervisionQueue(ctx, staffOf(req)));
   app.get("/api/verification/numbers", { config: { grant: needs("verification", "decide") }, schema: { tags, summary: "The supervisor's numbers: time to decision, rejections by reason, agreement (Cohen's kappa), watchlist hits a week", response: { 200: numbersSchema } } }, async (req) =>

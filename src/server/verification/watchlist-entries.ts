@@ -14,7 +14,7 @@ import type { WatchlistAdd } from "../../shared/api/verification.js";
 import { verificationWatchlist } from "./tables.js";
 
 /** The team whose key seals an entry added by hand: its members are the ones who read the clear value. */
-const TEAM = "verification";
+export const WATCHLIST_TEAM = "verification";
 
 /** The kinds one identifier comes back as: a number writes by phone and on WhatsApp (unrelated indexes, blind-index.ts). */
 const KINDS_OF: Record<WatchlistAdd["kind"], BlindIndexKind[]> = {
@@ -36,7 +36,7 @@ export async function addWatchlistEntry(ctx: AppContext, user: SessionUser, inpu
   authorize(user, "verification", "watchlist");
   if (normaliseForIndex(input.kind, input.value) === null) throw new AppError("bad_request", `this value cannot be read as a ${input.kind}`);
   if (input.birthDate !== undefined && (input.kind !== "name" || normaliseForIndex("date", input.birthDate) === null)) throw new AppError("bad_request", "a date of birth goes with a name, as a valid date");
-  const [team] = await trustedTeamKeys(ctx.db, ctx.keys, [TEAM]);
+  const [team] = await trustedTeamKeys(ctx.db, ctx.keys, [WATCHLIST_TEAM]);
   if (!team) throw new AppError("conflict", "the verification team has no key yet");
   const key = ctx.keys.subkey("index");
   const pairs: { kind: BlindIndexKind; value: string }[] = KINDS_OF[input.kind].map((kind) => ({ kind, value: input.value }));
@@ -67,8 +67,8 @@ export async function listWatchlist(ctx: AppContext, session: StaffSession) {
   const scope = caseScope(user, { resource: "verification", action: "read" });
   const visible = sources.length ? await ctx.db.select({ id: cases.id, number: cases.number }).from(cases).where(and(inArray(cases.id, sources), ...(scope ? [scope] : []))) : [];
   const numberOf = new Map(visible.map((v) => [v.id, v.number]));
-  const pair = allow(user.role, "verification", "review") && rows.some((r) => r.sealedValue) ? await openTeamKeyFor(ctx.db, TEAM, user.id, session.privateKey) : null;
-  const [current] = pair ? await trustedTeamKeys(ctx.db, ctx.keys, [TEAM]) : [];
+  const pair = allow(user.role, "verification", "review") && rows.some((r) => r.sealedValue) ? await openTeamKeyFor(ctx.db, WATCHLIST_TEAM, user.id, session.privateKey) : null;
+  const [current] = pair ? await trustedTeamKeys(ctx.db, ctx.keys, [WATCHLIST_TEAM]) : [];
   const open = (sealed: Buffer | null, version: number | null) => (pair && sealed && version === current?.keyVersion ? openSealed(sealed, pair, "watchlist entry").toString("utf8") : null);
   try {
     return rows.map((r) => {
@@ -100,7 +100,7 @@ export async function removeFromWatchlist(ctx: AppContext, user: SessionUser, en
     const [source] = entry?.sourceCaseId ? await tx.select({ publicKey: cases.publicKey }).from(cases).where(eq(cases.id, entry.sourceCaseId)) : [];
     if (!entry) throw new AppError("not_found", "no such watchlist entry");
     if (entry.removedAt) throw new AppError("conflict", "this entry was already removed");
-    const [team] = source?.publicKey ? [] : await trustedTeamKeys(tx, ctx.keys, [TEAM]);
+    const [team] = source?.publicKey ? [] : await trustedTeamKeys(tx, ctx.keys, [WATCHLIST_TEAM]);
     // The reason goes where the entry's readers are: the source case, or (added by hand) the verification team.
     const sealFor = source?.publicKey ?? team?.publicKey;
     await tx

@@ -62,6 +62,9 @@ export const supervisionSchema = z.array(
 export const rechecksSchema = z.array(
   z.object({ caseId: z.string(), number: z.number(), state: z.string(), teamId: z.string(), reasons: z.array(z.enum(RECHECK_REASONS)), verifiedAt: z.string().nullable(), inScope: z.boolean() }),
 );
+/** A page of that list: the latest verdicts first; 100 unless asked (at most 500), from `offset`. */
+export const rechecksQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).optional(), offset: z.coerce.number().int().min(0).max(1_000_000).optional() }).strict();
+export type RechecksQuery = z.infer<typeof rechecksQuery>;
 export const hitsSchema = z.array(z.object({ caseId: z.string(), number: z.number(), state: z.string(), channel: z.string(), kind: z.string(), reasonCode: z.enum(REASON_CODES), listedAt: z.string(), sourceNumber: z.number().nullable() }));
 /** The kinds a verifier puts on the watchlist by hand (a name may carry a date of birth). */
 export const WATCHLIST_KINDS = ["phone", "whatsapp", "telegram_id", "telegram_username", "service_number", "name"] as const;

@@ -49,10 +49,11 @@ export function VerificationSettingsCard() {
           {t("verification.settings.checklist")}
         </Title>
         {draft.checklist.map((item, i) => (
-          <Group key={item.key} align="flex-end" wrap="nowrap" data-testid={`vs-item-${item.key}`}>
-            <TextInput label={t("verification.settings.labelUk")} value={item.label.uk} onChange={(e) => setItem(i, { label: { ...item.label, uk: e.currentTarget.value } })} flex={1} />
-            <TextInput label={t("verification.settings.labelEn")} value={item.label.en} onChange={(e) => setItem(i, { label: { ...item.label, en: e.currentTarget.value } })} flex={1} />
-            <Select label={t("verification.settings.factor")} data={factorOptions} value={item.factor ?? ""} onChange={(v) => setItem(i, { factor: v ? (v as RiskFactor) : null })} allowDeselect={false} w={200} />
+          // On a phone the item's fields stack (each a line wide) rather than squeeze their labels out of sight.
+          <Group key={item.key} align="flex-end" wrap="wrap" data-testid={`vs-item-${item.key}`}>
+            <TextInput label={t("verification.settings.labelUk")} value={item.label.uk} onChange={(e) => setItem(i, { label: { ...item.label, uk: e.currentTarget.value } })} flex="1 1 14rem" />
+            <TextInput label={t("verification.settings.labelEn")} value={item.label.en} onChange={(e) => setItem(i, { label: { ...item.label, en: e.currentTarget.value } })} flex="1 1 14rem" />
+            <Select label={t("verification.settings.factor")} data={factorOptions} value={item.factor ?? ""} onChange={(v) => setItem(i, { factor: v ? (v as RiskFactor) : null })} allowDeselect={false} flex="1 1 14rem" maw={{ base: "100%", sm: 240 }} />
             <ActionIcon variant="subtle" color="red" size="lg" aria-label={t("verification.settings.remove", { item: item.label.uk })} onClick={() => set({ checklist: draft.checklist.filter((_, j) => j !== i) })}>
               ×
             </ActionIcon>
