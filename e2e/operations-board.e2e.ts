@@ -31,7 +31,7 @@ beforeAll(async () => {
   const db = new PGlite(path.join(demo.dir, "db"));
   try {
     coordinationCases = (await db.query<{ id: string }>("SELECT id FROM cases WHERE team_id = 'coordination' AND (state = 'planning' OR id IN (SELECT oc.case_id FROM operation_cases oc JOIN operations o ON o.id = oc.operation_id WHERE o.closed_at IS NULL)) ORDER BY number")).rows.map((r) => r.id);
-    verifiedCase = (await db.query<{ id: string }>("SELECT id FROM cases WHERE state = 'verified' AND team_id = 'verification' ORDER BY number LIMIT 1")).rows[0]!.id;
+    verifiedCase = (await db.query<{ id: string }>("SELECT id FROM cases WHERE state = 'verified' AND team_id = 'verification' AND id NOT IN (SELECT b.case_id FROM blind_indexes b JOIN verification_watchlist w ON w.kind = b.kind AND w.value = b.value WHERE w.removed_at IS NULL) ORDER BY number LIMIT 1")).rows[0]!.id;
   } finally {
     await db.close();
   }
