@@ -33,8 +33,8 @@ export function RewardsPage() {
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t("rewards.case")}</Table.Th>
-            <Table.Th>{t("rewards.equipment")}</Table.Th>
             <Table.Th>{t("rewards.state")}</Table.Th>
+            <Table.Th>{t("rewards.equipment")}</Table.Th>
             <Table.Th>{t("rewards.amount")}</Table.Th>
             <Table.Th>{t("rewards.balance")}</Table.Th>
             <Table.Th />
@@ -44,8 +44,8 @@ export function RewardsPage() {
           {(list.data ?? []).map((c) => (
             <Table.Tr key={c.id} data-testid="claim-row">
               <Table.Td>{c.caseNumber}</Table.Td>
-              <Table.Td>{t(`choices.equipment.${c.equipmentCode}`)} {c.secret && <Badge color="grape" {...WHOLE_BADGE}>{t("rewards.secret")}</Badge>}</Table.Td>
               <Table.Td><Badge variant="light" {...WHOLE_BADGE} data-testid="claim-state" data-state={c.state}>{t(`rewards.states.${c.state}`)}</Badge></Table.Td>
+              <Table.Td>{t(`choices.equipment.${c.equipmentCode}`)} {c.secret && <Badge color="grape" {...WHOLE_BADGE}>{t("rewards.secret")}</Badge>}</Table.Td>
               <Table.Td>{c.amountCents === null ? "—" : money(c.amountCents, c.currency, i18n.language)}</Table.Td>
               <Table.Td>{money(c.balanceCents, c.currency, i18n.language)}</Table.Td>
               <Table.Td><Button size="xs" variant="default" onClick={() => setOpen(c.id)}>{t("rewards.open")}</Button></Table.Td>
