@@ -1,14 +1,14 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import type { StaffSession } from "../auth/sessions.js";
 import { authorize } from "../policy.js";
-import { AppError, notFound } from "../errors.js";
+import { AppError } from "../errors.js";
 import { encryptField } from "../crypto/fields.js";
 import { recordChange, withCaseKey } from "../cases/index.js";
 import { staffToday } from "../../shared/zoned-time.js";
 import type { CardSent } from "../../shared/registration.js";
-import { powCardSendings, powCards, powRecords } from "./tables.js";
-import { cardStartDay, noteContext, sendingsOf } from "./cards.js";
+import { powCardSendings, powRecords } from "./tables.js";
+import { cardOfCase, cardStartDay, noteContext, sendingsOf } from "./cards.js";
 import { openRecord } from "./record-cipher.js";
 
 const badDay = (message: string) => new AppError("validation_failed", message, [{ path: "sentOn", message }]);
@@ -28,8 +28,7 @@ export async function markCardSent(ctx: AppContext, session: StaffSession, caseI
     session,
     caseId,
     async (caseKey) => {
-      const [card] = await ctx.db.select().from(powCards).where(and(eq(powCards.id, cardId), eq(powCards.caseId, caseId)));
-      if (!card) throw notFound("no such card");
+      const card = await cardOfCase(ctx.db, caseId, cardId);
       const { copy, sentOn, via, note } = input;
       if (copy === "family") {
         const [row] = await ctx.db.select({ ciphertext: powRecords.ciphertext }).from(powRecords).where(eq(powRecords.caseId, caseId));

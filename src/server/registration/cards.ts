@@ -59,6 +59,13 @@ export async function sendingsOf(db: AppContext["db"] | Tx, cards: Card[], caseK
   return cards.map((c): CardWithCopies => ({ ...c, sent: byCard.get(c.id) ?? {} }));
 }
 
+/** One card of this case (another case's card id is no card here): 404 otherwise. */
+export async function cardOfCase(db: AppContext["db"], caseId: string, cardId: string): Promise<Card> {
+  const [card] = await db.select().from(powCards).where(and(eq(powCards.id, cardId), eq(powCards.caseId, caseId)));
+  if (!card) throw notFound("no such card");
+  return card;
+}
+
 export async function cardsOf(db: AppContext["db"], caseId: string, caseKey: Buffer) {
   return sendingsOf(db, await db.select().from(powCards).where(eq(powCards.caseId, caseId)).orderBy(asc(powCards.createdAt)), caseKey);
 }
@@ -76,8 +83,7 @@ export async function printCard(ctx: AppContext, session: StaffSession, caseId: 
     session,
     caseId,
     async (caseKey) => {
-      const [card] = await ctx.db.select().from(powCards).where(and(eq(powCards.id, cardId), eq(powCards.caseId, caseId)));
-      if (!card) throw notFound("no such card");
+      const card = await cardOfCase(ctx.db, caseId, cardId);
       const [row] = await ctx.db.select().from(powRecords).where(eq(powRecords.caseId, caseId));
       if (!row?.art17Complete) throw new AppError("conflict", "the card is printed once the Art. 17 record is complete and confirmed");
       const record = openRecord(caseKey, caseId, row.ciphertext);
