@@ -39,7 +39,15 @@ export const useScheduleSource = source.use;
  * shared/data/reward-schedule.json; a new version entered and approved by two administrators).
  */
 export async function scheduleInForce(ctx: Pick<AppContext, "db" | "now">): Promise<RewardSchedule> {
-  return source.get()(ctx, ctx.now().toISOString().slice(0, 10));
+  return scheduleOn(ctx, ctx.now().toISOString().slice(0, 10));
+}
+
+/**
+ * The version in force on a given day, through the same plugged-in reader: operations name what
+ * he brings by its codes without importing rewards, which stands on operations (the claim's link).
+ */
+export async function scheduleOn(ctx: Pick<AppContext, "db">, day: string): Promise<RewardSchedule> {
+  return source.get()(ctx, day);
 }
 
 /**

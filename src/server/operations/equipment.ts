@@ -1,6 +1,6 @@
 import type { AppContext } from "../context.js";
 import { AppError } from "../errors.js";
-import { versionInForce } from "../rewards/index.js";
+import { scheduleOn } from "../intake/choices.js";
 import { CATALOGS } from "../intake/i18n.js";
 
 /**
@@ -12,7 +12,7 @@ import { CATALOGS } from "../intake/i18n.js";
  */
 export async function checkEquipment(ctx: AppContext, day: string, codes: string[]): Promise<void> {
   if (!codes.length) return;
-  const inForce = new Set((await versionInForce(ctx.db, day)).items.map((i) => i.code));
+  const inForce = new Set((await scheduleOn(ctx, day)).items.map((i) => i.code));
   const unknown = codes.filter((c) => !inForce.has(c));
   if (unknown.length) {
     throw new AppError("validation_failed", `not an equipment type of the reward schedule in force on ${day}`, unknown.map((c) => ({ path: "equipment", message: `unknown code ${c}` })));

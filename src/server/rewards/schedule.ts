@@ -45,8 +45,8 @@ export async function versionInForce(db: Tx, day: string): Promise<ScheduleVersi
 }
 
 /**
- * The version in force on a day for the public pages, which every visitor loads: kept for a
- * minute so a flood of page views is not a flood of queries, and forgotten in this process as
+ * The version in force on a day for the public pages, which every visitor loads (and for the
+ * operations' check of what he brings, through the same plug point): kept for a minute so a flood of page views is not a flood of queries, and forgotten in this process as
  * soon as a version is approved (another instance sees it within the minute).
  */
 const PUBLIC_TTL_MS = 60_000;
