@@ -1,4 +1,4 @@
-import { asc, eq, gt } from "drizzle-orm";
+import { asc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../db/index.js";
 import { auditHead, auditLog } from "../db/schema.js";
 import { canonicalJson, chainMac, describeAnchorCoverage, describeChainProblem, walkChain, type ChainAnchor, type ChainProblem, type ChainVerification } from "./chain.js";
@@ -37,8 +37,11 @@ export async function appendAudit(tx: Tx, key: Buffer, event: AuditEvent): Promi
     prevHash: head.hash,
   };
   const hash = chainHash(key, row);
-  await tx.insert(auditLog).values({ ...row, hash });
-  await tx.update(auditHead).set({ seq: row.seq, hash }).where(eq(auditHead.id, 1));
+  // The row and the new head in one statement (a data-modifying WITH): one round trip fewer for
+  // every audited action, which on the embedded store is a hop to its thread.
+  const write = tx.insert(auditLog).values({ ...row, hash });
+  const move = tx.update(auditHead).set({ seq: row.seq, hash }).where(eq(auditHead.id, 1));
+  await tx.execute(sql`WITH written AS (${write.getSQL()}) ${move.getSQL()}`);
   return row.seq;
 }
 

@@ -83,6 +83,20 @@ export async function candidateIds(db: Db, match: SQL): Promise<{ ids: string[];
 }
 
 /**
+ * `candidateIds` of several reads in one round trip (null: no read, no candidates), each read
+ * LIMITed on its own, in the order given.
+ */
+export async function candidateSets(db: Db, matches: (SQL | null)[]): Promise<{ ids: string[]; full: boolean }[]> {
+  const asked = matches.flatMap((m, i) => (m ? [sql`(SELECT ${i}::int AS i, case_id FROM blind_indexes WHERE ${m} LIMIT ${CANDIDATE_BOUND + 1})`] : []));
+  const rows = asked.length ? await rowsOf<{ i: number; case_id: string }>(db, sql.join(asked, sql` UNION ALL `)) : [];
+  return matches.map((_, i) => {
+    const of = rows.filter((r) => r.i === i);
+    const ids = [...new Set(of.map((r) => r.case_id))];
+    return { ids: ids.slice(0, CANDIDATE_BOUND), full: of.length > CANDIDATE_BOUND };
+  });
+}
+
+/**
  * Which of these cases (at most CANDIDATE_BOUND) carry `match`: probes of blind_indexes_pk
  * (case_id, kind, value) for these ids only, never a read of everyone who shares the value.
  * `having` decides per case over its matching rows (a name: the whole name, or all its words).

@@ -3,7 +3,7 @@ import type { Db } from "../db/index.js";
 import { rowsOf } from "../db/index.js";
 import type { AppContext } from "../context.js";
 import { cases, users } from "../db/schema.js";
-import { boundedSearch, candidateIds, carrying, COUNT_BOUND, type SearchBudget } from "./search-bounds.js";
+import { boundedSearch, candidateIds, candidateSets, carrying, COUNT_BOUND, type SearchBudget } from "./search-bounds.js";
 import { blindIndex, blindIndexAsync, nameTokenIndexes, type BlindIndexKind } from "../crypto/blind-index.js";
 import { nameTokens } from "../crypto/normalise.js";
 import { receiptLookupKey, verifyReceiptCandidates } from "../crypto/receipt.js";
@@ -45,18 +45,21 @@ interface Criterion {
   words: SQL[];
   /** The candidates are exactly the matching set (not a superset to be tested). */
   exact: boolean;
-  /** Which of these candidates match (blind-index probes by case id). */
-  probe: (db: Db, ids: string[]) => Promise<Set<string>>;
+  /**
+   * Which of a case's blind-index rows bear on it (`match`), and whether they make a match
+   * (`having`, over those rows, naming its own kinds): several criteria are tested in one read.
+   */
+  test: { match: SQL; having: SQL };
 }
 
 const pair = (kind: BlindIndexKind, value: string) => sql`(kind = ${kind} AND value = ${value})`;
+const anyPair = (pairs: SQL[]) => sql.join(pairs, sql` OR `);
 
 /** Any of these (kind, value) pairs. */
 function anyOf(pairs: { kind: BlindIndexKind; value: string | null }[]): Criterion | null {
-  const ok = pairs.filter((p): p is { kind: BlindIndexKind; value: string } => p.value !== null);
+  const ok = pairs.filter((p): p is { kind: BlindIndexKind; value: string } => p.value !== null).map((p) => pair(p.kind, p.value));
   if (ok.length === 0) return null;
-  const match = sql.join(ok.map((p) => pair(p.kind, p.value)), sql` OR `);
-  return { reads: ok.map((p) => pair(p.kind, p.value)), words: [], exact: true, probe: (db, ids) => carrying(db, ids, match) };
+  return { reads: ok, words: [], exact: true, test: { match: anyPair(ok), having: sql`bool_or(${anyPair(ok)})` } };
 }
 
 /**
@@ -71,57 +74,66 @@ function byName(key: Buffer, name: string): Criterion | null {
   const tokens = words.map((w, i) => ({ w, v: indexes[i]! })).sort((a, b) => b.w.length - a.w.length).map((x) => x.v).slice(0, 4);
   if (!full && tokens.length === 0) return null;
   const one = tokens.length === 1;
+  const whole = full ? [pair("name", full)] : [];
+  const each = tokens.map((t) => pair("name_token", t));
   return {
-    reads: [...(full ? [pair("name", full)] : []), ...(one ? [pair("name_token", tokens[0]!)] : [])],
-    words: one ? [] : tokens.map((t) => pair("name_token", t)),
+    reads: [...whole, ...(one ? each : [])],
+    words: one ? [] : each,
     exact: tokens.length <= 1,
-    probe: (db, ids) =>
-      carrying(
-        db,
-        ids,
-        sql.join([...(full ? [pair("name", full)] : []), ...tokens.map((t) => pair("name_token", t))], sql` OR `),
-        sql`bool_or(kind = 'name') OR count(*) FILTER (WHERE kind = 'name_token') >= ${tokens.length > 0 ? tokens.length : 1_000_000}`,
-      ),
+    test: {
+      match: anyPair([...whole, ...each]),
+      // The rows are one per (case, kind, value) (blind_indexes_pk), so counting word rows counts distinct words.
+      having: sql.join([...(full ? [sql`bool_or(${whole[0]})`] : []), ...(each.length ? [sql`count(*) FILTER (WHERE ${anyPair(each)}) >= ${each.length}`] : [])], sql` OR `),
+    },
   };
 }
 
 /**
  * The cases matching every identifying criterion, as a bounded id list: each criterion's reads are
- * LIMITed, the smallest set is the base, and the base is tested against the others (by membership
- * where a criterion's set is exact and complete, else by the base's own blind-index rows).
+ * LIMITed (all of them in one round trip), the smallest set is the base, and the base is tested
+ * against the others (by membership where a criterion's set is exact and complete, else by the
+ * base's own blind-index rows, all such criteria in one read).
  */
 async function identified(db: Db, budget: SearchBudget, criteria: Criterion[], receiptIds: string[] | null): Promise<{ ids: string[]; truncated: boolean }> {
-  const sets: { c: Criterion | null; ids: string[]; full: boolean }[] = [];
-  if (receiptIds) sets.push({ c: null, ids: receiptIds, full: false });
-  for (const c of criteria) {
-    const whole = c.reads.length > 0 ? await candidateIds(db, sql.join(c.reads.map((x) => sql`(${x})`), sql` OR `)) : { ids: [], full: false };
+  const sets: { c: Criterion | null; ids: string[]; full: boolean; exact: boolean }[] = [];
+  if (receiptIds) sets.push({ c: null, ids: receiptIds, full: false, exact: true });
+  const wholes = await candidateSets(db, criteria.map((c) => (c.reads.length > 0 ? anyPair(c.reads.map((x) => sql`(${x})`)) : null)));
+  budget.check();
+  criteria.forEach((c, i) => sets.push({ c, ...wholes[i]!, exact: true }));
+  for (const set of sets) {
+    const c = set.c;
+    if (!c) continue;
+    // Candidates of the exact reads alone match as they are (the whole name): no test needed. When
+    // the whole name already fills the bound, its words would only add more of the same, cut anyway.
+    if (c.words.length === 0 || set.full) {
+      set.exact = c.exact || c.words.length > 0;
+      continue;
+    }
     let best: { ids: string[]; full: boolean } | null = null;
-    // The whole name already fills the bound: its words would only add more of the same, cut anyway.
-    for (const x of whole.full ? [] : c.words) {
+    for (const x of c.words) {
       budget.check();
       const r = await candidateIds(db, x);
       if (!best || (best.full && !r.full) || (r.full === best.full && r.ids.length < best.ids.length)) best = r;
       if (!best.full && best.ids.length < 50) break; // rare enough: no need to read the other words
     }
-    const ids = best ? [...new Set([...whole.ids, ...best.ids])] : whole.ids;
-    const full = whole.full || (best?.full ?? false);
+    set.ids = [...new Set([...set.ids, ...best!.ids])];
+    set.full = best!.full;
+    set.exact = c.exact;
     budget.check();
-    sets.push({ c, ids, full });
   }
   sets.sort((a, b) => Number(a.full) - Number(b.full) || a.ids.length - b.ids.length);
   const [base, ...others] = sets;
   let keep = base!.ids;
   const toTest: Criterion[] = [];
-  if (base!.c && !base!.c.exact) toTest.push(base!.c);
+  if (base!.c && !base!.exact) toTest.push(base!.c);
   for (const o of others) {
-    if (!o.c || (!o.full && o.c.exact)) {
+    if (!o.c || (!o.full && o.exact)) {
       const s = new Set(o.ids);
       keep = keep.filter((id) => s.has(id));
     } else toTest.push(o.c);
   }
-  for (const c of toTest) {
-    if (keep.length === 0) break;
-    const hit = await c.probe(db, keep);
+  if (toTest.length && keep.length) {
+    const hit = await carrying(db, keep, anyPair(toTest.map((c) => sql`(${c.test.match})`)), sql.join(toTest.map((c) => sql`(${c.test.having})`), sql` AND `));
     keep = keep.filter((id) => hit.has(id));
     budget.check();
   }
@@ -195,15 +207,27 @@ export async function searchCases(ctx: AppContext, user: SessionUser, q: SearchI
     let total = 0;
     if (nothing) rows = [];
     else if (receiptIds || criteria.length > 0) {
-      // At most CANDIDATE_BOUND ids: their order and count in one narrow read by primary key, then the page's rows.
+      // At most CANDIDATE_BOUND ids: the page's rows and their count in one read by primary key.
       const ids = await identified(db, budget, criteria, receiptIds);
       truncated = ids.truncated;
-      const ordered = ids.ids.length
-        ? await db.select({ id: cases.id }).from(cases).where(and(...where, sql`${cases.id} = ANY(${`{${ids.ids.join(",")}}`}::uuid[])`)).orderBy(desc(cases.updatedAt), desc(cases.id))
-        : [];
-      total = ordered.length;
-      const pageIds = ordered.slice(q.offset ?? 0, (q.offset ?? 0) + q.limit).map((r) => r.id);
-      if (pageIds.length) rows = await page(sql`${cases.id} = ANY(${`{${pageIds.join(",")}}`}::uuid[])`);
+      if (ids.ids.length) {
+        const among = sql`${cases.id} = ANY(${`{${ids.ids.join(",")}}`}::uuid[])`;
+        const counted = await db
+          .select({ row: cases, assigneeName: users.displayName, total: sql<number>`(count(*) OVER ())::int` })
+          .from(cases)
+          .leftJoin(users, eq(users.id, cases.assignedUserId))
+          .where(and(...where, among))
+          .orderBy(desc(cases.updatedAt), desc(cases.id))
+          .limit(q.limit)
+          .offset(q.offset ?? 0);
+        rows = counted;
+        total = counted[0]?.total ?? 0;
+        if (!counted.length && (q.offset ?? 0) > 0) {
+          // A page past the end: the count alone.
+          const [c] = await rowsOf<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM ${cases} WHERE ${and(...where, among)}`);
+          total = c?.n ?? 0;
+        }
+      }
     } else {
       // State, channel, team, dates: each has an index in updated_at order (cases_*_idx); counted up to COUNT_BOUND.
       rows = await page(sql`true`).limit(q.limit).offset(q.offset ?? 0);

@@ -92,6 +92,27 @@ describe("every combination of search criteria on lopsided data", () => {
     console.log(`slowest of ${(1 << NAMES.length) - 1} combinations: ${slowest.toFixed(0)} ms`);
   }, 600_000);
 
+  it("pages of an identifier search are disjoint, in last-activity order, with one total; a page past the end is empty with the same total", async () => {
+    const page = async (offset: number) => {
+      const { res } = await search({ phone: FIELDS.phone, limit: "50", offset: String(offset) });
+      expect(res.statusCode).toBe(200);
+      return { ids: res.json<CaseSummary[]>().map((c) => c.id), updated: res.json<CaseSummary[]>().map((c) => Date.parse(c.updatedAt)), total: Number(res.headers["x-total-count"]) };
+    };
+    const pages = [await page(0), await page(50), await page(100), await page(150)];
+    const total = pages[0]!.total;
+    expect(total).toBe(CANDIDATE_BOUND);
+    const all = pages.flatMap((p) => p.ids);
+    expect(new Set(all).size).toBe(all.length);
+    expect(all).toHaveLength(total);
+    for (const p of pages) expect(p.total).toBe(total);
+    for (const id of all) expect(sharedIds.has(id)).toBe(true);
+    const updated = pages.flatMap((p) => p.updated);
+    expect(updated).toEqual([...updated].sort((a, b) => b - a));
+    const past = await page(CANDIDATE_BOUND);
+    expect(past.ids).toEqual([]);
+    expect(past.total).toBe(total);
+  });
+
   it("finds exactly the one case where the data is not lopsided, by any of its identifiers and their combination", async () => {
     // Surnames whose endings the name normaliser does not fold together (Бенчмарка and Бенчмарки would meet).
     for (const k of [12, 13, 23, 31, 37].map((i) => known[i]!)) {
