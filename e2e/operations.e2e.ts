@@ -1,6 +1,4 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,8 +6,8 @@ import type { BrowserContext, Page } from "playwright-core";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
 import { kyivWall } from "../src/web/pages/operations/kyivTime.js";
 import { browserSuite, screenshot } from "./support/browser.js";
-import { poll, totpCode, visible } from "./support/console.js";
-import { ROOT } from "./support/server.js";
+import { poll, visible } from "./support/console.js";
+import { loadDemo, signInDemo } from "./support/demo.js";
 
 /**
  * A handover operation in Chromium against the real server, on the demo store (issue 12): a
@@ -21,8 +19,8 @@ import { ROOT } from "./support/server.js";
  */
 
 const O = uk.operations;
-const DEMO = fs.mkdtempSync(path.join(os.tmpdir(), "sp-e2e-ops-"));
-const secrets: Record<string, string> = {};
+let DEMO = "";
+let secrets: Record<string, string> = {};
 let target = { id: "", number: "" };
 
 /** What the coordinator types: each is looked for on the page after the close. */
@@ -41,11 +39,7 @@ const PLAN = {
 };
 
 beforeAll(async () => {
-  const env: NodeJS.ProcessEnv = { ...process.env, SAFE_PASSAGE_DATA: DEMO, SAFE_PASSAGE_ENV: "test", LOG_LEVEL: "warn" };
-  for (const k of ["DATABASE_URL", "SAFE_PASSAGE_KEY_FILE", "SAFE_PASSAGE_LOG_FILE"]) delete env[k];
-  const out = execFileSync(process.execPath, [path.join(ROOT, "bin/safe-passage.js"), "demo", "--cases", "40"], { cwd: ROOT, env, encoding: "utf8" });
-  for (const who of ["coordinator1", "verifier1"]) secrets[who] = new RegExp(`${who}\\s+\\S+\\s+TOTP secret (\\S+)`).exec(out)?.[1] ?? "";
-  expect(Object.values(secrets).every(Boolean)).toBe(true);
+  ({ dir: DEMO, secrets } = loadDemo("sp-e2e-ops-", ["coordinator1", "verifier1"]));
   // The demo's verified men are all on its own operations but those still with verification; the first of these the watchlist
   // does not flag (the demo has one it flags, due for re-check) is the test's.
   const db = new PGlite(path.join(DEMO, "db"));
@@ -56,16 +50,9 @@ beforeAll(async () => {
     await db.close();
   }
 }, 600_000);
-afterAll(() => fs.rmSync(DEMO, { recursive: true, force: true }));
+afterAll(() => void (DEMO && fs.rmSync(DEMO, { recursive: true, force: true })));
 
-async function signIn(page: Page, base: string, username: string) {
-  await page.goto(`${base}/console/login`);
-  await page.getByTestId("login-username").fill(username);
-  await page.getByTestId("login-password").fill("demo-password-change-me");
-  await page.getByTestId("login-totp").fill(totpCode(secrets[username]!));
-  await page.getByRole("button", { name: uk.login.submit }).click();
-  await visible(page.getByTestId("home-greeting"));
-}
+const signIn = (page: Page, base: string, username: string) => signInDemo(page, base, username, secrets[username]!);
 
 /** Every request the context makes to anything but the local server is refused and remembered. */
 async function onlyLocal(context: BrowserContext, base: string): Promise<string[]> {

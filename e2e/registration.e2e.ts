@@ -1,13 +1,11 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import uk from "../src/web/i18n/uk.json" with { type: "json" };
 import { browserSuite, SCREENSHOTS, screenshot, expectNoTroubles, screenshotAll } from "./support/browser.js";
-import { poll, totpCode, visible } from "./support/console.js";
-import { ROOT } from "./support/server.js";
+import { poll, visible } from "./support/console.js";
+import { loadDemo, signInDemo } from "./support/demo.js";
 import { staffToday } from "../src/shared/zoned-time.js";
 
 /**
@@ -19,18 +17,11 @@ import { staffToday } from "../src/shared/zoned-time.js";
  */
 
 const R = uk.registration;
-const DEMO = fs.mkdtempSync(path.join(os.tmpdir(), "sp-e2e-demo-"));
-let registrarSecret = "";
+let demo: { dir: string; secrets: Record<string, string> };
 
 // The demo takes longer than a hook's default: it is loaded once, before the server opens the store.
-beforeAll(() => {
-  const env: NodeJS.ProcessEnv = { ...process.env, SAFE_PASSAGE_DATA: DEMO, SAFE_PASSAGE_ENV: "test", LOG_LEVEL: "warn" };
-  for (const k of ["DATABASE_URL", "SAFE_PASSAGE_KEY_FILE", "SAFE_PASSAGE_LOG_FILE"]) delete env[k];
-  const out = execFileSync(process.execPath, [path.join(ROOT, "bin/safe-passage.js"), "demo", "--cases", "40"], { cwd: ROOT, env, encoding: "utf8" });
-  registrarSecret = /registrar1\s+registrar\s+TOTP secret (\S+)/.exec(out)?.[1] ?? "";
-  expect(registrarSecret).not.toBe("");
-}, 600_000);
-afterAll(() => fs.rmSync(DEMO, { recursive: true, force: true }));
+beforeAll(() => void (demo = loadDemo("sp-e2e-demo-", ["registrar1"])), 600_000);
+afterAll(() => fs.rmSync(demo.dir, { recursive: true, force: true }));
 
 const RECORD: Record<string, string> = {
   surname: "Зайцев",
@@ -65,19 +56,14 @@ async function fillRecord(page: Page) {
 }
 
 describe("prisoner-of-war registration in the console", () => {
-  const suite = browserSuite({ prepare: (env) => void (env.SAFE_PASSAGE_DATA = DEMO), setupLink: false });
+  const suite = browserSuite({ prepare: (env) => void (env.SAFE_PASSAGE_DATA = demo.dir), setupLink: false });
   const { troubles, context } = suite;
 
   it("registers a handed-over man, records a transfer and his choice, prints his card and marks it sent, finds him by name", async () => {
     const page = await (await context()).newPage();
     await page.setViewportSize({ width: 1280, height: 1600 });
     try {
-      await page.goto(`${suite.server.staffUrl}/console/login`);
-      await page.getByTestId("login-username").fill("registrar1");
-      await page.getByTestId("login-password").fill("demo-password-change-me");
-      await page.getByTestId("login-totp").fill(totpCode(registrarSecret));
-      await page.getByRole("button", { name: uk.login.submit }).click();
-      await visible(page.getByTestId("home-greeting"));
+      await signInDemo(page, suite.server.staffUrl, "registrar1", demo.secrets.registrar1!);
 
       // The register: a handed-over case, not yet recorded.
       await page.getByRole("link", { name: uk.nav.registration, exact: true }).click();

@@ -1,8 +1,9 @@
-import { Alert, Button, Stack, Text, Title } from "@mantine/core";
+import { Alert, Button, Stack, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useSignedIn } from "../auth/session";
 import { usePageTitle } from "../components/usePageTitle";
+import { PageHeader } from "../components/PageHeader";
 
 /** The clear refusal: this page is not for this role, and whom to ask. */
 export function NoAccessPage() {
@@ -11,9 +12,7 @@ export function NoAccessPage() {
   usePageTitle(t("noAccess.title"));
   return (
     <Stack align="flex-start" maw={620} data-testid="no-access">
-      <Title order={1} size="h2">
-        {t("noAccess.title")}
-      </Title>
+      <PageHeader title={t("noAccess.title")} />
       <Alert color="orange" w="100%">
         <Text>{t("noAccess.text", { role: t(`roles.${user.role}`) })}</Text>
       </Alert>

@@ -1,9 +1,10 @@
-import { Stack, Text, Title } from "@mantine/core";
+import { Stack, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { useCan } from "../../auth/permissions";
 import { usePageTitle } from "../../components/usePageTitle";
 import { ChangePasswordCard } from "./ChangePasswordCard";
 import { PendingInvitationsCard } from "./PendingInvitationsCard";
+import { PageHeader } from "../../components/PageHeader";
 
 /** What a person manages for himself: his password, and the invitations he may withdraw. */
 export function AccountPage() {
@@ -13,9 +14,7 @@ export function AccountPage() {
   return (
     <Stack maw={900}>
       <div>
-        <Title order={1} size="h2">
-          {t("account.title")}
-        </Title>
+        <PageHeader title={t("account.title")} />
         <Text c="dimmed">{t("account.intro")}</Text>
       </div>
       <ChangePasswordCard />

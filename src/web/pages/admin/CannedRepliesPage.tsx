@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Group, Loader, Modal, NumberInput, Select, Stack, Text, TextInput, Textarea, Title } from "@mantine/core";
+import { Alert, Button, Card, Group, Loader, Modal, NumberInput, Select, Stack, Text, TextInput, Textarea } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -9,6 +9,7 @@ import { keys } from "../../api/queryClient";
 import { errorText } from "../../components/errorText";
 import { schemaValidate } from "../../components/schemaValidate";
 import { usePageTitle } from "../../components/usePageTitle";
+import { PageHeader } from "../../components/PageHeader";
 
 type Draft = Omit<CannedReply, "id" | "updatedAt">;
 const EMPTY: Draft = { title: "", body: "", language: "ru", position: 0 };
@@ -52,14 +53,7 @@ export function CannedRepliesPage() {
   return (
     <Stack maw={1000}>
       <Group justify="space-between" align="flex-end">
-        <div>
-          <Title order={1} size="h2">
-            {t("canned.title")}
-          </Title>
-          <Text c="dimmed" size="sm">
-            {t("canned.intro")}
-          </Text>
-        </div>
+        <PageHeader title={t("canned.title")} intro={t("canned.intro")} />
         <Button onClick={() => open(undefined, { ...EMPTY, position: ((list.data ?? []).at(-1)?.position ?? 0) + 10 })} data-testid="canned-add">
           {t("canned.add")}
         </Button>

@@ -11,6 +11,7 @@ import { schemaValidate } from "../../components/schemaValidate";
 import { usePageTitle } from "../../components/usePageTitle";
 import { useCan } from "../../auth/permissions";
 import { VerificationSettingsCard } from "../verification/VerificationSettingsCard";
+import { PageHeader } from "../../components/PageHeader";
 
 /** The hotline's response-time targets: the inbox marks a case overdue from these. */
 export function SettingsPage() {
@@ -47,9 +48,7 @@ export function SettingsPage() {
 
   return (
     <Stack maw={720}>
-      <Title order={1} size="h2">
-        {t("settings.title")}
-      </Title>
+      <PageHeader title={t("settings.title")} />
       {sla.error && <Alert color="red">{errorText(t, sla.error)}</Alert>}
       {!draft && sla.isPending && <Loader aria-label={t("app.loading")} />}
       {draft && (

@@ -9,6 +9,7 @@ import { keys } from "../../api/queryClient";
 import { useCan } from "../../auth/permissions";
 import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
+import { PageHeader } from "../../components/PageHeader";
 
 const CASE_ROLES = ["operator", "verifier", "coordinator", "registrar", "reward_officer", "resettlement_officer"];
 
@@ -53,14 +54,7 @@ export function TeamsPage() {
 
   return (
     <Stack maw={1200}>
-      <div>
-        <Title order={1} size="h2">
-          {t("teams.title")}
-        </Title>
-        <Text c="dimmed" size="sm">
-          {t("teams.intro")}
-        </Text>
-      </div>
+      <PageHeader title={t("teams.title")} intro={t("teams.intro")} />
       {teams.error && <Alert color="red">{errorText(t, teams.error)}</Alert>}
       {error !== null && !adding && !removing && <Alert color="red">{errorText(t, error)}</Alert>}
       {teams.isPending && !teams.data && <Loader aria-label={t("app.loading")} />}

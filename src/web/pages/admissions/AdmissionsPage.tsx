@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Group, Modal, Stack, Table, Text, Title } from "@mantine/core";
+import { Alert, Button, Card, Group, Modal, Stack, Table, Text } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -7,6 +7,7 @@ import { keys } from "../../api/queryClient";
 import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
 import { formatDateTime } from "../../i18n";
+import { PageHeader } from "../../components/PageHeader";
 
 /**
  * Who waits to join the teams whose key I hold. Admitting seals the team key to him (he then sees
@@ -27,9 +28,7 @@ export function AdmissionsPage() {
 
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t("admissions.title")}
-      </Title>
+      <PageHeader title={t("admissions.title")} />
       <Text size="sm" c="dimmed" maw={720}>
         {t("admissions.intro")}
       </Text>

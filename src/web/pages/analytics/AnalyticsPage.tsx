@@ -12,6 +12,7 @@ import { usePageTitle } from "../../components/usePageTitle";
 import { TimeChart } from "./TimeChart";
 import { BarList, CsvLink } from "./parts";
 import { EventPanel } from "./EventPanel";
+import { PageHeader } from "../../components/PageHeader";
 
 const COLORS: Record<string, string> = { web: "#1971c2", telegram: "#0ca678", whatsapp: "#f08c00", phone: "#7048e8" };
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -61,10 +62,7 @@ export function AnalyticsPage() {
 
   return (
     <Stack maw={1400}>
-      <div>
-        <Title order={1} size="h2">{t("analytics.title")}</Title>
-        <Text c="dimmed">{t("analytics.intro")}</Text>
-      </div>
+      <PageHeader title={t("analytics.title")} intro={t("analytics.intro")} />
       <Card withBorder>
         <Group align="flex-end" wrap="wrap">
           <TextInput type="date" label={t("analytics.filters.from")} value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.currentTarget.value })} data-testid="filter-from" />

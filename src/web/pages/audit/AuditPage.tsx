@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Loader, Stack, Text, Title } from "@mantine/core";
+import { Alert, Button, Group, Loader, Stack, Text } from "@mantine/core";
 import { useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
@@ -12,6 +12,7 @@ import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
 import { AuditFilters } from "./AuditFilters";
 import { AuditTable } from "./AuditTable";
+import { PageHeader } from "../../components/PageHeader";
 
 /** The filters live in the address, so a filtered view can be shared and survives a reload. */
 function filterFrom(params: URLSearchParams): AuditFilter {
@@ -49,9 +50,7 @@ export function AuditPage() {
     <Stack maw={1400}>
       <Group justify="space-between" align="flex-end">
         <div>
-          <Title order={1} size="h2">
-            {t("audit.title")}
-          </Title>
+          <PageHeader title={t("audit.title")} />
           <Text c="dimmed">
             {t("audit.intro")} {t("audit.newestFirst")}
           </Text>

@@ -10,6 +10,7 @@ import { useSignedIn } from "../../auth/session";
 import { usePageTitle } from "../../components/usePageTitle";
 import { CallForm } from "./CallForm";
 import { CallbacksQueue } from "./CallbacksQueue";
+import { PageHeader } from "../../components/PageHeader";
 
 /** The phone desk: log a call (operators) and the callbacks owed in my scope. */
 export function CallsPage() {
@@ -30,9 +31,7 @@ export function CallsPage() {
   return (
     <Stack maw={1100}>
       <div>
-        <Title order={1} size="h2">
-          {t("calls.title")}
-        </Title>
+        <PageHeader title={t("calls.title")} />
         <Text c="dimmed">{t("calls.intro")}</Text>
       </div>
       {logged && (

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, Loader, Stack, Text, Title, Tooltip } from "@mantine/core";
+import { Alert, Badge, Button, Group, Loader, Stack, Text, Tooltip } from "@mantine/core";
 import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
@@ -13,6 +13,7 @@ import { InboxCountsBar } from "./InboxCounts";
 import { filtersFrom, InboxFilterBar } from "./InboxFilters";
 import { InboxTable } from "./InboxTable";
 import { rememberInboxOrder } from "./inboxOrder";
+import { PageHeader } from "../../components/PageHeader";
 
 /** A fallback for missed events while the live stream is down; paused while nobody is at the keyboard. */
 const POLL_MS = 60_000;
@@ -61,14 +62,7 @@ export function InboxPage() {
   return (
     <Stack>
       <Group justify="space-between" align="flex-end">
-        <div>
-          <Title order={1} size="h2">
-            {t("inbox.title")}
-          </Title>
-          <Text c="dimmed" size="sm">
-            {t("inbox.intro")}
-          </Text>
-        </div>
+        <PageHeader title={t("inbox.title")} intro={t("inbox.intro")} />
         <Group gap="xs">
           <Tooltip label={live ? t("inbox.liveHint") : t("inbox.offlineHint")}>
             <Badge color={live ? "teal" : "gray"} variant="dot" data-testid="live-status" data-live={live ? "on" : "off"}>

@@ -7,6 +7,7 @@ import { keys } from "../../api/queryClient";
 import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
 import { relativeTime, StateBadge, useNow } from "./format";
+import { PageHeader } from "../../components/PageHeader";
 
 /** The supervisor's queue: numbers by team and state, waiting and late. No case content, no identities. */
 export function QueuePage() {
@@ -20,14 +21,7 @@ export function QueuePage() {
 
   return (
     <Stack maw={1100}>
-      <div>
-        <Title order={1} size="h2">
-          {t("queue.title")}
-        </Title>
-        <Text c="dimmed" size="sm">
-          {t("queue.intro")}
-        </Text>
-      </div>
+      <PageHeader title={t("queue.title")} intro={t("queue.intro")} />
       {q.error && <Alert color="red">{errorText(t, q.error)}</Alert>}
       {q.isPending && !q.data && <Loader aria-label={t("app.loading")} />}
       {q.data && (

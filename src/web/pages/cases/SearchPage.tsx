@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Select, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Button, Group, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
@@ -11,6 +11,7 @@ import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
 import { rememberInboxOrder } from "./inboxOrder";
 import { SearchResults } from "./SearchResults";
+import { PageHeader } from "../../components/PageHeader";
 
 const IDENTITY_FIELDS = ["receipt", "name", "phone", "serviceNumber", "telegram"] as const;
 
@@ -85,14 +86,7 @@ export function SearchPage() {
 
   return (
     <Stack maw={1100}>
-      <div>
-        <Title order={1} size="h2">
-          {t("search.title")}
-        </Title>
-        <Text c="dimmed" size="sm">
-          {identity ? t("search.intro") : t("search.introNoIdentity")}
-        </Text>
-      </div>
+      <PageHeader title={t("search.title")} intro={identity ? t("search.intro") : t("search.introNoIdentity")} />
       <form onSubmit={form.onSubmit((v) => setAsked({ query: toQuery(v), offset: 0 }))} noValidate>
         <Stack>
           {identity && <SimpleGrid cols={{ base: 1, sm: 3 }}>{IDENTITY_FIELDS.map((f) => field(f))}</SimpleGrid>}

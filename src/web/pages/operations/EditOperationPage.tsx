@@ -1,4 +1,4 @@
-import { Alert, Anchor, Stack, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Stack, Text } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
@@ -8,6 +8,7 @@ import { usePageTitle } from "../../components/usePageTitle";
 import { draftOf } from "./editDraft";
 import { editBodyOf, type PlanDraft } from "./planDraft";
 import { PlanForm } from "./PlanForm";
+import { PageHeader } from "../../components/PageHeader";
 
 /**
  * Change the details of an operation still in planning, in the plan form prefilled. Once the
@@ -29,9 +30,7 @@ export function EditOperationPage() {
   });
   return (
     <Stack maw={900}>
-      <Title order={1} size="h2">
-        {t("operations.plan.editTitle")}
-      </Title>
+      <PageHeader title={t("operations.plan.editTitle")} />
       <Anchor component={Link} to={`/operations/${encodeURIComponent(id)}`} size="sm">
         ← {t("operations.plan.backToOperation")}
       </Anchor>

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Group, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Button, Card, Group, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -8,6 +8,7 @@ import { useCan } from "../../auth/permissions";
 import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
 import { kyivWall } from "./kyivTime";
+import { PageHeader } from "../../components/PageHeader";
 
 // Two to a row on a phone: a label wraps, centred, rather than being cut off at the edge.
 const ESCORT_BUTTON = { label: { whiteSpace: "normal", textAlign: "center", lineHeight: 1.25 } } as const;
@@ -39,9 +40,7 @@ export function OperationPage() {
   const o = op.data;
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t("operations.one")}
-      </Title>
+      <PageHeader title={t("operations.one")} />
       {error != null && <Alert color="red">{errorText(t, error)}</Alert>}
       {o && (
         <>

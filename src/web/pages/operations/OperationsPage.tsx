@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Card, Group, Stack, Table, Text, Title } from "@mantine/core";
+import { Alert, Badge, Button, Card, Group, Stack, Table, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -9,6 +9,7 @@ import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
 import { useCan } from "../../auth/permissions";
 import { flagOf, hoursAndMinutes, minutesTo } from "./board";
+import { PageHeader } from "../../components/PageHeader";
 
 /**
  * The coordinators' board: upcoming operations by time with a countdown; an unconfirmed one
@@ -33,9 +34,7 @@ export function OperationsPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={1} size="h2">
-          {t("operations.title")}
-        </Title>
+        <PageHeader title={t("operations.title")} />
         {can("rendezvous.write") && (
           <Button component={Link} to="/operations/new" data-testid="operation-new">
             {t("operations.newPlan")}

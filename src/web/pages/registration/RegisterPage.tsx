@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, NumberInput, SegmentedControl, Select, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Badge, Button, Group, NumberInput, SegmentedControl, Select, Stack, Table, Text, TextInput } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -10,6 +10,7 @@ import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
 import { ExportsCard } from "./ExportsCard";
 import { dayText, STATUS_COLOR } from "./labels";
+import { PageHeader } from "../../components/PageHeader";
 
 /** The register: his status and the cards owed, found by number or name; each row opens his record. Nothing here shows his choice. */
 export function RegisterPage() {
@@ -21,7 +22,7 @@ export function RegisterPage() {
   const list = useQuery({ queryKey: ["registration", filter], queryFn: () => registrationApi.register(filter) });
   return (
     <Stack maw={1200}>
-      <Title order={1} size="h2">{t("registration.title")}</Title>
+      <PageHeader title={t("registration.title")} />
       <Group align="flex-end" wrap="wrap">
         <form
           onSubmit={(e) => {

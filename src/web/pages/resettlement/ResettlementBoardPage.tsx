@@ -1,10 +1,11 @@
-import { Alert, Anchor, Badge, Loader, Stack, Table, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Loader, Stack, Table, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { resettlementApi, resettlementKeys } from "../../api/resettlement";
 import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
+import { PageHeader } from "../../components/PageHeader";
 
 /** The resettlement board: open tasks of the files I am on, overdue first, then by due day (the server's order). */
 export function ResettlementBoardPage() {
@@ -13,12 +14,7 @@ export function ResettlementBoardPage() {
   const board = useQuery({ queryKey: resettlementKeys.board, queryFn: resettlementApi.board, refetchInterval: 60_000 });
   return (
     <Stack maw={1100}>
-      <Title order={1} size="h2">
-        {t("resettlement.board.title")}
-      </Title>
-      <Text size="sm" c="dimmed">
-        {t("resettlement.board.hint")}
-      </Text>
+      <PageHeader title={t("resettlement.board.title")} intro={t("resettlement.board.hint")} />
       {board.error && <Alert color="red">{errorText(t, board.error)}</Alert>}
       {board.isPending && <Loader aria-label={t("app.loading")} />}
       {board.data?.items.length === 0 && <Text>{t("resettlement.board.empty")}</Text>}

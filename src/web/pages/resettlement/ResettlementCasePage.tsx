@@ -8,6 +8,7 @@ import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
 import { GuaranteeForm, MemberForm, OfficerForm, StepForm } from "./forms";
 import { TaskLine } from "./TaskList";
+import { PageHeader } from "../../components/PageHeader";
 
 function Member({ caseId, m, editable, officers }: { caseId: string; m: ResettlementCard["family"][number]; editable: boolean; officers: ResettlementCard["officers"] }) {
   const { t } = useTranslation();
@@ -46,9 +47,7 @@ export function ResettlementCasePage() {
       <Anchor component={Link} to="/resettlement" size="sm">
         {t("resettlement.board.back")}
       </Anchor>
-      <Title order={1} size="h2">
-        {t("resettlement.card.title", { number: c?.number ?? "" })}
-      </Title>
+      <PageHeader title={t("resettlement.card.title", { number: c?.number ?? "" })} />
       {card.error && <Alert color="red">{errorText(t, card.error)}</Alert>}
       {card.isPending && <Loader aria-label={t("app.loading")} />}
       {c && (

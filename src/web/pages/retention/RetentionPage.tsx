@@ -1,10 +1,11 @@
-import { Stack, Text, Title } from "@mantine/core";
+import { Stack } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { useCan } from "../../auth/permissions";
 import { usePageTitle } from "../../components/usePageTitle";
 import { RulesCard } from "./RulesCard";
 import { DryRunCard } from "./DryRunCard";
 import { HoldsCard } from "./HoldsCard";
+import { PageHeader } from "../../components/PageHeader";
 
 /**
  * How long the hotline keeps what, and what the next nightly run will destroy. Administrators
@@ -17,12 +18,7 @@ export function RetentionPage() {
   const can = useCan();
   return (
     <Stack maw={1000}>
-      <Title order={1} size="h2">
-        {t("retention.title")}
-      </Title>
-      <Text size="sm" c="dimmed">
-        {t("retention.intro")}
-      </Text>
+      <PageHeader title={t("retention.title")} intro={t("retention.intro")} />
       <RulesCard />
       {can("retention.hold") && <HoldsCard />}
       <DryRunCard />

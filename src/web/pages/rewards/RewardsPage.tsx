@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Stack, Table, Text, Title } from "@mantine/core";
+import { Alert, Badge, Button, Stack, Table, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "react-router";
 import { useState } from "react";
@@ -9,6 +9,7 @@ import { WHOLE_BADGE } from "../../components/wholeBadge";
 import { usePageTitle } from "../../components/usePageTitle";
 import { ClaimCard } from "./ClaimCard";
 import { NewClaimForm } from "./NewClaimForm";
+import { PageHeader } from "../../components/PageHeader";
 
 type T = (k: string, o?: Record<string, unknown>) => string;
 
@@ -25,7 +26,7 @@ export function RewardsPage() {
   const list = useQuery({ queryKey: ["rewards", "claims"], queryFn: claimsApi.list });
   return (
     <Stack maw={1200}>
-      <Title order={1} size="h2">{t("rewards.title")}</Title>
+      <PageHeader title={t("rewards.title")} />
       {caseId && <NewClaimForm caseId={caseId} caseNumber={params.get("number")} onCreated={setOpen} />}
       {list.error && <Alert color="red">{errorText(tt, list.error)}</Alert>}
       <Table.ScrollContainer minWidth={560}>

@@ -10,6 +10,7 @@ import { useSignedIn } from "../../auth/session";
 import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
 import { ScheduleProposalForm } from "./ScheduleProposalForm";
+import { PageHeader } from "../../components/PageHeader";
 
 type T = (k: string, o?: Record<string, unknown>) => string;
 export const SCHEDULE_KEY = ["rewards", "schedule"] as const;
@@ -48,8 +49,7 @@ export function SchedulePage() {
   const pending = data?.versions.filter((v) => !v.approvedAt) ?? [];
   return (
     <Stack maw={1000}>
-      <Title order={1} size="h2">{t("rewards.schedule.title")}</Title>
-      <Text size="sm" c="dimmed">{t("rewards.schedule.intro")}</Text>
+      <PageHeader title={t("rewards.schedule.title")} intro={t("rewards.schedule.intro")} />
       {q.error && <Alert color="red">{errorText(tt, q.error)}</Alert>}
       {data && (
         <Table.ScrollContainer minWidth={480}>

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, Loader, Stack, Table, Text, Title } from "@mantine/core";
+import { Alert, Badge, Button, Group, Loader, Stack, Table, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { useTranslation } from "react-i18next";
 import { staffApi } from "../../api/staff";
@@ -11,6 +11,7 @@ import { usePageTitle } from "../../components/usePageTitle";
 import { formatDateTime } from "../../i18n";
 import { InviteModal } from "./InviteModal";
 import { StaffActions } from "./StaffActions";
+import { PageHeader } from "../../components/PageHeader";
 
 export function StaffPage() {
   const { t } = useTranslation();
@@ -25,9 +26,7 @@ export function StaffPage() {
     <Stack maw={1100}>
       <Group justify="space-between" align="flex-end">
         <div>
-          <Title order={1} size="h2">
-            {t("staff.title")}
-          </Title>
+          <PageHeader title={t("staff.title")} />
           <Text c="dimmed">{t("staff.intro")}</Text>
         </div>
         {manage && (

@@ -8,6 +8,7 @@ import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
 import { VerificationNumbers } from "./VerificationNumbers";
 import { factorDetail } from "./factorDetail";
+import { PageHeader } from "../../components/PageHeader";
 
 function Decide({ row }: { row: SupervisionRow }) {
   const { t } = useTranslation();
@@ -54,9 +55,7 @@ export function SupervisionPage() {
   const q = useQuery({ queryKey: verificationKeys.supervision, queryFn: verificationApi.supervision });
   return (
     <Stack maw={900}>
-      <Title order={1} size="h2">
-        {t("verification.supervision.title")}
-      </Title>
+      <PageHeader title={t("verification.supervision.title")} />
       {q.error && <Alert color="red">{errorText(t, q.error)}</Alert>}
       {q.isPending && <Loader aria-label={t("app.loading")} />}
       {q.data?.length === 0 && <Text c="dimmed">{t("verification.supervision.empty")}</Text>}

@@ -10,6 +10,7 @@ import { usePageTitle } from "../../components/usePageTitle";
 import { formatDateTime } from "../../i18n";
 import i18n from "i18next";
 import { factorDetail } from "./factorDetail";
+import { PageHeader } from "../../components/PageHeader";
 
 type Item = VerificationPanel["checklist"][number];
 
@@ -87,9 +88,7 @@ export function VerificationCasePage() {
   return (
     <Stack maw={1100}>
       <Group justify="space-between">
-        <Title order={1} size="h2">
-          {t("verification.caseNumber", { number: p.number })}
-        </Title>
+        <PageHeader title={t("verification.caseNumber", { number: p.number })} />
         <Badge size="lg" data-testid="verification-stage">{p.stage ? t(`verification.stages.${p.stage}`) : "—"}</Badge>
       </Group>
       {p.outcome && <Alert color={p.outcome === "verified" ? "green" : "orange"} data-testid="verification-outcome">{t("verification.outcome", { decision: t(`verification.decisions.${p.outcome}`), reason: p.reasonCode ? t(`verification.reasons.${p.reasonCode}`) : "—" })}</Alert>}

@@ -7,6 +7,7 @@ import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
 import { useListHotkeys } from "../../components/Shortcuts";
 import { relativeTime, useNow } from "../cases/format";
+import { PageHeader } from "../../components/PageHeader";
 
 /** Verified cases that new information contradicts: each one is verified again before any handover is planned. */
 function Rechecks() {
@@ -63,9 +64,7 @@ export function VerificationQueuePage() {
   const [selected] = useListHotkeys(q.data ?? [], (r) => void navigate(`/verification/${r.caseId}`));
   return (
     <Stack maw={1100}>
-      <Title order={1} size="h2">
-        {t("verification.queue.title")}
-      </Title>
+      <PageHeader title={t("verification.queue.title")} />
       {q.error && <Alert color="red">{errorText(t, q.error)}</Alert>}
       {q.isPending && <Loader aria-label={t("app.loading")} />}
       {q.data && q.data.length === 0 && <Text c="dimmed">{t("verification.queue.empty")}</Text>}

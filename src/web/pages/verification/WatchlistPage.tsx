@@ -9,6 +9,7 @@ import { useCan } from "../../auth/permissions";
 import { errorText } from "../../components/errorText";
 import { usePageTitle } from "../../components/usePageTitle";
 import { formatDateTime } from "../../i18n";
+import { PageHeader } from "../../components/PageHeader";
 
 type Kind = WatchlistAdd["kind"];
 const REJECT_CODES = REASON_CODES.filter((c): c is Exclude<ReasonCode, "genuine"> => c !== "genuine");
@@ -117,12 +118,7 @@ export function WatchlistPage() {
   const q = useQuery({ queryKey: verificationKeys.watchlist, queryFn: verificationApi.watchlist });
   return (
     <Stack maw={900}>
-      <Title order={1} size="h2">
-        {t("verification.watchlist.title")}
-      </Title>
-      <Text size="sm" c="dimmed">
-        {t("verification.watchlist.intro")}
-      </Text>
+      <PageHeader title={t("verification.watchlist.title")} intro={t("verification.watchlist.intro")} />
       <AddEntry />
       <Title order={2} size="h4">
         {t("verification.watchlist.list.title")}
