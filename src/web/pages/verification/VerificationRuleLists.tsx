@@ -1,5 +1,5 @@
 import { ActionIcon, Button, Group, MultiSelect, Stack, Text, Textarea, TextInput, Title } from "@mantine/core";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { OBLASTS } from "../../../shared/geo";
 import { REGION_SECTORS } from "../../../shared/verification";
@@ -25,6 +25,44 @@ function AddByKey({ label, button, onAdd, testid }: { label: string; button: str
   );
 }
 
+/**
+ * A list of entries named by a key (the units, the probing rules): each row its read-only key,
+ * its own fields and a remove button, then a key input to add one. Both lists are edited so.
+ */
+function KeyedList<T extends { key: string }>(p: {
+  title: string;
+  hint: string;
+  value: T[];
+  onChange: (v: T[]) => void;
+  rowTestid: (item: T) => string;
+  keyLabel: string;
+  removeLabel: (item: T) => string;
+  fields: (item: T, patch: (change: Partial<T>) => void) => ReactNode;
+  add: { label: string; button: string; testid: string; make: (key: string) => T };
+}) {
+  const { value, onChange } = p;
+  return (
+    <Stack gap="xs">
+      <Title order={3} size="h5">
+        {p.title}
+      </Title>
+      <Text size="sm" c="dimmed">
+        {p.hint}
+      </Text>
+      {value.map((item, i) => (
+        <Group key={item.key} align="flex-start" data-testid={p.rowTestid(item)}>
+          <TextInput label={p.keyLabel} value={item.key} readOnly w={{ base: "100%", sm: 160 }} />
+          {p.fields(item, (change) => onChange(value.map((x, j) => (j === i ? { ...x, ...change } : x))))}
+          <ActionIcon variant="subtle" color="red" size="lg" mt={24} aria-label={p.removeLabel(item)} onClick={() => onChange(value.filter((_, j) => j !== i))}>
+            ×
+          </ActionIcon>
+        </Group>
+      ))}
+      <AddByKey label={p.add.label} button={p.add.button} testid={p.add.testid} onAdd={(key) => onChange([...value, p.add.make(key)])} />
+    </Stack>
+  );
+}
+
 /** The plausibility list of the unit rule: each known unit, its names, the sectors (ISO 3166-2) it is reported in. */
 export function UnitListEditor({ value, onChange }: { value: Units; onChange: (v: Units) => void }) {
   const { t, i18n } = useTranslation();
@@ -34,27 +72,23 @@ export function UnitListEditor({ value, onChange }: { value: Units; onChange: (v
     return code?.startsWith("RU-") ? [{ value: code, label: t(`choices.regions.${region}`) }] : [];
   });
   const sectors = [...OBLASTS.map((o) => ({ value: o.code, label: o[lang] })), ...russian];
-  const setUnit = (i: number, patch: Partial<Units[number]>) => onChange(value.map((u, j) => (j === i ? { ...u, ...patch } : u)));
   return (
-    <Stack gap="xs">
-      <Title order={3} size="h5">
-        {t("verification.settings.units")}
-      </Title>
-      <Text size="sm" c="dimmed">
-        {t("verification.settings.unitsHint")}
-      </Text>
-      {value.map((u, i) => (
-        <Group key={u.key} align="flex-start" data-testid={`vs-unit-${u.key}`}>
-          <TextInput label={t("verification.settings.unitKey")} value={u.key} readOnly w={{ base: "100%", sm: 160 }} />
-          <Textarea label={t("verification.settings.unitNames")} value={u.names.join("\n")} onChange={(e) => setUnit(i, { names: lines(e.currentTarget.value) })} autosize minRows={2} flex={1} miw={220} />
-          <MultiSelect label={t("verification.settings.unitSectors")} data={sectors} value={u.sectors} onChange={(v) => setUnit(i, { sectors: v })} searchable flex={1} miw={220} />
-          <ActionIcon variant="subtle" color="red" size="lg" mt={24} aria-label={t("verification.settings.removeUnit", { unit: u.names[0] ?? u.key })} onClick={() => onChange(value.filter((_, j) => j !== i))}>
-            ×
-          </ActionIcon>
-        </Group>
-      ))}
-      <AddByKey label={t("verification.settings.newUnitKey")} button={t("verification.settings.addUnit")} testid="vs-new-unit" onAdd={(key) => onChange([...value, { key, names: [], sectors: [] }])} />
-    </Stack>
+    <KeyedList
+      title={t("verification.settings.units")}
+      hint={t("verification.settings.unitsHint")}
+      value={value}
+      onChange={onChange}
+      rowTestid={(u) => `vs-unit-${u.key}`}
+      keyLabel={t("verification.settings.unitKey")}
+      removeLabel={(u) => t("verification.settings.removeUnit", { unit: u.names[0] ?? u.key })}
+      fields={(u, patch) => (
+        <>
+          <Textarea label={t("verification.settings.unitNames")} value={u.names.join("\n")} onChange={(e) => patch({ names: lines(e.currentTarget.value) })} autosize minRows={2} flex={1} miw={220} />
+          <MultiSelect label={t("verification.settings.unitSectors")} data={sectors} value={u.sectors} onChange={(v) => patch({ sectors: v })} searchable flex={1} miw={220} />
+        </>
+      )}
+      add={{ label: t("verification.settings.newUnitKey"), button: t("verification.settings.addUnit"), testid: "vs-new-unit", make: (key) => ({ key, names: [], sectors: [] }) }}
+    />
   );
 }
 
@@ -62,23 +96,18 @@ export function UnitListEditor({ value, onChange }: { value: Units; onChange: (v
 export function ProbingRulesEditor({ value, onChange }: { value: Probing; onChange: (v: Probing) => void }) {
   const { t } = useTranslation();
   return (
-    <Stack gap="xs">
-      <Title order={3} size="h5">
-        {t("verification.settings.probing")}
-      </Title>
-      <Text size="sm" c="dimmed">
-        {t("verification.settings.probingHint")}
-      </Text>
-      {value.map((r, i) => (
-        <Group key={r.key} align="flex-start" data-testid={`vs-rule-${r.key}`}>
-          <TextInput label={t("verification.settings.ruleKey")} value={r.key} readOnly w={{ base: "100%", sm: 160 }} />
-          <Textarea label={t("verification.settings.rulePhrases")} value={r.phrases.join("\n")} onChange={(e) => onChange(value.map((x, j) => (j === i ? { ...x, phrases: lines(e.currentTarget.value) } : x)))} autosize minRows={2} flex={1} miw={220} />
-          <ActionIcon variant="subtle" color="red" size="lg" mt={24} aria-label={t("verification.settings.removeRule", { rule: r.key })} onClick={() => onChange(value.filter((_, j) => j !== i))}>
-            ×
-          </ActionIcon>
-        </Group>
-      ))}
-      <AddByKey label={t("verification.settings.newRuleKey")} button={t("verification.settings.addRule")} testid="vs-new-rule" onAdd={(key) => onChange([...value, { key, phrases: [] }])} />
-    </Stack>
+    <KeyedList
+      title={t("verification.settings.probing")}
+      hint={t("verification.settings.probingHint")}
+      value={value}
+      onChange={onChange}
+      rowTestid={(r) => `vs-rule-${r.key}`}
+      keyLabel={t("verification.settings.ruleKey")}
+      removeLabel={(r) => t("verification.settings.removeRule", { rule: r.key })}
+      fields={(r, patch) => (
+        <Textarea label={t("verification.settings.rulePhrases")} value={r.phrases.join("\n")} onChange={(e) => patch({ phrases: lines(e.currentTarget.value) })} autosize minRows={2} flex={1} miw={220} />
+      )}
+      add={{ label: t("verification.settings.newRuleKey"), button: t("verification.settings.addRule"), testid: "vs-new-rule", make: (key) => ({ key, phrases: [] }) }}
+    />
   );
 }
