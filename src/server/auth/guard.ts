@@ -4,7 +4,7 @@ import { AppError } from "../errors.js";
 import { csrfTokenValid, resumeSession, type StaffSession } from "./sessions.js";
 import { sessionLimits } from "./enrolment.js";
 import { wipe } from "../crypto/secure.js";
-import { keepTeamKeys } from "../keys/admissions.js";
+import { keepTeamKeys, teamKeyWorkDue } from "../keys/admissions.js";
 import { authorize, type Action, type Resource } from "../policy.js";
 
 export const SESSION_COOKIE = "sp_staff";
@@ -44,7 +44,7 @@ export function staffGuard(ctx: AppContext) {
     const access: RouteAccess = req.routeOptions.config?.access ?? "full";
     if (access === "public") return;
     const id = req.cookies[SESSION_COOKIE];
-    const session = id ? await resumeSession(ctx.db, id, sessionLimits(ctx), ctx.now()) : null;
+    const session = id ? await resumeSession(ctx.db, id, sessionLimits(ctx), ctx.now(), teamKeyWorkDue) : null;
     if (!session || !id) throw new AppError("unauthenticated", "sign in first");
     if (!SAFE_METHODS.has(req.method) && !csrfTokenValid(ctx.keys.subkey("csrf"), session.idHash, headerValue(req.headers[CSRF_HEADER]))) {
       wipe(session.privateKey);
@@ -62,7 +62,7 @@ export function staffGuard(ctx: AppContext) {
     // A key holder online does what the server alone cannot: rotate a team key after a member
     // left, and (the first administrator, in trust) give a member-less team its founding member.
     // Admitting anyone else is a deliberate act of a team member (keys/admissions.ts).
-    if (session.stage === "full") await keepTeamKeys(ctx.db, ctx.keys, { userId: session.user.id, privateKey: session.privateKey });
+    if (session.stage === "full" && session.answer) await keepTeamKeys(ctx.db, ctx.keys, { userId: session.user.id, privateKey: session.privateKey });
   };
 }
 

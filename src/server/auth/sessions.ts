@@ -1,4 +1,4 @@
-import { eq, lt, or } from "drizzle-orm";
+import { eq, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/index.js";
 import { sessions, users } from "../db/schema.js";
 import { constantTimeEqual } from "../crypto/random.js";
@@ -23,6 +23,8 @@ export interface StaffSession {
   user: SessionUser;
   createdAt: Date;
   expiresAt: Date;
+  /** The caller's extra question about the user (resumeSession's `ask`), answered in the same read. */
+  answer?: boolean;
 }
 
 export interface SessionLimits {
@@ -47,10 +49,10 @@ export async function startSession(db: Pick<Db, "insert">, userId: string, stage
  * The session behind a cookie, if it is still alive: not past its absolute expiry, not idle for
  * longer than allowed, and its user not disabled. Touching it moves the idle deadline.
  */
-export async function resumeSession(db: Db, cookieValue: string, limits: SessionLimits, now: Date): Promise<StaffSession | null> {
+export async function resumeSession(db: Db, cookieValue: string, limits: SessionLimits, now: Date, ask: (userId: typeof users.id) => SQL<boolean> = () => sql<boolean>`false`): Promise<StaffSession | null> {
   let row: Awaited<ReturnType<typeof loadRow>> | undefined;
   const unlocked = await unwrapSessionKey(cookieValue, async (hashHex) => {
-    row = await loadRow(db, Buffer.from(hashHex, "hex"));
+    row = await loadRow(db, Buffer.from(hashHex, "hex"), ask);
     return row?.wrappedKey ?? null;
   });
   if (!unlocked || !row) return null;
@@ -70,11 +72,12 @@ export async function resumeSession(db: Db, cookieValue: string, limits: Session
     stage: row.stage as SessionStage,
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,
+    answer: row.answer === true,
     user: { id: row.userId, username: row.username, displayName: row.displayName, role: row.role as Role },
   };
 }
 
-async function loadRow(db: Db, idHash: Buffer) {
+async function loadRow(db: Db, idHash: Buffer, ask: (userId: typeof users.id) => SQL<boolean>) {
   const [row] = await db
     .select({
       stage: sessions.stage,
@@ -87,6 +90,7 @@ async function loadRow(db: Db, idHash: Buffer) {
       displayName: users.displayName,
       role: users.role,
       disabledAt: users.disabledAt,
+      answer: ask(users.id),
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))

@@ -78,8 +78,16 @@ export async function withCaseKey<T>(
   fn: (caseKey: Buffer, row: typeof cases.$inferSelect) => Promise<T>,
   access: CaseAccess = READ_CASE,
 ): Promise<T> {
-  const row = await findCase(ctx, session.user, caseId, access);
-  const caseKey = await openCaseKeyFor(ctx.db, caseId, { id: session.user.id, privateKey: session.privateKey });
+  // Both reads at once (one round trip on the embedded store); a key opened for a case out of
+  // scope is wiped unused, and the refusal is the same "not found" either way.
+  const [found, opened] = await Promise.allSettled([findCase(ctx, session.user, caseId, access), openCaseKeyFor(ctx.db, caseId, { id: session.user.id, privateKey: session.privateKey })]);
+  if (found.status === "rejected") {
+    if (opened.status === "fulfilled" && opened.value) wipe(opened.value);
+    throw found.reason;
+  }
+  if (opened.status === "rejected") throw opened.reason;
+  const row = found.value;
+  const caseKey = opened.value;
   if (!caseKey) {
     await auditCaseRefusal(ctx, session.user.id, caseId);
     throw new AppError("not_found", "no such case");

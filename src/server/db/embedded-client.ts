@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { isPublicWork } from "../crypto/argon2-lane.js";
-import type { EmbeddedReply, EmbeddedRequest, EmbeddedStart, ErrorShape } from "./embedded-protocol.js";
+import type { BatchOutcome, BatchStatement, EmbeddedReply, EmbeddedRequest, EmbeddedStart, ErrorShape } from "./embedded-protocol.js";
 
 /** What Drizzle's PGlite driver calls on its client (a query with its options, a script, a transaction). */
 export interface QueryOptions {
@@ -14,6 +14,17 @@ export interface EmbeddedQueries {
 
 // Distributive Omit: each request kind without the id the client adds.
 type Call = EmbeddedRequest extends infer R ? (R extends EmbeddedRequest ? Omit<R, "id"> : never) : never;
+
+/** A statement outside any transaction, waiting for the connection with its caller's promise. */
+interface Statement extends BatchStatement {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+/** A caller's turn on the one connection: a statement (which may join a batch), or a function that holds it. */
+type Turn = { statement: Statement } | { start: () => void; statement?: never };
+/** Enough for a page's independent reads; few enough that nobody waits long behind a batch. */
+const MAX_BATCH = 8;
+const rawTypesOf = (opts: QueryOptions) => Object.keys(opts.parsers ?? {}).map(Number);
 
 function errorFrom(shape: ErrorShape): Error {
   const err = new Error(shape.message);
@@ -36,7 +47,8 @@ export class EmbeddedClient implements EmbeddedQueries {
   private readonly listeners = new Map<string, Set<(payload: string) => void>>();
   private busy = false;
   /** Callers waiting for the connection, per lane; the lanes take turns (see inTurn). */
-  private readonly waiting = { staff: [] as (() => void)[], public: [] as (() => void)[] };
+  private readonly waiting = { staff: [] as Turn[], public: [] as Turn[] };
+  private trips = 0;
   private lastLane: "staff" | "public" = "public";
   private stopped: Error | null = null;
   private fsyncs = 0;
@@ -73,8 +85,16 @@ export class EmbeddedClient implements EmbeddedQueries {
     return this.fsyncs;
   }
 
+  /** Round trips to the thread so far (a batch of statements is one). */
+  get roundTrips(): number {
+    return this.trips;
+  }
+
+  /** One statement on its own (no transaction): it may share a round trip with others waiting beside it. */
   query(sql: string, params: unknown[] = [], opts: QueryOptions = {}): Promise<unknown> {
-    return this.inTurn(() => this.rawQuery(sql, params, opts));
+    return new Promise((resolve, reject) => {
+      this.enqueue({ statement: { sql, params, rowMode: opts.rowMode, rawTypes: rawTypesOf(opts), resolve, reject } });
+    });
   }
 
   exec(sql: string): Promise<unknown> {
@@ -143,7 +163,7 @@ export class EmbeddedClient implements EmbeddedQueries {
   }
 
   private rawQuery(sql: string, params: unknown[], opts: QueryOptions, begin: { begin?: true } = {}): Promise<unknown> {
-    return this.call({ op: "query", sql, params, rowMode: opts.rowMode, rawTypes: Object.keys(opts.parsers ?? {}).map(Number), ...begin });
+    return this.call({ op: "query", sql, params, rowMode: opts.rowMode, rawTypes: rawTypesOf(opts), ...begin });
   }
 
   /**
@@ -156,19 +176,24 @@ export class EmbeddedClient implements EmbeddedQueries {
    */
   private inTurn<T>(fn: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const start = () => {
-        Promise.resolve()
-          .then(fn)
-          .then(resolve, reject)
-          .finally(() => this.nextTurn());
-      };
-      const lane = isPublicWork() ? "public" : "staff";
-      if (!this.busy) {
-        this.busy = true;
-        this.lastLane = lane;
-        start();
-      } else this.waiting[lane].push(start);
+      this.enqueue({
+        start: () => {
+          Promise.resolve()
+            .then(fn)
+            .then(resolve, reject)
+            .finally(() => this.nextTurn());
+        },
+      });
     });
+  }
+
+  private enqueue(turn: Turn) {
+    this.waiting[isPublicWork() ? "public" : "staff"].push(turn);
+    if (this.busy) return;
+    this.busy = true;
+    // The turn starts after the current microtasks, so that reads started together (a
+    // Promise.all of a page's independent reads) are all waiting by then and go in one batch.
+    queueMicrotask(() => this.nextTurn());
   }
 
   private nextTurn() {
@@ -180,12 +205,40 @@ export class EmbeddedClient implements EmbeddedQueries {
       return;
     }
     this.lastLane = lane;
-    next();
+    if (!next.statement) return next.start();
+    // Statements waiting next to each other in one lane go to the thread in one round trip (each
+    // a statement of its own, failing on its own), but only while the other lane has nobody
+    // waiting: alternation between the lanes stays one statement for one.
+    const batch = [next.statement];
+    const queue = this.waiting[lane];
+    const opposite = this.waiting[lane === "staff" ? "public" : "staff"];
+    while (batch.length < MAX_BATCH && queue[0]?.statement && opposite.length === 0) batch.push(queue.shift()!.statement!);
+    void this.runStatements(batch).finally(() => this.nextTurn());
+  }
+
+  private async runStatements(batch: Statement[]): Promise<void> {
+    const plain = ({ sql, params, rowMode, rawTypes }: Statement) => ({ sql, params, rawTypes, ...(rowMode ? { rowMode } : {}) });
+    if (batch.length === 1) {
+      const [s] = batch as [Statement];
+      await this.call({ op: "query", ...plain(s) }).then(s.resolve, s.reject);
+      return;
+    }
+    try {
+      const outcomes = (await this.call({ op: "batch", statements: batch.map(plain) })) as BatchOutcome[];
+      batch.forEach((s, i) => {
+        const o = outcomes[i]!;
+        if (o.ok) s.resolve(o.result);
+        else s.reject(errorFrom(o.error));
+      });
+    } catch (err) {
+      for (const s of batch) s.reject(err as Error);
+    }
   }
 
   private call(req: Call): Promise<unknown> {
     if (this.stopped) return Promise.reject(this.stopped);
     const id = this.nextId++;
+    this.trips++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       if (this.pending.size === 1) this.worker.ref();

@@ -2,9 +2,23 @@
  * The messages between the server and the thread that runs the embedded database
  * (embedded-client.ts on the server's side, embedded-worker.ts on the other).
  */
-/** `begin`: run BEGIN first, in the same round trip (a transaction's first statement). */
+/** A statement and how its rows come back; `rawTypes` are the type ids to leave as text. */
+export interface BatchStatement {
+  sql: string;
+  params: unknown[];
+  rowMode?: "array" | "object";
+  rawTypes: number[];
+}
+/** Each statement of a batch succeeds or fails on its own, as if sent alone. */
+export type BatchOutcome = { ok: true; result: unknown } | { ok: false; error: ErrorShape };
+
+/**
+ * `begin`: run BEGIN first, in the same round trip (a transaction's first statement).
+ * `batch`: statements outside any transaction, run one after another in one round trip.
+ */
 export type EmbeddedRequest =
-  | { id: number; op: "query"; sql: string; params: unknown[]; rowMode?: "array" | "object"; rawTypes: number[]; begin?: true }
+  | ({ id: number; op: "query"; begin?: true } & BatchStatement)
+  | { id: number; op: "batch"; statements: BatchStatement[] }
   | { id: number; op: "exec"; sql: string; begin?: true }
   | { id: number; op: "listen" | "unlisten"; channel: string }
   | { id: number; op: "dump" }

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { DurableNodeFS, fsyncTree } from "./durable-fs.js";
-import { ERROR_FIELDS, type EmbeddedReply, type EmbeddedRequest, type EmbeddedStart, type ErrorShape } from "./embedded-protocol.js";
+import { ERROR_FIELDS, type BatchOutcome, type BatchStatement, type EmbeddedReply, type EmbeddedRequest, type EmbeddedStart, type ErrorShape } from "./embedded-protocol.js";
 
 /**
  * The embedded database's own thread. PGlite is PostgreSQL compiled to WebAssembly, and a query
@@ -52,13 +52,23 @@ async function main() {
     return;
   }
   const listening = new Map<string, () => Promise<void>>();
+  const statement = (s: BatchStatement) => pg.query(s.sql, s.params, { ...(s.rowMode ? { rowMode: s.rowMode } : {}), parsers: parsersOf(s.rawTypes) });
 
   async function run(req: EmbeddedRequest): Promise<{ result: unknown; transfer?: ArrayBuffer[] }> {
     switch (req.op) {
-      case "query": {
+      case "query":
         if (req.begin) await pg.exec("BEGIN");
-        const parsers = parsersOf(req.rawTypes);
-        return { result: await pg.query(req.sql, req.params, { ...(req.rowMode ? { rowMode: req.rowMode } : {}), parsers }) };
+        return { result: await statement(req) };
+      case "batch": {
+        const outcomes: BatchOutcome[] = [];
+        for (const s of req.statements) {
+          try {
+            outcomes.push({ ok: true, result: await statement(s) });
+          } catch (err) {
+            outcomes.push({ ok: false, error: shapeOf(err) });
+          }
+        }
+        return { result: outcomes };
       }
       case "exec":
         if (req.begin) await pg.exec("BEGIN");

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, isNull, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, isNull, ne, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { rowsOf, type Db } from "../db/index.js";
 import { staffKeys, teamMembers, teams, users } from "../db/schema.js";
@@ -30,21 +30,27 @@ import type { ServerKeys } from "../crypto/server-key.js";
 
 type Holder = { userId: string; privateKey: Buffer };
 
+/** The team memberships of a user with key work waiting (a FROM … WHERE for the two readers below). */
+const teamKeyWorkOf = (userId: SQL | AnyColumn | string) => sql`FROM team_members m
+    WHERE m.user_id = ${userId} AND m.sealed_key IS NOT NULL
+      AND CASE WHEN m.custodian
+            THEN EXISTS (SELECT 1 FROM team_members w WHERE w.team_id = m.team_id AND w.custodian = false AND w.sealed_key IS NULL)
+            ELSE EXISTS (SELECT 1 FROM teams t WHERE t.id = m.team_id AND t.rotation_due)
+          END`;
+
 /**
- * Run on each signed-in request of a key holder: one query when there is nothing to do (nearly
- * always), which asks both questions below at once: is he a custodian of a team waiting for its
- * founding member, or a holder of a team key due for rotation?
+ * Whether keepTeamKeys has anything to do for this user, as a yes/no the guard asks in the same
+ * read as the session itself, so the nearly-always "no" costs no statement of its own.
+ */
+export const teamKeyWorkDue = (userId: AnyColumn) => sql<boolean>`EXISTS (SELECT 1 ${teamKeyWorkOf(userId)})`;
+
+/**
+ * Run on a signed-in request of a key holder when teamKeyWorkDue said yes. It asks both questions
+ * below at once: is he a custodian of a team waiting for its founding member, or a holder of a
+ * team key due for rotation?
  */
 export async function keepTeamKeys(db: Db, keys: ServerKeys, holder: Holder): Promise<void> {
-  const due = await rowsOf<{ custodian: boolean }>(
-    db,
-    sql`SELECT m.custodian FROM team_members m
-        WHERE m.user_id = ${holder.userId} AND m.sealed_key IS NOT NULL
-          AND CASE WHEN m.custodian
-                THEN EXISTS (SELECT 1 FROM team_members w WHERE w.team_id = m.team_id AND w.custodian = false AND w.sealed_key IS NULL)
-                ELSE EXISTS (SELECT 1 FROM teams t WHERE t.id = m.team_id AND t.rotation_due)
-              END`,
-  );
+  const due = await rowsOf<{ custodian: boolean }>(db, sql`SELECT m.custodian ${teamKeyWorkOf(holder.userId)}`);
   if (due.some((d) => d.custodian)) await foundTeams(db, keys, holder);
   if (due.some((d) => !d.custodian)) await rotateDueTeamKeys(db, keys, holder);
 }

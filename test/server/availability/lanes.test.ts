@@ -109,4 +109,26 @@ describe.skipIf(onPostgres())("the embedded store's one connection", () => {
     // First-come order would have put both staff queries after all four public ones.
     expect(order).toEqual(["public 1", "staff 1", "public 2", "staff 2", "public 3", "public 4"]);
   });
+
+  it("sends reads started together in one round trip, each with its own result or error", async () => {
+    const client = (ctx.db as unknown as { $client: EmbeddedClient }).$client;
+    const before = client.roundTrips;
+    const [a, bad, b, c] = await Promise.allSettled([
+      client.query("SELECT 1 AS n"),
+      client.query("SELECT * FROM no_such_table"),
+      client.query("SELECT $1::int AS n", [2]),
+      client.query("SELECT count(*)::int AS n FROM cases"),
+    ]);
+    expect(client.roundTrips - before).toBe(1);
+    expect(a).toMatchObject({ status: "fulfilled", value: { rows: [{ n: 1 }] } });
+    expect(b).toMatchObject({ status: "fulfilled", value: { rows: [{ n: 2 }] } });
+    expect(c).toMatchObject({ status: "fulfilled", value: { rows: [{ n: expect.any(Number) }] } });
+    // The failed statement fails alone, with PostgreSQL's code, and spoils none of the others.
+    expect(bad).toMatchObject({ status: "rejected", reason: { code: "42P01" } });
+    // One after another, each is a round trip of its own (nothing waits to be batched).
+    const mid = client.roundTrips;
+    await client.query("SELECT 1");
+    await client.query("SELECT 1");
+    expect(client.roundTrips - mid).toBe(2);
+  });
 });
