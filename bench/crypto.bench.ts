@@ -94,11 +94,14 @@ async function viaApp(store: "PGlite" | "PostgreSQL", params: string, text: stri
     };
     // The first staff open re-seals the 199 channel-written messages under the case key (issue 16);
     // every later open is AEAD only. Goal: later opens ≤ 20 ms p95.
+    // Then 20 opens unmeasured, so the figure is the steady state and not the JIT compiling the
+    // read path (30 samples straight after the first open put its warm-up into the p95).
     const firstMs = await timed(openCase, 1);
-    const openMs = await timed(openCase, 30);
+    await timed(openCase, 20);
+    const openMs = await timed(openCase, 200);
     const p95 = percentile(openMs, 95);
     rows.push({ section: "crypto", name: `case open, 50 fields + 200 messages, first (re-seals 199), ${store}`, value: firstMs[0]!, unit: "ms", note: "199 sealed-box opens + re-encryption in one transaction" });
-    rows.push({ section: "crypto", name: `case open, 50 fields + 200 messages, later (HTTP), ${store}`, value: percentile(openMs, 50), unit: "ms", ratio: `p95 ${(p95 / 20).toFixed(2)}× goal`, note: `p95 ${p95.toFixed(1)} ms (goal ≤ 20); AEAD opens only` });
+    rows.push({ section: "crypto", name: `case open, 50 fields + 200 messages, later (HTTP), ${store}`, value: percentile(openMs, 50), unit: "ms", ratio: `p95 ${(p95 / 20).toFixed(2)}× goal`, note: `p95 ${p95.toFixed(1)} ms of 200 after 20 warm-up (goal ≤ 20); AEAD opens only` });
   } finally {
     await app.close();
     await ctx.database.close();
