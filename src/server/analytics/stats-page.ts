@@ -2,7 +2,7 @@ import type { AppContext } from "../context.js";
 import type { BaseApp } from "../http/base.js";
 import { html } from "../intake/html.js";
 import { CATALOGS, fill, langOf } from "../intake/i18n.js";
-import { formatMonth, layout, localeOf, type PageContext } from "../intake/views/layout.js";
+import { formatMonth, layout, localeOf, numberFormat, type PageContext } from "../intake/views/layout.js";
 import { loadIntakeSettings } from "../intake/settings.js";
 import { sendCompressed } from "../intake/compress.js";
 import { loadStatsSettings, readPublicStats, type Cell, type PublicStats, type StatsSettings } from "./disclosure.js";
@@ -11,7 +11,7 @@ import { loadStatsSettings, readPublicStats, type Cell, type PublicStats, type S
 export function statsPage(p: PageContext, s: PublicStats, settings: StatsSettings): string {
   const t = p.t.stats;
   const vars = { threshold: settings.threshold - 1, threshold1: settings.threshold, base: settings.base };
-  const num = new Intl.NumberFormat(localeOf(p.lang));
+  const num = numberFormat(localeOf(p.lang));
   const cell = (c: Cell) => ("fewer" in c ? fill(t.fewer, vars) : num.format(c.value));
   const channelName = (c: string) => (t.channels as Record<string, string>)[c] ?? c;
   const table = s.months.length
