@@ -5,7 +5,7 @@ import { openCaseKey } from "../crypto/case-keys.js";
 import { publicKeyOf, type KeyPair } from "../crypto/box.js";
 import { decryptFieldText, decryptJson } from "../crypto/fields.js";
 import { isCryptoError } from "../crypto/errors.js";
-import { wipe } from "../crypto/secure.js";
+import { SecureArena, wipe } from "../crypto/secure.js";
 import { openTeamKeyFor } from "../keys/teams.js";
 import { allow } from "../policy.js";
 import type { StaffSession } from "../auth/sessions.js";
@@ -32,7 +32,7 @@ const firstWords = (s: string) => shorten(s.replace(/\s+/g, " ").trim().split(" 
  * Open the case keys of many cases at once: each team key the viewer holds is opened once, not
  * once per case. Cases he holds no key to are simply absent (a supervisor holds none).
  */
-async function openCaseKeys(ctx: AppContext, session: StaffSession, caseIds: string[]): Promise<Map<string, Buffer>> {
+async function openCaseKeys(ctx: AppContext, session: StaffSession, caseIds: string[], arena: SecureArena): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
   if (caseIds.length === 0) return out;
   const me = session.user.id;
@@ -53,7 +53,7 @@ async function openCaseKeys(ctx: AppContext, session: StaffSession, caseIds: str
       }
       if (!pair) continue;
       try {
-        out.set(g.caseId, openCaseKey(g.sealedKey, pair.publicKey, pair.privateKey));
+        out.set(g.caseId, openCaseKey(g.sealedKey, pair.publicKey, pair.privateKey, arena));
       } catch (err) {
         if (!isCryptoError(err)) throw err;
       }
@@ -76,8 +76,9 @@ export async function inboxPreviews(ctx: AppContext, session: StaffSession, rows
   const out = new Map<string, InboxPreview>();
   const role = session.user.role;
   if (!allow(role, "case", "read") || rows.length === 0) return out;
-  const keys = await openCaseKeys(ctx, session, rows.map((r) => r.id));
+  const arena = new SecureArena();
   try {
+    const keys = await openCaseKeys(ctx, session, rows.map((r) => r.id), arena);
     const ids = [...keys.keys()];
     if (ids.length === 0) return out;
     const sectionsWanted = [allow(role, "case_identity", "read") && "identity", allow(role, "case_contact", "read") && "contact"].filter((s): s is "identity" | "contact" => !!s);
@@ -125,7 +126,7 @@ export async function inboxPreviews(ctx: AppContext, session: StaffSession, rows
     rememberAudited(ctx, session.idHash, fingerprint);
     return out;
   } finally {
-    for (const k of keys.values()) wipe(k);
+    arena.close();
   }
 }
 

@@ -12,6 +12,8 @@ import {
   openCaseKey,
   sealCaseKey,
 } from "../../../src/server/crypto/index.js";
+import { SecureArena } from "../../../src/server/crypto/secure.js";
+import { sealTo } from "../../../src/server/crypto/box.js";
 import type { FieldContext } from "../../../src/server/crypto/index.js";
 
 const ctx: FieldContext = { caseId: "case-1", table: "applicants", field: "full_name" };
@@ -41,6 +43,21 @@ describe("case keys", () => {
     const tampered = Buffer.from(sealed);
     tampered[40] = (tampered[40] ?? 0) ^ 0x01;
     failsWith(() => openCaseKey(tampered, staff.publicKey, staff.privateKey), "DECRYPT_FAILED");
+  });
+
+  it("open into an arena's slots the same way, refuse the same attacks, and are zero once it closes", () => {
+    const staff = generateKeyPair();
+    const keys = [generateCaseKey(), generateCaseKey(), generateCaseKey()];
+    const arena = new SecureArena();
+    const opened = keys.map((k) => openCaseKey(sealCaseKey(k, staff.publicKey), staff.publicKey, staff.privateKey, arena));
+    opened.forEach((o, i) => expect(o.equals(keys[i]!)).toBe(true));
+    const sealed = sealCaseKey(keys[0]!, staff.publicKey);
+    const other = generateKeyPair();
+    failsWith(() => openCaseKey(sealed, other.publicKey, other.privateKey, arena), "DECRYPT_FAILED");
+    // A box of another length (a longer secret sealed to the same key) is not taken for a case key.
+    failsWith(() => openCaseKey(sealTo(staff.publicKey, Buffer.alloc(CASE_KEY_BYTES + 8, 7)), staff.publicKey, staff.privateKey, arena), "INVALID_FORMAT");
+    arena.close();
+    for (const o of opened) expect(o.every((b) => b === 0)).toBe(true);
   });
 });
 
