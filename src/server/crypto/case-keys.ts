@@ -1,8 +1,8 @@
-import { openSealed, openSealedInto, SEAL_OVERHEAD_BYTES, sealTo } from "./box.js";
+import { openSealedInto, SEAL_OVERHEAD_BYTES, sealTo } from "./box.js";
 import { AEAD_KEY_BYTES } from "./aead.js";
 import { CryptoError } from "./errors.js";
 import { randomBytes } from "./random.js";
-import { secureMove, wipe, type SecureArena } from "./secure.js";
+import { secureAlloc, secureMove, type SecureArena } from "./secure.js";
 
 /**
  * Case data keys: one random 32-byte key per case (SECURITY.md). Everything identifying in the
@@ -30,13 +30,10 @@ export function sealCaseKey(caseKey: Buffer, recipientPublicKey: Buffer): Buffer
  * someone else or altered. The result is in secure memory: wipe it when the request is done.
  */
 export function openCaseKey(sealed: Buffer, publicKey: Buffer, secretKey: Buffer, arena?: SecureArena): Buffer {
-  // Many keys at once (an inbox page) go into one arena's slabs: a sodium_malloc each is a few
-  // mapped pages kept until the collector finalises the buffer.
-  if (arena && sealed.length !== CASE_KEY_BYTES + SEAL_OVERHEAD_BYTES) throw new CryptoError("INVALID_FORMAT", "sealed case key has the wrong length");
-  const caseKey = arena ? openSealedInto(sealed, { publicKey, privateKey: secretKey }, arena.take(CASE_KEY_BYTES), "sealed case key") : openSealed(sealed, { publicKey, privateKey: secretKey }, "sealed case key", true);
-  if (caseKey.length !== CASE_KEY_BYTES) {
-    wipe(caseKey);
-    throw new CryptoError("INVALID_FORMAT", "sealed case key has the wrong length");
-  }
-  return caseKey;
+  // The length is checked before anything is opened, so the output can be a slot of exactly a
+  // key's size: many keys at once (an inbox page) go into one arena's slabs, since a sodium_malloc
+  // each is a few mapped pages kept until the collector finalises the buffer.
+  if (sealed.length !== CASE_KEY_BYTES + SEAL_OVERHEAD_BYTES) throw new CryptoError("INVALID_FORMAT", "sealed case key has the wrong length");
+  const out = arena ? arena.take(CASE_KEY_BYTES) : secureAlloc(CASE_KEY_BYTES);
+  return openSealedInto(sealed, { publicKey, privateKey: secretKey }, out, "sealed case key");
 }

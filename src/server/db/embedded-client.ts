@@ -16,15 +16,17 @@ export interface EmbeddedQueries {
 type Call = EmbeddedRequest extends infer R ? (R extends EmbeddedRequest ? Omit<R, "id"> : never) : never;
 
 /** A statement outside any transaction, waiting for the connection with its caller's promise. */
-interface Statement extends BatchStatement {
+interface Waiting {
+  statement: BatchStatement;
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
 }
 /** A caller's turn on the one connection: a statement (which may join a batch), or a function that holds it. */
-type Turn = { statement: Statement } | { start: () => void; statement?: never };
+type Turn = { waiting: Waiting } | { start: () => void; waiting?: never };
 /** Enough for a page's independent reads; few enough that nobody waits long behind a batch. */
 const MAX_BATCH = 8;
-const rawTypesOf = (opts: QueryOptions) => Object.keys(opts.parsers ?? {}).map(Number);
+/** What the thread needs of a query: its text, its values, and the type ids to leave as text. */
+const statementOf = (sql: string, params: unknown[], opts: QueryOptions): BatchStatement => ({ sql, params, rowMode: opts.rowMode, rawTypes: Object.keys(opts.parsers ?? {}).map(Number) });
 
 function errorFrom(shape: ErrorShape): Error {
   const err = new Error(shape.message);
@@ -93,7 +95,7 @@ export class EmbeddedClient implements EmbeddedQueries {
   /** One statement on its own (no transaction): it may share a round trip with others waiting beside it. */
   query(sql: string, params: unknown[] = [], opts: QueryOptions = {}): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      this.enqueue({ statement: { sql, params, rowMode: opts.rowMode, rawTypes: rawTypesOf(opts), resolve, reject } });
+      this.enqueue({ waiting: { statement: statementOf(sql, params, opts), resolve, reject } });
     });
   }
 
@@ -163,7 +165,7 @@ export class EmbeddedClient implements EmbeddedQueries {
   }
 
   private rawQuery(sql: string, params: unknown[], opts: QueryOptions, begin: { begin?: true } = {}): Promise<unknown> {
-    return this.call({ op: "query", sql, params, rowMode: opts.rowMode, rawTypes: rawTypesOf(opts), ...begin });
+    return this.call({ op: "query", ...statementOf(sql, params, opts), ...begin });
   }
 
   /**
@@ -205,26 +207,25 @@ export class EmbeddedClient implements EmbeddedQueries {
       return;
     }
     this.lastLane = lane;
-    if (!next.statement) return next.start();
+    if (!next.waiting) return next.start();
     // Statements waiting next to each other in one lane go to the thread in one round trip (each
     // a statement of its own, failing on its own), but only while the other lane has nobody
     // waiting: alternation between the lanes stays one statement for one.
-    const batch = [next.statement];
+    const batch = [next.waiting];
     const queue = this.waiting[lane];
     const opposite = this.waiting[lane === "staff" ? "public" : "staff"];
-    while (batch.length < MAX_BATCH && queue[0]?.statement && opposite.length === 0) batch.push(queue.shift()!.statement!);
+    while (batch.length < MAX_BATCH && queue[0]?.waiting && opposite.length === 0) batch.push(queue.shift()!.waiting!);
     void this.runStatements(batch).finally(() => this.nextTurn());
   }
 
-  private async runStatements(batch: Statement[]): Promise<void> {
-    const plain = ({ sql, params, rowMode, rawTypes }: Statement) => ({ sql, params, rawTypes, ...(rowMode ? { rowMode } : {}) });
+  private async runStatements(batch: Waiting[]): Promise<void> {
     if (batch.length === 1) {
-      const [s] = batch as [Statement];
-      await this.call({ op: "query", ...plain(s) }).then(s.resolve, s.reject);
+      const [w] = batch as [Waiting];
+      await this.call({ op: "query", ...w.statement }).then(w.resolve, w.reject);
       return;
     }
     try {
-      const outcomes = (await this.call({ op: "batch", statements: batch.map(plain) })) as BatchOutcome[];
+      const outcomes = (await this.call({ op: "batch", statements: batch.map((w) => w.statement) })) as BatchOutcome[];
       batch.forEach((s, i) => {
         const o = outcomes[i]!;
         if (o.ok) s.resolve(o.result);

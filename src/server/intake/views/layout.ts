@@ -83,27 +83,23 @@ export function problemPage(p: PageContext, kind: ProblemKind, vars: Record<stri
 }
 
 /**
- * One formatter per kind, locale and options, made once: an Intl formatter holds ICU objects in
- * native memory that the JS heap does not see, so making one per message (640 per thread read) grew
- * the resident size by gigabytes before the collector ever felt pressure (issue 17), and making
- * the reward amounts' formatters per request form took a tenth of the server's thread in an
- * intake flood (issue 16).
+ * What a page formats the same way every time, made once per key: an Intl formatter holds ICU
+ * objects in native memory that the JS heap does not see, so making one per message (640 per
+ * thread read) grew the resident size by gigabytes before the collector ever felt pressure
+ * (issue 17), and making the reward amounts' formatters per request form took a tenth of the
+ * server's thread in an intake flood (issue 16). The keys are few: locales × options × items.
  */
-const FORMATTERS = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+const MADE = new Map<string, unknown>();
 
-function memo<F extends Intl.DateTimeFormat | Intl.NumberFormat>(key: string, make: () => F): F {
-  let f = FORMATTERS.get(key) as F | undefined;
-  if (!f) {
-    f = make();
-    FORMATTERS.set(key, f);
-  }
-  return f;
+export function madeOnce<T>(key: string, make: () => T): T {
+  if (!MADE.has(key)) MADE.set(key, make());
+  return MADE.get(key) as T;
 }
 
-const dateFormat = (locale: string, options: Intl.DateTimeFormatOptions) => memo(`d|${locale}|${JSON.stringify(options)}`, () => new Intl.DateTimeFormat(locale, options));
+const dateFormat = (locale: string, options: Intl.DateTimeFormatOptions) => madeOnce(`d|${locale}|${JSON.stringify(options)}`, () => new Intl.DateTimeFormat(locale, options));
 
 /** A number formatter for a page's locale, shared by every page that needs the same one. */
-export const numberFormat = (locale: string, options: Intl.NumberFormatOptions = {}) => memo(`n|${locale}|${JSON.stringify(options)}`, () => new Intl.NumberFormat(locale, options));
+export const numberFormat = (locale: string, options: Intl.NumberFormatOptions = {}) => madeOnce(`n|${locale}|${JSON.stringify(options)}`, () => new Intl.NumberFormat(locale, options));
 
 /** A moment in the applicant's time zone (the catalog's), medium date and short time. */
 export function formatDateTime(p: PageContext, d: Date): string {
