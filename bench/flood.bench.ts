@@ -61,19 +61,26 @@ export async function benchFlood(): Promise<BenchRow[]> {
     const exited = new Promise<number | null>((resolve) => flooders.on("exit", resolve));
     while (!out.includes("flooding")) await new Promise((r) => setTimeout(r, 50));
     let peakRss = 0;
+    let atPeak = process.memoryUsage();
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      if (m.rss > peakRss) [peakRss, atPeak] = [m.rss, m];
+    }, 100);
     await new Promise((r) => setTimeout(r, 3000)); // the flood in full before the timing starts
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const loaded: { p50: number; p99: number }[] = [];
     for (const r of requests) loaded.push(await timedSeries(n, r.fn));
     const floodSeconds = (performance.now() - t0) / 1000 + 3;
+    const cpu = process.cpuUsage(cpu0);
+    const serverCores = (cpu.user + cpu.system) / 1e6 / (floodSeconds - 3);
     flooders.kill("SIGTERM");
     if ((await exited) !== 0) throw new Error("the flooding clients failed");
     clearInterval(sampler);
     loopDelay.disable();
-    const { accepted, refused } = JSON.parse(out.trim().split("\n").pop()!) as { accepted: number; refused: number };
+    const { accepted, refused, statuses, cpuSeconds, seconds } = JSON.parse(out.trim().split("\n").pop()!) as { accepted: number; refused: number; statuses: Record<string, number>; cpuSeconds: number; seconds: number };
 
     requests.forEach((r, k) => {
       const ratio = loaded[k]!.p99 / idle[k]!.p99;
@@ -89,8 +96,9 @@ export async function benchFlood(): Promise<BenchRow[]> {
     });
     const peakMb = peakRss / 1024 / 1024;
     rows.push({ section: "flood", name: "server event loop delay during the flood", value: loopDelay.percentile(99) / 1e6, unit: "ms p99", note: `max ${(loopDelay.max / 1e6).toFixed(0)} ms, mean ${(loopDelay.mean / 1e6).toFixed(1)} ms` });
-    rows.push({ section: "flood", name: "intake during the flood", value: accepted / floodSeconds, unit: "req/s", note: `${accepted} committed, ${refused} told to retry (503/429), proof of work off` });
-    rows.push({ section: "flood", name: "resident memory, peak during the flood", value: peakMb, unit: "MB", ratio: `≤ ${RSS_GOAL_MB} MB goal: ${peakMb <= RSS_GOAL_MB ? "met" : "MISSED"}`, note: `${(idleRss / 1024 / 1024).toFixed(0)} MB before; the server's process (its embedded store's thread included); the flooding clients run apart` });
+    rows.push({ section: "flood", name: "intake during the flood", value: accepted / floodSeconds, unit: "req/s", note: `${accepted} committed, ${refused} told to retry (${Object.entries(statuses).map(([k, v]) => `${k}: ${v}`).join(", ")}), proof of work off` });
+    rows.push({ section: "flood", name: "CPU during the flood: server, flooding clients", value: serverCores, unit: "cores", note: `clients ${(cpuSeconds / seconds).toFixed(2)} cores on average over their run; ${os.cpus().length} cores in all` });
+    rows.push({ section: "flood", name: "resident memory, peak during the flood", value: peakMb, unit: "MB", ratio: `≤ ${RSS_GOAL_MB} MB goal: ${peakMb <= RSS_GOAL_MB ? "met" : "MISSED"}`, note: `${(idleRss / 1024 / 1024).toFixed(0)} MB before; at the peak the JS heap ${(atPeak.heapTotal / 1048576).toFixed(0)} MB, outside it ${(atPeak.external / 1048576).toFixed(0)} MB; the server's process (its embedded store's thread included); the flooding clients run apart` });
     return rows;
   } finally {
     await servers.close();

@@ -22,6 +22,7 @@ import { registerStatsPage } from "./analytics/stats-page.js";
 import { registerVerificationRoutes } from "./verification/index.js";
 import { registerResettlementRoutes } from "./resettlement/index.js";
 import { registerRewardRoutes } from "./rewards/index.js";
+import { applyStaffFirst, staffFirstFor } from "./http/staff-first.js";
 
 /**
  * The staff listener: console and staff API. Kept on its own port so it can stay off the public
@@ -29,6 +30,7 @@ import { registerRewardRoutes } from "./rewards/index.js";
  */
 export async function buildStaffApp(ctx: AppContext) {
   const app = await createBaseApp({ log: ctx.log, db: ctx.db, imgSrc: ["data:"], readiness: () => readinessOf(ctx) });
+  applyStaffFirst(app, staffFirstFor(ctx), "staff");
   instrument(app, ctx, "staff");
   await registerOpenApi(app);
   requireDeclaredAccess(app);
@@ -60,6 +62,7 @@ export async function buildStaffApp(ctx: AppContext) {
 export async function buildPublicApp(ctx: AppContext) {
   const app = await createBaseApp({ log: ctx.log, db: ctx.db, trustProxy: ctx.config.publicClients.trustProxy, readiness: () => readinessOf(ctx), publicLane: true });
   instrument(app, ctx, "public");
+  applyStaffFirst(app, staffFirstFor(ctx), "public");
   await registerIntakeRoutes(app, ctx);
   const flood = app.intakeFlood;
   if (flood) metricsFor(ctx).watchFlood(() => ({ mode: flood.getMode(), active: flood.active(), inFlight: flood.inFlightCount() }));

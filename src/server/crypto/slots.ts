@@ -1,7 +1,8 @@
 /**
  * A few jobs at once, the rest waiting in the order they came: a finished job hands its slot
  * straight to the next waiter. Staff searches (cases/search-bounds.ts) and the applicant side's
- * Argon2id runs (argon2-lane.ts) both take turns this way. It lives in crypto/ because the lane
+ * Argon2id runs (argon2-lane.ts) both take turns this way, and so do applicant requests while
+ * staff requests run (http/staff-first.ts). It lives in crypto/ because the lane
  * does, and crypto/ imports nothing from outside itself. `run` refuses at once, instead of
  * queueing, once `maxWaiting` callers already wait.
  */
@@ -35,8 +36,10 @@ export class Slots {
     try {
       return await fn();
     } finally {
-      const next = this.waiting.shift();
-      if (next) next(); // the slot passes on: `running` stays the same
+      // The slot passes on (`running` stays the same), unless the limit was lowered below the
+      // jobs running: then it is given up, and the lower limit holds once enough have finished.
+      const next = this.running <= this.limit ? this.waiting.shift() : undefined;
+      if (next) next();
       else this.running--;
     }
   }
