@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { isPublicWork } from "../crypto/argon2-lane.js";
 import type { BatchOutcome, BatchStatement, EmbeddedReply, EmbeddedRequest, EmbeddedStart, ErrorShape } from "./embedded-protocol.js";
@@ -63,11 +65,29 @@ export class EmbeddedClient implements EmbeddedQueries {
   }
 
   static async start(start: EmbeddedStart): Promise<EmbeddedClient> {
-    const worker = import.meta.url.endsWith(".ts")
+    // A fresh cluster is laid out by a thread of its own that then ends: PGlite's initdb grows its
+    // WebAssembly memory to about 850 MB, a memory that never shrinks, and the server kept it
+    // until its next restart (a new install ran at 860 MB idle against 250 MB once restarted).
+    // Ending the thread frees it; the server's thread then opens the cluster as on any restart.
+    if (!fs.existsSync(path.join(start.dbDir, "PG_VERSION"))) {
+      const init = EmbeddedClient.spawn({ ...start, initOnly: true });
+      await EmbeddedClient.ready(init);
+      await init.terminate();
+    }
+    const worker = EmbeddedClient.spawn(start);
+    await EmbeddedClient.ready(worker);
+    return new EmbeddedClient(worker);
+  }
+
+  private static spawn(start: EmbeddedStart): Worker {
+    return import.meta.url.endsWith(".ts")
       ? // From source (tests, tsx) the worker is TypeScript too: register tsx's loader in it first.
         new Worker(`import("tsx/esm/api").then((t) => t.register()).then(() => import(${JSON.stringify(new URL("./embedded-worker.ts", import.meta.url).href)}))`, { eval: true, workerData: start })
       : new Worker(new URL("./embedded-worker.js", import.meta.url), { workerData: start });
-    await new Promise<void>((resolve, reject) => {
+  }
+
+  private static ready(worker: Worker): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       const onExit = (code: number) => reject(new Error(`the embedded database thread ended before it was ready (exit ${code})`));
       worker.once("exit", onExit);
       worker.once("error", reject);
@@ -79,7 +99,6 @@ export class EmbeddedClient implements EmbeddedQueries {
         else reject(new Error(`the embedded database thread sent ${msg.kind} before it was ready`));
       });
     });
-    return new EmbeddedClient(worker);
   }
 
   /** fsync calls made by the durable file layer so far (as of the last answer). */

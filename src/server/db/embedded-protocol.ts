@@ -38,4 +38,6 @@ export type EmbeddedReply =
 export interface EmbeddedStart {
   dbDir: string;
   startParams: string[];
+  /** Lay out a fresh cluster, close it and end (embedded-client.ts says why it is a thread of its own). */
+  initOnly?: boolean;
 }

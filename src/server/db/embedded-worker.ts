@@ -47,6 +47,11 @@ async function main() {
     pg = await PGlite.create({ fs: durableFs, startParams: start.startParams });
     // A fresh cluster is unpacked by PGlite without fsync; make it durable once, before any commit.
     if (fresh) fsyncTree(start.dbDir);
+    if (start.initOnly) {
+      await pg.close();
+      send({ kind: "ready", fsyncCalls: durableFs.fsyncCalls }); // the client ends this thread
+      return;
+    }
   } catch (err) {
     send({ kind: "start-failed", error: shapeOf(err) });
     return;
