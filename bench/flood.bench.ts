@@ -62,7 +62,8 @@ export async function benchFlood(): Promise<BenchRow[]> {
     while (!out.includes("flooding")) await new Promise((r) => setTimeout(r, 50));
     let peakRss = 0;
     let atPeak = process.memoryUsage();
-    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    const LOOP_TICK_MS = 10;
+    const loopDelay = monitorEventLoopDelay({ resolution: LOOP_TICK_MS });
     loopDelay.enable();
     const sampler = setInterval(() => {
       const m = process.memoryUsage();
@@ -95,7 +96,10 @@ export async function benchFlood(): Promise<BenchRow[]> {
       });
     });
     const peakMb = peakRss / 1024 / 1024;
-    rows.push({ section: "flood", name: "server event loop delay during the flood", value: loopDelay.percentile(99) / 1e6, unit: "ms p99", note: `max ${(loopDelay.max / 1e6).toFixed(0)} ms, mean ${(loopDelay.mean / 1e6).toFixed(1)} ms` });
+    // The histogram holds the time between its timer's ticks, not the lateness: an idle loop reads
+    // 10 ms at a 10 ms resolution. The lateness is what is past the tick.
+    const late = (ns: number) => Math.max(0, ns / 1e6 - LOOP_TICK_MS);
+    rows.push({ section: "flood", name: "server event loop lateness during the flood", value: late(loopDelay.percentile(99)), unit: "ms p99", note: `max ${late(loopDelay.max).toFixed(0)} ms, mean ${late(loopDelay.mean).toFixed(1)} ms (past a ${LOOP_TICK_MS} ms timer)` });
     rows.push({ section: "flood", name: "intake during the flood", value: accepted / floodSeconds, unit: "req/s", note: `${accepted} committed, ${refused} told to retry (${Object.entries(statuses).map(([k, v]) => `${k}: ${v}`).join(", ")}), proof of work off` });
     rows.push({ section: "flood", name: "CPU during the flood: server, flooding clients", value: serverCores, unit: "cores", note: `clients ${(cpuSeconds / seconds).toFixed(2)} cores on average over their run; ${os.cpus().length} cores in all` });
     rows.push({ section: "flood", name: "resident memory, peak during the flood", value: peakMb, unit: "MB", ratio: `≤ ${RSS_GOAL_MB} MB goal: ${peakMb <= RSS_GOAL_MB ? "met" : "MISSED"}`, note: `${(idleRss / 1024 / 1024).toFixed(0)} MB before; at the peak the JS heap ${(atPeak.heapTotal / 1048576).toFixed(0)} MB, outside it ${(atPeak.external / 1048576).toFixed(0)} MB; the server's process (its embedded store's thread included); the flooding clients run apart` });
