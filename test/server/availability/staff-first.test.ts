@@ -44,7 +44,10 @@ describe("staff first", () => {
     for (const a of apps.splice(0)) await a.close();
   });
 
-  async function listeners(first: StaffFirst, g: ReturnType<typeof gates>) {
+  /** Both listeners around one StaffFirst, with handlers that hold on the test's gates. */
+  async function listeners(maxWaiting = 8) {
+    const g = gates();
+    const first = new StaffFirst({ whileStaffBusy: 1, otherwise: 8, maxWaiting, graceMs: 20 });
     const staff = await createBaseApp({ log: ctx.log, db: ctx.db });
     applyStaffFirst(staff, first, "staff");
     staff.get("/work/:name", async (req) => {
@@ -58,12 +61,19 @@ describe("staff first", () => {
       return { ok: true };
     });
     apps.push(staff, pub);
-    return { staffUrl: await staff.listen({ host: "127.0.0.1", port: 0 }), pubUrl: await pub.listen({ host: "127.0.0.1", port: 0 }) };
+    const staffUrl = await staff.listen({ host: "127.0.0.1", port: 0 });
+    const pubUrl = await pub.listen({ host: "127.0.0.1", port: 0 });
+    /** An operator's request, held inside its handler until released. */
+    const operatorBusy = async (name: string) => {
+      const answer = fetch(`${staffUrl}/work/${name}`);
+      await until(() => g.inside.includes(`staff ${name}`));
+      return { answer }; // wrapped: an async function would wait for the answer itself
+    };
+    return { g, first, pubUrl, operatorBusy };
   }
 
   it("lets applicants run side by side while no staff request runs", async () => {
-    const g = gates();
-    const { pubUrl } = await listeners(new StaffFirst({ whileStaffBusy: 1, otherwise: 8, maxWaiting: 8, graceMs: 20 }), g);
+    const { g, pubUrl } = await listeners();
     const answers = ["a", "b", "c"].map((n) => fetch(`${pubUrl}/page/${n}`));
     await until(() => g.inside.length === 3);
     for (const n of ["a", "b", "c"]) g.release(`applicant ${n}`);
@@ -71,11 +81,8 @@ describe("staff first", () => {
   });
 
   it("runs one applicant at a time while an operator's request runs, in the order they came, and all again once staff are quiet", async () => {
-    const g = gates();
-    const first = new StaffFirst({ whileStaffBusy: 1, otherwise: 8, maxWaiting: 8, graceMs: 20 });
-    const { staffUrl, pubUrl } = await listeners(first, g);
-    const op = fetch(`${staffUrl}/work/search`);
-    await until(() => g.inside.includes("staff search"));
+    const { g, first, pubUrl, operatorBusy } = await listeners();
+    const { answer: op } = await operatorBusy("search");
     const answers = ["a", "b", "c"].map((n) => fetch(`${pubUrl}/page/${n}`));
     await until(() => first.load().waiting === 2);
     expect(g.inside).toEqual(["staff search", "applicant a"]); // a lone applicant is never held back
@@ -95,11 +102,8 @@ describe("staff first", () => {
   });
 
   it("tells an applicant 'busy' at once past the queue's bound, and never holds the health checks", async () => {
-    const g = gates();
-    const first = new StaffFirst({ whileStaffBusy: 1, otherwise: 8, maxWaiting: 1, graceMs: 20 });
-    const { staffUrl, pubUrl } = await listeners(first, g);
-    const op = fetch(`${staffUrl}/work/inbox`);
-    await until(() => g.inside.includes("staff inbox"));
+    const { g, first, pubUrl, operatorBusy } = await listeners(1);
+    const { answer: op } = await operatorBusy("inbox");
     const a = fetch(`${pubUrl}/page/a`);
     await until(() => g.inside.includes("applicant a"));
     const b = fetch(`${pubUrl}/page/b`);
@@ -117,11 +121,8 @@ describe("staff first", () => {
   });
 
   it("gives the slot back when the applicant hangs up before his answer", async () => {
-    const g = gates();
-    const first = new StaffFirst({ whileStaffBusy: 1, otherwise: 8, maxWaiting: 8, graceMs: 20 });
-    const { staffUrl, pubUrl } = await listeners(first, g);
-    const op = fetch(`${staffUrl}/work/long`);
-    await until(() => g.inside.includes("staff long"));
+    const { g, first, pubUrl, operatorBusy } = await listeners();
+    const { answer: op } = await operatorBusy("long");
     const gone = new AbortController();
     const a = fetch(`${pubUrl}/page/a`, { signal: gone.signal }).catch(() => "aborted");
     await until(() => g.inside.includes("applicant a"));
