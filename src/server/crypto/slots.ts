@@ -27,20 +27,47 @@ export class Slots {
     return { running: this.running, waiting: this.waiting.length, limit: this.limit };
   }
 
-  /** Run `fn` in a slot; `full()` is thrown at once when the queue is at its bound. */
+  /**
+   * Wait for a slot and get the function that gives it back (once; later calls do nothing), for
+   * a slot held across callbacks rather than around one function (an HTTP request, from a hook
+   * to its response's end). `full()` is thrown at once when the queue is at its bound.
+   */
+  async acquire(full?: () => Error): Promise<() => void> {
+    return this.take() ?? this.wait(full);
+  }
+
+  /** Run `fn` in a slot (at once, in the same tick, when one is free); `full()` is thrown at once when the queue is at its bound. */
   async run<T>(fn: () => Promise<T>, full?: () => Error): Promise<T> {
-    if (this.running >= this.limit) {
-      if (this.waiting.length >= this.maxWaiting) throw full ? full() : new Error("no slot free and the queue is full");
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    } else this.running++;
+    const release = this.take() ?? (await this.wait(full));
     try {
       return await fn();
     } finally {
+      release();
+    }
+  }
+
+  private take(): (() => void) | null {
+    if (this.running >= this.limit) return null;
+    this.running++;
+    return this.releaser();
+  }
+
+  private async wait(full?: () => Error): Promise<() => void> {
+    if (this.waiting.length >= this.maxWaiting) throw full ? full() : new Error("no slot free and the queue is full");
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    return this.releaser();
+  }
+
+  private releaser(): () => void {
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
       // The slot passes on (`running` stays the same), unless the limit was lowered below the
       // jobs running: then it is given up, and the lower limit holds once enough have finished.
       const next = this.running <= this.limit ? this.waiting.shift() : undefined;
       if (next) next();
       else this.running--;
-    }
+    };
   }
 }

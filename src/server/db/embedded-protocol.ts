@@ -38,6 +38,6 @@ export type EmbeddedReply =
 export interface EmbeddedStart {
   dbDir: string;
   startParams: string[];
-  /** Lay out a fresh cluster, close it and end (embedded-client.ts says why it is a thread of its own). */
+  /** A fresh cluster: lay it out, make it durable, close it and end (embedded-client.ts says why this is a thread of its own). */
   initOnly?: boolean;
 }

@@ -1,6 +1,4 @@
 import { parentPort, workerData } from "node:worker_threads";
-import fs from "node:fs";
-import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { DurableNodeFS, fsyncTree } from "./durable-fs.js";
 import { ERROR_FIELDS, type BatchOutcome, type BatchStatement, type EmbeddedReply, type EmbeddedRequest, type EmbeddedStart, type ErrorShape } from "./embedded-protocol.js";
@@ -40,14 +38,14 @@ function bytea(value: string): Uint8Array {
 const parsersOf = (oids: number[]) => ({ [BYTEA]: bytea, ...Object.fromEntries(oids.map((o) => [o, asText])) });
 
 async function main() {
-  const fresh = !fs.existsSync(path.join(start.dbDir, "PG_VERSION"));
   const durableFs = new DurableNodeFS(start.dbDir);
   let pg: PGlite;
   try {
     pg = await PGlite.create({ fs: durableFs, startParams: start.startParams });
-    // A fresh cluster is unpacked by PGlite without fsync; make it durable once, before any commit.
-    if (fresh) fsyncTree(start.dbDir);
+    // Only a fresh cluster gets a thread of its own (the client decides, embedded-client.ts).
     if (start.initOnly) {
+      // PGlite unpacks it without fsync; made durable once, before any commit.
+      fsyncTree(start.dbDir);
       await pg.close();
       send({ kind: "ready", fsyncCalls: durableFs.fsyncCalls }); // the client ends this thread
       return;

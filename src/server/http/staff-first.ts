@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { BaseApp } from "./base.js";
 import { AppError } from "../errors.js";
+import type { AppContext } from "../context.js";
 import { Slots } from "../crypto/slots.js";
 
 /**
@@ -36,7 +37,7 @@ export class StaffFirst {
     this.slots = new Slots(opts.otherwise, opts.maxWaiting);
   }
 
-  /** For the metrics and the tests: applicant requests running and waiting, and the limit now. */
+  /** For the tests: applicant requests running and waiting, the limit now, and staff requests in flight. */
   load(): { running: number; waiting: number; limit: number; staffInFlight: number } {
     return { ...this.slots.load(), staffInFlight: this.staffInFlight };
   }
@@ -57,19 +58,21 @@ export class StaffFirst {
    * public error handler answers as a page in the applicant's language.
    */
   readonly publicHook = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    await new Promise<void>((admitted, refused) => {
-      const closed = new Promise<void>((resolve) => reply.raw.once("close", resolve));
-      this.slots
-        .run(
-          () => (admitted(), closed),
-          // An AppError for the error shape, with the statusCode the public pages' handler reads.
-          () => Object.assign(new AppError("unavailable", "busy just now, try again in a moment"), { statusCode: 503 }),
-        )
-        .catch((err: unknown) => {
-          void reply.header("Retry-After", "5");
-          refused(err);
-        });
+    // Listened for before the wait: an applicant who hangs up while queued frees his slot as soon as he gets it.
+    let closed = false;
+    let release: (() => void) | null = null;
+    reply.raw.once("close", () => {
+      closed = true;
+      release?.();
     });
+    try {
+      // An AppError for the error shape, with the statusCode the public pages' handler reads.
+      release = await this.slots.acquire(() => Object.assign(new AppError("unavailable", "busy just now, try again in a moment"), { statusCode: 503 }));
+    } catch (err) {
+      void reply.header("Retry-After", "5");
+      throw err;
+    }
+    if (closed) release();
   };
 
   private staffEnded(): void {
@@ -83,16 +86,16 @@ export class StaffFirst {
   }
 }
 
-const byKey = new WeakMap<object, StaffFirst>();
+const byContext = new WeakMap<AppContext, StaffFirst>();
 
-/** The one StaffFirst of a process's listeners, keyed by what they share (the app context). */
-export function staffFirstFor(key: object): StaffFirst {
-  let s = byKey.get(key);
-  if (!s) byKey.set(key, (s = new StaffFirst()));
+/** The one StaffFirst of a context's two listeners. */
+export function staffFirstFor(ctx: AppContext): StaffFirst {
+  let s = byContext.get(ctx);
+  if (!s) byContext.set(ctx, (s = new StaffFirst()));
   return s;
 }
 
-/** Routes that never wait: the health checks answer whatever the load. */
+/** Puts a listener's side of StaffFirst in place; on the public side the health checks never wait. */
 export function applyStaffFirst(app: BaseApp, first: StaffFirst, side: "staff" | "public"): void {
   if (side === "staff") app.addHook("onRequest", first.staffHook);
   else
