@@ -97,7 +97,7 @@ async function prepareReceipt(ctx: AppContext, kind: "digits" | "words") {
 
 /**
  * The blind-index rows of a case's identifiers. The slow kinds (phone, Telegram, service number)
- * are each an Argon2id run: they run on libuv's threads, side by side, never on the event loop,
+ * are each an Argon2id run: they run on the Argon2 lane's threads, side by side, never on the event loop,
  * where one intake's three runs held every other request (the applicant site's too) for tens of ms.
  */
 export async function blindIndexRows(ctx: AppContext, caseId: string, identifiers: IntakeInput["identifiers"] & object) {

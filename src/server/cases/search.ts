@@ -159,7 +159,8 @@ export async function searchCases(ctx: AppContext, user: SessionUser, q: SearchI
   let nothing = false;
   if (q.name) nothing ||= none(byName(key, q.name));
   // Phone, Telegram and service number are slow indexes (an Argon2id run each): computed side by
-  // side on libuv's threads, so a search never holds the event loop (and the applicant site) for them.
+  // side on the staff Argon2 lane's threads, at a lower priority than those answering requests, so a
+  // search never holds the event loop (and the applicant site) for them (crypto/argon2-lane.ts).
   const slow = (kind: BlindIndexKind, value: string | undefined) => (value ? blindIndexAsync(key, kind, value) : Promise.resolve(null));
   const t = q.telegram?.trim();
   const [phone, whatsapp, serviceNumber, tgUser, tgId] = await Promise.all([

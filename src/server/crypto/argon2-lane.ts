@@ -1,28 +1,93 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import os from "node:os";
 import { Slots } from "./slots.js";
-import { runInPool, setPoolNice, poolNice, type Argon2Job } from "./argon2-pool.js";
+import { retireIdle, runInPool, type Argon2Job, type Reply } from "./argon2-pool.js";
 import { wipe } from "./secure.js";
 
 /**
- * Argon2id runs on libuv's thread pool, and during an intake flood the applicant side's runs
- * (receipt hash, applicant key, slow indexes, proof-of-work checks) took every core: the operators'
- * requests waited behind them, 15-30× their idle p99 (issue 16). Work started by the public
- * listener therefore runs in a lane of its own, at most `limit` Argon2 runs at a time (by default
- * one core fewer than the machine has), queued in order; staff work never waits for that lane.
- * The lane is known from the request's async context, set where the public listener takes a
- * connection (http/base.ts), so no command has to pass it along. Its runs go to threads of lower
- * CPU priority (argon2-pool.ts), so that even the runs it allows give way to staff work.
+ * Every asynchronous Argon2id run goes to one of two lanes, each a bounded number of threads at a
+ * lowered CPU priority (argon2-pool.ts), so the event loop and the embedded store's thread, which
+ * answer requests, always come first:
+ *  - the public lane, for work started by the public listener (receipt hash, applicant key, slow
+ *    indexes, proof-of-work checks): in an intake flood these runs took every core and the
+ *    operators' requests waited behind them, 15-30× their idle p99 (issue 16). At most `limit`
+ *    at a time (one core fewer than the machine has), queued in order, at nice 10 by default;
+ *  - the staff lane, for everyone else's (a search's slow indexes, sign-in): four searches at
+ *    once, three runs each, on libuv's threads at normal priority made the applicant site's
+ *    GET / p99 2.5× its idle figure (issue 17). At nice 5 it still comes before the public lane.
+ * The public lane is known from the request's async context, set where the public listener takes
+ * a connection (http/base.ts), so no command has to pass it along.
  */
 const publicContext = new AsyncLocalStorage<true>();
-const lane = new Slots(defaultPublicArgon2Limit());
+
+/** As many staff runs at once as libuv's default pool had threads; a search needs at most five. */
+const STAFF_ARGON2_LIMIT = 4;
+const STAFF_ARGON2_NICE = 5;
+
+class Argon2Lane {
+  private readonly slots: Slots;
+  /** The thread of the last finished run, and the nice value it reported (null: not lowered, or no run yet). */
+  lastRun: { tid: number | null; nice: number | null } = { tid: null, nice: null };
+
+  constructor(
+    limit: number,
+    public nice: number,
+  ) {
+    this.slots = new Slots(limit);
+  }
+
+  setLimit(n: number): void {
+    this.slots.setLimit(n);
+  }
+
+  load() {
+    return this.slots.load();
+  }
+
+  /** Threads already started keep their priority (a thread may only lower its own): new ones are started. */
+  setNice(n: number): void {
+    const wanted = Math.min(19, Math.max(0, Math.floor(n)));
+    if (wanted === this.nice) return;
+    const old = this.nice;
+    this.nice = wanted;
+    if (![publicLane, staffLane].some((l) => l.nice === old)) retireIdle(old);
+  }
+
+  private async run(job: Argon2Job): Promise<Reply> {
+    const r = await this.slots.run(() => runInPool(job, this.nice));
+    this.lastRun = { tid: r.tid, nice: r.nice };
+    return r;
+  }
+
+  /** The three runs, as sodium-api.ts calls them. */
+  async hash(out: Buffer, password: Buffer, salt: Buffer, opslimit: number, memlimit: number, alg: number): Promise<void> {
+    copyOut((await this.run({ op: "hash", password, salt, opslimit, memlimit, alg, outputLength: out.length })).out!, out);
+  }
+  async str(out: Buffer, password: Buffer, opslimit: number, memlimit: number): Promise<void> {
+    copyOut((await this.run({ op: "str", password, opslimit, memlimit })).out!, out);
+  }
+  async verify(str: Buffer, password: Buffer): Promise<boolean> {
+    return (await this.run({ op: "verify", password, str })).ok === true;
+  }
+}
+
+function copyOut(from: Uint8Array, to: Buffer): void {
+  to.set(from.subarray(0, to.length));
+  wipe(from);
+}
 
 export function defaultPublicArgon2Limit(): number {
   return Math.max(1, os.availableParallelism() - 1);
 }
 
+const publicLane = new Argon2Lane(defaultPublicArgon2Limit(), 10);
+const staffLane = new Argon2Lane(STAFF_ARGON2_LIMIT, STAFF_ARGON2_NICE);
+
+/** The lane for the work in progress: the public listener's, or the staff side's. */
+export const argon2LaneHere = (): Argon2Lane => (isPublicWork() ? publicLane : staffLane);
+
 export function setPublicArgon2Limit(n: number): void {
-  lane.setLimit(n);
+  publicLane.setLimit(n);
 }
 
 /** Run `fn` (and everything it starts) as work of the public listener. */
@@ -37,33 +102,17 @@ export function isPublicWork(): boolean {
 
 /** How many public Argon2 runs are running and queued (for the metrics and the tests). */
 export function publicArgon2Load(): { running: number; waiting: number; limit: number } {
-  return lane.load();
+  return publicLane.load();
 }
 
-/** The nice value the lane's threads take (INTAKE_ARGON2_NICE), and what the last run's thread reported. */
+/** The nice value the public lane's threads take (INTAKE_ARGON2_NICE), and what the last run's thread reported. */
 export function setPublicArgon2Nice(n: number): void {
-  setPoolNice(n);
+  publicLane.setNice(n);
 }
-export function publicArgon2Nice(): ReturnType<typeof poolNice> {
-  return poolNice();
+export function publicArgon2Nice(): { wanted: number; lastRun: Argon2Lane["lastRun"] } {
+  return { wanted: publicLane.nice, lastRun: publicLane.lastRun };
 }
-
-/** The lane's three runs, as sodium-api.ts calls them for work of the public listener. */
-export const publicArgon2 = {
-  async hash(out: Buffer, password: Buffer, salt: Buffer, opslimit: number, memlimit: number, alg: number): Promise<void> {
-    const r = await lane.run(() => runInPool({ op: "hash", password, salt, opslimit, memlimit, alg, outputLength: out.length }));
-    copyOut(r.out!, out);
-  },
-  async str(out: Buffer, password: Buffer, opslimit: number, memlimit: number): Promise<void> {
-    const r = await lane.run(() => runInPool({ op: "str", password, opslimit, memlimit }));
-    copyOut(r.out!, out);
-  },
-  async verify(str: Buffer, password: Buffer): Promise<boolean> {
-    return (await lane.run(() => runInPool({ op: "verify", password, str } satisfies Argon2Job))).ok === true;
-  },
-};
-
-function copyOut(from: Uint8Array, to: Buffer): void {
-  to.set(from.subarray(0, to.length));
-  wipe(from);
+/** The staff lane's nice value and its last run's thread, as publicArgon2Nice. */
+export function staffArgon2Nice(): { wanted: number; lastRun: Argon2Lane["lastRun"] } {
+  return { wanted: staffLane.nice, lastRun: staffLane.lastRun };
 }

@@ -3,12 +3,12 @@ import { Worker } from "node:worker_threads";
 import { wipe } from "./secure.js";
 
 /**
- * Threads of their own for the applicant side's Argon2id, each at a lower CPU priority than the
- * server's other threads (issue 16). The lane (argon2-lane.ts) bounds how many run at once, but on
- * a two-core machine the one run it allowed still took a core from the operators' requests and
- * the embedded store's thread whenever both wanted it, and their p99 doubled in an intake flood.
- * A thread at a higher nice value gets the CPU only when the staff side's threads leave it idle,
- * and at full speed then: applicants wait a little longer in a flood, operators do not.
+ * Threads of their own for Argon2id, each at a lower CPU priority than the event loop and the
+ * embedded store's thread (issues 16 and 17). The lanes (argon2-lane.ts) bound how many run at
+ * once, but on a two-core machine even the runs they allowed took a core from the requests being
+ * answered whenever both wanted it: in an intake flood the operators' p99 doubled, and four staff
+ * searches (three runs each) made the applicant site's p99 2.5×. A thread at a higher nice value
+ * gets the CPU when the threads answering requests leave it idle, and at full speed then.
  *
  * The runs are libsodium's own crypto_pwhash / _str / _str_verify (sodium-native), called in the
  * thread; nothing of the algorithm is written here. On Linux a thread's id is a pid to
@@ -56,7 +56,7 @@ export type Argon2Job =
   | { op: "hash"; password: Buffer; salt: Buffer; opslimit: number; memlimit: number; alg: number; outputLength: number }
   | { op: "str"; password: Buffer; opslimit: number; memlimit: number }
   | { op: "verify"; password: Buffer; str: Buffer };
-interface Reply {
+export interface Reply {
   id: number;
   /** The thread's id and the nice value it read back for itself (null where it could not lower it). */
   tid: number | null;
@@ -66,29 +66,21 @@ interface Reply {
   error?: string;
 }
 
-/** The priority every thread of the pool lowers itself to (a nice value, 0 to 19). */
-let niceValue = 10;
-/** The thread of the last finished run, and the nice value it reported (null: not lowered, or no run yet). */
-let last: { tid: number | null; nice: number | null } = { tid: null, nice: null };
-const idle: Worker[] = [];
+/** Idle threads by the nice value they run at: a thread may only lower its own priority, never raise it. */
+const idle = new Map<number, Worker[]>();
 const sodiumPath = createRequire(import.meta.url).resolve("sodium-native");
 let nextId = 1;
 
-export function setPoolNice(n: number): void {
-  const wanted = Math.min(19, Math.max(0, Math.floor(n)));
-  if (wanted === niceValue) return;
-  niceValue = wanted;
-  // Threads already started keep their priority (a thread may only lower its own): start afresh.
-  for (const w of idle.splice(0)) void w.terminate();
+/** Ends the idle threads of one nice value (a lane that moved to another value no longer needs them). */
+export function retireIdle(nice: number): void {
+  for (const w of idle.get(nice)?.splice(0) ?? []) void w.terminate();
 }
 
-export function poolNice(): { wanted: number; lastRun: { tid: number | null; nice: number | null } } {
-  return { wanted: niceValue, lastRun: last };
-}
-
-/** One run on an idle thread of the pool (a new one if none is idle; the lane bounds how many). */
-export function runInPool(job: Argon2Job): Promise<Reply> {
-  const worker = idle.pop() ?? new Worker(THREAD_SOURCE, { eval: true, workerData: { sodium: sodiumPath, nice: niceValue } });
+/** One run on an idle thread of `nice` (a new one if none is idle; the lane bounds how many). */
+export function runInPool(job: Argon2Job, nice: number): Promise<Reply> {
+  const free = idle.get(nice) ?? [];
+  idle.set(nice, free);
+  const worker = free.pop() ?? new Worker(THREAD_SOURCE, { eval: true, workerData: { sodium: sodiumPath, nice } });
   worker.ref(); // a run in flight keeps the process alive, an idle thread does not
   const id = nextId++;
   return new Promise<Reply>((resolve, reject) => {
@@ -102,8 +94,7 @@ export function runInPool(job: Argon2Job): Promise<Reply> {
       if (r.id !== id) return;
       done(() => {
         worker.unref();
-        idle.push(worker);
-        last = { tid: r.tid, nice: r.nice };
+        free.push(worker);
         if (r.error !== undefined) reject(new Error(`Argon2id failed: ${r.error}`));
         else resolve(r);
       });

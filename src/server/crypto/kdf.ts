@@ -5,7 +5,7 @@ import { secureAlloc, wipe } from "./secure.js";
 
 /**
  * Key derivation from low-entropy secrets (a password, a receipt code) with Argon2id, run on
- * libuv's thread pool (crypto_pwhash_async) so that a login does not freeze the event loop.
+ * threads of lower priority (crypto_pwhash_async, argon2-lane.ts) so that a login does not freeze the event loop.
  */
 export interface Argon2Params {
   /** Passes over memory (Argon2 "t"). */

@@ -1,5 +1,5 @@
 import sodium from "sodium-native";
-import { isPublicWork, publicArgon2 } from "./argon2-lane.js";
+import { argon2LaneHere } from "./argon2-lane.js";
 
 /**
  * Correct typings for the parts of sodium-native 4.x that @types/sodium-native (written for 2.x)
@@ -36,14 +36,13 @@ interface GenerichashV4 {
 }
 
 export const secretstream = sodium as unknown as SecretstreamV4;
-const native = sodium as unknown as PwhashV4;
 /**
- * The asynchronous Argon2id calls: the public listener's work goes through its lane, on threads
- * of lower priority (argon2-lane.ts); everyone else's runs on libuv's thread pool as before.
+ * The asynchronous Argon2id calls, each in the lane of the work in progress (the public listener's
+ * or the staff side's), on threads of lower priority than those answering requests (argon2-lane.ts).
  */
 export const pwhash: PwhashV4 = {
-  crypto_pwhash_async: (...a) => (isPublicWork() ? publicArgon2.hash(...a) : native.crypto_pwhash_async(...a)),
-  crypto_pwhash_str_async: (...a) => (isPublicWork() ? publicArgon2.str(...a) : native.crypto_pwhash_str_async(...a)),
-  crypto_pwhash_str_verify_async: (...a) => (isPublicWork() ? publicArgon2.verify(...a) : native.crypto_pwhash_str_verify_async(...a)),
+  crypto_pwhash_async: (...a) => argon2LaneHere().hash(...a),
+  crypto_pwhash_str_async: (...a) => argon2LaneHere().str(...a),
+  crypto_pwhash_str_verify_async: (...a) => argon2LaneHere().verify(...a),
 };
 export const generichashStream = sodium as unknown as GenerichashV4;

@@ -35,7 +35,7 @@ function input(token: string, nonce: string): Buffer {
   return Buffer.from(`${token}:${nonce}`, "utf8");
 }
 
-/** One Argon2id run, on libuv's thread pool. */
+/** One Argon2id run, off the event loop, in the lane of the work in progress (argon2-lane.ts). */
 export async function powDigest(token: string, salt: Buffer, nonce: string, memoryKiB: number): Promise<Buffer> {
   const out = Buffer.alloc(32);
   await pwhash.crypto_pwhash_async(out, input(token, nonce), salt, POW_ITERATIONS, memoryKiB * 1024, sodium.crypto_pwhash_ALG_ARGON2ID13);
