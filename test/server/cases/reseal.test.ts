@@ -3,6 +3,8 @@ import { eq } from "drizzle-orm";
 import { staffedStore, webCase, type StaffedStore } from "../../support/staffed.js";
 import { appendInboundMessage } from "../../../src/server/cases/index.js";
 import { cases, messages } from "../../../src/server/db/schema.js";
+import type { EmbeddedClient } from "../../../src/server/db/embedded-client.js";
+import { onPostgres } from "../../support/store.js";
 
 /**
  * Messages written by a channel (no case key there) carry a one-off key sealed to the case's
@@ -55,5 +57,22 @@ describe("re-sealing channel messages on the first staff open", () => {
     expect((await stored()).filter((m) => m.sealedKey !== null).length).toBe(1);
     expect(await bodies("op2")).toContain("Я тут");
     expect((await stored()).filter((m) => m.sealedKey !== null).length).toBe(0);
+  });
+});
+
+describe.skipIf(onPostgres())("a later open on the embedded store", () => {
+  it("takes six round trips to the store's thread: the times and flags ride with the case's first reads", async () => {
+    const { caseId } = await webCase(s.ctx, { channel: "web", message: "Хочу сдаться" });
+    const client = (s.ctx.db as unknown as { $client: EmbeddedClient }).$client;
+    await s.staff.op1.request("GET", `/api/cases/${caseId}`); // the first open re-seals and may touch the session
+    const trips: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const before = client.roundTrips;
+      expect((await s.staff.op1.request("GET", `/api/cases/${caseId}`)).statusCode).toBe(200);
+      trips.push(client.roundTrips - before);
+    }
+    // Session; case row, key grants, response times and flags; sections, thread, events and merges;
+    // the audit entry's head, its insert and COMMIT. The least of three, in case a job's query ran beside one.
+    expect(Math.min(...trips)).toBe(6);
   });
 });
