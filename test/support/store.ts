@@ -5,11 +5,15 @@ import pg from "pg";
 import { loadConfig, type Config } from "../../src/server/config.js";
 import { openContext } from "../../src/server/services.js";
 import type { AppContext } from "../../src/server/context.js";
+import type { EmbeddedClient } from "../../src/server/db/embedded-client.js";
 
 export const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 export const LOG_FILE = path.resolve("test-results/server.log");
 
 export const onPostgres = () => process.env.TEST_STORE === "postgres";
+
+/** The embedded store's client behind a context's Drizzle instance (PGlite only), for tests that watch its queue. */
+export const embeddedClientOf = (ctx: AppContext): EmbeddedClient => (ctx.db as unknown as { $client: EmbeddedClient }).$client;
 
 /** A fresh, empty PostgreSQL database for one test file; `drop` removes it. */
 export async function freshPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {

@@ -44,13 +44,16 @@ class Argon2Lane {
     return this.slots.load();
   }
 
-  /** Threads already started keep their priority (a thread may only lower its own): new ones are started. */
+  /**
+   * Threads already started keep their priority (a thread may only lower its own): the idle ones
+   * of the old value end, and new ones start. Should the other lane run at that value, it only
+   * starts its threads afresh.
+   */
   setNice(n: number): void {
     const wanted = Math.min(19, Math.max(0, Math.floor(n)));
     if (wanted === this.nice) return;
-    const old = this.nice;
+    retireIdle(this.nice);
     this.nice = wanted;
-    if (![publicLane, staffLane].some((l) => l.nice === old)) retireIdle(old);
   }
 
   private async run(job: Argon2Job): Promise<Reply> {

@@ -78,8 +78,8 @@ export function retireIdle(nice: number): void {
 
 /** One run on an idle thread of `nice` (a new one if none is idle; the lane bounds how many). */
 export function runInPool(job: Argon2Job, nice: number): Promise<Reply> {
-  const free = idle.get(nice) ?? [];
-  idle.set(nice, free);
+  let free = idle.get(nice);
+  if (!free) idle.set(nice, (free = []));
   const worker = free.pop() ?? new Worker(THREAD_SOURCE, { eval: true, workerData: { sodium: sodiumPath, nice } });
   worker.ref(); // a run in flight keeps the process alive, an idle thread does not
   const id = nextId++;

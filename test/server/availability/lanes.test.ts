@@ -1,10 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { freshContext, onPostgres } from "../../support/store.js";
+import { embeddedClientOf, freshContext, onPostgres } from "../../support/store.js";
 import { createBaseApp } from "../../../src/server/http/base.js";
 import fs from "node:fs";
 import { asPublicWork, isPublicWork, publicArgon2Load, publicArgon2Nice, setPublicArgon2Limit, setPublicArgon2Nice, defaultPublicArgon2Limit, staffArgon2Nice } from "../../../src/server/crypto/argon2-lane.js";
 import { deriveApplicantKeyPair, generateApplicantSalt, generateReceiptCode, hashReceiptCode, verifyReceiptCode } from "../../../src/server/crypto/receipt.js";
-import type { EmbeddedClient } from "../../../src/server/db/embedded-client.js";
 import type { AppContext } from "../../../src/server/context.js";
 
 /**
@@ -105,7 +104,7 @@ describe("the lane's threads", () => {
 
 describe.skipIf(onPostgres())("the embedded store's one connection", () => {
   it("alternates between the lanes while both wait, each lane in its own order", async () => {
-    const client = (ctx.db as unknown as { $client: EmbeddedClient }).$client;
+    const client = embeddedClientOf(ctx);
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
     const order: string[] = [];
@@ -128,7 +127,7 @@ describe.skipIf(onPostgres())("the embedded store's one connection", () => {
   });
 
   it("sends reads started together in one round trip, each with its own result or error", async () => {
-    const client = (ctx.db as unknown as { $client: EmbeddedClient }).$client;
+    const client = embeddedClientOf(ctx);
     const before = client.roundTrips;
     const [a, bad, b, c] = await Promise.allSettled([
       client.query("SELECT 1 AS n"),

@@ -3,8 +3,7 @@ import { eq } from "drizzle-orm";
 import { staffedStore, webCase, type StaffedStore } from "../../support/staffed.js";
 import { appendInboundMessage } from "../../../src/server/cases/index.js";
 import { cases, messages } from "../../../src/server/db/schema.js";
-import type { EmbeddedClient } from "../../../src/server/db/embedded-client.js";
-import { onPostgres } from "../../support/store.js";
+import { embeddedClientOf, onPostgres } from "../../support/store.js";
 
 /**
  * Messages written by a channel (no case key there) carry a one-off key sealed to the case's
@@ -63,7 +62,7 @@ describe("re-sealing channel messages on the first staff open", () => {
 describe.skipIf(onPostgres())("a later open on the embedded store", () => {
   it("takes six round trips to the store's thread: the times and flags ride with the case's first reads", async () => {
     const { caseId } = await webCase(s.ctx, { channel: "web", message: "Хочу сдаться" });
-    const client = (s.ctx.db as unknown as { $client: EmbeddedClient }).$client;
+    const client = embeddedClientOf(s.ctx);
     await s.staff.op1.request("GET", `/api/cases/${caseId}`); // the first open re-seals and may touch the session
     const trips: number[] = [];
     for (let i = 0; i < 3; i++) {
