@@ -103,19 +103,22 @@ export function isPublicWork(): boolean {
   return publicContext.getStore() === true;
 }
 
-/** How many public Argon2 runs are running and queued (for the metrics and the tests). */
-export function publicArgon2Load(): { running: number; waiting: number; limit: number } {
-  return publicLane.load();
-}
-
-/** The nice value the public lane's threads take (INTAKE_ARGON2_NICE), and what the last run's thread reported. */
+/** The nice value the public lane's threads take (INTAKE_ARGON2_NICE). */
 export function setPublicArgon2Nice(n: number): void {
   publicLane.setNice(n);
 }
-export function publicArgon2Nice(): { wanted: number; lastRun: Argon2Lane["lastRun"] } {
-  return { wanted: publicLane.nice, lastRun: publicLane.lastRun };
+
+export interface Argon2LaneStatus {
+  running: number;
+  waiting: number;
+  limit: number;
+  /** The nice value its new threads take, and what the last finished run's thread reported. */
+  nice: number;
+  lastRun: Argon2Lane["lastRun"];
 }
-/** The staff lane's nice value and its last run's thread, as publicArgon2Nice. */
-export function staffArgon2Nice(): { wanted: number; lastRun: Argon2Lane["lastRun"] } {
-  return { wanted: staffLane.nice, lastRun: staffLane.lastRun };
+
+/** A lane's runs (running and queued), its nice value and its last run's thread, for the metrics and the tests. */
+export function argon2LaneStatus(lane: "public" | "staff"): Argon2LaneStatus {
+  const l = lane === "public" ? publicLane : staffLane;
+  return { ...l.load(), nice: l.nice, lastRun: l.lastRun };
 }

@@ -1,5 +1,5 @@
 import { rowsOf } from "../db/index.js";
-import { publicArgon2Load } from "../crypto/argon2-lane.js";
+import { argon2LaneStatus } from "../crypto/argon2-lane.js";
 import { sql } from "drizzle-orm";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { AppContext } from "../context.js";
@@ -80,7 +80,7 @@ function createMetrics(ctx: AppContext): Metrics {
     labelNames: ["state"] as const,
     registers: [registry],
     collect() {
-      const lane = publicArgon2Load();
+      const lane = argon2LaneStatus("public");
       this.set({ state: "running" }, lane.running);
       this.set({ state: "waiting" }, lane.waiting);
     },
