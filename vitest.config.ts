@@ -17,6 +17,7 @@ export default defineConfig({
           name: "unit",
           include: ["test/**/*.test.ts"],
           env: { TEST_STORE: "pglite", SAFE_PASSAGE_ENV: "test" },
+          globalSetup: ["test/support/pglite-template.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           pool: "forks",

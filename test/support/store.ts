@@ -59,10 +59,16 @@ export async function freshStore(overrides: Record<string, string> = {}): Promis
   };
 }
 
-/** A migrated store and its context; every log line goes to the run's shared log file. */
+/**
+ * A migrated store and its context; every log line goes to the run's shared log file. On PGlite
+ * under the unit project it starts as a copy of the run's empty cluster (pglite-template.ts);
+ * tests of how a store is first laid out open their own directories.
+ */
 export async function freshContext(overrides: Record<string, string> = {}): Promise<{ ctx: AppContext; cleanup: () => Promise<void>; dataDir: string }> {
   process.env.SAFE_PASSAGE_LOG_FILE = LOG_FILE;
   const store = await freshStore(overrides);
+  const template = process.env.SP_TEST_PGLITE_TEMPLATE;
+  if (template && !store.config.databaseUrl) fs.cpSync(path.join(template, "db"), path.join(store.dataDir, "db"), { recursive: true });
   const ctx = await openContext(store.config);
   return {
     ctx,
