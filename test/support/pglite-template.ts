@@ -13,11 +13,11 @@ import { openContext } from "../../src/server/services.js";
  * each copy makes its own, as a new store does.
  */
 export default async function setup() {
-  if (process.env.TEST_STORE === "postgres") return;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sp-template-"));
   const ctx = await openContext(loadConfig({ dataDir: dir, logLevel: "silent" }, { SAFE_PASSAGE_ENV: "test" }));
   await ctx.database.close();
-  fs.rmSync(path.join(dir, "server.key"));
-  process.env.SP_TEST_PGLITE_TEMPLATE = dir;
+  // Where the store keeps its cluster and key file is the config's to say, not this file's.
+  fs.rmSync(ctx.config.keyFile);
+  process.env.SP_TEST_PGLITE_TEMPLATE = ctx.config.dbDir;
   return () => fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -68,7 +68,7 @@ export async function freshContext(overrides: Record<string, string> = {}): Prom
   process.env.SAFE_PASSAGE_LOG_FILE = LOG_FILE;
   const store = await freshStore(overrides);
   const template = process.env.SP_TEST_PGLITE_TEMPLATE;
-  if (template && !store.config.databaseUrl) fs.cpSync(path.join(template, "db"), path.join(store.dataDir, "db"), { recursive: true });
+  if (template && !store.config.databaseUrl) fs.cpSync(template, store.config.dbDir, { recursive: true });
   const ctx = await openContext(store.config);
   return {
     ctx,
