@@ -42,6 +42,8 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["e2e/**/*.e2e.ts"],
+          // Each suite's server starts on a copy of one empty cluster, as the unit tests' stores do.
+          globalSetup: ["test/support/pglite-template.ts"],
           env: { SAFE_PASSAGE_ENV: "test" },
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { Secret } from "otpauth";
 import { startServerProcess, type ServerProcess } from "../test/support/server-process.js";
+import { startFromTemplate } from "./support/server.js";
 import { TEST_PASSWORD } from "../test/support/staff.js";
 import { totpCodeAt } from "../src/server/auth/totp.js";
 import ru from "../src/server/intake/i18n/ru.json" with { type: "json" };
@@ -54,6 +55,7 @@ async function shot(page: Page, name: string) {
 /** The real server from source on an empty embedded store, with the first administrator enrolled. */
 async function startWithAdmin(env: Record<string, string>) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sp-e2e-applicant-"));
+  startFromTemplate(dataDir);
   const server = await startServerProcess({ SAFE_PASSAGE_DATA: dataDir, SAFE_PASSAGE_ENV: "development", ...env });
   const admin = await enrol(server, /#token=([A-Za-z0-9_-]+)/.exec(server.stdout())![1]!, "admin");
   const stop = async () => {

@@ -6,7 +6,7 @@ import { expect } from "vitest";
 import type { Page } from "playwright-core";
 import uk from "../../src/web/i18n/uk.json" with { type: "json" };
 import { totpCode, visible } from "./console.js";
-import { ROOT } from "./server.js";
+import { ROOT, startFromTemplate } from "./server.js";
 
 /** The password the demo gives every account (printed by `demo` beside each TOTP secret). */
 const DEMO_PASSWORD = "demo-password-change-me";
@@ -18,6 +18,7 @@ const DEMO_PASSWORD = "demo-password-change-me";
  */
 export function loadDemo(prefix: string, accounts: string[], cases = 40): { dir: string; secrets: Record<string, string> } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  startFromTemplate(dir);
   const env: NodeJS.ProcessEnv = { ...process.env, SAFE_PASSAGE_DATA: dir, SAFE_PASSAGE_ENV: "test", LOG_LEVEL: "warn" };
   for (const k of ["DATABASE_URL", "SAFE_PASSAGE_KEY_FILE", "SAFE_PASSAGE_LOG_FILE"]) delete env[k];
   const out = execFileSync(process.execPath, [path.join(ROOT, "bin/safe-passage.js"), "demo", "--cases", String(cases)], { cwd: ROOT, env, encoding: "utf8" });

@@ -5,7 +5,7 @@ import { loadConfig } from "../../src/server/config.js";
 import { openContext } from "../../src/server/services.js";
 
 /**
- * Vitest global set-up of the unit project: one empty, migrated embedded cluster, laid out once
+ * Vitest global set-up of the unit and e2e projects: one empty, migrated embedded cluster, laid out once
  * per run by the code under test, which freshContext copies instead of laying out its own. A new
  * PGlite cluster (initdb in WebAssembly, then every migration) took 9.7 s here against 1.9 s for a
  * copy and a reopen, and the suite opens a few hundred: that was most of the CI's hour. The
