@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "../../src/server/config.js";
+import { copyEmptyCluster } from "../../test/support/pglite-template.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -32,13 +33,12 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Puts a copy of the run's empty, migrated cluster (test/support/pglite-template.ts) into a new
- * data directory: whoever opens it next (the server, the demo, an import) finds an empty store, as
- * on a first start, without laying out a new one, which took about 10 s a suite here.
+ * A new data directory holding a copy of the run's empty cluster, for the server, the demo or an
+ * import to open (laying out a new one took about 10 s a suite here). Where the cluster goes is the
+ * config's to say.
  */
 export function startFromTemplate(dataDir: string) {
-  const template = process.env.SP_TEST_PGLITE_TEMPLATE;
-  if (template) fs.cpSync(template, loadConfig({ dataDir }, { SAFE_PASSAGE_ENV: "test" }).dbDir, { recursive: true });
+  copyEmptyCluster(loadConfig({ dataDir }, { SAFE_PASSAGE_ENV: "test" }).dbDir);
 }
 
 /**

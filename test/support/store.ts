@@ -6,6 +6,7 @@ import { loadConfig, type Config } from "../../src/server/config.js";
 import { openContext } from "../../src/server/services.js";
 import type { AppContext } from "../../src/server/context.js";
 import type { EmbeddedClient } from "../../src/server/db/embedded-client.js";
+import { copyEmptyCluster } from "./pglite-template.js";
 
 export const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 export const LOG_FILE = path.resolve("test-results/server.log");
@@ -67,8 +68,7 @@ export async function freshStore(overrides: Record<string, string> = {}): Promis
 export async function freshContext(overrides: Record<string, string> = {}): Promise<{ ctx: AppContext; cleanup: () => Promise<void>; dataDir: string }> {
   process.env.SAFE_PASSAGE_LOG_FILE = LOG_FILE;
   const store = await freshStore(overrides);
-  const template = process.env.SP_TEST_PGLITE_TEMPLATE;
-  if (template && !store.config.databaseUrl) fs.cpSync(template, store.config.dbDir, { recursive: true });
+  if (!store.config.databaseUrl) copyEmptyCluster(store.config.dbDir);
   const ctx = await openContext(store.config);
   return {
     ctx,
